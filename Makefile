@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Only python3 (3.11+) is needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app cpd_log
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: install install-dev run migrate seed demo test lint test-pg test-browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed
+
+demo: seed
+	$(FLASK) demo
+
+# `make run DEMO=1` also creates the demo account (demo@example.com / demo-password).
+run: seed
+	@if [ -n "$(DEMO)" ]; then $(FLASK) demo; fi
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/pytest -m "not browser"
+
+test-pg: install-dev
+	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) CPD_LOG_REQUIRE_DATABASE=1 $(BIN)/pytest -m "not browser"
+
+test-browser: install-dev
+	$(BIN)/pytest -m browser
+
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

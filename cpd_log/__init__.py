@@ -1,0 +1,123 @@
+"""CPD Log: log learning, reflect on it, count it toward every CPD scheme, export evidence."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
+from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
+
+TEMPLATE_DIR = BASE_DIR / "templates"
+MIGRATIONS_DIR = BASE_DIR / "migrations"
+
+
+def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app from a config name in config.CONFIGS or a class (default: $CPD_LOG_CONFIG)."""
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR), instance_path=str(INSTANCE_DIR))
+    config = config or os.environ.get("CPD_LOG_CONFIG", "development")
+    app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
+    app.config.update(overrides or {})
+    check_secret_key(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_sqlite(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_templating(app)
+    register_security_headers(app)
+    register_cli(app)
+    return app
+
+
+def check_secret_key(app: Flask) -> None:
+    """ProductionConfig must not run with a missing or the well-known development key."""
+    if app.config.get("REQUIRE_SECRET_KEY") and app.config.get("SECRET_KEY") in (
+        None,
+        "",
+        Config.SECRET_KEY,
+    ):
+        raise RuntimeError("SECRET_KEY must be set (environment variable) in production.")
+
+
+def configure_sqlite(app: Flask) -> None:
+    """SQLite waits for a lock instead of failing at once (busy timeout)."""
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000) / 1000
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": timeout}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys on (SQLite leaves them off) and WAL for concurrent readers."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from cpd_log.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from cpd_log.activities.views import bp as activities_bp
+    from cpd_log.auth.views import bp as auth_bp
+    from cpd_log.dashboard.views import bp as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(activities_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from cpd_log.errors import register
+
+    register(app)
+
+
+def register_templating(app: Flask) -> None:
+    from cpd_log import templating
+
+    templating.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Nothing is loaded from another origin; no inline script or style."""
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        )
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from cpd_log.cli import register
+
+    register(app)

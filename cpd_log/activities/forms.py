@@ -1,0 +1,167 @@
+"""Activity forms: the log entry and the list filters."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from itertools import groupby
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from cpd_log.models import ActivityKind, ActivityStatus, Delivery
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_TEXT = 50_000
+
+
+def enum_choices(enum_cls) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum_cls]
+
+
+def grouped_choices(options) -> dict[str, list[tuple[int, str]]]:
+    """Competency options as WTForms optgroups: {"Framework — Area": [(id, "CODE Name"), ...]}."""
+    return {
+        group: [(o.id, f"{o.code} {o.name}") for o in items]
+        for group, items in groupby(options, key=lambda o: o.group)
+    }
+
+
+def _in_range(form, field) -> None:
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError("Enter a date between 1900 and 2100.")
+
+
+def _http_url(form, field) -> None:
+    value = (field.data or "").strip()
+    field.data = value
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValidationError("Enter a web address starting with http:// or https://.")
+    if value and (" " in value or len(value) <= len("https://")):
+        raise ValidationError("Enter a complete web address without spaces.")
+
+
+class CompetencyField(SelectMultipleField):
+    """Multi-select of competency ids that names the problem when an id is not one on offer."""
+
+    def pre_validate(self, form) -> None:
+        allowed = {value for value, *_ in self.iter_choices()}
+        unknown = [value for value in self.data or [] if value not in allowed]
+        if unknown:
+            raise ValidationError("Choose competencies from the list; an unknown one was sent.")
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            self.data = [int(value) for value in valuelist]
+        except ValueError:
+            self.data = []
+            raise ValueError(
+                "Choose competencies from the list; an unknown one was sent."
+            ) from None
+
+
+class ActivityForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
+    provider = StringField("Provider or organiser", validators=[Optional(), Length(max=200)])
+    start_date = DateField(
+        "Start date", validators=[DataRequired(message="Enter a date."), _in_range]
+    )
+    end_date = DateField("End date", validators=[Optional(), _in_range])
+    hours = StringField(
+        "Hours",
+        validators=[DataRequired(message="Enter the hours, e.g. 1.5.")],
+        description="In steps of 0.25 (15 minutes).",
+    )
+    delivery = SelectField("Delivery", choices=enum_choices(Delivery))
+    participatory = BooleanField("Participatory (you interacted with others)")
+    description = TextAreaField(
+        "Description and learning outcomes", validators=[Optional(), Length(max=MAX_TEXT)]
+    )
+    url = StringField("Web address", validators=[Optional(), Length(max=2000), _http_url])
+    status = SelectField("Status", choices=enum_choices(ActivityStatus))
+    competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
+    submit = SubmitField("Save activity")
+
+    def validate_end_date(self, field) -> None:
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The end date is before the start date.")
+
+    def validate_hours(self, field) -> None:
+        """0.25-hour steps, more than zero, at most 24 hours for each day the activity spans."""
+        try:
+            value = Decimal(field.data.strip().replace(",", "."))
+        except (InvalidOperation, AttributeError):
+            raise ValidationError("Enter the hours as a number, e.g. 1.5.") from None
+        if not value.is_finite() or value <= 0:
+            raise ValidationError("Enter more than 0 hours.")
+        if value % Decimal("0.25"):
+            raise ValidationError("Use steps of 0.25 hours (15 minutes), e.g. 1.25.")
+        start, end = self.start_date.data, self.end_date.data or self.start_date.data
+        days = (end - start).days + 1 if start and end and end >= start else 1
+        if value > 24 * days:
+            raise ValidationError(f"At most {24 * days} hours fit in {days} day(s).")
+        self.minutes = int(value * 60)
+
+    def activity_data(self) -> dict:
+        """The cleaned values, as the activities service expects them."""
+        return {
+            "title": self.title.data.strip(),
+            "kind": ActivityKind(self.kind.data),
+            "provider": (self.provider.data or "").strip(),
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "minutes": self.minutes,
+            "delivery": Delivery(self.delivery.data),
+            "participatory": bool(self.participatory.data),
+            "description": self.description.data or "",
+            "url": self.url.data or "",
+            "status": ActivityStatus(self.status.data),
+            "competency_ids": list(self.competencies.data or []),
+        }
+
+
+SORTS = {
+    "date_desc": "Newest first",
+    "date_asc": "Oldest first",
+    "hours_desc": "Most hours",
+    "hours_asc": "Fewest hours",
+    "title": "Title A–Z",
+}
+
+
+class ActivityFilterForm(FlaskForm):
+    """GET filters on the list; an invalid value is reported and that filter ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    date_from = DateField("From", validators=[Optional(), _in_range])
+    date_to = DateField("To", validators=[Optional(), _in_range])
+    kind = SelectField("Kind", choices=[("", "Any kind"), *enum_choices(ActivityKind)])
+    status = SelectField("Status", choices=[("", "Any status"), *enum_choices(ActivityStatus)])
+    competency = SelectField("Competency", coerce=str, validate_choice=True)
+    sort = SelectField("Sort", choices=list(SORTS.items()), default="date_desc")
+
+    def criteria(self) -> dict:
+        """Valid filter values only; a field with an error counts as not set."""
+        self.validate()
+        value = {name: None if field.errors else field.data for name, field in self._fields.items()}
+        return {
+            "q": (value["q"] or "").strip() or None,
+            "date_from": value["date_from"],
+            "date_to": value["date_to"],
+            "kind": ActivityKind(value["kind"]) if value["kind"] else None,
+            "status": ActivityStatus(value["status"]) if value["status"] else None,
+            "competency_id": int(value["competency"]) if value["competency"] else None,
+            "sort": value["sort"] or "date_desc",
+        }

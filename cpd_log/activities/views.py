@@ -1,0 +1,91 @@
+"""Activity pages: list, log, view, edit, delete."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from cpd_log.access import get_owned_or_404
+from cpd_log.activities import services
+from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, grouped_choices
+from cpd_log.auth.forms import EmptyForm
+from cpd_log.competencies.services import competency_options
+from cpd_log.extensions import db
+from cpd_log.models import Activity
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every activity page is for a logged-in owner."""
+
+
+def _activity_form(**kwargs) -> ActivityForm:
+    form = ActivityForm(**kwargs)
+    form.competencies.choices = grouped_choices(competency_options(current_user))
+    return form
+
+
+@bp.get("/")
+def index():
+    """The filtered, sorted, paginated list (50 a page)."""
+    filters = ActivityFilterForm(request.args)
+    options = competency_options(current_user)
+    filters.competency.choices = [("", "Any competency")] + [
+        (str(o.id), f"{o.code} {o.name}") for o in options
+    ]
+    criteria = filters.criteria()
+    page = request.args.get("page", 1, type=int)
+    pagination = services.list_activities(
+        current_user, criteria, page, current_app.config["ACTIVITIES_PER_PAGE"]
+    )
+    return render_template("activities/index.html", filters=filters, pagination=pagination)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = _activity_form()
+    if form.validate_on_submit():
+        activity = services.log_activity(current_user, form.activity_data())
+        db.session.commit()
+        flash(f"Logged “{activity.title}”.", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, activity=None)
+
+
+@bp.get("/<int:activity_id>")
+def detail(activity_id: int):
+    """One activity; 404 when it is not the current user's."""
+    activity = get_owned_or_404(
+        Activity, activity_id, current_user, selectinload(Activity.competencies)
+    )
+    return render_template("activities/detail.html", activity=activity)
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+def edit(activity_id: int):
+    activity = get_owned_or_404(Activity, activity_id, current_user)
+    form = _activity_form(obj=activity)
+    if request.method == "GET":
+        form.hours.data = f"{activity.minutes / 60:g}"
+        form.competencies.data = [c.id for c in activity.competencies]
+    if form.validate_on_submit():
+        services.update_activity(activity, form.activity_data())
+        db.session.commit()
+        flash("Activity saved.", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return render_template("activities/form.html", form=form, activity=activity)
+
+
+@bp.route("/<int:activity_id>/delete", methods=["GET", "POST"])
+def delete(activity_id: int):
+    """Ask first (GET), delete on the confirmed POST."""
+    activity = get_owned_or_404(Activity, activity_id, current_user)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.delete_activity(activity)
+        db.session.commit()
+        flash(f"Deleted “{activity.title}”.", "info")
+        return redirect(url_for("activities.index"))
+    return render_template("activities/delete.html", activity=activity, form=form)

@@ -1,0 +1,59 @@
+"""Command-line tasks: `flask --app cpd_log seed | create-user | demo`."""
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from cpd_log.auth import services as auth_services
+from cpd_log.competencies.services import seed_frameworks
+from cpd_log.demo import generate_activities
+from cpd_log.extensions import db
+from cpd_log.models import Activity
+from cpd_log.models.user import Role
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo account
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(create_user)
+    app.cli.add_command(demo)
+
+
+@click.command()
+def seed() -> None:
+    """Load the shipped competency frameworks (safe to run again: nothing is duplicated)."""
+    results = seed_frameworks()
+    db.session.commit()
+    for framework, created in results:
+        click.echo(f"{'created' if created else 'updated'}: {framework.name} ({framework.version})")
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PRACTITIONER.value)
+def create_user(email: str, display_name: str, password: str, role: str) -> None:
+    """Create an account (for example the first admin)."""
+    try:
+        user = auth_services.register_user(email, display_name, password, role=Role(role))
+    except auth_services.EmailTaken:
+        raise click.ClickException(f"An account with the email {email} already exists.") from None
+    db.session.commit()
+    click.echo(f"created user {user.id}: {user.email} ({user.role.value})")
+
+
+@click.command()
+@click.option("--activities", "count", default=80, show_default=True)
+def demo(count: int) -> None:
+    """Create the demo account with a year of activities (running it again changes nothing)."""
+    seed_frameworks()
+    user = auth_services.find_by_email(DEMO_EMAIL)
+    if user is None:
+        user = auth_services.register_user(DEMO_EMAIL, "Demo Practitioner", DEMO_PASSWORD)
+    existing = db.session.scalar(select(func.count(Activity.id)).where(Activity.user_id == user.id))
+    added = 0 if existing else generate_activities(user.id, count, years=1, tags_per_activity=2)
+    db.session.commit()
+    click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")

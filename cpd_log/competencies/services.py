@@ -1,0 +1,92 @@
+"""Competency frameworks: which ones a user sees, and loading the shipped data files."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from cpd_log.extensions import db
+from cpd_log.models import Competency, Framework
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "frameworks"
+
+
+@dataclass(frozen=True)
+class CompetencyOption:
+    id: int
+    code: str
+    name: str
+    group: str  # "Framework — Area", for <optgroup>
+
+
+def visible_frameworks(user):
+    """Global frameworks plus the user's own."""
+    return select(Framework).where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+
+
+def competency_options(user) -> list[CompetencyOption]:
+    """Every taggable competency (inside an area) the user can see, in order. One query."""
+    area = aliased(Competency)
+    rows = db.session.execute(
+        select(Competency.id, Competency.code, Competency.name, area.name, Framework.name)
+        .join(area, Competency.parent_id == area.id)
+        .join(Framework, Competency.framework_id == Framework.id)
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .order_by(Framework.name, Framework.id, area.sort, area.id, Competency.sort, Competency.id)
+    )
+    return [
+        CompetencyOption(id=cid, code=code, name=name, group=f"{fw_name} — {area_name}")
+        for cid, code, name, area_name, fw_name in rows
+    ]
+
+
+def load_framework(data: dict, owner_id: int | None = None) -> tuple[Framework, bool]:
+    """Create or update a framework from its data-file dict; returns (framework, created).
+
+    Idempotent: areas and competencies are matched by code, so running it twice changes nothing
+    and ids stay stable (activities keep their tags).
+    """
+    owner = Framework.owner_id.is_(None) if owner_id is None else Framework.owner_id == owner_id
+    framework = db.session.scalar(select(Framework).where(Framework.slug == data["slug"], owner))
+    created = framework is None
+    if created:
+        framework = Framework(slug=data["slug"], owner_id=owner_id)
+        db.session.add(framework)
+    for field in ("name", "version", "source", "licence", "description", "levels"):
+        setattr(framework, field, data.get(field, getattr(framework, field) or ""))
+    db.session.flush()
+
+    existing = {c.code: c for c in framework.competencies}
+    for area_sort, area_data in enumerate(data["areas"]):
+        area = _upsert(framework, existing, area_data, None, area_sort)
+        for sort, item in enumerate(area_data.get("competencies", [])):
+            _upsert(framework, existing, item, area, sort)
+    db.session.flush()
+    return framework, created
+
+
+def _upsert(framework, existing, item, parent, sort) -> Competency:
+    competency = existing.get(item["code"])
+    if competency is None:
+        competency = Competency(framework=framework, code=item["code"])
+        existing[item["code"]] = competency
+        db.session.add(competency)
+    competency.name = item["name"]
+    competency.description = item.get("description", "")
+    competency.parent = parent
+    competency.sort = sort
+    return competency
+
+
+def shipped_framework_files() -> list[Path]:
+    return sorted(DATA_DIR.glob("*.json"))
+
+
+def seed_frameworks() -> list[tuple[Framework, bool]]:
+    """Load every shipped framework file as a global framework."""
+    return [
+        load_framework(json.loads(path.read_text(encoding="utf-8")))
+        for path in shipped_framework_files()
+    ]

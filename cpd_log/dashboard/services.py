@@ -1,0 +1,104 @@
+"""Dashboard figures. Each is one aggregate query, so the page costs the same at any data size."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+
+from cpd_log.access import owned
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Framework
+from cpd_log.models.activity import activity_competency
+
+
+@dataclass(frozen=True)
+class Totals:
+    this_year: int
+    last_12_months: int
+    all_time: int
+    count: int
+
+
+def today_for(user) -> date:
+    """Today in the user's own time zone (an activity logged at 23:30 in Sydney is today there)."""
+    try:
+        zone = ZoneInfo(user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
+
+
+def _year_ago(today: date) -> date:
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - 1, day=28)
+
+
+def completed_minutes(user, today: date) -> Totals:
+    """Minutes of completed activities this calendar year, in the last 12 months and ever."""
+    minutes = Activity.minutes
+    row = db.session.execute(
+        select(
+            func.coalesce(
+                func.sum(
+                    case((Activity.start_date >= today.replace(month=1, day=1), minutes), else_=0)
+                ),
+                0,
+            ),
+            func.coalesce(
+                func.sum(case((Activity.start_date > _year_ago(today), minutes), else_=0)), 0
+            ),
+            func.coalesce(func.sum(minutes), 0),
+            func.count(Activity.id),
+        )
+        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+        .where(Activity.start_date <= today)
+    ).one()
+    return Totals(*(int(value) for value in row))
+
+
+def minutes_by_kind(user) -> list[tuple[ActivityKind, int]]:
+    rows = db.session.execute(
+        select(Activity.kind, func.sum(Activity.minutes))
+        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+        .group_by(Activity.kind)
+        .order_by(func.sum(Activity.minutes).desc())
+    )
+    return [(kind, int(total)) for kind, total in rows]
+
+
+def minutes_by_area(user) -> list[tuple[str, str, int]]:
+    """(framework name, area name, minutes): an activity counts once per area however many tags."""
+    area = aliased(Competency)
+
+    pairs = (
+        select(Activity.id.label("activity_id"), Activity.minutes, area.id.label("area_id"))
+        .join(activity_competency, activity_competency.c.activity_id == Activity.id)
+        .join(Competency, Competency.id == activity_competency.c.competency_id)
+        .join(area, area.id == func.coalesce(Competency.parent_id, Competency.id))
+        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+        .distinct()
+        .subquery()
+    )
+    total = func.sum(pairs.c.minutes)
+    rows = db.session.execute(
+        select(Framework.name, area.name, total)
+        .join(area, area.id == pairs.c.area_id)
+        .join(Framework, Framework.id == area.framework_id)
+        .group_by(Framework.name, area.id, area.name)
+        .order_by(total.desc(), area.name)
+    )
+    return [(fw, name, int(minutes)) for fw, name, minutes in rows]
+
+
+def recent_activities(user, limit: int = 8) -> list[Activity]:
+    return list(
+        db.session.scalars(
+            owned(Activity, user)
+            .order_by(Activity.start_date.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    )

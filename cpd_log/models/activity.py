@@ -1,0 +1,162 @@
+"""Learning activities: the log every other feature counts, reflects on and exports."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpd_log.extensions import db
+from cpd_log.models.competency import Competency
+from cpd_log.models.types import utcnow
+
+
+class ActivityKind(StrEnum):
+    COURSE = "course"
+    COMMUNITY_EVENT = "community_event"
+    CONFERENCE = "conference"
+    WEBINAR = "webinar"
+    READING = "reading"
+    PODCAST = "podcast"
+    MENTORING_RECEIVED = "mentoring_received"
+    MENTORING_GIVEN = "mentoring_given"
+    VOLUNTEERING = "volunteering"
+    ON_THE_JOB = "on_the_job"
+    EXAM = "exam"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    ActivityKind.COURSE: "Course",
+    ActivityKind.COMMUNITY_EVENT: "Community event (e.g. PMO Flashmob)",
+    ActivityKind.CONFERENCE: "Conference",
+    ActivityKind.WEBINAR: "Webinar",
+    ActivityKind.READING: "Reading",
+    ActivityKind.PODCAST: "Podcast",
+    ActivityKind.MENTORING_RECEIVED: "Mentoring or coaching received",
+    ActivityKind.MENTORING_GIVEN: "Mentoring or coaching given",
+    ActivityKind.VOLUNTEERING: "Volunteering",
+    ActivityKind.ON_THE_JOB: "On-the-job learning",
+    ActivityKind.EXAM: "Exam",
+    ActivityKind.OTHER: "Other",
+}
+
+
+class Delivery(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    SELF_PACED = "self_paced"
+
+    @property
+    def label(self) -> str:
+        return {"in_person": "In person", "online": "Online", "self_paced": "Self-paced"}[self]
+
+
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ActivitySource(StrEnum):
+    MANUAL = "manual"
+    CSV = "csv"
+    ICS = "ics"
+    BADGE = "badge"
+    API = "api"
+
+
+def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint, values stored as-is."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=True,
+        name=name,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+activity_competency = Table(
+    "activity_competency",
+    db.metadata,
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "competency_id",
+        ForeignKey("competency.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        # Re-importing the same calendar/spreadsheet row finds the activity it created before.
+        UniqueConstraint("user_id", "source", "external_uid"),
+        Index("ix_activity_user_start", "user_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind, "activity_kind"))
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery, "delivery"))
+    participatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[ActivityStatus] = mapped_column(
+        _enum(ActivityStatus, "activity_status"), default=ActivityStatus.COMPLETED
+    )
+    source: Mapped[ActivitySource] = mapped_column(
+        _enum(ActivitySource, "activity_source"), default=ActivitySource.MANUAL
+    )
+    external_uid: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    competencies: Mapped[list[Competency]] = relationship(
+        secondary=activity_competency, order_by=Competency.sort
+    )
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+    @property
+    def last_date(self) -> date:
+        return self.end_date or self.start_date
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.title!r}>"

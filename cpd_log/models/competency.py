@@ -1,0 +1,66 @@
+"""Competency frameworks: data, never code. A framework is a tree of areas and competencies."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpd_log.extensions import db
+from cpd_log.models.types import utcnow
+
+
+class Framework(db.Model):
+    __tablename__ = "framework"
+    __table_args__ = (UniqueConstraint("owner_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32), default="1.0")
+    source: Mapped[str] = mapped_column(Text, default="")
+    licence: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Ordered scale: [{"value": 0, "name": "Unaware", "description": "..."}, ...]
+    levels: Mapped[list] = mapped_column(JSON, default=list)
+    # NULL owner: a global framework, managed by admins.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    competencies: Mapped[list["Competency"]] = relationship(
+        back_populates="framework",
+        cascade="all, delete-orphan",
+        order_by="Competency.sort",
+        passive_deletes=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Framework {self.slug} {self.version}>"
+
+
+class Competency(db.Model):
+    """An area (no parent) or a competency inside an area."""
+
+    __tablename__ = "competency"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("framework.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("competency.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+    framework: Mapped[Framework] = relationship(back_populates="competencies")
+    parent: Mapped["Competency | None"] = relationship(remote_side=[id])
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def __repr__(self) -> str:
+        return f"<Competency {self.code}>"

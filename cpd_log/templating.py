@@ -1,0 +1,21 @@
+"""Jinja filters and globals used across templates."""
+
+from datetime import date
+
+from flask import Flask
+
+
+def hours(minutes: int | None) -> str:
+    """Minutes as hours for people: 90 -> '1.5', 75 -> '1.25', 120 -> '2'."""
+    value = (minutes or 0) / 60
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def long_date(value: date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(hours, "hours")
+    app.add_template_filter(long_date, "long_date")
