@@ -2,12 +2,11 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from itertools import groupby
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from cpd_log.forms import Form
 from cpd_log.models import ActivityKind, ActivityStatus, Delivery
 
 EARLIEST = date(1900, 1, 1)
@@ -23,16 +23,13 @@ LATEST = date(2100, 12, 31)
 MAX_TEXT = 50_000
 
 
-def enum_choices(enum_cls) -> list[tuple[str, str]]:
-    return [(member.value, member.label) for member in enum_cls]
+def enum_choices(enum_cls) -> list[SelectChoice]:
+    return [SelectChoice(member.value, member.label) for member in enum_cls]
 
 
-def grouped_choices(options) -> dict[str, list[tuple[int, str]]]:
-    """Competency options as WTForms optgroups: {"Framework — Area": [(id, "CODE Name"), ...]}."""
-    return {
-        group: [(o.id, f"{o.code} {o.name}") for o in items]
-        for group, items in groupby(options, key=lambda o: o.group)
-    }
+def competency_choices(options, value=int) -> list[SelectChoice]:
+    """Competency options grouped by "Framework — Area" (one <optgroup> each)."""
+    return [SelectChoice(value(o.id), f"{o.code} {o.name}", optgroup=o.group) for o in options]
 
 
 def _in_range(form, field) -> None:
@@ -53,7 +50,7 @@ class CompetencyField(SelectMultipleField):
     """Multi-select of competency ids that names the problem when an id is not one on offer."""
 
     def pre_validate(self, form) -> None:
-        allowed = {value for value, *_ in self.iter_choices()}
+        allowed = {choice.value for choice in self.iter_choices()}
         unknown = [value for value in self.data or [] if value not in allowed]
         if unknown:
             raise ValidationError("Choose competencies from the list; an unknown one was sent.")
@@ -68,7 +65,7 @@ class CompetencyField(SelectMultipleField):
             ) from None
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
     provider = StringField("Provider or organiser", validators=[Optional(), Length(max=200)])
@@ -138,7 +135,7 @@ SORTS = {
 }
 
 
-class ActivityFilterForm(FlaskForm):
+class ActivityFilterForm(Form):
     """GET filters on the list; an invalid value is reported and that filter ignored."""
 
     class Meta:
@@ -147,10 +144,14 @@ class ActivityFilterForm(FlaskForm):
     q = StringField("Search", validators=[Optional(), Length(max=200)])
     date_from = DateField("From", validators=[Optional(), _in_range])
     date_to = DateField("To", validators=[Optional(), _in_range])
-    kind = SelectField("Kind", choices=[("", "Any kind"), *enum_choices(ActivityKind)])
-    status = SelectField("Status", choices=[("", "Any status"), *enum_choices(ActivityStatus)])
+    kind = SelectField("Kind", choices=[SelectChoice("", "Any kind"), *enum_choices(ActivityKind)])
+    status = SelectField(
+        "Status", choices=[SelectChoice("", "Any status"), *enum_choices(ActivityStatus)]
+    )
     competency = SelectField("Competency", coerce=str, validate_choice=True)
-    sort = SelectField("Sort", choices=list(SORTS.items()), default="date_desc")
+    sort = SelectField(
+        "Sort", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="date_desc"
+    )
 
     def criteria(self) -> dict:
         """Valid filter values only; a field with an error counts as not set."""

@@ -3,13 +3,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services
-from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, grouped_choices
-from cpd_log.auth.forms import EmptyForm
+from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, competency_choices
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
+from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -23,7 +24,7 @@ def _require_login():
 
 def _activity_form(**kwargs) -> ActivityForm:
     form = ActivityForm(**kwargs)
-    form.competencies.choices = grouped_choices(competency_options(current_user))
+    form.competencies.choices = competency_choices(competency_options(current_user))
     return form
 
 
@@ -32,8 +33,9 @@ def index():
     """The filtered, sorted, paginated list (50 a page)."""
     filters = ActivityFilterForm(request.args)
     options = competency_options(current_user)
-    filters.competency.choices = [("", "Any competency")] + [
-        (str(o.id), f"{o.code} {o.name}") for o in options
+    filters.competency.choices = [
+        SelectChoice("", "Any competency"),
+        *competency_choices(options, value=str),
     ]
     criteria = filters.criteria()
     page = request.args.get("page", 1, type=int)

@@ -1,9 +1,10 @@
 """Account forms."""
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from cpd_log.forms import Form
 
 
 def _strong_enough(form, field) -> None:
@@ -14,13 +15,7 @@ def _strong_enough(form, field) -> None:
         raise ValidationError("Use at most 200 characters.")
 
 
-class EmptyForm(FlaskForm):
-    """A POST-only button (log out, delete) that still carries the CSRF token."""
-
-    submit = SubmitField("Submit")
-
-
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = EmailField(
         "Email",
         validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
@@ -34,14 +29,14 @@ class RegisterForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password", validators=[DataRequired(), _strong_enough])
     confirm = PasswordField(
@@ -51,6 +46,6 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField("Your password", validators=[DataRequired()])
     submit = SubmitField("Delete my account and all my data")

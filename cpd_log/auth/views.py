@@ -7,11 +7,11 @@ from cpd_log.auth import services
 from cpd_log.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
-    EmptyForm,
     LoginForm,
     RegisterForm,
 )
 from cpd_log.extensions import db, limiter
+from cpd_log.forms import EmptyForm
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 

@@ -1,0 +1,115 @@
+"""Shared fixtures: a migrated database per run, an app per test, users, logins, query counting."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from cpd_log import create_app
+from cpd_log.extensions import db
+from tests import factories
+from tests.database import scratch_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """One database per test run, migrated with Alembic (never create_all), dropped at the end."""
+    with scratch_database(tmp_path_factory.mktemp("db")) as url:
+        app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def app_factory(database_url) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the run's database; extra config as keyword arguments (e.g. CSRF on)."""
+    apps: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        app = create_app(
+            "testing", overrides={"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+        )
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory) -> Iterator[Flask]:
+    """The app under test, with an app context; every row is deleted afterwards."""
+    app = app_factory()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def user(app):
+    return factories.make_user(email="ada@example.com", display_name="Ada")
+
+
+@pytest.fixture
+def other_user(app):
+    return factories.make_user(email="bob@example.com", display_name="Bob")
+
+
+@pytest.fixture
+def framework(app):
+    return factories.make_framework()
+
+
+def _login(client, user, password: str = factories.PASSWORD):
+    response = client.post("/account/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, "login failed"
+    return client
+
+
+@pytest.fixture
+def login_as() -> Callable:
+    """login_as(client, user): log the client in through the real login form."""
+    return _login
+
+
+@pytest.fixture
+def logged_in(client, user):
+    """A client logged in as `user`."""
+    return _login(client, user)
+
+
+@contextmanager
+def _counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def count_queries() -> Callable:
+    """`with count_queries() as statements:` records every SQL statement sent."""
+    return _counting
