@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
@@ -12,6 +13,20 @@ from cpd_log import create_app
 from cpd_log.extensions import db
 from tests import factories
 from tests.database import scratch_database
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context — fresh `g` and DB session — as under a server.
+
+    The test's own session is rolled back after each request, so its next read sees what the
+    request committed (SQLite's WAL would otherwise keep showing the older snapshot).
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +42,28 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def app_factory(database_url) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the run's database; extra config as keyword arguments (e.g. CSRF on)."""
+    """Build apps on the run's database; extra config as keyword arguments (e.g. CSRF on).
+
+    Afterwards every row is deleted, so each test starts from the migrated, empty schema.
+    """
     apps: list[Flask] = []
 
     def make(**overrides) -> Flask:
         app = create_app(
             "testing", overrides={"SQLALCHEMY_DATABASE_URI": database_url, **overrides}
         )
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
     yield make
-    for app in apps:
+    for index, app in enumerate(apps):
         with app.app_context():
+            db.session.rollback()
+            if index == 0:  # one shared database: empty it once
+                for table in reversed(db.metadata.sorted_tables):
+                    db.session.execute(table.delete())
+                db.session.commit()
             db.session.remove()
             db.engine.dispose()
 
@@ -50,10 +74,6 @@ def app(app_factory) -> Iterator[Flask]:
     app = app_factory()
     with app.app_context():
         yield app
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
 
 
 @pytest.fixture

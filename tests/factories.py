@@ -44,7 +44,10 @@ def make_framework(owner=None, slug: str | None = None, areas: int = 2, per_area
 
 
 def leaves(framework) -> list[Competency]:
-    return [c for c in framework.competencies if c.parent_id is not None]
+    """The framework's taggable competencies, A1.1, A1.2, A2.1, … in that order."""
+    return sorted(
+        (c for c in framework.competencies if c.parent_id is not None), key=lambda c: c.code
+    )
 
 
 def make_activity(user, competencies=(), **fields) -> Activity:

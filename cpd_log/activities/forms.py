@@ -13,7 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from cpd_log.forms import Form
 from cpd_log.models import ActivityKind, ActivityStatus, Delivery
@@ -70,7 +70,7 @@ class ActivityForm(Form):
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
     provider = StringField("Provider or organiser", validators=[Optional(), Length(max=200)])
     start_date = DateField(
-        "Start date", validators=[DataRequired(message="Enter a date."), _in_range]
+        "Start date", validators=[InputRequired(message="Enter a date."), _in_range]
     )
     end_date = DateField("End date", validators=[Optional(), _in_range])
     hours = StringField(

@@ -81,7 +81,7 @@ def change_password():
         else:
             services.change_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # re-issue this session with the new version
+            login_user(current_user._get_current_object())  # re-issue with the new version
             flash("Your password is changed.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form)
