@@ -1,6 +1,7 @@
 """Error pages: every failure gets a page in the app's look, and a 500 rolls the session back."""
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from cpd_log.extensions import db
@@ -20,6 +21,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         return _render(error.code or 500, error.name)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        message = (
+            "This form has expired or did not come from this site, so nothing was done. "
+            "Go back, reload the page and try again."
+        )
+        return render_template(
+            "errors/error.html", code=400, name="Form expired", message=message
+        ), 400
 
     @app.errorhandler(InternalServerError)
     def _server_error(error):
