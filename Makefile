@@ -46,7 +46,7 @@ test: lint
 	$(BIN)/pytest -m "not browser"
 
 test-pg: install-dev
-	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) CPD_LOG_REQUIRE_DATABASE=1 $(BIN)/pytest -m "not browser"
+	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
 
 test-browser: install-dev
 	$(BIN)/pytest -m browser

@@ -84,7 +84,9 @@ class ActivityForm(Form):
         "Description and learning outcomes", validators=[Optional(), Length(max=MAX_TEXT)]
     )
     url = StringField("Web address", validators=[Optional(), Length(max=2000), _http_url])
-    status = SelectField("Status", choices=enum_choices(ActivityStatus))
+    status = SelectField(
+        "Status", choices=enum_choices(ActivityStatus), default=ActivityStatus.COMPLETED.value
+    )
     competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
     submit = SubmitField("Save activity")
 

@@ -1,0 +1,130 @@
+"""Browser fixtures: the app served for real on a free port, and Debian's Chromium driving it.
+
+Independent of tests/conftest.py: its own SQLite file (CPD_LOG_TEST_DATABASE_URL is ignored, the
+browser run never touches PostgreSQL), CSRF on, migrated with Alembic and seeded like `make seed`.
+"""
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from werkzeug.serving import make_server
+
+from cpd_log import create_app
+from cpd_log.competencies.services import seed_frameworks
+from cpd_log.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The app on http://127.0.0.1:<free port>; yields its base URL."""
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app(
+        "testing",
+        overrides={
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite'}",
+            "WTF_CSRF_ENABLED": True,
+            "UPLOAD_DIR": str(folder / "uploads"),
+        },
+    )
+    with app.app_context():
+        upgrade()
+        seed_frameworks()
+        db.session.commit()
+        db.session.remove()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator[Browser]:
+    """Debian's Chromium. A browser that cannot start is an error, never a skip."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Tab:
+    """A page plus what it did: every request URL, console errors and uncaught exceptions."""
+
+    page: Page
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any origin but the app's (data: URLs never leave the page)."""
+        return [
+            url
+            for url in self.requests
+            if not url.startswith("data:") and _origin(url) != self.origin
+        ]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture
+def open_tab(browser, live_server) -> Iterator[Callable[..., Tab]]:
+    """open_tab(viewport=DESKTOP): a fresh browser context (no cookies) with one recorded page."""
+    contexts = []
+
+    def open_(viewport: dict = DESKTOP) -> Tab:
+        context = browser.new_context(base_url=live_server, viewport=viewport)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        tab = Tab(page=context.new_page(), origin=live_server)
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                tab.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+        def on_request(request: Request) -> None:
+            tab.requests.append(request.url)
+
+        tab.page.on("console", on_console)
+        tab.page.on("pageerror", lambda error: tab.errors.append(f"pageerror: {error}"))
+        tab.page.on("request", on_request)
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
