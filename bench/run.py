@@ -1,0 +1,211 @@
+"""What the dashboard and the activity list cost a heavy user, at two data sizes.
+
+For each N a fresh database gets a user with N activities (ten years, three tags each). Every page
+is timed against a trivial logged-in page measured in the same run, so the ratio means the same on
+a laptop and on CI; the SQL query count per page must not grow with N (STYLE.md, Queries).
+Figures are printed, never asserted: `make bench` or `python -m bench.run [--help]`.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+from flask_login import login_required
+from flask_migrate import upgrade
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from bench.databases import fresh_database
+from bench.generate import heavy_user
+from cpd_log import create_app
+from cpd_log.extensions import db
+
+PING = "ping"
+PAGES = {
+    PING: "/bench/ping",
+    "dashboard": "/dashboard",
+    "list": "/activities/",
+    "filtered list": "/activities/?q=risk&sort=hours_desc",
+}
+WARMUP = 3
+TRIVIAL_PAGE = '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
+RATIO_TARGET = 3.0
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
+
+
+@dataclass(frozen=True)
+class Figure:
+    n: int
+    page: str
+    median_ms: float
+    ratio: float
+    statements: tuple[str, ...]
+
+    @property
+    def queries(self) -> int:
+        return len(self.statements)
+
+
+@login_required
+def _ping() -> str:
+    """The floor every page pays: routing, session cookie, loading the user (one query) and
+    rendering the layout (navigation, menus) around a one-line body."""
+    return render_template_string(TRIVIAL_PAGE)
+
+
+def bench_app(database_url: str) -> Flask:
+    """The development app, migrated, without the debug, CSRF and rate-limit work a test skips."""
+    app = create_app(
+        "development",
+        overrides={
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "DEBUG": False,
+            "TESTING": False,
+        },
+    )
+    app.add_url_rule(PAGES[PING], "bench_ping", _ping)
+    with app.app_context():
+        upgrade()  # the schema the app really runs on, never create_all()
+    return app
+
+
+def _get(client: FlaskClient, path: str) -> None:
+    """GET a page; a redirect or an error would time the wrong thing, so it stops the run."""
+    response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}, expected 200")
+
+
+def logged_in_client(app: Flask, email: str, password: str) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/account/login", data={"email": email, "password": password})
+    if response.status_code != 302:
+        raise RuntimeError(f"logging in as {email} answered {response.status_code}")
+    return client
+
+
+def time_pages(client: FlaskClient, rounds: int) -> dict[str, list[float]]:
+    """Seconds per request, pages interleaved so a slow moment of the machine hits them all."""
+    for path in PAGES.values():
+        for _ in range(WARMUP):
+            _get(client, path)
+    samples: dict[str, list[float]] = {page: [] for page in PAGES}
+    for _ in range(rounds):
+        for page, path in PAGES.items():
+            start = time.perf_counter()
+            _get(client, path)
+            samples[page].append(time.perf_counter() - start)
+    return samples
+
+
+def statements_for(app: Flask, client: FlaskClient, path: str) -> tuple[str, ...]:
+    """The SQL one request sends. The listener is attached for that request only."""
+    # No app context may stay pushed while the client runs: a request would reuse it, and with it
+    # the SQLAlchemy session, so the user would come from the identity map and go uncounted.
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def _record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        _get(client, path)
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+    return tuple(statements)
+
+
+def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
+    with fresh_database(server_url, str(n)) as database_url:
+        app = bench_app(database_url)
+        try:
+            print(f"N={n:,}: generating the heavy user…", file=sys.stderr)
+            client = logged_in_client(app, *heavy_user(app, n))
+            print(f"N={n:,}: timing {rounds} rounds…", file=sys.stderr)
+            samples = time_pages(client, rounds)
+            statements = {page: statements_for(app, client, path) for page, path in PAGES.items()}
+        finally:
+            with app.app_context():
+                db.engine.dispose()
+    medians = {page: statistics.median(times) for page, times in samples.items()}
+    return [
+        Figure(n, page, medians[page] * 1000, medians[page] / medians[PING], statements[page])
+        for page in PAGES
+    ]
+
+
+def table(figures: list[Figure]) -> list[str]:
+    lines = [f"{'N':>6}  {'page':<14} {'median ms':>9}  {'ratio to ping':>13}  {'queries':>7}"]
+    for f in figures:
+        lines.append(
+            f"{f.n:>6}  {f.page:<14} {f.median_ms:>9.2f}  {f.ratio:>13.2f}  {f.queries:>7}"
+        )
+    return lines
+
+
+def verdicts(figures: list[Figure]) -> list[str]:
+    """One line per page: is the query count the same at every N, and is the ratio on target?"""
+    lines = []
+    for page in PAGES:
+        if page == PING:
+            continue
+        mine = [f for f in figures if f.page == page]
+        counts = ", ".join(f"{f.queries} at N={f.n}" for f in mine)
+        same = "identical" if len({f.queries for f in mine}) == 1 else "DIFFERENT"
+        ratios = ", ".join(f"{f.ratio:.2f} at N={f.n}" for f in mine)
+        ok = "ok" if all(f.ratio <= RATIO_TARGET for f in mine) else "ABOVE TARGET"
+        lines.append(
+            f"{page}: queries {same} ({counts}); ratio <= {RATIO_TARGET:g} {ok} ({ratios})"
+        )
+    return lines
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {__spec__.name}", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--database-url", help="a PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--sizes", type=_sizes, default=[500, 5000], help="default: 500,5000")
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--show-sql", action="store_true", help="print each page's statements")
+    args = parser.parse_args(argv)
+
+    figures = [f for n in args.sizes for f in measure(n, args.database_url, args.rounds)]
+    backend = (
+        make_url(args.database_url).render_as_string(hide_password=True)
+        if args.database_url
+        else "SQLite (temporary file)"
+    )
+    report = [
+        f"CPD Log bench {datetime.now():%Y-%m-%d %H:%M}: {backend}; "
+        f"{args.rounds} rounds after {WARMUP} warm-up requests per page",
+        "",
+        *table(figures),
+        "",
+        *verdicts(figures),
+    ]
+    if args.show_sql:
+        for f in figures:
+            report += ["", f"-- N={f.n} {f.page}", *(f"{s};" for s in f.statements)]
+    text = "\n".join(report) + "\n"
+    print(text, end="")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
