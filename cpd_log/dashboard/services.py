@@ -1,7 +1,7 @@
 """Dashboard figures. Each is one aggregate query, so the page costs the same at any data size."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import case, func, select
@@ -53,24 +53,46 @@ def completed_minutes(user, today: date) -> Totals:
             ),
             func.coalesce(func.sum(minutes), 0),
             func.count(Activity.id),
-        )
-        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
-        .where(Activity.start_date <= today)
+        ).where(*_counted(user, None, today))
     ).one()
     return Totals(*(int(value) for value in row))
 
 
-def minutes_by_kind(user) -> list[tuple[ActivityKind, int]]:
+PERIODS = {"12m": "last 12 months", "year": "this year", "all": "all time"}
+
+
+def period_start(period: str, today: date) -> date | None:
+    """First day counted for a dashboard period; None means from the beginning."""
+    if period == "year":
+        return today.replace(month=1, day=1)
+    if period == "all":
+        return None
+    return _year_ago(today) + timedelta(days=1)
+
+
+def _counted(user, since: date | None, today: date) -> list:
+    """Completed activities of `user` that started in [since, today]: what the totals count."""
+    conditions = [
+        Activity.user_id == user.id,
+        Activity.status == ActivityStatus.COMPLETED,
+        Activity.start_date <= today,
+    ]
+    if since is not None:
+        conditions.append(Activity.start_date >= since)
+    return conditions
+
+
+def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
     rows = db.session.execute(
         select(Activity.kind, func.sum(Activity.minutes))
-        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+        .where(*_counted(user, since, today))
         .group_by(Activity.kind)
         .order_by(func.sum(Activity.minutes).desc())
     )
     return [(kind, int(total)) for kind, total in rows]
 
 
-def minutes_by_area(user) -> list[tuple[str, str, int]]:
+def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, str, int]]:
     """(framework name, area name, minutes): an activity counts once per area however many tags."""
     area = aliased(Competency)
 
@@ -79,7 +101,7 @@ def minutes_by_area(user) -> list[tuple[str, str, int]]:
         .join(activity_competency, activity_competency.c.activity_id == Activity.id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
         .join(area, area.id == func.coalesce(Competency.parent_id, Competency.id))
-        .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+        .where(*_counted(user, since, today))
         .distinct()
         .subquery()
     )

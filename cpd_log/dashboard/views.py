@@ -1,6 +1,6 @@
 """The home page: hours at a glance, and what to do first when there is nothing yet."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.dashboard import services
@@ -19,12 +19,18 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def index():
+    """Totals, and hours by kind and area over a period (?period=12m|year|all, default 12m)."""
     today = services.today_for(current_user)
+    period = request.args.get("period", "12m")
+    period = period if period in services.PERIODS else "12m"
+    since = services.period_start(period, today)
     return render_template(
         "dashboard/index.html",
         totals=services.completed_minutes(current_user, today),
-        by_kind=services.minutes_by_kind(current_user),
-        by_area=services.minutes_by_area(current_user),
+        by_kind=services.minutes_by_kind(current_user, since, today),
+        by_area=services.minutes_by_area(current_user, since, today),
         recent=services.recent_activities(current_user),
         today=today,
+        period=period,
+        periods=services.PERIODS,
     )

@@ -83,6 +83,7 @@ def test_filters_and_sorting(logged_in, sample, query, expected):
 def test_filter_by_competency(logged_in, sample):
     response = logged_in.get(f"/activities/?competency={sample['a1'].id}")
     assert titles(response) == ["Risk workshop"]
+    assert f'<option value="{sample["a1"].id}" selected>' in response.data.decode()
 
 
 def test_invalid_filters_are_reported_and_ignored(logged_in, sample):

@@ -44,11 +44,11 @@ def test_hours_by_kind_and_area_count_an_activity_once_per_area(logged_in, user,
     factories.make_activity(
         user, [a1], kind=ActivityKind.WEBINAR, minutes=60, status=ActivityStatus.PLANNED
     )
-    assert services.minutes_by_kind(user) == [
+    assert services.minutes_by_kind(user, None, date.today()) == [
         (ActivityKind.COURSE, 120),
         (ActivityKind.WEBINAR, 60),
     ]
-    assert services.minutes_by_area(user) == [
+    assert services.minutes_by_area(user, None, date.today()) == [
         ("Test Framework", "Area 2", 180),
         ("Test Framework", "Area 1", 120),
     ]
@@ -74,3 +74,24 @@ def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_q
     generate_activities(user.id, 200, years=3, tags_per_activity=3, seed=3)
     db.session.commit()
     assert queries() == small
+
+
+def test_breakdowns_follow_the_chosen_period(logged_in, user):
+    today = services.today_for(user)
+    factories.make_activity(user, kind=ActivityKind.COURSE, start_date=today, minutes=60)
+    factories.make_activity(
+        user, kind=ActivityKind.EXAM, start_date=today - timedelta(days=900), minutes=120
+    )
+    factories.make_activity(
+        user, kind=ActivityKind.PODCAST, start_date=today + timedelta(days=9), minutes=30
+    )
+
+    def by_kind(query: str) -> str:
+        page = logged_in.get(f"/dashboard{query}").data.decode()
+        return page.split('id="by-kind"', 1)[1].split('id="by-area"', 1)[0]
+
+    recent = by_kind("")
+    assert "Course" in recent and "Exam" not in recent and "Podcast" not in recent
+    everything = by_kind("?period=all")
+    assert "Exam" in everything and "Podcast" not in everything  # the future is not counted yet
+    assert logged_in.get("/dashboard?period=bogus").status_code == 200
