@@ -96,11 +96,16 @@ def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, st
     """(framework name, area name, minutes): an activity counts once per area however many tags."""
     area = aliased(Competency)
 
+    # The area is resolved after DISTINCT by primary key; joining on the COALESCE expression
+    # instead would compare every tag with every competency.
     pairs = (
-        select(Activity.id.label("activity_id"), Activity.minutes, area.id.label("area_id"))
+        select(
+            Activity.id.label("activity_id"),
+            Activity.minutes,
+            func.coalesce(Competency.parent_id, Competency.id).label("area_id"),
+        )
         .join(activity_competency, activity_competency.c.activity_id == Activity.id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
-        .join(area, area.id == func.coalesce(Competency.parent_id, Competency.id))
         .where(*_counted(user, since, today))
         .distinct()
         .subquery()

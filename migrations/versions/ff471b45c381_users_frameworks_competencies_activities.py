@@ -56,7 +56,8 @@ def upgrade():
     sa.UniqueConstraint('user_id', 'source', 'external_uid', name=op.f('uq_activity_user_id_source_external_uid'))
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
-        batch_op.create_index('ix_activity_user_start', ['user_id', 'start_date'], unique=False)
+        batch_op.create_index('ix_activity_user_start', ['user_id', 'start_date', 'id'], unique=False)
+        batch_op.create_index('ix_activity_user_totals', ['user_id', 'status', 'start_date', 'minutes', 'kind'], unique=False)
 
     op.create_table('framework',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -116,6 +117,7 @@ def downgrade():
     op.drop_table('competency')
     op.drop_table('framework')
     with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_index('ix_activity_user_totals')
         batch_op.drop_index('ix_activity_user_start')
 
     op.drop_table('activity')
