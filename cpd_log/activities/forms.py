@@ -102,12 +102,12 @@ class ActivityForm(Form):
             raise ValidationError("Enter the hours as a number, e.g. 1.5.") from None
         if not value.is_finite() or value <= 0:
             raise ValidationError("Enter more than 0 hours.")
-        if value % Decimal("0.25"):
-            raise ValidationError("Use steps of 0.25 hours (15 minutes), e.g. 1.25.")
         start, end = self.start_date.data, self.end_date.data or self.start_date.data
         days = (end - start).days + 1 if start and end and end >= start else 1
-        if value > 24 * days:
+        if value > 24 * days:  # checked first: a huge value would overflow the step check
             raise ValidationError(f"At most {24 * days} hours fit in {days} day(s).")
+        if value % Decimal("0.25"):
+            raise ValidationError("Use steps of 0.25 hours (15 minutes), e.g. 1.25.")
         self.minutes = int(value * 60)
 
     def activity_data(self) -> dict:

@@ -65,6 +65,7 @@ def test_form_offers_competencies_grouped_by_area(logged_in, framework):
         ({"hours": "25"}, "hours", "At most 24 hours fit in 1 day(s)."),
         ({"hours": "49", "end_date": "2026-03-11"}, "hours", "At most 48 hours fit in 2 day(s)."),
         ({"hours": "1e9"}, "hours", "At most 24 hours"),
+        ({"hours": "1E30"}, "hours", "At most 24 hours"),
         ({"url": "javascript:alert(1)"}, "url", "starting with http:// or https://"),
         ({"url": "ftp://example.org/x"}, "url", "starting with http:// or https://"),
         ({"title": "x" * 201}, "title", "Field cannot be longer than 200 characters."),
