@@ -146,11 +146,16 @@ class ActivityFilterForm(Form):
     q = StringField("Search", validators=[Optional(), Length(max=200)])
     date_from = DateField("From", validators=[Optional(), _in_range])
     date_to = DateField("To", validators=[Optional(), _in_range])
-    kind = SelectField("Kind", choices=[SelectChoice("", "Any kind"), *enum_choices(ActivityKind)])
-    status = SelectField(
-        "Status", choices=[SelectChoice("", "Any status"), *enum_choices(ActivityStatus)]
+    # default="": no filter is a valid choice, so an empty form shows no errors.
+    kind = SelectField(
+        "Kind", choices=[SelectChoice("", "Any kind"), *enum_choices(ActivityKind)], default=""
     )
-    competency = SelectField("Competency", coerce=str, validate_choice=True)
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Any status"), *enum_choices(ActivityStatus)],
+        default="",
+    )
+    competency = SelectField("Competency", coerce=str, validate_choice=True, default="")
     sort = SelectField(
         "Sort", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="date_desc"
     )

@@ -55,7 +55,9 @@ def sample(user, other_user, framework):
 
 
 def test_lists_only_own_activities_newest_first(logged_in, sample):
-    assert titles(logged_in.get("/activities/")) == [
+    response = logged_in.get("/activities/")
+    assert b"invalid" not in response.data and b"Not a valid" not in response.data
+    assert titles(response) == [
         "Reading on P3O",
         "Benefits webinar",
         "Risk workshop",
