@@ -1,7 +1,7 @@
 """Activity operations: log, edit, delete, and the filtered list. Services flush; views commit."""
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from cpd_log.access import owned
 from cpd_log.extensions import db
@@ -56,6 +56,16 @@ def _apply(activity: Activity, data: dict) -> None:
         setattr(activity, field, data[field])
 
 
+LIST_COLUMNS = (
+    Activity.title,
+    Activity.kind,
+    Activity.provider,
+    Activity.start_date,
+    Activity.end_date,
+    Activity.minutes,
+    Activity.status,
+)
+
 ORDERINGS = {
     "date_desc": (Activity.start_date.desc(), Activity.id.desc()),
     "date_asc": (Activity.start_date.asc(), Activity.id.asc()),
@@ -71,7 +81,11 @@ def _escape_like(text: str) -> str:
 
 def activity_query(user, criteria: dict) -> Select:
     """The user's activities matching the list filters, sorted, with tags eager-loaded."""
-    query = owned(Activity, user).options(selectinload(Activity.competencies))
+    # Load only what the list shows: descriptions (up to 50 kB each) are searched, not loaded.
+    query = owned(Activity, user).options(
+        load_only(*LIST_COLUMNS),
+        selectinload(Activity.competencies).load_only(Competency.code, Competency.name),
+    )
     if criteria.get("q"):
         pattern = f"%{_escape_like(criteria['q'])}%"
         query = query.where(
