@@ -37,6 +37,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Behind N reverse proxies / load balancers: trust N X-Forwarded-* hops (client address for
+    # rate limits, https scheme for secure cookies). 0 = serve directly.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     ACTIVITIES_PER_PAGE = 50

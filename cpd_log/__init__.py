@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
@@ -22,6 +23,8 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides or {})
     check_secret_key(app)
+    if hops := app.config.get("PROXY_FIX_HOPS"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_sqlite(app)
 

@@ -68,3 +68,14 @@ def test_unknown_page_is_a_friendly_404(client):
 
 def test_home_sends_anonymous_users_to_login(client):
     assert client.get("/").headers["Location"] == "/account/login"
+
+
+def test_behind_a_proxy_the_client_address_is_used(app_factory):
+    app = app_factory(PROXY_FIX_HOPS=1, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    data = {"email": "x@example.com", "password": "wrong"}
+    first = {"X-Forwarded-For": "203.0.113.7"}
+    assert client.post("/account/login", data=data, headers=first).status_code == 200
+    assert client.post("/account/login", data=data, headers=first).status_code == 429
+    other = {"X-Forwarded-For": "198.51.100.9"}  # another client behind the same proxy
+    assert client.post("/account/login", data=data, headers=other).status_code == 200
