@@ -81,10 +81,16 @@ def test_id_route_is_owner_only(app, client, login_as, user, other_user, objects
     for name, row in objects_of.items():
         assert db.session.get(OWNED[name].model, row.id) is not None, "another user changed it"
 
+    client.post("/account/logout")
+    login_as(client, user)
+    missing = _url(rule, {name: _Missing() for name in rule.arguments})
+    assert client.open(missing, method=method).status_code == 404
     if method == "GET":
-        client.post("/account/logout")
-        login_as(client, user)
         assert client.get(url).status_code == 200
+
+
+class _Missing:
+    id = 2_147_483_000  # no such row (and still a valid 32-bit integer on PostgreSQL)
 
 
 @pytest.mark.parametrize("rule", PLAIN_RULES, ids=lambda r: r.rule)
