@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
@@ -19,6 +20,7 @@ MIGRATIONS_DIR = BASE_DIR / "migrations"
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
     """Build the app from a config name in config.CONFIGS or a class (default: $CPD_LOG_CONFIG)."""
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR), instance_path=str(INSTANCE_DIR))
+    app.url_map.converters["int"] = RowIdConverter
     config = config or os.environ.get("CPD_LOG_CONFIG", "development")
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides or {})
@@ -35,6 +37,15 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_security_headers(app)
     register_cli(app)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every route: at most 2**31 - 1, PostgreSQL's INTEGER. A larger number is
+    simply not found (404) instead of an out-of-range database error (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def check_secret_key(app: Flask) -> None:
