@@ -5,9 +5,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased
 
 from cpd_log.access import owned
+from cpd_log.competencies.services import AREA
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
@@ -94,7 +94,7 @@ def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[Activit
 
 def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, str, int]]:
     """(framework name, area name, minutes): an activity counts once per area however many tags."""
-    area = aliased(Competency)
+    area = AREA
 
     # The area is resolved after DISTINCT by primary key; joining on the COALESCE expression
     # instead would compare every tag with every competency.
