@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services
 from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, competency_choices
-from cpd_log.competencies.services import competency_options, grouped
+from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
@@ -22,42 +22,37 @@ def _require_login():
     """Every activity page is for a logged-in owner."""
 
 
-def _activity_form(**kwargs) -> tuple[ActivityForm, list]:
-    """The form with its competency choices, and those choices grouped for the template."""
+def _activity_form(**kwargs) -> ActivityForm:
     form = ActivityForm(**kwargs)
-    options = competency_options(current_user)
-    form.competencies.choices = competency_choices(options)
-    return form, grouped(options)
+    form.competencies.choices = competency_choices(competency_options(current_user))
+    return form
 
 
 @bp.get("/")
 def index():
     """The filtered, sorted, paginated list (50 a page)."""
     filters = ActivityFilterForm(request.args)
-    options = competency_options(current_user)
     filters.competency.choices = [
         SelectChoice("", "Any competency"),
-        *competency_choices(options, value=str),
+        *competency_choices(competency_options(current_user), value=str),
     ]
     criteria = filters.criteria()
     page = request.args.get("page", 1, type=int)
     pagination = services.list_activities(
         current_user, criteria, page, current_app.config["ACTIVITIES_PER_PAGE"]
     )
-    return render_template(
-        "activities/index.html", filters=filters, pagination=pagination, groups=grouped(options)
-    )
+    return render_template("activities/index.html", filters=filters, pagination=pagination)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    form, groups = _activity_form()
+    form = _activity_form()
     if form.validate_on_submit():
         activity = services.log_activity(current_user, form.activity_data())
         db.session.commit()
         flash(f"Logged “{activity.title}”.", "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, groups=groups, activity=None)
+    return render_template("activities/form.html", form=form, activity=None)
 
 
 @bp.get("/<int:activity_id>")
@@ -72,7 +67,7 @@ def detail(activity_id: int):
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 def edit(activity_id: int):
     activity = get_owned_or_404(Activity, activity_id, current_user)
-    form, groups = _activity_form(obj=activity)
+    form = _activity_form(obj=activity)
     if request.method == "GET":
         form.hours.data = f"{activity.minutes / 60:g}"
         form.competencies.data = [c.id for c in activity.competencies]
@@ -81,7 +76,7 @@ def edit(activity_id: int):
         db.session.commit()
         flash("Activity saved.", "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, groups=groups, activity=activity)
+    return render_template("activities/form.html", form=form, activity=activity)
 
 
 @bp.route("/<int:activity_id>/delete", methods=["GET", "POST"])

@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -42,11 +41,6 @@ def competency_options(user) -> list[CompetencyOption]:
         CompetencyOption(id=cid, code=code, name=name, group=f"{fw_name} — {area_name}")
         for cid, code, name, area_name, fw_name in rows
     ]
-
-
-def grouped(options: list[CompetencyOption]) -> list[tuple[str, list[CompetencyOption]]]:
-    """Options in (optgroup label, options) pairs, keeping their order."""
-    return [(group, list(items)) for group, items in groupby(options, key=lambda o: o.group)]
 
 
 def load_framework(data: dict, owner_id: int | None = None) -> tuple[Framework, bool]:
