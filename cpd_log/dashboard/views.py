@@ -4,6 +4,8 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.dashboard import services
+from cpd_log.extensions import db
+from cpd_log.requirements.progress import dashboard_cycles
 
 bp = Blueprint("dashboard", __name__)
 
@@ -20,6 +22,8 @@ def home():
 @login_required
 def index():
     today = services.today_for(current_user)
+    cycles = dashboard_cycles(current_user, today)
+    db.session.commit()  # cycles that began since the last visit are stored
     return render_template(
         "dashboard/index.html",
         totals=services.completed_minutes(current_user, today),
@@ -27,4 +31,5 @@ def index():
         by_area=services.minutes_by_area(current_user),
         recent=services.recent_activities(current_user),
         today=today,
+        cycles=cycles,
     )

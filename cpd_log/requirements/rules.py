@@ -101,11 +101,15 @@ class Scheme:
         """Categories an activity's minutes can be allocated to (those without sub-categories)."""
         return [c for c in self.categories if not self.children(c.code)]
 
+    def figure(self, minutes: int) -> str:
+        """Minutes as a number in the scheme's unit: 90 -> '1.5' (two decimals at most)."""
+        value = Decimal(minutes) / Decimal(self.unit_minutes)
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+
     def amount(self, minutes: int) -> str:
         """Minutes in the scheme's unit for people: 90 -> '1.5 PDUs'."""
-        value = Decimal(minutes) / Decimal(self.unit_minutes)
-        text = f"{value:.2f}".rstrip("0").rstrip(".")
-        return f"{text} {self.unit if value == 1 else self.unit_plural}"
+        one = minutes == self.unit_minutes
+        return f"{self.figure(minutes)} {self.unit if one else self.unit_plural}"
 
 
 def _category(data: dict, parent: str | None, step: int, minutes) -> Category:

@@ -77,3 +77,27 @@ def split_errors(scheme: Scheme, activity_minutes: int, split: dict[str, int]) -
     elif scheme.activity_min and 0 < total < scheme.activity_min:
         errors[""] = f"One activity counts only from {scheme.amount(scheme.activity_min)}."
     return errors
+
+
+def explain_default(scheme: Scheme, facts: ActivityFacts) -> str:
+    """Why the default split is what it is, in one sentence for the cycle page."""
+    rules = scheme.allocation
+    split = default_split(scheme, facts)
+    if not split:
+        return f"Activities of kind “{facts.kind.replace('_', ' ')}” do not count in this scheme."
+    names = ", ".join(_name(scheme, code) for code in split)
+    if "participatory" in rules:
+        how = "participatory" if facts.participatory else "not marked participatory"
+        return f"The activity is {how}, so it counts as {names}."
+    mapped = rules.get("competencies")
+    if mapped and any(code in mapped["map"].values() for code in split):
+        return f"Tagged {names}: the minutes go there, split evenly when there are several tags."
+    return f"A “{facts.kind.replace('_', ' ')}” counts as {names} by the scheme's rules."
+
+
+def _name(scheme: Scheme, code: str) -> str:
+    category = scheme.category(code)
+    if category is None:
+        return code
+    parent = scheme.category(category.parent) if category.parent else None
+    return f"{parent.name} › {category.name}" if parent else category.name

@@ -1,0 +1,157 @@
+"""Which activities count toward which cycle and category, and each cycle's progress.
+
+All cycles of a page are computed together from one load of the user's activities (with their
+tags) and one load of the user's own splits, so the query count does not grow with the data.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from cpd_log.access import owned
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityStatus, Competency
+from cpd_log.models.scheme import Allocation, Cycle
+from cpd_log.requirements import rules
+from cpd_log.requirements.pace import Projection, project
+from cpd_log.requirements.services import user_enrolments
+from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
+
+# Reflections arrive with issue 3: until then CPD Log reports these rules as not measurable
+# rather than guessing (an activity's description is not a reflective account).
+UNMEASURED_COUNTS: dict = {}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One activity in one cycle: how its minutes split and why."""
+
+    activity: Activity
+    split: dict[str, int]
+    overridden: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class CycleView:
+    cycle: Cycle
+    scheme: rules.Scheme
+    lines: list[Line]
+    progress: rules.Progress
+    projection: Projection | None
+    carry_out: int
+    warning: bool  # ends within 90 days with a rule not met
+
+    @property
+    def days_left(self) -> int:
+        return self.projection.days_left if self.projection else 0
+
+
+def facts_of(activity: Activity) -> ActivityFacts:
+    return ActivityFacts(
+        kind=activity.kind.value,
+        minutes=activity.minutes,
+        participatory=activity.participatory,
+        tags=frozenset((c.framework.slug, c.code) for c in activity.competencies),
+    )
+
+
+def _activities(user, start: date, end: date) -> list[Activity]:
+    """Completed activities that ended within [start, end], tags and their frameworks loaded."""
+    last_day = func.coalesce(Activity.end_date, Activity.start_date)
+    return list(
+        db.session.scalars(
+            owned(Activity, user)
+            .where(Activity.status == ActivityStatus.COMPLETED)
+            .where(last_day >= start, last_day <= end)
+            .options(selectinload(Activity.competencies).selectinload(Competency.framework))
+            .order_by(Activity.start_date, Activity.id)
+        )
+    )
+
+
+def _overrides(cycle_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
+    found: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    if cycle_ids:
+        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
+            found[(row.cycle_id, row.activity_id)][row.category] = row.minutes
+    return found
+
+
+def _lines(cycle, scheme, activities, overrides) -> list[Line]:
+    lines = []
+    for activity in activities:
+        if not cycle.start_date <= activity.last_date <= cycle.end_date:
+            continue
+        own = overrides.get((cycle.id, activity.id))
+        if own is not None:
+            lines.append(Line(activity, own, True, "Your own split."))
+            continue
+        facts = facts_of(activity)
+        lines.append(
+            Line(activity, default_split(scheme, facts), False, explain_default(scheme, facts))
+        )
+    return lines
+
+
+def compute(user, cycles: list[Cycle], today: date) -> dict[int, CycleView]:
+    """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in."""
+    if not cycles:
+        return {}
+    activities = _activities(
+        user, min(c.start_date for c in cycles), max(c.end_date for c in cycles)
+    )
+    overrides = _overrides([c.id for c in cycles])
+    views: dict[int, CycleView] = {}
+    carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
+    for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
+        scheme = rules.Scheme.from_dict(cycle.scheme.content)
+        lines = _lines(cycle, scheme, activities, overrides)
+        allocations = [
+            rules.Allocation(line.activity.id, code, minutes, line.activity.last_date)
+            for line in lines
+            for code, minutes in line.split.items()
+        ]
+        carried_in = carry.get((cycle.enrolment_id, cycle.number), 0)
+        progress = rules.evaluate(scheme, allocations, UNMEASURED_COUNTS, carried_in)
+        carry_out = rules.carry_over(scheme, progress, cycle.end_date)
+        carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
+        projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
+        warning = (
+            cycle.start_date <= today <= cycle.end_date
+            and (cycle.end_date - today) <= timedelta(days=90)
+            and any(rule.status == rules.NOT_MET for rule in progress.rules)
+        )
+        views[cycle.id] = CycleView(
+            cycle, scheme, lines, progress, projection, carry_out, warning
+        )
+    return views
+
+
+def active_cycles(enrolments, today: date) -> list[Cycle]:
+    """The cycle containing today of each enrolment (or its first, not yet begun)."""
+    found = []
+    for enrolment in enrolments:
+        current = [c for c in enrolment.cycles if c.end_date >= today]
+        if current:
+            found.append(current[0])
+    return found
+
+
+def with_predecessors(cycles: list[Cycle]) -> list[Cycle]:
+    """The cycles plus the one before each, whose surplus may carry over into it."""
+    extra = []
+    for cycle in cycles:
+        before = [c for c in cycle.enrolment.cycles if c.number == cycle.number - 1]
+        extra.extend(before)
+    return [*cycles, *extra]
+
+
+def dashboard_cycles(user, today: date) -> list[CycleView]:
+    """Every active cycle of the user with its progress, for the dashboard panel."""
+    active = active_cycles(user_enrolments(user, today), today)
+    views = compute(user, with_predecessors(active), today)
+    return [views[cycle.id] for cycle in active]
