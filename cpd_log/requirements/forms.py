@@ -31,7 +31,10 @@ class EnrolForm(Form):
 class SchemeForm(Form):
     content = TextAreaField(
         "Scheme (JSON)",
-        validators=[DataRequired(message="Paste or write the scheme."), Length(max=MAX_SCHEME_TEXT)],
+        validators=[
+            DataRequired(message="Paste or write the scheme."),
+            Length(max=MAX_SCHEME_TEXT),
+        ],
         description="Checked against the scheme schema; figures are in the scheme's unit.",
         render_kw={"rows": 24, "spellcheck": "false"},
     )
@@ -92,6 +95,7 @@ def split_form(scheme, activity_minutes: int, initial: dict[str, int]):
         setattr(SplitForm, name, StringField(label, validators=[Length(max=20)]))
         SplitForm.categories.append((name, category))
     data = {
-        name: f"{initial.get(c.code, 0) / scheme.unit_minutes:g}" for name, c in SplitForm.categories
+        name: f"{initial.get(c.code, 0) / scheme.unit_minutes:g}"
+        for name, c in SplitForm.categories
     }
     return SplitForm(data=data)

@@ -35,9 +35,7 @@ def project(scheme: Scheme, progress: Progress, start: date, end: date, today: d
     if recent:
         finish = today + timedelta(days=math.ceil(needed * PACE_DAYS / recent))
         late = " — after the cycle ends" if finish > end else ""
-        sentences.append(
-            f"At your last-90-days pace you finish on {finish:%-d %b %Y}{late}."
-        )
+        sentences.append(f"At your last-90-days pace you finish on {finish:%-d %b %Y}{late}.")
     else:
         sentences.append("Nothing counted in the last 90 days, so there is no pace to project.")
     months = max(days_left / DAYS_PER_MONTH, 1 / DAYS_PER_MONTH)

@@ -125,9 +125,7 @@ def compute(user, cycles: list[Cycle], today: date) -> dict[int, CycleView]:
             and (cycle.end_date - today) <= timedelta(days=90)
             and any(rule.status == rules.NOT_MET for rule in progress.rules)
         )
-        views[cycle.id] = CycleView(
-            cycle, scheme, lines, progress, projection, carry_out, warning
-        )
+        views[cycle.id] = CycleView(cycle, scheme, lines, progress, projection, carry_out, warning)
     return views
 
 

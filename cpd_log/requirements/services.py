@@ -94,7 +94,7 @@ def _newest_versions(enrolments: list[Enrolment]) -> dict[tuple, Scheme]:
     return {(row.owner_id, row.slug): row for row in rows}
 
 
-def sync_cycles(enrolments: list[Enrolment], today: date) -> None:
+def sync_cycles(enrolments: list[Enrolment], today: date) -> bool:
     """Create the cycles up to the one containing today; move cycles that have not ended to the
     newest scheme version. Closed cycles are never touched (their version is their record)."""
     newest = _newest_versions(enrolments)
@@ -113,6 +113,7 @@ def sync_cycles(enrolments: list[Enrolment], today: date) -> None:
                 changed |= _set(cycle, scheme, period.start, period.end)
     if changed:
         db.session.flush()
+    return changed
 
 
 def _set(cycle: Cycle, scheme: Scheme, start: date, end: date) -> bool:

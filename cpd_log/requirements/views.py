@@ -46,21 +46,27 @@ def index():
     )
 
 
-def _owned_cycle(cycle_id: int) -> Cycle:
-    return get_owned_or_404(
+def _owned_cycle(cycle_id: int, today) -> Cycle:
+    """The user's cycle (404 otherwise), moved to the newest scheme version if still open."""
+    enrolment = selectinload(Cycle.enrolment)
+    found = get_owned_or_404(
         Cycle,
         cycle_id,
         current_user,
         selectinload(Cycle.scheme),
-        selectinload(Cycle.enrolment).selectinload(Enrolment.cycles).selectinload(Cycle.scheme),
+        enrolment.selectinload(Enrolment.scheme),
+        enrolment.selectinload(Enrolment.cycles).selectinload(Cycle.scheme),
     )
+    if services.sync_cycles([found.enrolment], today):
+        db.session.commit()  # store the newer scheme version before the page reads the cycle
+    return found
 
 
 @bp.get("/cycles/<int:cycle_id>")
 def cycle(cycle_id: int):
     """One cycle: each rule, and which activities count toward which category and why."""
-    found = _owned_cycle(cycle_id)
     today = today_for(current_user)
+    found = _owned_cycle(cycle_id, today)
     view = progress.compute(current_user, progress.with_predecessors([found]), today)[found.id]
     return render_template(
         "requirements/cycle.html", view=view, today=today, reset_form=EmptyForm()
@@ -70,8 +76,8 @@ def cycle(cycle_id: int):
 def _cycle_and_activity(cycle_id: int, activity_id: int):
     """The cycle and an activity counted in it (404 when either is not the user's, or the
     activity does not fall within the cycle)."""
-    found = _owned_cycle(cycle_id)
     today = today_for(current_user)
+    found = _owned_cycle(cycle_id, today)
     view = progress.compute(current_user, progress.with_predecessors([found]), today)[found.id]
     line = next((line for line in view.lines if line.activity.id == activity_id), None)
     if line is None:
@@ -126,8 +132,9 @@ def new_scheme():
         scheme, created = services.load_scheme(form.data_, owner_id=current_user.id)
         db.session.commit()
         flash(
-            f"Saved {scheme.name} ({scheme.version})." if created else
-            f"You already have {scheme.name} version {scheme.version}: change the version.",
+            f"Saved {scheme.name} ({scheme.version})."
+            if created
+            else f"You already have {scheme.name} version {scheme.version}: change the version.",
             "success" if created else "info",
         )
         return redirect(url_for("requirements.index"))
