@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from cpd_log.requirements.periods import add_months
 
@@ -91,11 +92,22 @@ class Scheme:
             allocation=data.get("allocation", {}),
         )
 
+    @cached_property
+    def _by_code(self) -> dict[str, Category]:
+        return {c.code: c for c in self.categories}
+
+    @cached_property
+    def _children(self) -> dict[str | None, list[Category]]:
+        found: dict[str | None, list[Category]] = defaultdict(list)
+        for category in self.categories:
+            found[category.parent].append(category)
+        return found
+
     def category(self, code: str) -> Category | None:
-        return next((c for c in self.categories if c.code == code), None)
+        return self._by_code.get(code)
 
     def children(self, code: str | None) -> list[Category]:
-        return [c for c in self.categories if c.parent == code]
+        return self._children.get(code, [])
 
     def leaves(self) -> list[Category]:
         """Categories an activity's minutes can be allocated to (those without sub-categories)."""

@@ -78,6 +78,8 @@ def user_enrolments(user, today: date) -> list[Enrolment]:
             .options(
                 selectinload(Enrolment.scheme),
                 selectinload(Enrolment.cycles).selectinload(Cycle.scheme),
+                # the reverse side too, so cycle.enrolment is no lazy load per cycle
+                selectinload(Enrolment.cycles).selectinload(Cycle.enrolment),
             )
             .order_by(Enrolment.start_date, Enrolment.id)
         )

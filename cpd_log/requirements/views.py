@@ -40,10 +40,11 @@ def index():
         flash(f"Enrolled in {enrolment.label}.", "success")
         return redirect(url_for("requirements.index"))
     enrolments = services.user_enrolments(current_user, today)
-    db.session.commit()  # cycles that began since the last visit are stored
-    return render_template(
+    page = render_template(
         "requirements/index.html", form=form, enrolments=enrolments, schemes=schemes, today=today
     )
+    db.session.commit()  # cycles that began since the last visit are stored (after rendering,
+    return page  # which reads the rows before the commit expires them)
 
 
 def _owned_cycle(cycle_id: int, today) -> Cycle:
