@@ -139,19 +139,32 @@ def _overrides(cycle_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
 
 
 def _lines(cycle, scheme, activities, overrides) -> list[Line]:
+    """Each activity of the cycle with its split: the user's own, else the scheme's default.
+
+    A split the user wrote that no longer fits (the activity was shortened since, or the scheme's
+    new version dropped a category) is set aside rather than counted beyond the activity.
+    """
     lines = []
+    leaves = {c.code for c in scheme.leaves()}
     for activity in activities:
         if not cycle.start_date <= activity.last_date <= cycle.end_date:
             continue
+        facts = activity.facts()
+        reason = explain_default(scheme, facts)
         own = overrides.get((cycle.id, activity.id))
         if own is not None:
-            lines.append(Line(activity, own, True, "Your own split."))
-            continue
-        facts = activity.facts()
-        lines.append(
-            Line(activity, default_split(scheme, facts), False, explain_default(scheme, facts))
-        )
+            if sum(own.values()) <= activity.minutes and set(own) <= leaves:
+                lines.append(Line(activity, own, True, "Your own split."))
+                continue
+            reason = f"{STALE_SPLIT} {reason}"
+        lines.append(Line(activity, default_split(scheme, facts), own is not None, reason))
     return lines
+
+
+STALE_SPLIT = (
+    "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
+    "scheme's rules apply until you split it again."
+)
 
 
 def compute(user, cycles: list[Cycle], today: date) -> dict[int, CycleView]:

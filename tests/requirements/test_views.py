@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind, ActivityStatus
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
+from cpd_log.requirements import services
 from cpd_log.requirements.schemes import DATA_DIR
 from tests import factories
 from tests.requirements.helpers import make_cycle, make_enrolment, shipped, talent_triangle
@@ -232,3 +233,18 @@ def test_a_bad_own_scheme_is_explained_and_kept(logged_in, text, message):
     assert response.status_code == 200
     assert message in response.data.decode()
     assert db.session.scalar(select(func.count(Scheme.id))) == 0
+
+
+def test_a_split_that_no_longer_fits_the_activity_is_set_aside(logged_in, user):
+    cycle = make_cycle(user, "pmi-pmp", date(2025, 3, 14))
+    activity = factories.make_activity(
+        user, [], kind=ActivityKind.COURSE, minutes=180, start_date=date(2025, 6, 1)
+    )
+    services.set_split(cycle, activity.id, {"EDU.PS": 180})
+    db.session.commit()
+    activity.minutes = 60  # edited afterwards
+    db.session.commit()
+    page = logged_in.get(f"/schemes/cycles/{cycle.id}").data.decode()
+    assert "no longer fits" in page
+    assert figures(page, "min:EDU.PS") == "0/8 PDUs"
+    assert figures(page, "min:EDU") == "1/35 PDUs"
