@@ -51,6 +51,20 @@ def available_schemes(user) -> list[Scheme]:
     return sorted(newest.values(), key=lambda row: (row.owner_id is not None, row.name.lower()))
 
 
+def own_scheme_exists(user, data: dict) -> bool:
+    """Whether the user already saved this slug at this version (versions are never edited)."""
+    return (
+        db.session.scalar(
+            select(Scheme.id).where(
+                Scheme.owner_id == user.id,
+                Scheme.slug == data["slug"],
+                Scheme.version == data["version"],
+            )
+        )
+        is not None
+    )
+
+
 def get_available_scheme(user, scheme_id: int) -> Scheme | None:
     return next((s for s in available_schemes(user) if s.id == scheme_id), None)
 

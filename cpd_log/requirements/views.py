@@ -1,6 +1,8 @@
 """Scheme pages: enrol, see cycles and what counts where, split an activity, write a scheme."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -123,22 +125,32 @@ def leave(enrolment_id: int):
     return redirect(url_for("requirements.index"))
 
 
+def _starting_text(scheme_id: int) -> str:
+    source = services.get_available_scheme(current_user, scheme_id) if scheme_id else None
+    if source is None:
+        return (DATA_DIR / "custom.json").read_text(encoding="utf-8")
+    return json.dumps(source.content, indent=2, ensure_ascii=False)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new_scheme():
-    """Write your own scheme (e.g. the employer's appraisal year), starting from the blank one."""
+    """Write your own scheme (e.g. the employer's appraisal year), starting from the blank one
+    or from a copy of any scheme you can see (?from=<id>); a new version of your own scheme is
+    saved beside the old one, which the cycles it closed keep."""
     form = SchemeForm()
     if not form.is_submitted():
-        form.content.data = (DATA_DIR / "custom.json").read_text(encoding="utf-8")
+        form.content.data = _starting_text(request.args.get("from", 0, type=int))
     if form.validate_on_submit():
-        scheme, created = services.load_scheme(form.data_, owner_id=current_user.id)
-        db.session.commit()
-        flash(
-            f"Saved {scheme.name} ({scheme.version})."
-            if created
-            else f"You already have {scheme.name} version {scheme.version}: change the version.",
-            "success" if created else "info",
-        )
-        return redirect(url_for("requirements.index"))
+        if services.own_scheme_exists(current_user, form.data_):
+            form.content.errors.append(
+                f"You already have “{form.data_['slug']}” version {form.data_['version']}: "
+                "change the version to save a new one."
+            )
+        else:
+            scheme, _ = services.load_scheme(form.data_, owner_id=current_user.id)
+            db.session.commit()
+            flash(f"Saved {scheme.name} (version {scheme.version}).", "success")
+            return redirect(url_for("requirements.index"))
     return render_template(
         "requirements/new.html", form=form, kinds=[kind.value for kind in ActivityKind]
     )

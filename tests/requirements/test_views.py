@@ -248,3 +248,31 @@ def test_a_split_that_no_longer_fits_the_activity_is_set_aside(logged_in, user):
     assert "no longer fits" in page
     assert figures(page, "min:EDU.PS") == "0/8 PDUs"
     assert figures(page, "min:EDU") == "1/35 PDUs"
+
+
+def test_copy_a_scheme_to_adapt_and_save_a_new_version(logged_in, user, other_user):
+    pmp = shipped("pmi-pmp")
+    copy = logged_in.get(f"/schemes/new?from={pmp.id}").data.decode()
+    assert "Talent Triangle" in copy and "EDU.PS" in copy
+    data = json.loads((DATA_DIR / "custom.json").read_text())
+    data.update(slug="acme", name="ACME year", version="1")
+    assert logged_in.post("/schemes/new", data={"content": json.dumps(data)}).status_code == 302
+    again = logged_in.post("/schemes/new", data={"content": json.dumps(data)})
+    assert again.status_code == 200 and "change the version" in again.data.decode()
+    assert "ACME year" in again.data.decode()  # the text is kept
+    data["version"] = "2"
+    assert logged_in.post("/schemes/new", data={"content": json.dumps(data)}).status_code == 302
+    assert db.session.scalar(select(func.count(Scheme.id)).where(Scheme.owner_id == user.id)) == 2
+    # Another user's scheme is never copied: the blank one is offered instead.
+    theirs = Scheme(
+        slug="theirs",
+        version="1",
+        name="Their secret scheme",
+        source="x",
+        content={**data, "name": "Their secret scheme"},
+        owner_id=other_user.id,
+    )
+    db.session.add(theirs)
+    db.session.commit()
+    page = logged_in.get(f"/schemes/new?from={theirs.id}").data.decode()
+    assert "Their secret scheme" not in page and "Custom scheme (blank)" in page
