@@ -4,6 +4,7 @@ All cycles of a page are computed together from one load of the user's activitie
 tags) and one load of the user's own splits, so the query count does not grow with the data.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -47,7 +48,16 @@ class Line:
     activity: Logged
     split: dict[str, int]
     overridden: bool
-    reason: str
+    scheme: rules.Scheme
+    stale: bool = False  # the user's split was set aside
+
+    @property
+    def reason(self) -> str:
+        """Worded only when a page shows it (the dashboard never does)."""
+        if self.overridden and not self.stale:
+            return "Your own split."
+        reason = explain_default(self.scheme, self.activity.facts())
+        return f"{STALE_SPLIT} {reason}" if self.stale else reason
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ def _activities(user, start: date, end: date) -> list[Logged]:
             last_day,
         )
         .where(*in_span)
-        .order_by(Activity.start_date, Activity.id)
+        .order_by(last_day, Activity.start_date, Activity.id)
     )
     return [
         Logged(aid, title, kind.value, minutes, participatory, day, frozenset(tags[aid]))
@@ -146,18 +156,15 @@ def _lines(cycle, scheme, activities, overrides) -> list[Line]:
     """
     lines = []
     leaves = {c.code for c in scheme.leaves()}
-    for activity in activities:
-        if not cycle.start_date <= activity.last_date <= cycle.end_date:
-            continue
-        facts = activity.facts()
-        reason = explain_default(scheme, facts)
+    days = [activity.last_date for activity in activities]  # sorted by the query
+    first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
+    for activity in activities[first:last]:
         own = overrides.get((cycle.id, activity.id))
-        if own is not None:
-            if sum(own.values()) <= activity.minutes and set(own) <= leaves:
-                lines.append(Line(activity, own, True, "Your own split."))
-                continue
-            reason = f"{STALE_SPLIT} {reason}"
-        lines.append(Line(activity, default_split(scheme, facts), own is not None, reason))
+        if own is not None and sum(own.values()) <= activity.minutes and set(own) <= leaves:
+            lines.append(Line(activity, own, True, scheme))
+            continue
+        split = default_split(scheme, activity.facts())
+        lines.append(Line(activity, split, own is not None, scheme, stale=own is not None))
     return lines
 
 
