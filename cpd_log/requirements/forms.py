@@ -1,5 +1,6 @@
 """Forms: enrol in a scheme, split an activity across categories, write your own scheme."""
 
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
@@ -11,6 +12,7 @@ from cpd_log.requirements.schemes import SchemeError, parse_scheme_text
 from cpd_log.requirements.splits import split_errors
 
 MAX_SCHEME_TEXT = 100_000
+EARLIEST_START_YEARS = 40
 
 
 class EnrolForm(Form):
@@ -26,6 +28,13 @@ class EnrolForm(Form):
         description="The day you were certified, joined, or your appraisal year starts.",
     )
     submit = SubmitField("Enrol")
+
+    def validate_start_date(self, field) -> None:
+        """Every cycle since the start is stored: a start decades back would store hundreds."""
+        if field.data and field.data < date.today() - timedelta(days=EARLIEST_START_YEARS * 365):
+            raise ValidationError(
+                f"Enter a start date within the last {EARLIEST_START_YEARS} years."
+            )
 
 
 class SchemeForm(Form):

@@ -104,6 +104,7 @@ def test_cycles_from_a_certification_date():
         (lambda d: d["allocation"]["kinds"].update(course="NOPE"), "NOPE is not a category"),
         (lambda d: d["categories"][1].update(code="EDU"), "EDU is used twice"),
         (lambda d: d.update(period={"type": "weekly"}), "period"),
+        (lambda d: d.update(period={"type": "cycle", "months": 1}), "period"),
     ],
 )
 def test_bad_scheme_files_are_refused_with_a_reason(change, message):

@@ -49,6 +49,8 @@ def test_bad_enrolment_input_is_reported_and_nothing_saved(logged_in, user):
     pmp = shipped("pmi-pmp")
     missing = logged_in.post("/schemes/", data={"scheme": pmp.id, "start_date": ""})
     assert missing.status_code == 200 and b"Enter a date." in missing.data
+    too_old = logged_in.post("/schemes/", data={"scheme": pmp.id, "start_date": "1950-01-01"})
+    assert b"within the last 40 years" in too_old.data
     for bad in ("999999", "abc", ""):
         response = logged_in.post("/schemes/", data={"scheme": bad, "start_date": "2025-01-01"})
         assert response.status_code == 200
@@ -138,6 +140,9 @@ def test_split_override_is_validated_then_counts(logged_in, user):
         ({gb: "1.5"}, "steps of 1 PDU"),
         ({ps: "3", gb: "1"}, "activity lasted 3 PDUs"),
         ({ps: "lots"}, "Enter a number of PDUs"),
+        ({ps: "nan"}, "Enter a number of PDUs"),
+        ({ps: "1e999999"}, "Enter a number of PDUs"),
+        ({ps: "-1"}, "Enter 0 or more."),
     ]
     for data, message in cases:
         response = post(**data)
