@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_log_activity import assert_clean, register
+from tests.browser.conftest import PHONE
+from tests.browser.test_log_activity import assert_clean, horizontal_overflow, register
 
 pytestmark = pytest.mark.browser
 
@@ -52,4 +53,14 @@ def test_enrol_in_pmp_log_a_power_skills_course_and_see_progress(open_tab):
     card.get_by_role("link", name="PMP").click()
     expect(page.get_by_text("Negotiation skills course")).to_be_visible()
     expect(page.get_by_text("Power Skills: 3 PDUs")).to_be_visible()
+
+    # The panel, the cycle page and the split form fit a phone.
+    page.set_viewport_size(PHONE)
+    assert horizontal_overflow(page) == 0
+    page.get_by_role("link", name="Change the split").click()
+    expect(page.get_by_label("Education › Power Skills")).to_have_value("3")
+    assert horizontal_overflow(page) == 0
+    page.goto("/dashboard")
+    expect(page.get_by_test_id("cycle-card")).to_be_visible()
+    assert horizontal_overflow(page) == 0
     assert_clean(tab)
