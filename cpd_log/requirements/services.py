@@ -10,7 +10,7 @@ from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
 from cpd_log.requirements.periods import cycles_until
-from cpd_log.requirements.schemes import read_scheme_file, shipped_scheme_files
+from cpd_log.requirements.schemes import SchemeError, read_scheme_file, shipped_scheme_files
 
 
 def load_scheme(data: dict, owner_id: int | None = None) -> tuple[Scheme, bool]:
@@ -36,8 +36,24 @@ def load_scheme(data: dict, owner_id: int | None = None) -> tuple[Scheme, bool]:
 
 
 def seed_schemes() -> list[tuple[Scheme, bool]]:
-    """Load every shipped scheme file as a global scheme (safe to run again)."""
-    return [load_scheme(read_scheme_file(path)[0]) for path in shipped_scheme_files()]
+    """Load every shipped scheme file as a global scheme (safe to run again).
+
+    A file edited without a new version is refused: loading it would silently change the rules
+    that closed cycles were measured with.
+    """
+    results = []
+    for path in shipped_scheme_files():
+        data = read_scheme_file(path)[0]
+        row, created = load_scheme(data)
+        if not created and row.content != data:
+            raise SchemeError(
+                [
+                    f"{path.name} changed but its version {data['version']} did not: give it a new "
+                    "version so cycles measured with the old rules keep them."
+                ]
+            )
+        results.append((row, created))
+    return results
 
 
 def available_schemes(user) -> list[Scheme]:

@@ -4,11 +4,13 @@ grow with the number of activities."""
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Cycle
 from cpd_log.requirements import services
-from cpd_log.requirements.schemes import DATA_DIR
+from cpd_log.requirements.schemes import DATA_DIR, SchemeError
 from tests import factories
 from tests.requirements.helpers import make_enrolment, talent_triangle
 
@@ -75,3 +77,33 @@ def test_cycle_page_queries_do_not_grow_with_activities(logged_in, user, count_q
     with count_queries() as large:
         assert logged_in.get(f"/schemes/cycles/{cycle.id}").status_code == 200
     assert len(large) == len(small)
+
+
+def test_schemes_page_queries_do_not_grow_with_enrolments_or_cycles(logged_in, user, count_queries):
+    make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=30), "PMP")
+    logged_in.get("/schemes/")
+    with count_queries() as small:
+        assert logged_in.get("/schemes/").status_code == 200
+    _four_schemes(user)  # 4 more enrolments, one of them with a closed cycle
+    make_enrolment(user, "rics-style", date(2000, 1, 1), "Since 2000")  # 27 yearly cycles
+    logged_in.get("/schemes/")
+    with count_queries() as large:
+        page = logged_in.get("/schemes/")
+    assert page.data.decode().count('data-testid="enrolment"') == 6
+    assert len(large) == len(small)
+
+
+def test_seeding_twice_changes_nothing_and_an_unversioned_edit_is_refused(
+    app, monkeypatch, tmp_path
+):
+    first = services.seed_schemes()
+    db.session.commit()
+    assert all(created for _, created in first) and len(first) == 8
+    assert not any(created for _, created in services.seed_schemes())
+
+    data = json.loads((DATA_DIR / "apm.json").read_text())
+    data["total_min"] = 30  # edited, same version
+    (tmp_path / "apm.json").write_text(json.dumps(data))
+    monkeypatch.setattr(services, "shipped_scheme_files", lambda: [tmp_path / "apm.json"])
+    with pytest.raises(SchemeError, match="give it a new version"):
+        services.seed_schemes()
