@@ -141,7 +141,8 @@ def sync_cycles(enrolments: list[Enrolment], today: date) -> bool:
                 cycle = Cycle(user_id=enrolment.user_id, number=period.index, scheme=scheme)
                 enrolment.cycles.append(cycle)
                 changed = True
-            if cycle.end_date is None or cycle.end_date >= today:
+            rolling = scheme.content["period"]["type"] == "rolling"  # its one window moves daily
+            if rolling or cycle.end_date is None or cycle.end_date >= today:
                 changed |= _set(cycle, scheme, period.start, period.end)
     if changed:
         db.session.flush()

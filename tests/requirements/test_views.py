@@ -281,3 +281,30 @@ def test_copy_a_scheme_to_adapt_and_save_a_new_version(logged_in, user, other_us
     db.session.commit()
     page = logged_in.get(f"/schemes/new?from={theirs.id}").data.decode()
     assert "Their secret scheme" not in page and "Custom scheme (blank)" in page
+
+
+def test_a_rolling_window_scheme_always_ends_today(logged_in, user):
+    data = json.loads((DATA_DIR / "custom.json").read_text())
+    data.update(
+        slug="rolling",
+        name="Last 12 months",
+        period={"type": "rolling", "months": 12},
+        total_min=10,
+    )
+    assert logged_in.post("/schemes/new", data={"content": json.dumps(data)}).status_code == 302
+    own = db.session.scalar(select(Scheme).where(Scheme.slug == "rolling"))
+    logged_in.post("/schemes/", data={"scheme": own.id, "start_date": "2020-01-01"})
+    factories.make_activity(user, [], minutes=120, start_date=TODAY - timedelta(days=30))
+    factories.make_activity(user, [], minutes=600, start_date=TODAY - timedelta(days=400))
+    cycle = db.session.scalar(select(Cycle))
+    assert cycle.end_date == TODAY
+    assert figures(logged_in.get("/dashboard").data.decode(), "total") == "2/10 hours"
+    # A day later the window has moved with it (it is never "closed").
+    cycle.start_date, cycle.end_date = (
+        cycle.start_date - timedelta(days=1),
+        TODAY - timedelta(days=1),
+    )
+    db.session.commit()
+    logged_in.get("/dashboard")
+    db.session.expire_all()
+    assert db.session.get(Cycle, cycle.id).end_date == TODAY
