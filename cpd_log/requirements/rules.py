@@ -212,7 +212,7 @@ def _count_rule(rule: CountRule, counts: dict) -> RuleResult:
             rule.min,
             0,
             rule.min,
-            f"Needs at least {rule.min} {what}; CPD Log cannot count these yet.",
+            f"Needs at least {rule.min} {what}; not measured, so never shown as met.",
             is_count=True,
         )
     needed = max(0, rule.min - value)
