@@ -97,10 +97,12 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.requirements.views import bp as requirements_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(requirements_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -10,6 +10,7 @@ from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import Activity
 from cpd_log.models.user import Role
+from cpd_log.requirements.services import seed_schemes
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo account
@@ -25,9 +26,12 @@ def register(app: Flask) -> None:
 def seed() -> None:
     """Load the shipped competency frameworks (safe to run again: nothing is duplicated)."""
     results = seed_frameworks()
+    schemes = seed_schemes()
     db.session.commit()
     for framework, created in results:
         click.echo(f"{'created' if created else 'updated'}: {framework.name} ({framework.version})")
+    for scheme, created in schemes:
+        click.echo(f"{'created' if created else 'unchanged'}: {scheme.name} ({scheme.version})")
 
 
 @click.command("create-user")

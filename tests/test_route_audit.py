@@ -12,7 +12,9 @@ import pytest
 from cpd_log import create_app
 from cpd_log.extensions import db
 from cpd_log.models import Activity
+from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
+from tests.requirements.helpers import make_cycle, make_enrolment
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Owned:
 
 OWNED = {
     "activity_id": Owned(Activity, lambda owner: factories.make_activity(owner)),
+    "cycle_id": Owned(Cycle, make_cycle),
+    "enrolment_id": Owned(Enrolment, make_enrolment),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

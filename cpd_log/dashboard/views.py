@@ -4,6 +4,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.dashboard import services
+from cpd_log.extensions import db
+from cpd_log.requirements.progress import dashboard_cycles
 
 bp = Blueprint("dashboard", __name__)
 
@@ -24,6 +26,8 @@ def index():
     period = request.args.get("period", "12m")
     period = period if period in services.PERIODS else "12m"
     since = services.period_start(period, today)
+    cycles = dashboard_cycles(current_user, today)
+    db.session.commit()  # cycles that began since the last visit are stored
     return render_template(
         "dashboard/index.html",
         totals=services.completed_minutes(current_user, today),
@@ -33,4 +37,5 @@ def index():
         today=today,
         period=period,
         periods=services.PERIODS,
+        cycles=cycles,
     )

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from cpd_log import create_app
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.extensions import db
+from cpd_log.requirements.services import seed_schemes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,6 +47,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     with app.app_context():
         upgrade()
         seed_frameworks()
+        seed_schemes()
         db.session.commit()
         db.session.remove()
 

@@ -1,0 +1,110 @@
+"""Benchmark: the dashboard of a user following 4 schemes, at growing numbers of activities.
+
+Run with `python -m bench.schemes` (or `.venv/bin/python -m bench.schemes`). Prints, per data size,
+the SQL statements one dashboard request sends and its median time, beside the same dashboard for
+a user with the same activities and no scheme (the reference). The query count must not grow with
+the data; the time ratios show the cost of counting every activity toward 4 cycles in Python,
+which grows with the activities inside the cycles' span (here: all of them).
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from cpd_log import create_app
+from cpd_log.auth.services import register_user
+from cpd_log.competencies.services import seed_frameworks
+from cpd_log.demo import generate_activities
+from cpd_log.extensions import db
+from cpd_log.requirements import services
+from cpd_log.requirements.services import seed_schemes
+
+SIZES = (100, 1_000, 5_000)
+RUNS = 7
+PASSWORD = "bench password 1"
+SCHEMES = (
+    ("pmi-pmp", 4 * 365, "PMP"),
+    ("apm", 100, "APM"),
+    ("peoplecert-axelos", 200, "PRINCE2"),
+    ("rics-style", 20, "Employer year"),
+)
+
+
+def _app(folder: Path):
+    app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/b.db"})
+    with app.app_context():
+        upgrade()
+        seed_frameworks()
+        seed_schemes()
+        db.session.commit()
+    return app
+
+
+def _user(app, email: str, activities: int, enrol: bool) -> None:
+    with app.app_context():
+        user = register_user(email, "Bench", PASSWORD)
+        schemes = {s.slug: s for s in services.available_schemes(user)}
+        today = date.today()
+        for slug, days_ago, label in SCHEMES if enrol else ():
+            services.enrol(user, schemes[slug], today - timedelta(days=days_ago), label, today)
+        generate_activities(user.id, activities, years=4, tags_per_activity=2)
+        db.session.commit()
+
+
+def _measure(app, email: str, cards: int) -> tuple[int, float]:
+    client = app.test_client()
+    client.post("/account/login", data={"email": email, "password": PASSWORD})
+    client.get("/dashboard")  # the first visit stores the cycles; measure the steady state
+    times, statements = [], []
+    with app.app_context():
+        engine = db.engine
+
+    def record(*_args):
+        statements.append(1)
+
+    for _ in range(RUNS):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", record)
+        start = time.perf_counter()
+        response = client.get("/dashboard")
+        times.append(time.perf_counter() - start)
+        event.remove(engine, "before_cursor_execute", record)
+        assert response.status_code == 200
+        assert response.data.count(b'data-testid="cycle-card"') == cards
+    return len(statements), statistics.median(times)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        app = _app(Path(folder))
+        rows = []
+        for size in SIZES:
+            _user(app, f"plain{size}@example.com", size, enrol=False)
+            _user(app, f"bench{size}@example.com", size, enrol=True)
+            plain = _measure(app, f"plain{size}@example.com", 0)
+            rows.append((size, plain, _measure(app, f"bench{size}@example.com", 4)))
+    base_queries, base_time = rows[0][2]
+    print("dashboard with 4 active cycles (PMP with its previous cycle, APM, PeopleCert, RICS)")
+    print("reference: the same dashboard for a user with the same activities and no scheme")
+    print(
+        f"{'activities':>10} {'queries':>8} {'ref queries':>11} {'median ms':>10} {'ref ms':>8} "
+        f"{'x ref':>6} {'x smallest':>10}"
+    )
+    for size, (ref_queries, ref_time), (queries, seconds) in rows:
+        print(
+            f"{size:>10} {queries:>8} {ref_queries:>11} {seconds * 1000:>10.1f} "
+            f"{ref_time * 1000:>8.1f} {seconds / ref_time:>6.2f} {seconds / base_time:>10.2f}"
+        )
+    constant = all(queries == base_queries for _, _, (queries, _) in rows)
+    print(f"query count constant in data size: {'yes' if constant else 'NO'}")
+    return 0 if constant else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""The CPD rules engine: pure Python (no Flask, no SQLAlchemy), so every rule is tested alone.
+
+Given a scheme (parsed from its data file), the allocations of one cycle (minutes of an activity
+counted toward one category) and counts measured elsewhere (reflections), `evaluate()` says for
+each rule whether it is met, what counts after caps, what is still needed, and why.
+
+Everything is in whole minutes; the scheme's unit (hour, PDU, point) is only for display.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from cpd_log.requirements.definition import Category, CountRule, Scheme
+from cpd_log.requirements.periods import add_months
+
+__all__ = ["Allocation", "Category", "CountRule", "Progress", "RuleResult", "Scheme"]
+
+MET, NOT_MET, UNMEASURED, INFO = "met", "not_met", "unmeasured", "info"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    activity_id: int
+    category: str  # a leaf category's code
+    minutes: int
+    on: date  # the day the activity was completed
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    code: str
+    label: str
+    status: str  # met / not_met / unmeasured / info
+    target: int  # minutes, or a count for count rules
+    counted: int
+    needed: int
+    explanation: str
+    is_count: bool = False
+    logged: int = 0  # before caps
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+
+@dataclass(frozen=True)
+class Progress:
+    rules: tuple[RuleResult, ...]
+    total: int  # minutes counted toward the total (carried-in included)
+    by_category: dict[str, int]  # minutes counted per category after caps
+    counted: tuple[Allocation, ...]  # each allocation's minutes after per-activity limits and step
+    carried_in: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return all(r.status in (MET, INFO) for r in self.rules)
+
+    def rule(self, code: str) -> RuleResult:
+        return next(r for r in self.rules if r.code == code)
+
+
+def counted_allocations(scheme: Scheme, allocations) -> tuple[list[Allocation], list[str]]:
+    """Apply per-activity limits then each category's step. Returns (counted, notes)."""
+    by_activity: dict[int, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        by_activity[allocation.activity_id].append(allocation)
+    result, below, capped = [], 0, 0
+    for items in by_activity.values():
+        total = sum(a.minutes for a in items)
+        if scheme.activity_min and total < scheme.activity_min:
+            below += 1
+            continue
+        room = scheme.activity_max if scheme.activity_max is not None else total
+        capped += total > room
+        for item in items:
+            step = _step(scheme, item.category)
+            share = min(item.minutes, room) // step * step
+            room -= share
+            result.append(Allocation(item.activity_id, item.category, share, item.on))
+    notes = []
+    if below:
+        notes.append(
+            f"{below} activit{'y is' if below == 1 else 'ies are'} below the minimum "
+            f"of {scheme.amount(scheme.activity_min)} and do not count"
+        )
+    if capped:
+        notes.append(
+            f"{capped} activit{'y was' if capped == 1 else 'ies were'} capped at "
+            f"{scheme.amount(scheme.activity_max)} each"
+        )
+    return result, notes
+
+
+def _step(scheme: Scheme, code: str) -> int:
+    category = scheme.category(code)
+    return category.step if category else 1
+
+
+def evaluate(scheme: Scheme, allocations, counts: dict | None = None, carried_in: int = 0):
+    """Every rule of `scheme` for one cycle's allocations. `counts` maps e.g. "reflections" to a
+    number; a count rule whose input is missing is reported as not measurable, never as met."""
+    counted, notes = counted_allocations(scheme, allocations)
+    logged: dict[str, int] = defaultdict(int)
+    for allocation in counted:
+        logged[allocation.category] += allocation.minutes
+    by_category: dict[str, int] = {}
+    for top in scheme.children(None):
+        subs = scheme.children(top.code)
+        for sub in subs:
+            by_category[sub.code] = _cap(logged[sub.code], sub.max)
+        if subs:  # what the sub-categories let through, before the category's own cap
+            logged[top.code] = sum(by_category[s.code] for s in subs)
+        by_category[top.code] = _cap(logged[top.code], top.max)
+    carried_in = min(max(carried_in, 0), scheme.carry_over_max or 0)
+    total = sum(by_category[c.code] for c in scheme.children(None)) + carried_in
+    rules = [_total_rule(scheme, total, carried_in)]
+    for category in scheme.categories:
+        rules.extend(_category_rules(scheme, category, logged[category.code], by_category))
+    if notes:
+        rules.append(
+            RuleResult(
+                "per_activity",
+                "Per-activity limits",
+                INFO,
+                0,
+                0,
+                0,
+                "; ".join(notes).capitalize() + ".",
+            )
+        )
+    activities = len({a.activity_id for a in counted if a.minutes > 0})
+    for rule in scheme.count_rules:
+        rules.append(_count_rule(rule, {"activities": activities, **(counts or {})}))
+    return Progress(tuple(rules), total, by_category, tuple(counted), carried_in)
+
+
+def _cap(value: int, cap: int | None) -> int:
+    return value if cap is None else min(value, cap)
+
+
+def _total_rule(scheme: Scheme, total: int, carried_in: int) -> RuleResult:
+    needed = max(0, scheme.total_min - total)
+    carried = f" (including {scheme.amount(carried_in)} carried over)" if carried_in else ""
+    if needed:
+        why = (
+            f"{scheme.amount(total)} count{carried}; {scheme.amount(needed)} more are needed "
+            f"to reach {scheme.amount(scheme.total_min)}."
+        )
+    else:
+        required = scheme.amount(scheme.total_min)
+        why = f"{scheme.amount(total)} count{carried}, at least the {required} required."
+    return RuleResult(
+        "total", "Total", NOT_MET if needed else MET, scheme.total_min, total, needed, why
+    )
+
+
+def _category_rules(scheme: Scheme, category: Category, logged: int, by_category: dict):
+    counted = by_category[category.code]
+    if category.min:
+        needed = max(0, category.min - counted)
+        why = f"{scheme.amount(counted)} of {category.name} count; " + (
+            f"{scheme.amount(needed)} more needed to reach the minimum of "
+            f"{scheme.amount(category.min)}."
+            if needed
+            else f"the minimum of {scheme.amount(category.min)} is reached."
+        )
+        yield RuleResult(
+            f"min:{category.code}",
+            category.name,
+            NOT_MET if needed else MET,
+            category.min,
+            counted,
+            needed,
+            why,
+            logged=logged,
+        )
+    if category.max is not None:
+        over = max(0, logged - category.max)
+        why = f"At most {scheme.amount(category.max)} of {category.name} count in a cycle; " + (
+            f"{scheme.amount(logged)} logged, so {scheme.amount(over)} do not count."
+            if over
+            else f"{scheme.amount(logged)} logged, all of it counts."
+        )
+        yield RuleResult(
+            f"max:{category.code}",
+            f"{category.name} (cap)",
+            INFO,
+            category.max,
+            counted,
+            0,
+            why,
+            logged=logged,
+        )
+
+
+COUNT_NAMES = {
+    "activities": "different activities",
+    "reflections": "reflective accounts",
+    "reflective_statements": "reflective statements on how learning was applied",
+}
+
+
+def _count_rule(rule: CountRule, counts: dict) -> RuleResult:
+    what = COUNT_NAMES.get(rule.counts, rule.counts)
+    value = counts.get(rule.counts)
+    if value is None:
+        return RuleResult(
+            rule.code,
+            rule.name,
+            UNMEASURED,
+            rule.min,
+            0,
+            rule.min,
+            f"Needs at least {rule.min} {what}; not measured, so never shown as met.",
+            is_count=True,
+        )
+    needed = max(0, rule.min - value)
+    why = f"{value} {what} so far; at least {rule.min} needed" + (
+        f", {needed} to go." if needed else " — done."
+    )
+    return RuleResult(
+        rule.code,
+        rule.name,
+        NOT_MET if needed else MET,
+        rule.min,
+        value,
+        needed,
+        why,
+        is_count=True,
+    )
+
+
+def carry_over(scheme: Scheme, progress: Progress, cycle_end: date) -> int:
+    """Minutes that carry into the next cycle: earned in the cycle's last months, beyond the
+    total required, and never more than the scheme's limit (PMI: 20 PDUs from the last year)."""
+    if not scheme.carry_over_max:
+        return 0
+    window_start = add_months(cycle_end, -scheme.carry_over_months)
+    late = sum(a.minutes for a in progress.counted if a.on > window_start)
+    surplus = progress.total - progress.carried_in - scheme.total_min
+    return max(0, min(scheme.carry_over_max, surplus, late))

@@ -1,0 +1,37 @@
+"""Builders for scheme tests: shipped schemes in the database, enrolments and their cycles."""
+
+from datetime import date
+
+from cpd_log.competencies.services import seed_frameworks
+from cpd_log.extensions import db
+from cpd_log.models import Competency, Framework
+from cpd_log.requirements import services
+from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
+
+
+def shipped(slug: str):
+    """The shipped scheme `slug` as a global row (loaded once; idempotent)."""
+    scheme, _ = services.load_scheme(read_scheme_file(DATA_DIR / f"{slug}.json")[0])
+    db.session.commit()
+    return scheme
+
+
+def make_enrolment(owner, slug: str = "custom", start: date = date(2026, 1, 1), label=""):
+    enrolment = services.enrol(owner, shipped(slug), start, label, date.today())
+    db.session.commit()
+    return enrolment
+
+
+def make_cycle(owner, slug: str = "custom", start: date = date(2026, 1, 1)):
+    """Cycle 1 of a new enrolment (the custom scheme's year from 1 January 2026 by default)."""
+    return make_enrolment(owner, slug, start).cycles[0]
+
+
+def talent_triangle() -> dict[str, Competency]:
+    """The shipped PMI Talent Triangle's competencies by code (TT.WOW, TT.PS, TT.BA)."""
+    seed_frameworks()
+    db.session.commit()
+    framework = db.session.scalar(
+        db.select(Framework).where(Framework.slug == "pmi-talent-triangle")
+    )
+    return {c.code: c for c in framework.competencies if c.parent_id is not None}
