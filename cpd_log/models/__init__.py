@@ -2,14 +2,21 @@
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
+from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.user import User
 
 __all__ = [
     "Activity",
     "ActivityKind",
     "ActivityStatus",
+    "ApplyPromptDismissal",
     "Competency",
     "Delivery",
     "Framework",
+    "Goal",
+    "GoalStatus",
+    "Reflection",
+    "SelfAssessment",
     "User",
 ]
