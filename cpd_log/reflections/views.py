@@ -102,15 +102,19 @@ def _load(reflection_id: int) -> Reflection:
     )
 
 
-@bp.get("/<int:reflection_id>")
-def detail(reflection_id: int):
-    reflection = _load(reflection_id)
+def _detail(reflection: Reflection, apply_form: ApplyForm):
     return render_template(
         "reflections/detail.html",
         reflection=reflection,
         model=MODELS.get(reflection.model, MODELS["free"]),
-        apply_form=ApplyForm(data={"applied_text": reflection.applied_text}),
+        apply_form=apply_form,
     )
+
+
+@bp.get("/<int:reflection_id>")
+def detail(reflection_id: int):
+    reflection = _load(reflection_id)
+    return _detail(reflection, ApplyForm(data={"applied_text": reflection.applied_text}))
 
 
 @bp.route("/<int:reflection_id>/edit", methods=["GET", "POST"])
@@ -149,11 +153,9 @@ def applied(reflection_id: int):
     """Record how the learning was applied in practice, dated today."""
     reflection = _load(reflection_id)
     form = ApplyForm()
-    if form.validate_on_submit():
-        today = today_for(current_user)
-        services.record_application(reflection, form.applied_text.data, today)
-        db.session.commit()
-        flash("Saved how you applied it.", "success")
-    else:
-        flash("Write how you applied it before saving.", "danger")
+    if not form.validate_on_submit():
+        return _detail(reflection, form), 400
+    services.record_application(reflection, form.applied_text.data, today_for(current_user))
+    db.session.commit()
+    flash("Saved how you applied it.", "success")
     return redirect(url_for("reflections.detail", reflection_id=reflection.id))
