@@ -72,7 +72,7 @@ class ImportForm(Form):
     file = FileField("File", validators=[FileRequired(message="Choose a file to import.")])
     name = StringField(
         "Name",
-        validators=[Optional(), Length(max=NAME_MAX)],
+        validators=[Length(max=NAME_MAX)],
         description="Required for CSV; for CASE and .matrix files it replaces the file's name.",
     )
     version = StringField("Version", validators=[Optional(), Length(max=32)])

@@ -38,9 +38,13 @@ def _text(data: bytes) -> str:
     if not data.strip():
         raise FrameworkFileError("The file is empty.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FrameworkFileError(f"The file is not UTF-8 text (byte {error.start + 1}).") from None
+    if "\x00" in text:  # never meaningful in text, and PostgreSQL refuses it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FrameworkFileError("The file contains a NUL character.", f"line {line}")
+    return text
 
 
 def _json(data: bytes):
@@ -64,6 +68,8 @@ def _field(obj, key: str, where: str, required: bool = True, limit: int | None =
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise FrameworkFileError(f"“{key}” must be text.", f"{where}.{key}")
     value = str(value).strip()
+    if "\x00" in value:
+        raise FrameworkFileError(f"“{key}” contains a NUL character.", f"{where}.{key}")
     if limit and len(value) > limit:
         raise FrameworkFileError(f"“{key}” is longer than {limit} characters.", f"{where}.{key}")
     return value

@@ -71,8 +71,10 @@ def import_framework():
     request.max_content_length = IMPORT_REQUEST_LIMIT
     form = ImportForm()
     if form.validate_on_submit():
+        with form.file.data.stream as upload:  # a large upload is a temp file: close it now
+            raw = upload.read(MAX_BYTES + 1)
         try:
-            data = formats.parse(form.format.data, form.file.data.read(MAX_BYTES + 1), {})
+            data = formats.parse(form.format.data, raw, {})
             fw = frameworks.import_framework(current_user, {**data, **form.overrides()})
         except FrameworkFileError as error:
             db.session.rollback()
