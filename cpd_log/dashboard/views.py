@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.dashboard import services
+from cpd_log.reflections.apply_queue import apply_queue
 
 bp = Blueprint("dashboard", __name__)
 
@@ -20,6 +21,7 @@ def home():
 @login_required
 def index():
     today = services.today_for(current_user)
+    apply_prompts, apply_total = apply_queue(current_user, today)
     return render_template(
         "dashboard/index.html",
         totals=services.completed_minutes(current_user, today),
@@ -27,4 +29,6 @@ def index():
         by_area=services.minutes_by_area(current_user),
         recent=services.recent_activities(current_user),
         today=today,
+        apply_prompts=apply_prompts,
+        apply_total=apply_total,
     )

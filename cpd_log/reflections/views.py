@@ -12,7 +12,7 @@ from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity, Reflection
-from cpd_log.reflections import services
+from cpd_log.reflections import apply_queue, services
 from cpd_log.reflections.forms import ApplyForm, ReflectionFilterForm, ReflectionForm
 from cpd_log.reflections.models_catalogue import MODELS, previous_texts, stage_texts
 from cpd_log.reflections.rendering import render_markdown
@@ -159,3 +159,28 @@ def applied(reflection_id: int):
     db.session.commit()
     flash("Saved how you applied it.", "success")
     return redirect(url_for("reflections.detail", reflection_id=reflection.id))
+
+
+@bp.post("/apply/<int:activity_id>")
+def answer_apply(activity_id: int):
+    """Answer "How did you apply it?" from the dashboard queue."""
+    activity = get_owned_or_404(Activity, activity_id, current_user)
+    form = ApplyForm(prefix=f"apply-{activity.id}")
+    if form.validate_on_submit():
+        apply_queue.answer(current_user, activity, form.applied_text.data, today_for(current_user))
+        db.session.commit()
+        flash(f"Saved how you applied “{activity.title}”.", "success")
+    else:
+        flash("Write how you applied it before saving, or dismiss the question.", "danger")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.post("/apply/<int:activity_id>/dismiss")
+def dismiss_apply(activity_id: int):
+    activity = get_owned_or_404(Activity, activity_id, current_user)
+    checkpoint = request.form.get("checkpoint", type=int)
+    if EmptyForm().validate_on_submit() and checkpoint in apply_queue.CHECKPOINTS:
+        apply_queue.dismiss(current_user, activity, checkpoint)
+        db.session.commit()
+        flash(f"We will not ask about “{activity.title}” at {checkpoint} days again.", "info")
+    return redirect(url_for("dashboard.index"))
