@@ -89,7 +89,9 @@ def gap_rows(user, framework: Framework) -> list[GapRow]:
             select(activity_competency.c.competency_id, func.sum(Activity.minutes))
             .join(Activity, Activity.id == activity_competency.c.activity_id)
             .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
-            .where(activity_competency.c.competency_id.in_(ids))
+            # By framework, not IN (ids): the planner walks the user's activities and their tags.
+            .join(Competency, Competency.id == activity_competency.c.competency_id)
+            .where(Competency.framework_id == framework.id)
             .group_by(activity_competency.c.competency_id)
         ).all()
     )

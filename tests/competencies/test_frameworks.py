@@ -102,7 +102,9 @@ def test_export_downloads_and_imports_back(logged_in, fmt):
     copy = db.session.scalar(select(Framework).where(Framework.owner_id.is_not(None)))
 
     def codes(fw):
-        return [(c.code, c.name, c.parent.code if c.parent else None) for c in fw.competencies]
+        return sorted(
+            (c.code, c.name, c.parent.code if c.parent else None) for c in fw.competencies
+        )
 
     assert codes(copy) == codes(pmo)
 
