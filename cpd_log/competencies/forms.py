@@ -52,7 +52,11 @@ class GoalForm(Form):
         default=GoalStatus.OPEN.value,
     )
     note = TextAreaField("How you will get there", validators=[Optional(), Length(max=MAX_TEXT)])
-    activities = IdListField("Linked activities", coerce=int)
+    activities = IdListField(
+        "Linked activities",
+        coerce=int,
+        description="Hold Ctrl (⌘ on a Mac) to pick several; your 200 most recent are listed.",
+    )
     submit = SubmitField("Save goal")
 
     def goal_data(self) -> dict:

@@ -129,7 +129,7 @@ def chart(rows: list[GapRow], levels: list[dict], hours) -> dict:
     laid_out = [
         ChartRow(
             y=index * ROW_HEIGHT,
-            label=f"{row.competency.code} {row.competency.name}"[:40],
+            label=f"{row.competency.code} {row.competency.name}"[:36],
             current_width=(row.current or 0) * scale,
             target_x=None if row.target is None else LABEL_WIDTH + row.target * scale,
             hours=hours(row.minutes),

@@ -41,10 +41,13 @@ def _forms(competency: Competency, goal: Goal | None = None):
 
 
 def _page(competency: Competency, assess, goal_form, status: int = 200):
+    page = development.competency_page(current_user, competency)
+    if request.method == "GET" and page.current is not None:
+        assess.level.data = page.current  # start from the last self-assessment
     return render_template(
         "competencies/competency.html",
         competency=competency,
-        page=development.competency_page(current_user, competency),
+        page=page,
         level_name=lambda v: development.level_name(competency.framework.levels, v),
         assess=assess,
         goal_form=goal_form,

@@ -17,7 +17,7 @@ from cpd_log.reflections.services import search_text
 
 CHECKPOINTS = (30, 90)
 OLDEST_DAYS = 180
-SHOWN = 5
+SHOWN = 3
 
 
 @dataclass(frozen=True)
