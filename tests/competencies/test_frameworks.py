@@ -204,3 +204,14 @@ def test_list_shows_global_and_own_never_anothers(logged_in, user, other_user, f
     page = logged_in.get("/competencies/").data.decode()
     assert page.count("Test Framework") == 2
     assert f'/competencies/frameworks/{theirs.id}"' not in page
+
+
+def test_deleting_an_area_deletes_its_competencies_and_their_tags_only(logged_in, user):
+    fw = factories.make_framework(owner=user)
+    leaf = factories.leaves(fw)[0]
+    activity = factories.make_activity(user, [leaf], title="Kept")
+    area_id = leaf.parent_id
+    assert logged_in.post(f"/competencies/{area_id}/delete").status_code == 302
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Competency.code))) == ["A2", "A2.1", "A2.2"]
+    assert db.session.get(type(activity), activity.id).competencies == []
