@@ -86,6 +86,21 @@ def import_framework():
     return render_template("competencies/import.html", form=form)
 
 
+@bp.post("/frameworks/<int:framework_id>/copy")
+def copy_framework(framework_id: int):
+    """Your own editable copy of a framework, e.g. to tailor a shipped one to your organisation."""
+    fw = get_visible_framework_or_404(
+        framework_id, current_user, selectinload(Framework.competencies)
+    )
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("competencies.framework", framework_id=fw.id))
+    data = formats.framework_dict(fw)
+    copy = frameworks.import_framework(current_user, {**data, "name": f"{fw.name} (copy)"[:200]})
+    db.session.commit()
+    flash(f"Copied “{fw.name}”: this copy is yours to edit.", "success")
+    return redirect(url_for("competencies.framework", framework_id=copy.id))
+
+
 @bp.route("/frameworks/new", methods=["GET", "POST"])
 def create_framework():
     form = FrameworkForm()

@@ -215,3 +215,15 @@ def test_deleting_an_area_deletes_its_competencies_and_their_tags_only(logged_in
     db.session.expire_all()
     assert sorted(db.session.scalars(select(Competency.code))) == ["A2", "A2.1", "A2.2"]
     assert db.session.get(type(activity), activity.id).competencies == []
+
+
+def test_copy_a_global_framework_to_tailor_it(logged_in, user, framework):
+    response = logged_in.post(f"/competencies/frameworks/{framework.id}/copy")
+    assert response.status_code == 302
+    copy = db.session.scalar(select(Framework).where(Framework.owner_id == user.id))
+    assert copy.name == "Test Framework (copy)"
+    assert sorted(c.code for c in copy.competencies) == sorted(
+        c.code for c in framework.competencies
+    )
+    assert {c.id for c in copy.competencies}.isdisjoint({c.id for c in framework.competencies})
+    assert logged_in.get(f"/competencies/frameworks/{copy.id}/edit").status_code == 200
