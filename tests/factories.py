@@ -68,3 +68,39 @@ def make_activity(user, competencies=(), **fields) -> Activity:
     db.session.add(activity)
     db.session.commit()
     return activity
+
+
+def make_reflection(user, competencies=(), **fields):
+    """A saved (not draft) Gibbs reflection with two stages written."""
+    from cpd_log.models import Reflection
+    from cpd_log.reflections.services import search_text
+
+    values = {
+        "title": f"Reflection {next(_serial)}",
+        "reflected_on": date(2026, 3, 12),
+        "model": "gibbs",
+        "stages": {"gibbs_description": "What happened", "gibbs_feelings": "How I felt"},
+        "is_draft": False,
+    }
+    values.update(fields)
+    reflection = Reflection(user_id=user.id, competencies=list(competencies), **values)
+    reflection.search_text = search_text(reflection.title, reflection.stages)
+    db.session.add(reflection)
+    db.session.commit()
+    return reflection
+
+
+def make_goal(user, competency=None, **fields):
+    from cpd_log.models import Goal, GoalStatus
+
+    competency = competency or leaves(make_framework(owner=user))[0]
+    goal = Goal(
+        user_id=user.id,
+        competency_id=competency.id,
+        target_level=fields.pop("target_level", 1),
+        status=fields.pop("status", GoalStatus.OPEN),
+        **fields,
+    )
+    db.session.add(goal)
+    db.session.commit()
+    return goal

@@ -11,7 +11,7 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity
+from cpd_log.models import Activity, Competency, Framework, Goal, Reflection
 from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
 from tests.requirements.helpers import make_cycle, make_enrolment
@@ -27,6 +27,12 @@ OWNED = {
     "activity_id": Owned(Activity, lambda owner: factories.make_activity(owner)),
     "cycle_id": Owned(Cycle, make_cycle),
     "enrolment_id": Owned(Enrolment, make_enrolment),
+    "reflection_id": Owned(Reflection, lambda owner: factories.make_reflection(owner)),
+    "framework_id": Owned(Framework, lambda owner: factories.make_framework(owner=owner)),
+    "competency_id": Owned(
+        Competency, lambda owner: factories.leaves(factories.make_framework(owner=owner))[0]
+    ),
+    "goal_id": Owned(Goal, lambda owner: factories.make_goal(owner)),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

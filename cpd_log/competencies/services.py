@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
@@ -91,3 +92,34 @@ def seed_frameworks() -> list[tuple[Framework, bool]]:
         load_framework(json.loads(path.read_text(encoding="utf-8")))
         for path in shipped_framework_files()
     ]
+
+
+def get_visible_framework_or_404(framework_id: int, user, *options) -> Framework:
+    """A global framework or one of the user's own; another user's answers 404."""
+    framework = db.session.scalar(
+        visible_frameworks(user).where(Framework.id == framework_id).options(*options)
+    )
+    if framework is None:
+        abort(404)
+    return framework
+
+
+def get_own_framework_or_404(framework_id: int, user, *options) -> Framework:
+    """Only the user's own frameworks can be edited: a global one answers 403, another's 404."""
+    framework = get_visible_framework_or_404(framework_id, user, *options)
+    if framework.owner_id != user.id:
+        abort(403)
+    return framework
+
+
+def get_visible_competency_or_404(competency_id: int, user, *options) -> Competency:
+    competency = db.session.scalar(
+        select(Competency)
+        .join(Framework, Competency.framework_id == Framework.id)
+        .where(Competency.id == competency_id)
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .options(*options)
+    )
+    if competency is None:
+        abort(404)
+    return competency

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from cpd_log.dashboard import services
 from cpd_log.extensions import db
+from cpd_log.reflections.apply_queue import apply_queue
 from cpd_log.requirements.progress import dashboard_cycles
 
 bp = Blueprint("dashboard", __name__)
@@ -28,6 +29,7 @@ def index():
     since = services.period_start(period, today)
     cycles = dashboard_cycles(current_user, today)
     db.session.commit()  # cycles that began since the last visit are stored
+    apply_prompts, apply_total = apply_queue(current_user, today)
     return render_template(
         "dashboard/index.html",
         totals=services.completed_minutes(current_user, today),
@@ -38,4 +40,6 @@ def index():
         period=period,
         periods=services.PERIODS,
         cycles=cycles,
+        apply_prompts=apply_prompts,
+        apply_total=apply_total,
     )

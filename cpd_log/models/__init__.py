@@ -2,6 +2,8 @@
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
+from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
 from cpd_log.models.user import User
 
@@ -9,8 +11,13 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "ActivityStatus",
+    "ApplyPromptDismissal",
     "Competency",
     "Delivery",
     "Framework",
+    "Goal",
+    "GoalStatus",
+    "Reflection",
+    "SelfAssessment",
     "User",
 ]

@@ -1,0 +1,159 @@
+"""1EdTech CASE 1.0 JSON: CFDocument, CFItems and CFAssociations of type isChildOf.
+
+In CASE an isChildOf association points from the child (originNodeURI) to its parent
+(destinationNodeURI), which is the CFDocument itself for top-level items. CASE has no place for
+our level scale, slug or licence text, so export puts them under CFDocument.extensions.cpd_log and
+import reads them back when present (other CASE files get the default scale).
+"""
+
+from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from cpd_log.competencies.importers import (
+    CODE_MAX,
+    NAME_MAX,
+    FrameworkFileError,
+    _field,
+    _json,
+    _list,
+    _row,
+    build_tree,
+)
+
+
+def parse_case(data: bytes, meta: dict) -> dict:
+    package = _json(data)
+    if not isinstance(package, dict) or "CFDocument" not in package:
+        raise FrameworkFileError("A CASE file has a CFDocument object.", "CFDocument")
+    doc = package["CFDocument"]
+    doc_id = _field(doc, "identifier", "CFDocument")
+    items = _list(package, "CFItems", "package")
+    codes = {}
+    rows = []
+    for index, item in enumerate(items):
+        where = f"CFItems[{index}]"
+        identifier = _field(item, "identifier", where)
+        code = _field(item, "humanCodingScheme", where, limit=CODE_MAX)
+        full = _field(item, "fullStatement", where)
+        short = _field(item, "abbreviatedStatement", where, required=False)
+        name = short or full
+        if len(name) > NAME_MAX:
+            raise FrameworkFileError(
+                f"The name is longer than {NAME_MAX} characters: give an abbreviatedStatement.",
+                f"{where}.fullStatement",
+            )
+        description = full if short and full != short else _field(item, "notes", where, False)
+        if identifier in codes:
+            raise FrameworkFileError(f"Duplicate identifier “{identifier}”.", f"{where}.identifier")
+        codes[identifier] = code
+        rows.append(_row(code, name, description, "", where))
+    _link_parents(package, rows, codes, doc_id)
+    return build_tree(rows, {**meta, **_document_meta(doc)})
+
+
+def _link_parents(package: dict, rows: list[dict], codes: dict, doc_id: str) -> None:
+    by_code = {row["code"]: row for row in rows}
+    for index, link in enumerate(_list(package, "CFAssociations", "package")):
+        where = f"CFAssociations[{index}]"
+        if _field(link, "associationType", where) != "isChildOf":
+            continue
+        child = _field(link.get("originNodeURI"), "identifier", f"{where}.originNodeURI")
+        parent = _field(link.get("destinationNodeURI"), "identifier", f"{where}.destinationNodeURI")
+        if child not in codes:
+            raise FrameworkFileError(
+                "No CFItem has this identifier.", f"{where}.originNodeURI.identifier"
+            )
+        if parent != doc_id and parent not in codes:
+            raise FrameworkFileError(
+                "Neither the CFDocument nor a CFItem has this identifier.",
+                f"{where}.destinationNodeURI.identifier",
+            )
+        by_code[codes[child]]["parent"] = "" if parent == doc_id else codes[parent]
+
+
+def _document_meta(doc: dict) -> dict:
+    extra = (
+        doc.get("extensions", {}).get("cpd_log", {})
+        if isinstance(doc.get("extensions"), dict)
+        else {}
+    )
+    extra = extra if isinstance(extra, dict) else {}
+    licence = (
+        doc.get("licenseURI", {}).get("title", "")
+        if isinstance(doc.get("licenseURI"), dict)
+        else ""
+    )
+    meta = {
+        "name": _field(doc, "title", "CFDocument", limit=NAME_MAX),
+        "version": _field(doc, "version", "CFDocument", required=False, limit=32) or "1.0",
+        "description": _field(doc, "description", "CFDocument", required=False),
+        "source": _field(extra, "source", "CFDocument.extensions.cpd_log", False)
+        or _field(doc, "creator", "CFDocument", required=False),
+        "licence": _field(extra, "licence", "CFDocument.extensions.cpd_log", False) or licence,
+    }
+    if extra.get("levels") is not None:
+        meta["levels"] = extra["levels"]
+    return meta
+
+
+def _node(identifier: str, title: str) -> dict:
+    return {"title": title, "identifier": identifier, "uri": f"urn:uuid:{identifier}"}
+
+
+def export_case(framework: dict) -> dict:
+    """The framework dict as a CASE package. Identifiers are derived from slug, version and code,
+    so exporting the same framework twice gives the same file."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    doc_id = str(uuid5(NAMESPACE_URL, f"cpd-log:{framework['slug']}:{framework['version']}"))
+    doc = {
+        "identifier": doc_id,
+        "uri": f"urn:uuid:{doc_id}",
+        "creator": "CPD Log",
+        "title": framework["name"],
+        "version": framework["version"],
+        "description": framework.get("description", ""),
+        "lastChangeDateTime": now,
+        "extensions": {
+            "cpd_log": {
+                "slug": framework["slug"],
+                "source": framework.get("source", ""),
+                "licence": framework.get("licence", ""),
+                "levels": framework["levels"],
+            }
+        },
+    }
+    items, links = [], []
+    for parent, node, sort in _walk(framework):
+        item_id = str(uuid5(NAMESPACE_URL, f"{doc_id}:{node['code']}"))
+        items.append(
+            {
+                "identifier": item_id,
+                "uri": f"urn:uuid:{item_id}",
+                "humanCodingScheme": node["code"],
+                "abbreviatedStatement": node["name"],
+                "fullStatement": node.get("description") or node["name"],
+                "CFItemType": "Competency" if parent else "Area",
+                "listEnumeration": str(sort),
+                "lastChangeDateTime": now,
+            }
+        )
+        parent_id = str(uuid5(NAMESPACE_URL, f"{doc_id}:{parent['code']}")) if parent else doc_id
+        parent_title = parent["name"] if parent else framework["name"]
+        links.append(
+            {
+                "identifier": str(uuid5(NAMESPACE_URL, f"{item_id}:isChildOf")),
+                "associationType": "isChildOf",
+                "sequenceNumber": sort,
+                "originNodeURI": _node(item_id, node["name"]),
+                "destinationNodeURI": _node(parent_id, parent_title),
+                "lastChangeDateTime": now,
+            }
+        )
+    return {"CFDocument": doc, "CFItems": items, "CFAssociations": links}
+
+
+def _walk(framework: dict):
+    for area_sort, area in enumerate(framework["areas"], start=1):
+        yield None, area, area_sort
+        for sort, competency in enumerate(area.get("competencies", []), start=1):
+            yield area, competency, sort

@@ -1,0 +1,150 @@
+"""A user's own frameworks: create, import, edit, and delete only after saying what uses them."""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from cpd_log.competencies.services import load_framework
+from cpd_log.extensions import db
+from cpd_log.models import Competency, Framework, Goal, SelfAssessment
+from cpd_log.models.activity import activity_competency
+from cpd_log.models.reflection import reflection_competency
+
+
+class CodeTaken(ValueError):
+    """Two competencies of one framework cannot share a code."""
+
+
+def unique_slug(owner_id: int, name: str) -> str:
+    """A slug from the name, numbered when the user already has a framework with it."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "framework"
+    taken = set(
+        db.session.scalars(
+            select(Framework.slug).where(
+                Framework.owner_id == owner_id, Framework.slug.startswith(base)
+            )
+        )
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def import_framework(user, data: dict) -> Framework:
+    """Load a validated framework dict as a new framework of the user's (never overwriting)."""
+    data = {**data, "slug": unique_slug(user.id, data["name"])}
+    framework, _created = load_framework(data, owner_id=user.id)
+    return framework
+
+
+def create_framework(user, data: dict) -> Framework:
+    framework = Framework(owner_id=user.id, slug=unique_slug(user.id, data["name"]), **data)
+    db.session.add(framework)
+    db.session.flush()
+    return framework
+
+
+def update_framework(framework: Framework, data: dict) -> Framework:
+    for key, value in data.items():
+        setattr(framework, key, value)
+    db.session.flush()
+    return framework
+
+
+@dataclass(frozen=True)
+class Usage:
+    activities: int
+    reflections: int
+    self_assessments: int
+    goals: int
+
+    def __bool__(self) -> bool:
+        return any((self.activities, self.reflections, self.self_assessments, self.goals))
+
+    def describe(self) -> str:
+        parts = [
+            (self.activities, "activity tag", "activity tags"),
+            (self.reflections, "reflection tag", "reflection tags"),
+            (self.self_assessments, "self-assessment", "self-assessments"),
+            (self.goals, "development goal", "development goals"),
+        ]
+        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
+
+
+def usage(competency_ids) -> Usage:
+    """What refers to these competencies (a subquery or a list of ids): four counts, one query."""
+    count = func.count()
+    return Usage(
+        *db.session.execute(
+            select(
+                select(count)
+                .select_from(activity_competency)
+                .where(activity_competency.c.competency_id.in_(competency_ids))
+                .scalar_subquery(),
+                select(count)
+                .select_from(reflection_competency)
+                .where(reflection_competency.c.competency_id.in_(competency_ids))
+                .scalar_subquery(),
+                select(count)
+                .select_from(SelfAssessment)
+                .where(SelfAssessment.competency_id.in_(competency_ids))
+                .scalar_subquery(),
+                select(count)
+                .select_from(Goal)
+                .where(Goal.competency_id.in_(competency_ids))
+                .scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def framework_usage(framework: Framework) -> Usage:
+    return usage(select(Competency.id).where(Competency.framework_id == framework.id))
+
+
+def delete_framework(framework: Framework) -> None:
+    """Delete with every competency; tags, self-assessments and goals on them go too (CASCADE)."""
+    db.session.delete(framework)
+    db.session.flush()
+
+
+def save_competency(framework: Framework, data: dict, competency: Competency | None = None):
+    """Add (or edit) an area (no parent) or a competency inside an area. Raises CodeTaken."""
+    clash = db.session.scalar(
+        select(Competency.id).where(
+            Competency.framework_id == framework.id, Competency.code == data["code"]
+        )
+    )
+    if clash is not None and (competency is None or clash != competency.id):
+        raise CodeTaken(f"This framework already has a competency with the code {data['code']}.")
+    if competency is None:
+        siblings = db.session.scalar(
+            select(func.count(Competency.id)).where(
+                Competency.framework_id == framework.id,
+                Competency.parent_id.is_(None)
+                if data["parent_id"] is None
+                else Competency.parent_id == data["parent_id"],
+            )
+        )
+        competency = Competency(framework_id=framework.id, sort=siblings + 1)
+        db.session.add(competency)
+    for key, value in data.items():
+        setattr(competency, key, value)
+    db.session.flush()
+    return competency
+
+
+def competency_usage(competency: Competency) -> Usage:
+    """Usage of the competency and, for an area, of the competencies inside it."""
+    return usage(
+        select(Competency.id).where(
+            or_(Competency.id == competency.id, Competency.parent_id == competency.id)
+        )
+    )
+
+
+def delete_competency(competency: Competency) -> None:
+    db.session.delete(competency)
+    db.session.flush()
