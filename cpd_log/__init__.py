@@ -82,11 +82,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
+    from cpd_log.capture.views import bp as capture_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.imports.views import bp as imports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(capture_bp)
+    app.register_blueprint(imports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity
+from cpd_log.models import Activity, ImportBatch
 from tests import factories
+from tests.imports.helpers import make_batch
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Owned:
 
 OWNED = {
     "activity_id": Owned(Activity, lambda owner: factories.make_activity(owner)),
+    "batch_id": Owned(ImportBatch, make_batch),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from cpd_log.capture.services import pending_captures
 from cpd_log.dashboard import services
 
 bp = Blueprint("dashboard", __name__)
@@ -27,4 +28,5 @@ def index():
         by_area=services.minutes_by_area(current_user),
         recent=services.recent_activities(current_user),
         today=today,
+        capture_prompts=pending_captures(current_user),
     )

@@ -1,11 +1,16 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
+from cpd_log.models.capture import QuickCapture
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.imports import BadgeAssertion, ImportBatch
 from cpd_log.models.user import User
 
 __all__ = [
     "Activity",
+    "BadgeAssertion",
+    "ImportBatch",
+    "QuickCapture",
     "ActivityKind",
     "ActivityStatus",
     "Competency",
