@@ -161,6 +161,7 @@ def suggest_mapping(headers: list[str]) -> dict[str, int | None]:
 @dataclass
 class RowResult:
     number: int  # the row's line in the file (the header is line 1)
+    label: str = ""  # the title cell as written, to name the row even when it has errors
     data: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     duplicate: bool = False
@@ -217,13 +218,15 @@ def duplicate_key(data: dict) -> tuple:
 
 
 def check_row(number, row, mapping, defaults: Defaults, competencies: dict) -> RowResult:
-    result = RowResult(number=number)
-    cells = {name: _cell(row, index) for name, index in mapping.items() if index is not None}
-    for name, value in cells.items():
+    raw = {name: _cell(row, index) for name, index in mapping.items() if index is not None}
+    result = RowResult(number=number, label=raw.get("title", "")[:200])
+    for name, value in raw.items():
         if value.startswith("="):
             result.errors.append(f"{FIELD_LABELS[name]} is a formula; paste it as a value.")
     if result.errors:
         return result
+    # Our own export neutralises formula-like text with a leading apostrophe; undo it.
+    cells = {k: v[1:] if v.startswith(NEUTRALISED) else v for k, v in raw.items()}
     for name, key, parse in _PARSERS:
         try:
             result.data[key] = parse(cells.get(name, ""), defaults, competencies)
@@ -235,9 +238,7 @@ def check_row(number, row, mapping, defaults: Defaults, competencies: dict) -> R
 
 
 def _cell(row: list[str], index: int) -> str:
-    value = row[index].strip() if index < len(row) else ""
-    # Our own export neutralises formula-like text with a leading apostrophe; undo it.
-    return value[1:] if value.startswith(NEUTRALISED) else value
+    return row[index].strip() if index < len(row) else ""
 
 
 def _check_span(result: RowResult) -> None:
