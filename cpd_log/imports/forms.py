@@ -13,7 +13,8 @@ from wtforms.validators import DataRequired, ValidationError
 
 from cpd_log.activities.forms import CompetencyField, enum_choices
 from cpd_log.forms import Form
-from cpd_log.imports.rows import FIELD_LABELS, FIELDS, REQUIRED
+from cpd_log.imports.columns import FIELD_LABELS, FIELDS
+from cpd_log.imports.rows import REQUIRED
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, Delivery
 

@@ -1,161 +1,20 @@
-"""Spreadsheet rows to activity data: the column mapping and every per-row check. Pure.
-
-FIELDS is also the column set of our own CSV export, so an export re-imports with no mapping work.
-"""
+"""Spreadsheet rows to activity data: every per-row check, duplicate flags, the report. Pure."""
 
 import re
 from dataclasses import dataclass, field
 
-from cpd_log.imports.values import parse_date, parse_minutes
-from cpd_log.models.activity import KIND_LABELS, ActivityKind, ActivityStatus, Delivery
-
-FIELDS = (
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "hours",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-    "competencies",
+from cpd_log.imports.columns import (
+    DELIVERY_LOOKUP,
+    FIELD_LABELS,
+    KIND_LOOKUP,
+    NEUTRALISED,
+    NO,
+    STATUS_LOOKUP,
+    YES,
+    normalise,
 )
-FIELD_LABELS = {
-    "title": "Title",
-    "kind": "Kind",
-    "provider": "Provider or organiser",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "hours": "Hours",
-    "delivery": "Delivery",
-    "participatory": "Participatory",
-    "description": "Description",
-    "url": "Web address",
-    "status": "Status",
-    "competencies": "Competencies",
-}
-# Header spellings seen in our export, PMI-style claim sheets (CCRS) and home-made logs.
-SYNONYMS = {
-    "title": [
-        "activity title",
-        "course title",
-        "activity name",
-        "activity",
-        "name",
-        "event",
-        "course",
-        "subject",
-        "summary",
-    ],
-    "kind": ["type", "activity type", "kind of activity", "learning type"],
-    "provider": [
-        "provider name",
-        "organiser",
-        "organizer",
-        "education provider",
-        "organisation",
-        "organization",
-        "host",
-        "training provider",
-    ],
-    "start_date": [
-        "date",
-        "date started",
-        "start",
-        "activity date",
-        "date attended",
-        "from",
-        "start date",
-    ],
-    "end_date": ["date completed", "completion date", "end", "to", "finish date", "end date"],
-    "hours": [
-        "pdus",
-        "pdus claimed",
-        "pdu",
-        "number of pdus",
-        "cpd hours",
-        "duration",
-        "duration hours",
-        "hours claimed",
-        "time spent",
-        "points",
-        "credits",
-    ],
-    "delivery": ["delivery mode", "mode", "format", "delivery method"],
-    "participatory": ["interactive", "participative"],
-    "description": [
-        "notes",
-        "learning outcomes",
-        "what i learned",
-        "comments",
-        "reflection",
-        "activity description",
-    ],
-    "url": ["link", "web address", "website", "web link"],
-    "status": ["state", "completed"],
-    "competencies": ["competency", "tags", "skills", "talent triangle"],
-}
-_KIND_WORDS = {
-    "community event": ActivityKind.COMMUNITY_EVENT,
-    "meetup": ActivityKind.COMMUNITY_EVENT,
-    "flashmob": ActivityKind.COMMUNITY_EVENT,
-    "training": ActivityKind.COURSE,
-    "e-learning": ActivityKind.COURSE,
-    "elearning": ActivityKind.COURSE,
-    "seminar": ActivityKind.WEBINAR,
-    "book": ActivityKind.READING,
-    "mentoring": ActivityKind.MENTORING_RECEIVED,
-    "coaching": ActivityKind.MENTORING_RECEIVED,
-    "on the job": ActivityKind.ON_THE_JOB,
-    "work": ActivityKind.ON_THE_JOB,
-    "examination": ActivityKind.EXAM,
-    "volunteer": ActivityKind.VOLUNTEERING,
-}
-_DELIVERY_WORDS = {
-    "in person": Delivery.IN_PERSON,
-    "in-person": Delivery.IN_PERSON,
-    "face to face": Delivery.IN_PERSON,
-    "classroom": Delivery.IN_PERSON,
-    "online": Delivery.ONLINE,
-    "virtual": Delivery.ONLINE,
-    "remote": Delivery.ONLINE,
-    "self-paced": Delivery.SELF_PACED,
-    "self paced": Delivery.SELF_PACED,
-    "on demand": Delivery.SELF_PACED,
-    "on-demand": Delivery.SELF_PACED,
-}
-_YES = {"yes", "y", "true", "1", "x", "✓"}
-_NO = {"no", "n", "false", "0", ""}
-_STATUS_WORDS = {
-    "done": ActivityStatus.COMPLETED,
-    "complete": ActivityStatus.COMPLETED,
-    "yes": ActivityStatus.COMPLETED,
-    "no": ActivityStatus.PLANNED,
-}
-NEUTRALISED = ("'=", "'+", "'-", "'@")
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-def suggest_mapping(headers: list[str]) -> dict[str, int | None]:
-    """Each field → the index of the column that most likely holds it, or None."""
-    normalised = [_norm(h) for h in headers]
-    mapping: dict[str, int | None] = {}
-    taken: set[int] = set()
-    for name in FIELDS:
-        spellings = [_norm(name), _norm(FIELD_LABELS[name]), *(_norm(s) for s in SYNONYMS[name])]
-        mapping[name] = next(
-            (i for s in spellings for i, h in enumerate(normalised) if h == s and i not in taken),
-            None,
-        )
-        if mapping[name] is not None:
-            taken.add(mapping[name])
-    return mapping
+from cpd_log.imports.values import parse_date, parse_minutes
+from cpd_log.models.activity import ActivityKind, Delivery
 
 
 @dataclass
@@ -179,10 +38,12 @@ def check_rows(rows, mapping, defaults: Defaults, competencies: dict, existing: 
     `competencies` maps a lower-cased code or "code name" label to a competency id;
     `existing` holds (casefolded title, start date, minutes) keys of the user's activities.
     """
+    # Which column feeds which parser, worked out once for the whole file.
+    plan = [(name, key, parse, mapping.get(name)) for name, key, parse in _PARSERS]
     seen = set(existing)
     results = []
     for index, row in enumerate(rows):
-        result = check_row(index + 2, row, mapping, defaults, competencies)
+        result = check_row(index + 2, row, plan, defaults, competencies)
         if not result.errors:
             key = duplicate_key(result.data)
             result.duplicate = key in seen
@@ -217,28 +78,28 @@ def duplicate_key(data: dict) -> tuple:
     return (data["title"].casefold(), data["start_date"], data["minutes"])
 
 
-def check_row(number, row, mapping, defaults: Defaults, competencies: dict) -> RowResult:
-    raw = {name: _cell(row, index) for name, index in mapping.items() if index is not None}
-    result = RowResult(number=number, label=raw.get("title", "")[:200])
-    for name, value in raw.items():
-        if value.startswith("="):
-            result.errors.append(f"{FIELD_LABELS[name]} is a formula; paste it as a value.")
-    if result.errors:
-        return result
-    # Our own export neutralises formula-like text with a leading apostrophe; undo it.
-    cells = {k: v[1:] if v.startswith(NEUTRALISED) else v for k, v in raw.items()}
-    for name, key, parse in _PARSERS:
+def check_row(number, row, plan, defaults: Defaults, competencies: dict) -> RowResult:
+    width = len(row)
+    cells = [
+        row[column].strip() if column is not None and column < width else ""
+        for _, _, _, column in plan
+    ]
+    result = RowResult(number=number, label=cells[0][:200])
+    data, errors = result.data, result.errors
+    for (name, key, parse, _), value in zip(plan, cells, strict=True):
+        first = value[:1]
+        if first == "=":
+            errors.append(f"{FIELD_LABELS[name]} is a formula; paste it as a value.")
+            continue
+        if first == "'" and value.startswith(NEUTRALISED):
+            value = value[1:]  # our own export neutralises formula-like text; undo it
         try:
-            result.data[key] = parse(cells.get(name, ""), defaults, competencies)
+            data[key] = parse(value, defaults, competencies)
         except ValueError as error:
-            result.errors.append(f"{FIELD_LABELS[name]}: {error}")
-    if not result.errors:
+            errors.append(f"{FIELD_LABELS[name]}: {error}")
+    if not errors:
         _check_span(result)
     return result
-
-
-def _cell(row: list[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
 
 
 def _check_span(result: RowResult) -> None:
@@ -272,44 +133,33 @@ def _text(limit):
 def _kind(value, defaults, _):
     if not value:
         return defaults.kind
-    text = _norm(value)
-    for kind in ActivityKind:
-        if text in (_norm(kind.value), _norm(KIND_LABELS[kind]), _norm(kind.label.split("(")[0])):
-            return kind
-    if text in _KIND_WORDS:
-        return _KIND_WORDS[text]
-    raise ValueError(f"“{value[:40]}” is not a kind we know (e.g. Course, Webinar, Reading).")
+    kind = KIND_LOOKUP.get(normalise(value))
+    if kind is None:
+        raise ValueError(f"“{value[:40]}” is not a kind we know (e.g. Course, Webinar, Reading).")
+    return kind
 
 
 def _delivery(value, defaults, _):
     if not value:
         return defaults.delivery
-    text = value.strip().lower()
-    for delivery in Delivery:
-        if text in (delivery.value, delivery.label.lower()):
-            return delivery
-    if text in _DELIVERY_WORDS:
-        return _DELIVERY_WORDS[text]
-    raise ValueError(f"“{value[:40]}” is not one of In person, Online, Self-paced.")
+    delivery = DELIVERY_LOOKUP.get(value.strip().lower())
+    if delivery is None:
+        raise ValueError(f"“{value[:40]}” is not one of In person, Online, Self-paced.")
+    return delivery
 
 
 def _participatory(value, *_):
     text = value.strip().lower()
-    if text in _YES or text in _NO:
-        return text in _YES
+    if text in YES or text in NO:
+        return text in YES
     raise ValueError("use yes or no.")
 
 
 def _status(value, *_):
-    text = value.strip().lower()
-    if not text:
-        return ActivityStatus.COMPLETED
-    for status in ActivityStatus:
-        if text == status.value:
-            return status
-    if text in _STATUS_WORDS:
-        return _STATUS_WORDS[text]
-    raise ValueError("use Completed or Planned.")
+    status = STATUS_LOOKUP.get(value.strip().lower())
+    if status is None:
+        raise ValueError("use Completed or Planned.")
+    return status
 
 
 def _url(value, *_):
@@ -321,6 +171,8 @@ def _url(value, *_):
 
 
 def _competency_ids(value, _defaults, competencies):
+    if not value:
+        return []
     ids = []
     for part in filter(None, (p.strip() for p in re.split(r"[;|\n]", value))):
         key = part.lower()

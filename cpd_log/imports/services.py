@@ -73,18 +73,19 @@ def imported_uids(user, source: ActivitySource, uids: list[str]) -> set[str]:
 def import_events(user, events: list[dict], kind: ActivityKind, competency_ids, today: date):
     """Activities from the chosen calendar events; ones imported before are skipped."""
     done = imported_uids(user, ActivitySource.ICS, [e["uid"] for e in events])
-    rows = [_event_row(user, e, kind, today) for e in events if e["uid"] not in done]
+    user_id = user.id
+    rows = [_event_row(user_id, e, kind, today) for e in events if e["uid"] not in done]
     _insert(rows, [competency_ids] * len(rows))
     return len(rows), len(events) - len(rows)
 
 
-def _event_row(user, event: dict, kind: ActivityKind, today: date) -> dict:
+def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> dict:
     start, end = date.fromisoformat(event["start"]), date.fromisoformat(event["end"])
     description = event["description"]
     if event["location"] and not event["online"]:
         description = f"Location: {event['location']}\n\n{description}".strip()
     return {
-        "user_id": user.id,
+        "user_id": user_id,
         "title": event["title"],
         "kind": kind,
         "provider": event["organiser"],
@@ -129,9 +130,10 @@ def check_sheet(user, rows: list[list[str]], mapping: dict, defaults: Defaults) 
 
 def import_rows(user, rows: list[dict]) -> int:
     """Activities from checked spreadsheet rows, in one bulk insert."""
+    user_id = user.id  # read once: `user` may be the current_user proxy
     values = [
         {
-            "user_id": user.id,
+            "user_id": user_id,
             **{k: v for k, v in row.items() if k != "competency_ids"},
             "source": ActivitySource.CSV,
         }

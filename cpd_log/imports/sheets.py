@@ -53,13 +53,13 @@ def _read_csv(data: bytes) -> list[list[str]]:
             "This CSV is not in UTF-8 (it looks like an older encoding such as Latin-1). "
             "In Excel choose “Save as… CSV UTF-8”, then upload it again."
         ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    try:  # Excel writes ";" where the decimal mark is a comma; take only the delimiter
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter):
             _check_shape(row, len(rows))
             rows.append(row)
     except csv.Error as error:
@@ -93,7 +93,7 @@ def _check_shape(row: list[str], count: int) -> None:
         raise SheetError(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
     if len(row) > MAX_COLUMNS:
         raise SheetError(f"Row {count + 1} has more than {MAX_COLUMNS} columns.")
-    if any(len(cell) > MAX_CELL for cell in row if isinstance(cell, str)):
+    if row and max(map(len, row)) > MAX_CELL:
         raise SheetError(f"Row {count + 1} has a cell longer than {MAX_CELL:,} characters.")
 
 

@@ -72,6 +72,11 @@ def parse_date(value) -> date:
 
 
 def _parse_date_text(text: str) -> date:
+    if len(text) == 10 and text[4] == "-":
+        try:  # the common case (ISO, our own export), without strptime's cost
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     candidate = text.split("T", 1)[0] if re.match(r"^\d{4}-\d\d-\d\dT", text) else text
     for fmt in DATE_FORMATS:
         try:

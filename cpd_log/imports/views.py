@@ -15,6 +15,7 @@ from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.imports import badges, ics, services, sheets
+from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
     CalendarChoiceForm,
@@ -23,7 +24,7 @@ from cpd_log.imports.forms import (
     SheetUploadForm,
     read_upload,
 )
-from cpd_log.imports.rows import Defaults, suggest_mapping
+from cpd_log.imports.rows import Defaults
 from cpd_log.models import ActivityKind, Delivery, ImportBatch
 from cpd_log.models.activity import ActivitySource
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpd_log.extensions import db
-from cpd_log.imports.rows import FIELDS, suggest_mapping
+from cpd_log.imports.columns import FIELDS, suggest_mapping
 from cpd_log.imports.sheets import SheetError, read_sheet
 from cpd_log.imports.values import parse_date, parse_minutes
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery, ImportBatch
