@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from cpd_log.imports.columns import (
     DELIVERY_LOOKUP,
@@ -14,10 +15,10 @@ from cpd_log.imports.columns import (
     normalise,
 )
 from cpd_log.imports.values import parse_date, parse_minutes
-from cpd_log.models.activity import ActivityKind, Delivery
+from cpd_log.models.activity import ActivityKind, ActivityStatus, Delivery
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     number: int  # the row's line in the file (the header is line 1)
     label: str = ""  # the title cell as written, to name the row even when it has errors
@@ -40,16 +41,48 @@ def check_rows(rows, mapping, defaults: Defaults, competencies: dict, existing: 
     """
     # Which column feeds which parser, worked out once for the whole file.
     plan = [(name, key, parse, mapping.get(name)) for name, key, parse in _PARSERS]
+    results = [
+        check_row(index + 2, row, plan, defaults, competencies) for index, row in enumerate(rows)
+    ]
+    flag_duplicates(results, existing)
+    return results
+
+
+def flag_duplicates(results: list["RowResult"], existing: set) -> None:
+    """A row repeats an activity already logged, or an earlier row of the same file."""
     seen = set(existing)
-    results = []
-    for index, row in enumerate(rows):
-        result = check_row(index + 2, row, plan, defaults, competencies)
+    for result in results:
         if not result.errors:
             key = duplicate_key(result.data)
             result.duplicate = key in seen
             seen.add(key)
-        results.append(result)
-    return results
+
+
+def encode_result(result: "RowResult") -> list:
+    """A checked row as JSON, so the preview's check is reused when the user commits."""
+    if result.errors:
+        return [result.number, result.label, result.errors, None]
+    data = dict(result.data)
+    data["start_date"] = data["start_date"].isoformat()
+    data["end_date"] = data["end_date"].isoformat() if data["end_date"] else None
+    return [result.number, result.label, (), data]
+
+
+def decode_result(item: list) -> "RowResult":
+    number, label, errors, data = item
+    if data is not None:
+        end = data["end_date"]
+        data["start_date"] = date.fromisoformat(data["start_date"])
+        data["end_date"] = date.fromisoformat(end) if end else None
+        data["kind"] = _KINDS[data["kind"]]
+        data["delivery"] = _DELIVERIES[data["delivery"]]
+        data["status"] = _STATUSES[data["status"]]
+    return RowResult(number, label, data or {}, list(errors))
+
+
+_KINDS = {kind.value: kind for kind in ActivityKind}
+_DELIVERIES = {delivery.value: delivery for delivery in Delivery}
+_STATUSES = {status.value: status for status in ActivityStatus}
 
 
 @dataclass

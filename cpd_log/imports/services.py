@@ -9,7 +9,15 @@ from sqlalchemy import delete, insert, select
 
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
-from cpd_log.imports.rows import Defaults, SheetReport, check_rows, duplicate_key
+from cpd_log.imports.rows import (
+    Defaults,
+    SheetReport,
+    check_rows,
+    decode_result,
+    duplicate_key,
+    encode_result,
+    flag_duplicates,
+)
 from cpd_log.models import (
     Activity,
     ActivityKind,
@@ -122,10 +130,30 @@ def existing_keys(user) -> set[tuple]:
     return {duplicate_key({"title": t, "start_date": d, "minutes": m}) for t, d, m in rows}
 
 
-def check_sheet(user, rows: list[list[str]], mapping: dict, defaults: Defaults) -> SheetReport:
-    """Every row checked against the mapping, the user's competencies and existing activities."""
+def sheet_report(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> SheetReport:
+    """Every row checked against the mapping, the user's competencies and existing activities.
+
+    The check of a 10,000-row file is the import's main cost, so the result is kept in the batch
+    and reused while the mapping stays the same; only the duplicate flags are worked out afresh,
+    since the log may have changed in between.
+    """
+    signature = [mapping, defaults.kind.value, defaults.delivery.value]
     lookup, existing = competency_lookup(user), existing_keys(user)
-    return SheetReport(check_rows(rows, mapping, defaults, lookup, existing))
+    cached = batch.payload.get("checked")
+    if cached and cached["signature"] == signature:
+        results = [decode_result(item) for item in cached["rows"]]
+        valid = {cid for cid in lookup.values() if cid is not None}
+        for result in results:
+            if result.data:  # a competency deleted since the check is dropped, never a 500
+                ids = result.data["competency_ids"]
+                result.data["competency_ids"] = [cid for cid in ids if cid in valid]
+        flag_duplicates(results, existing)
+        return SheetReport(results)
+    results = check_rows(batch.payload["rows"], mapping, defaults, lookup, existing)
+    checked = {"signature": signature, "rows": [encode_result(r) for r in results]}
+    batch.payload = {**batch.payload, "checked": checked}
+    db.session.flush()
+    return SheetReport(results)
 
 
 def import_rows(user, rows: list[dict]) -> int:

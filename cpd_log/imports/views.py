@@ -30,6 +30,7 @@ from cpd_log.models.activity import ActivitySource
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 CALENDAR_YEARS_BACK = 3
+DEFAULTS = Defaults(ActivityKind.OTHER, Delivery.ONLINE)  # as MappingForm's defaults
 
 
 @bp.before_request
@@ -99,9 +100,10 @@ def upload_sheet():
             form.sheet.errors.append(str(error))
         else:
             payload = {"headers": headers, "rows": rows}
-            batch = services.store_batch(
-                current_user, "spreadsheet", form.sheet.data.filename, payload
-            )
+            filename = form.sheet.data.filename
+            batch = services.store_batch(current_user, "spreadsheet", filename, payload)
+            # Checked now with the suggested columns: the preview and import reuse it.
+            services.sheet_report(current_user, batch, suggest_mapping(headers), DEFAULTS)
             db.session.commit()
             return redirect(url_for("imports.batch", batch_id=batch.id))
     return _index(sheet_form=form)
@@ -194,7 +196,8 @@ def _calendar(batch: ImportBatch):
 
 
 def _sheet(batch: ImportBatch):
-    headers, rows = batch.payload["headers"], batch.payload["rows"]
+    """Column mapping and preview; "Import" commits every row or, when any is wrong, none."""
+    headers = batch.payload["headers"]
     form = MappingForm.for_headers(headers, suggest_mapping(headers))
     submitted = form.validate_on_submit()
     report = None
@@ -202,25 +205,18 @@ def _sheet(batch: ImportBatch):
         defaults = Defaults(
             ActivityKind(form.default_kind.data), Delivery(form.default_delivery.data)
         )
-        report = services.check_sheet(current_user, rows, form.mapping(), defaults)
+        report = services.sheet_report(current_user, batch, form.mapping(), defaults)
+    if submitted and form.commit.data and not report.errors:
+        count = services.import_rows(current_user, report.to_import(form.include_duplicates.data))
+        services.discard_batch(batch)
+        db.session.commit()
+        flash(_imported_message(count, len(report.results) - count), "success")
+        return redirect(url_for("activities.index"))
+    if submitted:
+        db.session.commit()  # keep this mapping's check for the next step
     if submitted and form.commit.data:
-        if report.errors:
-            flash(
-                f"Nothing was imported: {len(report.errors)} row(s) have errors. "
-                "Fix them in the file and upload it again.",
-                "danger",
-            )
-        else:
-            count = services.import_rows(
-                current_user, report.to_import(form.include_duplicates.data)
-            )
-            services.discard_batch(batch)
-            db.session.commit()
-            flash(_imported_message(count, len(report.results) - count), "success")
-            return redirect(url_for("activities.index"))
-    return render_template(
-        "imports/sheet.html", batch=batch, form=form, report=report, headers=headers
-    )
+        flash(f"Nothing was imported: {len(report.errors)} row(s) have errors.", "danger")
+    return render_template("imports/sheet.html", batch=batch, form=form, report=report)
 
 
 def _imported_message(created: int, skipped: int) -> str:

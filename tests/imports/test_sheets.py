@@ -281,3 +281,36 @@ def test_read_sheet_limits_rows():
     data = csv_bytes("title,start_date,hours", *["x,2026-01-01,1"] * 20_002)
     with pytest.raises(SheetError, match="more than 20,000 rows"):
         read_sheet(data)
+
+
+def test_the_stored_check_still_sees_activities_logged_since_the_upload(logged_in, user):
+    data = csv_bytes("title,start_date,hours", "Risk workshop,2026-01-05,1")
+    location = upload(logged_in, data).headers["Location"]
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.payload["checked"]["rows"][0][3]["title"] == "Risk workshop"
+    factories.make_activity(user, title="Risk workshop", start_date=date(2026, 1, 5), minutes=60)
+    assert "1 that look like duplicates" in logged_in.get(location).data.decode()
+    logged_in.post(
+        location, data=mapping_form(suggest_mapping(["title", "start_date", "hours"]), commit="1")
+    )
+    assert count() == 1
+
+
+def test_a_competency_deleted_after_the_check_is_dropped_not_a_500(logged_in, framework):
+    leaf = factories.leaves(framework)[0]
+    data = csv_bytes("title,start_date,hours,competencies", f"Risk,2026-01-05,1,{leaf.code}")
+    location = upload(logged_in, data).headers["Location"]
+    db.session.delete(leaf)
+    db.session.commit()
+    mapping = suggest_mapping(["title", "start_date", "hours", "competencies"])
+    assert logged_in.post(location, data=mapping_form(mapping, commit="1")).status_code == 302
+    assert db.session.scalar(select(Activity)).competencies == []
+
+
+def test_changing_the_mapping_checks_again(logged_in):
+    data = csv_bytes("title,start_date,hours,other", "Risk,2026-01-05,1,zzz")
+    location = upload(logged_in, data).headers["Location"]
+    mapping = {**suggest_mapping(["title", "start_date", "hours", "other"]), "kind": 3}
+    response = logged_in.post(location, data=mapping_form(mapping, commit="1"))
+    assert "is not a kind we know" in response.data.decode()
+    assert count() == 0
