@@ -208,3 +208,22 @@ def test_discard_removes_the_upload(logged_in, user):
     batch = make_batch(user)
     assert logged_in.post(f"/imports/{batch.id}/discard").status_code == 302
     assert count(ImportBatch) == 0
+
+
+def test_import_posts_need_the_csrf_token(app_factory, user, login_as):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        page = client.get("/account/login").data.decode()
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        login = client.post(
+            "/account/login",
+            data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+        )
+        assert login.headers["Location"] == "/dashboard"
+        for path in ("/imports/calendar", "/imports/spreadsheet", "/imports/badge", "/log/"):
+            data = {"calendar": (io.BytesIO(fixture("outlook.ics")), "a.ics"), "title": "x"}
+            response = client.post(path, data=data, content_type="multipart/form-data")
+            assert response.status_code == 400, path
+        assert count() == 0
+        assert count(ImportBatch) == 0
