@@ -59,27 +59,32 @@ def flag_duplicates(results: list["RowResult"], existing: set) -> None:
 
 
 def encode_result(result: "RowResult") -> list:
-    """A checked row as JSON, so the preview's check is reused when the user commits."""
+    """A checked row as compact JSON, so the upload's check is reused by preview and import."""
     if result.errors:
         return [result.number, result.label, result.errors, None]
-    data = dict(result.data)
-    data["start_date"] = data["start_date"].isoformat()
-    data["end_date"] = data["end_date"].isoformat() if data["end_date"] else None
-    return [result.number, result.label, (), data]
+    data = result.data
+    end = data["end_date"]
+    values = [data[key] for key in _PLAIN]
+    values += [data["start_date"].isoformat(), end.isoformat() if end else None]
+    values += [data["kind"].value, data["delivery"].value, data["status"].value]
+    return [result.number, result.label, (), values]
 
 
 def decode_result(item: list) -> "RowResult":
-    number, label, errors, data = item
-    if data is not None:
-        end = data["end_date"]
-        data["start_date"] = date.fromisoformat(data["start_date"])
-        data["end_date"] = date.fromisoformat(end) if end else None
-        data["kind"] = _KINDS[data["kind"]]
-        data["delivery"] = _DELIVERIES[data["delivery"]]
-        data["status"] = _STATUSES[data["status"]]
-    return RowResult(number, label, data or {}, list(errors))
+    number, label, errors, values = item
+    if values is None:
+        return RowResult(number, label, {}, list(errors))
+    data = dict(zip(_PLAIN, values))  # noqa: B905 - the coded tail is read below
+    start, end, kind, delivery, status = values[len(_PLAIN) :]
+    data["start_date"] = date.fromisoformat(start)
+    data["end_date"] = date.fromisoformat(end) if end else None
+    data["kind"] = _KINDS[kind]
+    data["delivery"] = _DELIVERIES[delivery]
+    data["status"] = _STATUSES[status]
+    return RowResult(number, label, data, [])
 
 
+_PLAIN = ("title", "provider", "minutes", "participatory", "description", "url", "competency_ids")
 _KINDS = {kind.value: kind for kind in ActivityKind}
 _DELIVERIES = {delivery.value: delivery for delivery in Delivery}
 _STATUSES = {status.value: status for status in ActivityStatus}

@@ -287,7 +287,7 @@ def test_the_stored_check_still_sees_activities_logged_since_the_upload(logged_i
     data = csv_bytes("title,start_date,hours", "Risk workshop,2026-01-05,1")
     location = upload(logged_in, data).headers["Location"]
     batch = db.session.scalar(select(ImportBatch))
-    assert batch.payload["checked"]["rows"][0][3]["title"] == "Risk workshop"
+    assert batch.payload["checked"]["rows"][0][1] == "Risk workshop"
     factories.make_activity(user, title="Risk workshop", start_date=date(2026, 1, 5), minutes=60)
     assert "1 that look like duplicates" in logged_in.get(location).data.decode()
     logged_in.post(
