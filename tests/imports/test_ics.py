@@ -227,3 +227,30 @@ def test_import_posts_need_the_csrf_token(app_factory, user, login_as):
             assert response.status_code == 400, path
         assert count() == 0
         assert count(ImportBatch) == 0
+
+
+def test_eventbrite_export_with_a_tzid_but_no_vtimezone():
+    (event,) = read("eventbrite.ics")
+    # 18:00 in New York is 23:00 in London: still 15 September there.
+    assert (event.start, event.minutes) == ("2026-09-15", 105)
+    assert event.uid == "123456789@eventbrite.com#20260915T220000Z"
+    assert event.organiser == "PMO Network NYC"
+    assert event.online
+    (tokyo,) = read("eventbrite.ics", ZoneInfo("Asia/Tokyo"))
+    assert tokyo.start == "2026-09-16"
+
+
+def test_preview_query_count_does_not_grow_with_events(logged_in, user, count_queries):
+    def queries(batch) -> int:
+        with count_queries() as statements:
+            assert logged_in.get(f"/imports/{batch.id}").status_code == 200
+        return len(statements)
+
+    small = make_batch(user)
+    large = make_batch(user)
+    events = large.payload["events"]
+    large.payload = {"events": [{**events[0], "uid": f"e{n}"} for n in range(1200)]}
+    db.session.commit()
+    for n in range(0, 1200, 2):
+        factories.make_activity(user, source=ActivitySource.ICS, external_uid=f"e{n}")
+    assert queries(large) == queries(small)

@@ -314,3 +314,19 @@ def test_changing_the_mapping_checks_again(logged_in):
     response = logged_in.post(location, data=mapping_form(mapping, commit="1"))
     assert "is not a kind we know" in response.data.decode()
     assert count() == 0
+
+
+def test_preview_query_count_does_not_grow_with_rows(logged_in, user, count_queries):
+    def queries(rows: int) -> int:
+        lines = [f"Row {n},2026-01-{n % 28 + 1:02d},1" for n in range(rows)]
+        location = upload(logged_in, csv_bytes("title,start_date,hours", *lines)).headers[
+            "Location"
+        ]
+        with count_queries() as statements:
+            assert logged_in.get(location).status_code == 200
+        return len(statements)
+
+    small = queries(3)
+    for n in range(30):
+        factories.make_activity(user, title=f"Existing {n}")
+    assert queries(600) == small
