@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from cpd_log.imports.columns import (
     DELIVERY_LOOKUP,
@@ -15,10 +14,10 @@ from cpd_log.imports.columns import (
     normalise,
 )
 from cpd_log.imports.values import parse_date, parse_minutes
-from cpd_log.models.activity import ActivityKind, ActivityStatus, Delivery
+from cpd_log.models.activity import ActivityKind, Delivery
 
 
-@dataclass(slots=True)
+@dataclass
 class RowResult:
     number: int  # the row's line in the file (the header is line 1)
     label: str = ""  # the title cell as written, to name the row even when it has errors
@@ -56,60 +55,6 @@ def flag_duplicates(results: list["RowResult"], existing: set) -> None:
             key = duplicate_key(result.data)
             result.duplicate = key in seen
             seen.add(key)
-
-
-def encode_result(result: "RowResult") -> list:
-    """A checked row as compact JSON, so the upload's check is reused by preview and import."""
-    if result.errors:
-        return [result.number, result.label, result.errors, None]
-    data = result.data
-    end = data["end_date"]
-    values = [data[key] for key in _PLAIN]
-    values += [data["start_date"].isoformat(), end.isoformat() if end else None]
-    values += [data["kind"].value, data["delivery"].value, data["status"].value]
-    return [result.number, result.label, (), values]
-
-
-def decode_result(item: list) -> "RowResult":
-    number, label, errors, values = item
-    if values is None:
-        return RowResult(number, label, {}, list(errors))
-    data = dict(zip(_PLAIN, values))  # noqa: B905 - the coded tail is read below
-    start, end, kind, delivery, status = values[len(_PLAIN) :]
-    data["start_date"] = date.fromisoformat(start)
-    data["end_date"] = date.fromisoformat(end) if end else None
-    data["kind"] = _KINDS[kind]
-    data["delivery"] = _DELIVERIES[delivery]
-    data["status"] = _STATUSES[status]
-    return RowResult(number, label, data, [])
-
-
-_PLAIN = ("title", "provider", "minutes", "participatory", "description", "url", "competency_ids")
-_KINDS = {kind.value: kind for kind in ActivityKind}
-_DELIVERIES = {delivery.value: delivery for delivery in Delivery}
-_STATUSES = {status.value: status for status in ActivityStatus}
-
-
-@dataclass
-class SheetReport:
-    results: list[RowResult]
-
-    @property
-    def errors(self) -> list[RowResult]:
-        return [r for r in self.results if r.errors]
-
-    @property
-    def duplicates(self) -> list[RowResult]:
-        return [r for r in self.results if r.duplicate]
-
-    def to_import(self, include_duplicates: bool) -> list[dict]:
-        return [r.data for r in self.results if include_duplicates or not r.duplicate]
-
-    def shown(self, limit: int = 50) -> list[RowResult]:
-        """The first rows, then every row with a problem (up to a few hundred)."""
-        first = self.results[:limit]
-        flagged = [r for r in self.results[limit:] if r.errors or r.duplicate]
-        return first + flagged[:250]
 
 
 def duplicate_key(data: dict) -> tuple:

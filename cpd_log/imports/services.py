@@ -9,15 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
-from cpd_log.imports.rows import (
-    Defaults,
-    SheetReport,
-    check_rows,
-    decode_result,
-    duplicate_key,
-    encode_result,
-    flag_duplicates,
-)
+from cpd_log.imports.rows import duplicate_key
 from cpd_log.models import (
     Activity,
     ActivityKind,
@@ -32,7 +24,7 @@ from cpd_log.models.activity import ActivitySource, activity_competency
 BATCH_LIFETIME = timedelta(hours=24)
 
 
-def store_batch(user, kind: str, filename: str, payload: dict) -> ImportBatch:
+def store_batch(user, kind: str, filename: str, payload: dict, headers=()) -> ImportBatch:
     """Keep a parsed upload for its preview; the user's expired batches are cleared first."""
     now = datetime.now(UTC)
     db.session.execute(
@@ -43,6 +35,7 @@ def store_batch(user, kind: str, filename: str, payload: dict) -> ImportBatch:
         kind=kind,
         filename=filename[:255],
         payload=payload,
+        headers=list(headers),
         expires_at=now + BATCH_LIFETIME,
     )
     db.session.add(batch)
@@ -128,47 +121,6 @@ def existing_keys(user) -> set[tuple]:
         )
     )
     return {duplicate_key({"title": t, "start_date": d, "minutes": m}) for t, d, m in rows}
-
-
-def sheet_report(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> SheetReport:
-    """Every row checked against the mapping, the user's competencies and existing activities.
-
-    The check of a 10,000-row file is the import's main cost, so the result is kept in the batch
-    and reused while the mapping stays the same; only the duplicate flags are worked out afresh,
-    since the log may have changed in between.
-    """
-    signature = [mapping, defaults.kind.value, defaults.delivery.value]
-    lookup, existing = competency_lookup(user), existing_keys(user)
-    cached = batch.payload.get("checked")
-    if cached and cached["signature"] == signature:
-        results = [decode_result(item) for item in cached["rows"]]
-        valid = {cid for cid in lookup.values() if cid is not None}
-        for result in results:
-            if result.data:  # a competency deleted since the check is dropped, never a 500
-                ids = result.data["competency_ids"]
-                result.data["competency_ids"] = [cid for cid in ids if cid in valid]
-        flag_duplicates(results, existing)
-        return SheetReport(results)
-    results = check_rows(batch.payload["rows"], mapping, defaults, lookup, existing)
-    checked = {"signature": signature, "rows": [encode_result(r) for r in results]}
-    batch.payload = {**batch.payload, "checked": checked}
-    db.session.flush()
-    return SheetReport(results)
-
-
-def import_rows(user, rows: list[dict]) -> int:
-    """Activities from checked spreadsheet rows, in one bulk insert."""
-    user_id = user.id  # read once: `user` may be the current_user proxy
-    values = [
-        {
-            "user_id": user_id,
-            **{k: v for k, v in row.items() if k != "competency_ids"},
-            "source": ActivitySource.CSV,
-        }
-        for row in rows
-    ]
-    _insert(values, [row["competency_ids"] for row in rows])
-    return len(values)
 
 
 def _insert(values: list[dict], competency_ids: list[list[int]]) -> None:

@@ -14,7 +14,7 @@ from cpd_log.competencies.services import competency_options
 from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.imports import badges, ics, services, sheets
+from cpd_log.imports import badges, ics, services, sheets, staging
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
@@ -102,9 +102,9 @@ def upload_sheet():
         else:
             payload = {"headers": headers, "rows": rows}
             filename = form.sheet.data.filename
-            batch = services.store_batch(current_user, "spreadsheet", filename, payload)
+            batch = services.store_batch(current_user, "spreadsheet", filename, payload, headers)
             # Checked now with the suggested columns: the preview and import reuse it.
-            services.sheet_report(current_user, batch, suggest_mapping(headers), DEFAULTS)
+            staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
             batch_id = batch.id  # read before commit, which would reload the whole payload
             db.session.commit()
             return redirect(url_for("imports.batch", batch_id=batch_id))
@@ -199,25 +199,25 @@ def _calendar(batch: ImportBatch):
 
 def _sheet(batch: ImportBatch):
     """Column mapping and preview; "Import" commits every row or, when any is wrong, none."""
-    headers = batch.payload["headers"]
-    form = MappingForm.for_headers(headers, suggest_mapping(headers))
+    form = MappingForm.for_headers(batch.headers, suggest_mapping(batch.headers))
     submitted = form.validate_on_submit()
     report = None
     if submitted or (request.method == "GET" and form.validate_required()):
         defaults = Defaults(
             ActivityKind(form.default_kind.data), Delivery(form.default_delivery.data)
         )
-        report = services.sheet_report(current_user, batch, form.mapping(), defaults)
+        staging.ensure_staged(current_user, batch, form.mapping(), defaults)
+        report = staging.staged_report(batch.id)
     if submitted and form.commit.data and not report.errors:
-        count = services.import_rows(current_user, report.to_import(form.include_duplicates.data))
+        count = staging.import_staged(current_user, batch.id, form.include_duplicates.data)
         services.discard_batch(batch)
         db.session.commit()
-        flash(_imported_message(count, len(report.results) - count), "success")
+        flash(_imported_message(count, report.total - count), "success")
         return redirect(url_for("activities.index"))
     if submitted:
         db.session.commit()  # keep this mapping's check for the next step
     if submitted and form.commit.data:
-        flash(f"Nothing was imported: {len(report.errors)} row(s) have errors.", "danger")
+        flash(f"Nothing was imported: {report.errors} row(s) have errors.", "danger")
     return render_template("imports/sheet.html", batch=batch, form=form, report=report)
 
 

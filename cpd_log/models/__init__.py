@@ -3,13 +3,14 @@
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.competency import Competency, Framework
-from cpd_log.models.imports import BadgeAssertion, ImportBatch
+from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.user import User
 
 __all__ = [
     "Activity",
     "BadgeAssertion",
     "ImportBatch",
+    "ImportRow",
     "QuickCapture",
     "ActivityKind",
     "ActivityStatus",

@@ -9,12 +9,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Integer,
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from cpd_log.extensions import db
+from cpd_log.models.activity import KIND_LABELS, ActivityKind
 from cpd_log.models.types import utcnow
 
 
@@ -32,13 +34,56 @@ class ImportBatch(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     filename: Mapped[str] = mapped_column(String(255), default="")
-    # ics: {"events": [...]}; spreadsheet: {"headers": [...], "rows": [[...], ...], "mapping": {}}
-    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # ics: {"events": [...]}; spreadsheet: {"headers": [...], "rows": [[...], ...]}.
+    # Deferred: a spreadsheet's preview and commit read the checked rows (ImportRow), not this.
+    payload: Mapped[dict] = deferred(mapped_column(JSON, default=dict))
+    # Spreadsheets: the header row, and the mapping and defaults ImportRow was checked with.
+    headers: Mapped[list] = mapped_column(JSON, default=list)
+    mapping: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.kind}>"
+
+
+class ImportRow(db.Model):
+    """One checked spreadsheet row, staged until the user imports the batch.
+
+    Staged in a table rather than JSON so that the import itself is one INSERT … SELECT, and the
+    preview reads counts and one page of rows, whatever the size of the file.
+    """
+
+    __tablename__ = "import_row"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # line in the file
+    label: Mapped[str] = mapped_column(String(200), default="")  # the title cell as written
+    errors: Mapped[str] = mapped_column(Text, default="")  # one message a line; "" when valid
+    duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The checked values, as Activity stores them (enum values as text); NULL on a row in error.
+    title: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(24))
+    provider: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    delivery: Mapped[str | None] = mapped_column(String(24))
+    participatory: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[str | None] = mapped_column(String(24))
+    competency_ids: Mapped[str] = mapped_column(String(2000), default="")  # "3,7"; "" for none
+
+    @property
+    def error_list(self) -> list[str]:
+        return self.errors.splitlines()
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[ActivityKind(self.kind)] if self.kind else ""
 
 
 class BadgeAssertion(db.Model):

@@ -35,6 +35,7 @@ def make_batch(owner, kind: str = "ics", expires_in: timedelta = timedelta(hours
     batch = ImportBatch(
         user_id=owner.id,
         kind=kind,
+        headers=payload.get("headers", []),
         filename="audit",
         payload=payload,
         expires_at=datetime.now(UTC) + expires_in,

@@ -11,7 +11,14 @@ from cpd_log.extensions import db
 from cpd_log.imports.columns import FIELDS, suggest_mapping
 from cpd_log.imports.sheets import SheetError, read_sheet
 from cpd_log.imports.values import parse_date, parse_minutes
-from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery, ImportBatch
+from cpd_log.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Delivery,
+    ImportBatch,
+    ImportRow,
+)
 from cpd_log.models.activity import ActivitySource
 from tests import factories
 
@@ -286,8 +293,8 @@ def test_read_sheet_limits_rows():
 def test_the_stored_check_still_sees_activities_logged_since_the_upload(logged_in, user):
     data = csv_bytes("title,start_date,hours", "Risk workshop,2026-01-05,1")
     location = upload(logged_in, data).headers["Location"]
-    batch = db.session.scalar(select(ImportBatch))
-    assert batch.payload["checked"]["rows"][0][1] == "Risk workshop"
+    staged = db.session.scalar(select(ImportRow))
+    assert (staged.title, staged.minutes, staged.duplicate) == ("Risk workshop", 60, False)
     factories.make_activity(user, title="Risk workshop", start_date=date(2026, 1, 5), minutes=60)
     assert "1 that look like duplicates" in logged_in.get(location).data.decode()
     logged_in.post(

@@ -1,8 +1,8 @@
 """imports and quick capture
 
-Revision ID: b09e2c9bd36f
+Revision ID: c2d46e84d248
 Revises: ff471b45c381
-Create Date: 2026-11-23 10:56:18.505606
+Create Date: 2026-11-23 11:22:13.060618
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'b09e2c9bd36f'
+revision = 'c2d46e84d248'
 down_revision = 'ff471b45c381'
 branch_labels = None
 depends_on = None
@@ -23,7 +23,9 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('ics', 'spreadsheet')", name=op.f('ck_import_batch_kind_known')),
@@ -56,6 +58,27 @@ def upgrade():
     with op.batch_alter_table('badge_assertion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_badge_assertion_user_id'), ['user_id'], unique=False)
 
+    op.create_table('import_row',
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('errors', sa.Text(), nullable=False),
+    sa.Column('duplicate', sa.Boolean(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=True),
+    sa.Column('kind', sa.String(length=24), nullable=True),
+    sa.Column('provider', sa.String(length=200), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('minutes', sa.Integer(), nullable=True),
+    sa.Column('delivery', sa.String(length=24), nullable=True),
+    sa.Column('participatory', sa.Boolean(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=True),
+    sa.Column('competency_ids', sa.String(length=2000), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['import_batch.id'], name=op.f('fk_import_row_batch_id_import_batch'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('batch_id', 'number', name=op.f('pk_import_row'))
+    )
     op.create_table('quick_capture',
     sa.Column('activity_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -76,6 +99,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_quick_capture_user_id'))
 
     op.drop_table('quick_capture')
+    op.drop_table('import_row')
     with op.batch_alter_table('badge_assertion', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_badge_assertion_user_id'))
 
