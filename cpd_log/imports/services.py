@@ -76,7 +76,7 @@ def import_events(user, events: list[dict], kind: ActivityKind, competency_ids, 
     done = imported_uids(user, ActivitySource.ICS, [e["uid"] for e in events])
     user_id = user.id
     rows = [_event_row(user_id, e, kind, today) for e in events if e["uid"] not in done]
-    _insert(rows, [competency_ids] * len(rows))
+    insert_activities(rows, [competency_ids] * len(rows))
     return len(rows), len(events) - len(rows)
 
 
@@ -123,7 +123,7 @@ def existing_keys(user) -> set[tuple]:
     return {duplicate_key({"title": t, "start_date": d, "minutes": m}) for t, d, m in rows}
 
 
-def _insert(values: list[dict], competency_ids: list[list[int]]) -> None:
+def insert_activities(values: list[dict], competency_ids: list[list[int]]) -> None:
     """Bulk INSERT (one statement per few hundred rows), then the competency tags."""
     if not values:
         return

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, sele
 
 from cpd_log.extensions import db
 from cpd_log.imports.rows import Defaults, RowResult, check_rows, duplicate_key
-from cpd_log.imports.services import _insert, competency_lookup, existing_keys
+from cpd_log.imports.services import competency_lookup, existing_keys, insert_activities
 from cpd_log.models import (
     Activity,
     ActivityKind,
@@ -177,5 +177,5 @@ def _import_tagged(user, chosen) -> int:
         )
         values.append(value)
         tags.append([int(cid) for cid in row.competency_ids.split(",") if int(cid) in valid])
-    _insert(values, tags)
+    insert_activities(values, tags)
     return len(values)

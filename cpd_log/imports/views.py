@@ -84,7 +84,7 @@ def upload_calendar():
         else:
             payload = {"events": [e.as_dict() for e in events]}
             batch = services.store_batch(current_user, "ics", form.calendar.data.filename, payload)
-            batch_id = batch.id  # read before commit, which would reload the whole payload
+            batch_id = batch.id  # read before commit expires the row
             db.session.commit()
             return redirect(url_for("imports.batch", batch_id=batch_id))
     return _index(calendar_form=form)
@@ -105,7 +105,7 @@ def upload_sheet():
             batch = services.store_batch(current_user, "spreadsheet", filename, payload, headers)
             # Checked now with the suggested columns: the preview and import reuse it.
             staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
-            batch_id = batch.id  # read before commit, which would reload the whole payload
+            batch_id = batch.id  # read before commit expires the row
             db.session.commit()
             return redirect(url_for("imports.batch", batch_id=batch_id))
     return _index(sheet_form=form)
