@@ -96,8 +96,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
+    from cpd_log.capture.views import bp as capture_bp
     from cpd_log.competencies.views import bp as competencies_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.imports.views import bp as imports_bp
     from cpd_log.reflections.views import bp as reflections_bp
     from cpd_log.requirements.views import bp as requirements_bp
 
@@ -107,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(requirements_bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(competencies_bp)
+    app.register_blueprint(capture_bp)
+    app.register_blueprint(imports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

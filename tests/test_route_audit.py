@@ -11,9 +11,10 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Framework, Goal, Reflection
+from cpd_log.models import Activity, Competency, Framework, Goal, ImportBatch, Reflection
 from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
+from tests.imports.helpers import make_batch
 from tests.requirements.helpers import make_cycle, make_enrolment
 
 
@@ -33,6 +34,7 @@ OWNED = {
         Competency, lambda owner: factories.leaves(factories.make_framework(owner=owner))[0]
     ),
     "goal_id": Owned(Goal, lambda owner: factories.make_goal(owner)),
+    "batch_id": Owned(ImportBatch, make_batch),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

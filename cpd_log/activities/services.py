@@ -9,7 +9,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
-from cpd_log.models.activity import activity_competency
+from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
 
 EDITABLE = (
@@ -69,6 +69,7 @@ LIST_COLUMNS = (
     Activity.end_date,
     Activity.minutes,
     Activity.status,
+    Activity.source,
 )
 
 ORDERINGS = {
@@ -140,6 +141,7 @@ class ActivityRow:
     end_date: date | None
     minutes: int
     status: ActivityStatus
+    source: ActivitySource
     competencies: tuple[Tag, ...]
 
 

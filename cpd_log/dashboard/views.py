@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from cpd_log.capture.services import pending_captures
 from cpd_log.dashboard import services
 from cpd_log.extensions import db
 from cpd_log.reflections.apply_queue import apply_queue
@@ -42,4 +43,5 @@ def index():
         cycles=cycles,
         apply_prompts=apply_prompts,
         apply_total=apply_total,
+        capture_prompts=pending_captures(current_user),
     )

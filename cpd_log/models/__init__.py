@@ -1,14 +1,20 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
+from cpd_log.models.capture import QuickCapture
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
+from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
 from cpd_log.models.user import User
 
 __all__ = [
     "Activity",
+    "BadgeAssertion",
+    "ImportBatch",
+    "ImportRow",
+    "QuickCapture",
     "ActivityKind",
     "ActivityStatus",
     "ApplyPromptDismissal",

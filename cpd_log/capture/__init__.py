@@ -1,0 +1,1 @@
+"""Quick capture: "Log it now" on a phone, completed later from the dashboard."""

@@ -1,0 +1,65 @@
+"""Quick capture: save a completed activity now, prompt for the details later. Services flush."""
+
+from datetime import date
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery, QuickCapture
+from cpd_log.models.activity import ActivitySource
+
+# The likeliest delivery for each kind; the user corrects it when completing the entry.
+_DELIVERY = {
+    ActivityKind.WEBINAR: Delivery.ONLINE,
+    ActivityKind.PODCAST: Delivery.SELF_PACED,
+    ActivityKind.READING: Delivery.SELF_PACED,
+}
+PROMPT_LIMIT = 5
+
+
+def capture_activity(user, data: dict, today: date) -> Activity:
+    """A completed activity dated today, marked for completing later."""
+    activity = Activity(
+        user_id=user.id,
+        title=data["title"],
+        kind=data["kind"],
+        provider="",
+        start_date=today,
+        minutes=data["minutes"],
+        delivery=_DELIVERY.get(data["kind"], Delivery.IN_PERSON),
+        participatory=False,
+        description=data["what_stuck"],
+        url="",
+        status=ActivityStatus.COMPLETED,
+        source=ActivitySource.MANUAL,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    db.session.add(QuickCapture(activity_id=activity.id, user_id=user.id))
+    db.session.flush()
+    return activity
+
+
+def pending_captures(user, limit: int = PROMPT_LIMIT) -> list[Activity]:
+    """The user's quick captures still to complete, newest first. One query at any size."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .join(QuickCapture, QuickCapture.activity_id == Activity.id)
+            .where(QuickCapture.user_id == user.id, Activity.user_id == user.id)
+            .order_by(QuickCapture.created_at.desc(), Activity.id.desc())
+            .limit(limit)
+            .options(selectinload(Activity.competencies))
+        )
+    )
+
+
+def is_pending(activity: Activity) -> bool:
+    return db.session.get(QuickCapture, activity.id) is not None
+
+
+def settle_capture(activity: Activity) -> None:
+    """The user completed or dismissed the prompt: it no longer shows."""
+    db.session.execute(delete(QuickCapture).where(QuickCapture.activity_id == activity.id))
+    db.session.flush()

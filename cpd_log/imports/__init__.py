@@ -1,0 +1,1 @@
+"""Bringing learning in without retyping: calendar files, spreadsheets and Open Badges."""

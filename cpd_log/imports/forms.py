@@ -1,0 +1,141 @@
+"""Import forms: the three uploads, the calendar choice and the spreadsheet column mapping."""
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, ValidationError
+
+from cpd_log.activities.forms import CompetencyField, enum_choices
+from cpd_log.forms import Form
+from cpd_log.imports.columns import FIELD_LABELS, FIELDS
+from cpd_log.imports.rows import REQUIRED
+from cpd_log.imports.values import parse_minutes
+from cpd_log.models import ActivityKind, Delivery
+
+MAX_IMPORT_BYTES = 8 * 1024 * 1024
+
+
+def read_upload(field, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The uploaded bytes, or a ValidationError naming the size limit."""
+    data = field.data.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    return data
+
+
+class CalendarUploadForm(Form):
+    calendar = FileField(
+        "Calendar file (.ics)",
+        validators=[FileRequired("Choose a .ics file.")],
+        description="Exported from Outlook, Google Calendar, Eventbrite or Meetup.",
+    )
+    submit = SubmitField("Preview events")
+
+
+class SheetUploadForm(Form):
+    sheet = FileField(
+        "Spreadsheet (.csv or .xlsx)",
+        validators=[FileRequired("Choose a .csv or .xlsx file.")],
+        description="The first row holds the column names. Our own CSV export fits as it is.",
+    )
+    submit = SubmitField("Preview rows")
+
+
+class CalendarChoiceForm(Form):
+    events = SelectMultipleField("Events", coerce=str)
+    kind = SelectField("Kind for the chosen events", choices=enum_choices(ActivityKind))
+    competencies = CompetencyField("Competencies for the chosen events", coerce=int)
+    submit = SubmitField("Import chosen events")
+
+    def validate_events(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Tick the events you want to log.")
+
+
+def _column_choices(headers: list[str]) -> list[SelectChoice]:
+    return [
+        SelectChoice("", "— not in the file —"),
+        *(SelectChoice(str(i), h or f"Column {i + 1}") for i, h in enumerate(headers)),
+    ]
+
+
+class MappingForm(Form):
+    """Which column holds which field; filled from the suggestion on the first view."""
+
+    default_kind = SelectField(
+        "Kind when the file has none", choices=enum_choices(ActivityKind), default="other"
+    )
+    default_delivery = SelectField(
+        "Delivery when the file has none", choices=enum_choices(Delivery), default="online"
+    )
+    include_duplicates = BooleanField("Import rows that look like duplicates too")
+    preview = SubmitField("Update preview")
+    commit = SubmitField("Import")
+
+    @classmethod
+    def for_headers(cls, headers: list[str], suggestion: dict, **kwargs) -> "MappingForm":
+        class Bound(cls):
+            pass
+
+        for name in FIELDS:
+            index = suggestion.get(name)
+            setattr(
+                Bound,
+                f"col_{name}",
+                SelectField(
+                    FIELD_LABELS[name],
+                    choices=_column_choices(headers),
+                    default="" if index is None else str(index),
+                ),
+            )
+        return Bound(**kwargs)
+
+    def column_fields(self):
+        return [getattr(self, f"col_{name}") for name in FIELDS]
+
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            name: int(value) if (value := getattr(self, f"col_{name}").data) else None
+            for name in FIELDS
+        }
+
+    def validate_required(self) -> bool:
+        """Whether the columns every activity needs are chosen (the preview needs them)."""
+        return all(getattr(self, f"col_{name}").data for name in REQUIRED)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for name in REQUIRED:
+            field = getattr(self, f"col_{name}")
+            if not field.data:
+                field.errors.append(f"Choose the column that holds the {name.replace('_', ' ')}.")
+                ok = False
+        return ok
+
+
+class BadgeUploadForm(Form):
+    badge = FileField(
+        "Open Badge (.json or baked .png)",
+        validators=[FileRequired("Choose a badge file.")],
+        description="An Open Badges 2.0 assertion, or the badge image that carries one.",
+    )
+    kind = SelectField("Kind", choices=enum_choices(ActivityKind), default="course")
+    hours = StringField(
+        "Hours of learning",
+        validators=[DataRequired(message="Enter the hours the badge took, e.g. 6.")],
+        description="A badge does not say how long it took; e.g. 6, 6.5 or 6:30.",
+    )
+
+    def validate_hours(self, field) -> None:
+        try:
+            self.minutes = parse_minutes(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    submit = SubmitField("Import badge")

@@ -1,0 +1,184 @@
+"""Spreadsheet rows to activity data: every per-row check, duplicate flags, the report. Pure."""
+
+import re
+from dataclasses import dataclass, field
+
+from cpd_log.imports.columns import (
+    DELIVERY_LOOKUP,
+    FIELD_LABELS,
+    KIND_LOOKUP,
+    NEUTRALISED,
+    NO,
+    STATUS_LOOKUP,
+    YES,
+    normalise,
+)
+from cpd_log.imports.values import parse_date, parse_minutes
+from cpd_log.models.activity import ActivityKind, Delivery
+
+
+@dataclass
+class RowResult:
+    number: int  # the row's line in the file (the header is line 1)
+    label: str = ""  # the title cell as written, to name the row even when it has errors
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Defaults:
+    kind: ActivityKind
+    delivery: Delivery
+
+
+def check_rows(rows, mapping, defaults: Defaults, competencies: dict, existing: set):
+    """Validate every row; flag rows that repeat an activity already logged or an earlier row.
+
+    `competencies` maps a lower-cased code or "code name" label to a competency id;
+    `existing` holds (casefolded title, start date, minutes) keys of the user's activities.
+    """
+    # Which column feeds which parser, worked out once for the whole file.
+    plan = [(name, key, parse, mapping.get(name)) for name, key, parse in _PARSERS]
+    results = [
+        check_row(index + 2, row, plan, defaults, competencies) for index, row in enumerate(rows)
+    ]
+    flag_duplicates(results, existing)
+    return results
+
+
+def flag_duplicates(results: list["RowResult"], existing: set) -> None:
+    """A row repeats an activity already logged, or an earlier row of the same file."""
+    seen = set(existing)
+    for result in results:
+        if not result.errors:
+            key = duplicate_key(result.data)
+            result.duplicate = key in seen
+            seen.add(key)
+
+
+def duplicate_key(data: dict) -> tuple:
+    return (data["title"].casefold(), data["start_date"], data["minutes"])
+
+
+def check_row(number, row, plan, defaults: Defaults, competencies: dict) -> RowResult:
+    width = len(row)
+    cells = [
+        row[column].strip() if column is not None and column < width else ""
+        for _, _, _, column in plan
+    ]
+    result = RowResult(number=number, label=cells[0][:200])
+    data, errors = result.data, result.errors
+    for (name, key, parse, _), value in zip(plan, cells, strict=True):
+        first = value[:1]
+        if first == "=":
+            errors.append(f"{FIELD_LABELS[name]} is a formula; paste it as a value.")
+            continue
+        if first == "'" and value.startswith(NEUTRALISED):
+            value = value[1:]  # our own export neutralises formula-like text; undo it
+        try:
+            data[key] = parse(value, defaults, competencies)
+        except ValueError as error:
+            errors.append(f"{FIELD_LABELS[name]}: {error}")
+    if not errors:
+        _check_span(result)
+    return result
+
+
+def _check_span(result: RowResult) -> None:
+    data = result.data
+    end = data["end_date"]
+    if end and end < data["start_date"]:
+        result.errors.append("End date: it is before the start date.")
+        return
+    days = ((end or data["start_date"]) - data["start_date"]).days + 1
+    if data["minutes"] > 24 * 60 * days:
+        result.errors.append(f"Hours: at most {24 * days} hours fit in {days} day(s).")
+
+
+def _title(value, *_):
+    if not value:
+        raise ValueError("a title is needed.")
+    if len(value) > 200:
+        raise ValueError("at most 200 characters.")
+    return value
+
+
+def _text(limit):
+    def parse(value, *_):
+        if len(value) > limit:
+            raise ValueError(f"at most {limit:,} characters.")
+        return value
+
+    return parse
+
+
+def _kind(value, defaults, _):
+    if not value:
+        return defaults.kind
+    kind = KIND_LOOKUP.get(normalise(value))
+    if kind is None:
+        raise ValueError(f"“{value[:40]}” is not a kind we know (e.g. Course, Webinar, Reading).")
+    return kind
+
+
+def _delivery(value, defaults, _):
+    if not value:
+        return defaults.delivery
+    delivery = DELIVERY_LOOKUP.get(value.strip().lower())
+    if delivery is None:
+        raise ValueError(f"“{value[:40]}” is not one of In person, Online, Self-paced.")
+    return delivery
+
+
+def _participatory(value, *_):
+    text = value.strip().lower()
+    if text in YES or text in NO:
+        return text in YES
+    raise ValueError("use yes or no.")
+
+
+def _status(value, *_):
+    status = STATUS_LOOKUP.get(value.strip().lower())
+    if status is None:
+        raise ValueError("use Completed or Planned.")
+    return status
+
+
+def _url(value, *_):
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise ValueError("a web address starts with http:// or https://.")
+    if len(value) > 2000 or " " in value:
+        raise ValueError("enter one complete web address without spaces.")
+    return value
+
+
+def _competency_ids(value, _defaults, competencies):
+    if not value:
+        return []
+    ids = []
+    for part in filter(None, (p.strip() for p in re.split(r"[;|\n]", value))):
+        key = part.lower()
+        if key not in competencies:
+            raise ValueError(f"“{part[:60]}” is not a competency in your frameworks.")
+        if competencies[key] is None:
+            raise ValueError(f"“{part[:60]}” is in several frameworks; use “code name”.")
+        ids.append(competencies[key])
+    return sorted(set(ids))
+
+
+_PARSERS = (
+    ("title", "title", _title),
+    ("kind", "kind", _kind),
+    ("provider", "provider", _text(200)),
+    ("start_date", "start_date", lambda v, *_: parse_date(v)),
+    ("end_date", "end_date", lambda v, *_: parse_date(v) if v else None),
+    ("hours", "minutes", lambda v, *_: parse_minutes(v)),
+    ("delivery", "delivery", _delivery),
+    ("participatory", "participatory", _participatory),
+    ("description", "description", _text(50_000)),
+    ("url", "url", _url),
+    ("status", "status", _status),
+    ("competencies", "competency_ids", _competency_ids),
+)
+REQUIRED = ("title", "start_date", "hours")

@@ -1,0 +1,181 @@
+"""Spreadsheet rows staged in import_row between the check and the import. Services flush.
+
+The check runs once per column mapping; the preview reads counts and a page of rows; the import
+is one INSERT … SELECT. Duplicate flags are worked out again before each preview and import,
+since the log may have changed since the upload.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, update
+
+from cpd_log.extensions import db
+from cpd_log.imports.rows import Defaults, RowResult, check_rows, duplicate_key
+from cpd_log.imports.services import competency_lookup, existing_keys, insert_activities
+from cpd_log.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Delivery,
+    ImportBatch,
+    ImportRow,
+)
+from cpd_log.models.activity import ActivitySource
+
+SHOWN_FIRST = 50
+SHOWN_FLAGGED = 250
+_COPIED = (
+    "title",
+    "kind",
+    "provider",
+    "start_date",
+    "end_date",
+    "minutes",
+    "delivery",
+    "participatory",
+    "description",
+    "url",
+    "status",
+)
+
+
+def _signature(mapping: dict, defaults: Defaults) -> list:
+    return [mapping, defaults.kind.value, defaults.delivery.value]
+
+
+def ensure_staged(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> None:
+    """Check the rows with this mapping unless they already were; then refresh duplicates."""
+    if batch.mapping != _signature(mapping, defaults):
+        _stage(user, batch, mapping, defaults)
+    refresh_duplicates(user, batch.id)
+
+
+def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> None:
+    db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch.id))
+    results = check_rows(batch.payload["rows"], mapping, defaults, competency_lookup(user), set())
+    rows = [_staged(batch.id, result) for result in results]
+    if rows:
+        db.session.execute(insert(ImportRow.__table__), rows)
+    batch.mapping = _signature(mapping, defaults)
+    db.session.flush()
+
+
+def _staged(batch_id: int, result: RowResult) -> dict:
+    row = dict.fromkeys(_COPIED)
+    row.update(provider="", participatory=False, description="", url="", competency_ids="")
+    row.update(batch_id=batch_id, number=result.number, label=result.label, duplicate=False)
+    row["errors"] = "\n".join(result.errors)
+    if not result.errors:
+        data = result.data
+        row.update({key: data[key] for key in _COPIED})
+        for key in ("kind", "delivery", "status"):
+            row[key] = data[key].value
+        row["competency_ids"] = ",".join(map(str, data["competency_ids"]))
+    return row
+
+
+def refresh_duplicates(user, batch_id: int) -> None:
+    """Flag valid rows that repeat an activity already logged or an earlier row of the file."""
+    seen = existing_keys(user)
+    rows = db.session.execute(
+        select(
+            ImportRow.number,
+            ImportRow.title,
+            ImportRow.start_date,
+            ImportRow.minutes,
+            ImportRow.duplicate,
+        )
+        .where(ImportRow.batch_id == batch_id, ImportRow.errors == "")
+        .order_by(ImportRow.number)
+    )
+    changed = []
+    for number, title, start, minutes, flagged in rows:
+        key = duplicate_key({"title": title, "start_date": start, "minutes": minutes})
+        duplicate = key in seen
+        seen.add(key)
+        if duplicate != flagged:
+            changed.append({"n": number, "d": duplicate})
+    if changed:
+        db.session.execute(
+            update(ImportRow.__table__)
+            .where(ImportRow.batch_id == batch_id, ImportRow.number == bindparam("n"))
+            .values(duplicate=bindparam("d")),
+            changed,
+        )
+
+
+@dataclass(frozen=True)
+class StagedReport:
+    total: int
+    errors: int
+    duplicates: int
+    shown: list[ImportRow]
+
+    @property
+    def importable(self) -> int:
+        return self.total - self.errors - self.duplicates
+
+
+def staged_report(batch_id: int) -> StagedReport:
+    """Counts, the first rows and every flagged row (up to a few hundred): three queries."""
+    problem = or_(ImportRow.errors != "", ImportRow.duplicate.is_(True))
+    total, errors, duplicates = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((ImportRow.errors != "", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((ImportRow.duplicate.is_(True), 1), else_=0)), 0),
+        ).where(ImportRow.batch_id == batch_id)
+    ).one()
+    mine = select(ImportRow).where(ImportRow.batch_id == batch_id).order_by(ImportRow.number)
+    first = list(db.session.scalars(mine.limit(SHOWN_FIRST)))
+    after = first[-1].number if first else 0
+    flagged = db.session.scalars(mine.where(ImportRow.number > after, problem).limit(SHOWN_FLAGGED))
+    return StagedReport(int(total), int(errors), int(duplicates), first + list(flagged))
+
+
+def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
+    """Create the activities: untagged rows in one INSERT … SELECT, tagged ones with their tags."""
+    chosen = [ImportRow.batch_id == batch_id, ImportRow.errors == ""]
+    if not include_duplicates:
+        chosen.append(ImportRow.duplicate.is_(False))
+    now = datetime.now(UTC)
+    columns = [getattr(ImportRow, key) for key in _COPIED]
+    plain = (
+        select(
+            literal(user.id),
+            *columns,
+            literal(ActivitySource.CSV.value),
+            literal(now, Activity.created_at.type),
+            literal(now, Activity.updated_at.type),
+        )
+        .where(*chosen, ImportRow.competency_ids == "")
+        .order_by(ImportRow.number)
+    )
+    targets = ["user_id", *_COPIED, "source", "created_at", "updated_at"]
+    created = db.session.execute(insert(Activity.__table__).from_select(targets, plain)).rowcount
+    return created + _import_tagged(user, chosen)
+
+
+def _import_tagged(user, chosen) -> int:
+    """Rows with competency tags need their new ids; a competency deleted since is dropped."""
+    rows = db.session.scalars(
+        select(ImportRow).where(*chosen, ImportRow.competency_ids != "").order_by(ImportRow.number)
+    ).all()
+    if not rows:
+        return 0
+    valid = {cid for cid in competency_lookup(user).values() if cid is not None}
+    values, tags = [], []
+    for row in rows:
+        value = {key: getattr(row, key) for key in _COPIED}
+        value.update(
+            user_id=user.id,
+            kind=ActivityKind(row.kind),
+            delivery=Delivery(row.delivery),
+            status=ActivityStatus(row.status),
+            source=ActivitySource.CSV,
+        )
+        values.append(value)
+        tags.append([int(cid) for cid in row.competency_ids.split(",") if int(cid) in valid])
+    insert_activities(values, tags)
+    return len(values)

@@ -1,0 +1,228 @@
+"""Import pages: upload a calendar, spreadsheet or badge; preview; choose; commit once."""
+
+from datetime import timedelta
+from functools import partial
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from cpd_log.access import get_owned_or_404
+from cpd_log.activities.forms import competency_choices
+from cpd_log.competencies.services import competency_options
+from cpd_log.dashboard.services import today_for
+from cpd_log.extensions import db
+from cpd_log.forms import EmptyForm
+from cpd_log.imports import badges, ics, services, sheets, staging
+from cpd_log.imports.columns import suggest_mapping
+from cpd_log.imports.forms import (
+    BadgeUploadForm,
+    CalendarChoiceForm,
+    CalendarUploadForm,
+    MappingForm,
+    SheetUploadForm,
+    read_upload,
+)
+from cpd_log.imports.rows import Defaults
+from cpd_log.models import ActivityKind, Delivery, ImportBatch
+from cpd_log.models.activity import ActivitySource
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+CALENDAR_YEARS_BACK = 3
+DEFAULTS = Defaults(ActivityKind.OTHER, Delivery.ONLINE)  # as MappingForm's defaults
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every import page is for a logged-in owner."""
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """A huge upload is refused before it is read; say so on the upload page, create nothing."""
+    flash("That file is too large to import. Split it into smaller files.", "danger")
+    return _index(), 413
+
+
+def _index(**forms):
+    forms = {
+        "calendar_form": CalendarUploadForm(formdata=None),
+        "sheet_form": SheetUploadForm(formdata=None),
+        "badge_form": BadgeUploadForm(formdata=None),
+        **forms,
+    }
+    return render_template("imports/index.html", **forms)
+
+
+@bp.get("/")
+def index():
+    return _index()
+
+
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(current_user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@bp.post("/calendar")
+def upload_calendar():
+    """Parse the .ics into a stored batch, then show its events to choose from."""
+    form = CalendarUploadForm()
+    if form.validate_on_submit():
+        today = today_for(current_user)
+        window = (today.replace(year=today.year - CALENDAR_YEARS_BACK), today + timedelta(365))
+        try:
+            events = ics.read_calendar(read_upload(form.calendar), _zone(), window)
+            if not events:
+                raise ics.CalendarError("The file holds no events from the last three years.")
+        except ValueError as error:
+            form.calendar.errors.append(str(error))
+        else:
+            payload = {"events": [e.as_dict() for e in events]}
+            batch = services.store_batch(current_user, "ics", form.calendar.data.filename, payload)
+            batch_id = batch.id  # read before commit expires the row
+            db.session.commit()
+            return redirect(url_for("imports.batch", batch_id=batch_id))
+    return _index(calendar_form=form)
+
+
+@bp.post("/spreadsheet")
+def upload_sheet():
+    """Read the CSV/XLSX into a stored batch, then show the column mapping and preview."""
+    form = SheetUploadForm()
+    if form.validate_on_submit():
+        try:
+            headers, rows = sheets.read_sheet(read_upload(form.sheet))
+        except ValueError as error:
+            form.sheet.errors.append(str(error))
+        else:
+            payload = {"headers": headers, "rows": rows}
+            filename = form.sheet.data.filename
+            batch = services.store_batch(current_user, "spreadsheet", filename, payload, headers)
+            # Checked now with the suggested columns: the preview and import reuse it.
+            staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
+            batch_id = batch.id  # read before commit expires the row
+            db.session.commit()
+            return redirect(url_for("imports.batch", batch_id=batch_id))
+    return _index(sheet_form=form)
+
+
+@bp.post("/badge")
+def upload_badge():
+    """Read and verify an Open Badge, then log it as a "badge" activity with its evidence."""
+    form = BadgeUploadForm()
+    if form.validate_on_submit():
+        try:
+            info = badges.resolve_badge(read_upload(form.badge), _fetch())
+            kind = ActivityKind(form.kind.data)
+            activity = services.import_badge(current_user, info, kind, form.minutes)
+        except ValueError as error:
+            db.session.rollback()
+            form.badge.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Imported the badge “{activity.title}”.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    return _index(badge_form=form)
+
+
+def _fetch():
+    config = current_app.config
+    return partial(
+        badges.fetch_json,
+        timeout=config.get("BADGE_FETCH_TIMEOUT", 5),
+        allow_private=config.get("BADGE_ALLOW_PRIVATE_HOSTS", False),
+    )
+
+
+@bp.app_template_global()
+def badge_evidence(activity):
+    """The badge behind a "badge" activity, for its detail page (one query, badges only)."""
+    return services.badge_for(activity)
+
+
+def _live_batch(batch_id: int) -> ImportBatch:
+    batch = get_owned_or_404(ImportBatch, batch_id, current_user)
+    if services.is_expired(batch):
+        services.discard_batch(batch)
+        db.session.commit()
+        abort(404)
+    return batch
+
+
+@bp.route("/<int:batch_id>", methods=["GET", "POST"])
+def batch(batch_id: int):
+    """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
+    batch = _live_batch(batch_id)
+    if batch.kind == "ics":
+        return _calendar(batch)
+    return _sheet(batch)
+
+
+@bp.post("/<int:batch_id>/discard")
+def discard(batch_id: int):
+    batch = get_owned_or_404(ImportBatch, batch_id, current_user)
+    if EmptyForm().validate_on_submit():
+        services.discard_batch(batch)
+        db.session.commit()
+        flash("Upload discarded; nothing was imported.", "info")
+    return redirect(url_for("imports.index"))
+
+
+def _calendar(batch: ImportBatch):
+    events = batch.payload["events"]
+    done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
+    form = CalendarChoiceForm()
+    form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
+    form.competencies.choices = competency_choices(competency_options(current_user))
+    if form.validate_on_submit():
+        chosen = [events[int(i)] for i in form.events.data]
+        created, skipped = services.import_events(
+            current_user,
+            chosen,
+            ActivityKind(form.kind.data),
+            form.competencies.data,
+            today_for(current_user),
+        )
+        services.discard_batch(batch)
+        db.session.commit()
+        flash(_imported_message(created, skipped), "success")
+        return redirect(url_for("activities.index"))
+    return render_template(
+        "imports/calendar.html", batch=batch, events=events, done=done, form=form
+    )
+
+
+def _sheet(batch: ImportBatch):
+    """Column mapping and preview; "Import" commits every row or, when any is wrong, none."""
+    form = MappingForm.for_headers(batch.headers, suggest_mapping(batch.headers))
+    submitted = form.validate_on_submit()
+    report = None
+    if submitted or (request.method == "GET" and form.validate_required()):
+        defaults = Defaults(
+            ActivityKind(form.default_kind.data), Delivery(form.default_delivery.data)
+        )
+        staging.ensure_staged(current_user, batch, form.mapping(), defaults)
+        report = staging.staged_report(batch.id)
+    if submitted and form.commit.data and not report.errors:
+        count = staging.import_staged(current_user, batch.id, form.include_duplicates.data)
+        services.discard_batch(batch)
+        db.session.commit()
+        flash(_imported_message(count, report.total - count), "success")
+        return redirect(url_for("activities.index"))
+    if submitted:
+        db.session.commit()  # keep this mapping's check for the next step
+    if submitted and form.commit.data:
+        flash(f"Nothing was imported: {report.errors} row(s) have errors.", "danger")
+    return render_template("imports/sheet.html", batch=batch, form=form, report=report)
+
+
+def _imported_message(created: int, skipped: int) -> str:
+    message = f"Imported {created} activit{'y' if created == 1 else 'ies'}."
+    if skipped:
+        message += f" Skipped {skipped} already in your log."
+    return message

@@ -1,0 +1,68 @@
+"""Imports and quick capture in a real browser: a calendar file in, chosen events on the list."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+from tests.browser.test_log_activity import assert_clean, horizontal_overflow, register
+
+pytestmark = pytest.mark.browser
+MEETUP = Path(__file__).parent.parent / "imports" / "fixtures" / "meetup_weekly.ics"
+
+
+def test_import_chosen_calendar_events_and_find_them_on_the_list(open_tab):
+    tab = open_tab()
+    page = tab.page
+    register(page)
+    page.get_by_role("link", name="Import", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/imports/$"))
+
+    page.get_by_label("Calendar file (.ics)").set_input_files(MEETUP)
+    page.get_by_role("button", name="Preview events").click()
+    expect(page.get_by_role("heading", name="Choose events to log")).to_be_visible()
+    boxes = page.locator('input[name="events"]')
+    expect(boxes).to_have_count(5)
+    for index in range(5):
+        expect(boxes.nth(index)).not_to_be_checked()
+
+    page.get_by_label("PMO Flashmob: lean coffee (moved, longer)").check()
+    boxes.first.check()
+    page.get_by_label("Kind for the chosen events").select_option(
+        label="Community event (e.g. PMO Flashmob)"
+    )
+    page.get_by_role("button", name="Import chosen events").click()
+
+    expect(page).to_have_url(re.compile(r"/activities/$"))
+    expect(page.get_by_text("Imported 2 activities.")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="PMO Flashmob: lean coffee (moved, longer)")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="PMO Flashmob: weekly lean coffee")).to_have_count(1)
+    assert_clean(tab)
+
+
+def test_quick_capture_on_a_phone_then_complete_it_from_the_dashboard(open_tab):
+    tab = open_tab(viewport=PHONE)
+    page = tab.page
+    register(page, display_name="Grace")
+    page.get_by_role("link", name="+ Log", exact=True).click()
+    page.get_by_label("What did you do?").fill("Podcast on benefits tracking")
+    page.get_by_label("Kind").select_option(label="Podcast")
+    page.get_by_label("Hours").fill("0:45")
+    page.get_by_label("One thing that stuck").fill("Track benefits after closure.")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    prompts = page.get_by_test_id("capture-prompts")
+    expect(prompts).to_contain_text("Podcast on benefits tracking")
+    assert horizontal_overflow(page) == 0
+    prompts.get_by_role("link", name="Complete").click()
+    page.get_by_label("Provider or organiser").fill("PMO Pulse")
+    page.get_by_role("button", name="Save activity").click()
+    expect(page.get_by_test_id("hours")).to_have_text("0.75")
+    page.goto("/dashboard")
+    expect(page.get_by_test_id("capture-prompts")).to_have_count(0)
+    assert_clean(tab)
