@@ -44,6 +44,10 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     ACTIVITIES_PER_PAGE = 50
+    # Open Badges: how long to wait for an issuer's hosted assertion, and whether loopback/private
+    # addresses may be fetched (off: a badge URL must not reach internal servers).
+    BADGE_FETCH_TIMEOUT = float(os.environ.get("BADGE_FETCH_TIMEOUT", "5"))
+    BADGE_ALLOW_PRIVATE_HOSTS = _bool("BADGE_ALLOW_PRIVATE_HOSTS", False)
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
     # werkzeug's scrypt: a slow, memory-hard KDF.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")

@@ -30,6 +30,7 @@ FORMS = {
     "/activities/{activity_id}/edit": ACTIVITY_FIELDS,
     "/activities/?": ["q", "date_from", "date_to", "kind", "status", "competency", "sort", "page"],
     "/account/password": ["current_password", "password", "confirm"],
+    "/log/": ["title", "kind", "hours", "what_stuck"],
     "/dashboard?": ["period"],
 }
 SETTINGS = settings(

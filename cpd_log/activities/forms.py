@@ -1,7 +1,6 @@
 """Activity forms: the log entry and the list filters."""
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from cpd_log.forms import Form
+from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, ActivityStatus, Delivery
 
 EARLIEST = date(1900, 1, 1)
@@ -76,7 +76,7 @@ class ActivityForm(Form):
     hours = StringField(
         "Hours",
         validators=[DataRequired(message="Enter the hours, e.g. 1.5.")],
-        description="In steps of 0.25 (15 minutes).",
+        description="In steps of 0.25 (15 minutes): 1.5 or 1:30.",
     )
     delivery = SelectField("Delivery", choices=enum_choices(Delivery))
     participatory = BooleanField("Participatory (you interacted with others)")
@@ -97,18 +97,14 @@ class ActivityForm(Form):
     def validate_hours(self, field) -> None:
         """0.25-hour steps, more than zero, at most 24 hours for each day the activity spans."""
         try:
-            value = Decimal(field.data.strip().replace(",", "."))
-        except (InvalidOperation, AttributeError):
-            raise ValidationError("Enter the hours as a number, e.g. 1.5.") from None
-        if not value.is_finite() or value <= 0:
-            raise ValidationError("Enter more than 0 hours.")
+            minutes = parse_minutes(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
         start, end = self.start_date.data, self.end_date.data or self.start_date.data
         days = (end - start).days + 1 if start and end and end >= start else 1
-        if value > 24 * days:  # checked first: a huge value would overflow the step check
+        if minutes > 24 * 60 * days:
             raise ValidationError(f"At most {24 * days} hours fit in {days} day(s).")
-        if value % Decimal("0.25"):
-            raise ValidationError("Use steps of 0.25 hours (15 minutes), e.g. 1.25.")
-        self.minutes = int(value * 60)
+        self.minutes = minutes
 
     def activity_data(self) -> dict:
         """The cleaned values, as the activities service expects them."""

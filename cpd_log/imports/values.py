@@ -48,10 +48,10 @@ def parse_minutes(text: str) -> int:
             raise ValueError("Enter the hours as a number, e.g. 1.5.")
     if hours <= 0:
         raise ValueError("Enter more than 0 hours.")
+    if hours > 24 * 366:  # checked before the step: a huge value overflows Decimal's modulo
+        raise ValueError("That is more hours than a year holds.")
     if hours % QUARTER:
         raise ValueError("Use steps of 0.25 hours (15 minutes), e.g. 1.25 or 1:15.")
-    if hours > 24 * 366:
-        raise ValueError("That is more hours than a year holds.")
     return int(hours * 60)
 
 

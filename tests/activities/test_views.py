@@ -60,12 +60,13 @@ def test_form_offers_competencies_grouped_by_area(logged_in, framework):
         ({"hours": "0"}, "hours", "Enter more than 0 hours."),
         ({"hours": "-2"}, "hours", "Enter more than 0 hours."),
         ({"hours": "1.1"}, "hours", "Use steps of 0.25 hours"),
-        ({"hours": "lots"}, "hours", "Enter the hours as a number"),
-        ({"hours": "NaN"}, "hours", "Enter more than 0 hours."),
+        ({"hours": "lots"}, "hours", "is not a number of hours (e.g. 1.5 or 1:30)."),
+        ({"hours": "NaN"}, "hours", "Enter the hours as a number"),
         ({"hours": "25"}, "hours", "At most 24 hours fit in 1 day(s)."),
         ({"hours": "49", "end_date": "2026-03-11"}, "hours", "At most 48 hours fit in 2 day(s)."),
-        ({"hours": "1e9"}, "hours", "At most 24 hours"),
-        ({"hours": "1E30"}, "hours", "At most 24 hours"),
+        ({"hours": "1e9"}, "hours", "That is more hours than a year holds."),
+        ({"hours": "1E30"}, "hours", "That is more hours than a year holds."),
+        ({"hours": "1:10"}, "hours", "Use steps of 0.25 hours"),
         ({"url": "javascript:alert(1)"}, "url", "starting with http:// or https://"),
         ({"url": "ftp://example.org/x"}, "url", "starting with http:// or https://"),
         ({"title": "x" * 201}, "title", "Field cannot be longer than 200 characters."),
@@ -99,9 +100,10 @@ def test_another_users_competency_is_refused(logged_in, other_user):
     assert db.session.scalar(select(func.count(Activity.id))) == 0
 
 
-def test_hours_accept_a_decimal_comma_and_quarters(logged_in):
-    logged_in.post("/activities/new", data=form_data(hours="2,75"))
-    assert db.session.scalar(select(Activity.minutes)) == 165
+@pytest.mark.parametrize(("hours", "minutes"), [("2,75", 165), ("1:30", 90), ("0.25", 15)])
+def test_hours_accept_a_decimal_comma_a_clock_and_quarters(logged_in, hours, minutes):
+    assert logged_in.post("/activities/new", data=form_data(hours=hours)).status_code == 302
+    assert db.session.scalar(select(Activity.minutes)) == minutes
 
 
 def test_multi_day_activity_may_have_more_than_24_hours(logged_in):
