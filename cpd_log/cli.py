@@ -1,12 +1,14 @@
 """Command-line tasks: `flask --app cpd_log seed | create-user | demo`."""
 
+from datetime import date
+
 import click
 from flask import Flask
 from sqlalchemy import func, select
 
 from cpd_log.auth import services as auth_services
 from cpd_log.competencies.services import seed_frameworks
-from cpd_log.demo import generate_activities
+from cpd_log.demo import demo_reflections_and_schemes, generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import Activity
 from cpd_log.models.user import Role
@@ -54,10 +56,14 @@ def create_user(email: str, display_name: str, password: str, role: str) -> None
 def demo(count: int) -> None:
     """Create the demo account with a year of activities (running it again changes nothing)."""
     seed_frameworks()
+    seed_schemes()
     user = auth_services.find_by_email(DEMO_EMAIL)
     if user is None:
         user = auth_services.register_user(DEMO_EMAIL, "Demo Practitioner", DEMO_PASSWORD)
     existing = db.session.scalar(select(func.count(Activity.id)).where(Activity.user_id == user.id))
-    added = 0 if existing else generate_activities(user.id, count, years=1, tags_per_activity=2)
+    added = 0
+    if not existing:
+        added = generate_activities(user.id, count, years=1, tags_per_activity=2)
+        demo_reflections_and_schemes(user, date.today())
     db.session.commit()
     click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")

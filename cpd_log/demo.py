@@ -8,6 +8,8 @@ from sqlalchemy import insert, select
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Delivery
 from cpd_log.models.activity import activity_competency
+from cpd_log.reflections.services import write_reflection
+from cpd_log.requirements.services import available_schemes, enrol
 
 # (kind, title, provider, delivery, participatory, minutes choices)
 TEMPLATES = [
@@ -153,3 +155,55 @@ def generate_activities(
         db.session.execute(insert(activity_competency), links)
     db.session.flush()
     return len(ids)
+
+
+DEMO_REFLECTIONS = [
+    (
+        "driscoll",
+        {
+            "what": "Learned to write a **benefits profile** with an owner and a measure.",
+            "so_what": "Our portfolio board approves projects without saying who owns benefits.",
+            "now_what": "Draft profiles for the two largest projects and bring them to the board.",
+        },
+    ),
+    (
+        "gibbs",
+        {
+            "gibbs_description": "Facilitated the monthly RAID review for the first time.",
+            "gibbs_feelings": "Nervous at the start; more confident once the risks were on screen.",
+            "gibbs_evaluation": "Every risk got an owner, but we overran by 20 minutes.",
+            "gibbs_analysis": "Too many stale risks; nobody had closed anything since March.",
+            "gibbs_conclusion": "A review is only as useful as the log is current.",
+            "gibbs_action_plan": "Ask owners to update their risks the day before the review.",
+        },
+    ),
+]
+
+
+def demo_reflections_and_schemes(user, today: date) -> None:
+    """Give the demo account reflections on its latest activities and two schemes to follow."""
+    latest = list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.user_id == user.id)
+            .order_by(Activity.start_date.desc())
+            .limit(len(DEMO_REFLECTIONS))
+        )
+    )
+    for activity, (model, stages) in zip(latest, DEMO_REFLECTIONS, strict=False):
+        write_reflection(
+            user,
+            {
+                "title": f"Reflection: {activity.title}",
+                "reflected_on": activity.start_date,
+                "model": model,
+                "activity_id": activity.id,
+                "stages": stages,
+                "is_draft": False,
+                "competency_ids": [c.id for c in activity.competencies],
+            },
+        )
+    schemes = {scheme.slug: scheme for scheme in available_schemes(user)}
+    for slug, days_ago, label in (("pmi-pmp", 420, "PMP"), ("apm", 150, "APM membership")):
+        if slug in schemes:
+            enrol(user, schemes[slug], today - timedelta(days=days_ago), label, today)

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from cpd_log.competencies.services import shipped_framework_files
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Framework, User
+from cpd_log.models import Activity, Competency, Framework, Reflection, User
+from cpd_log.models.scheme import Enrolment
 
 
 def counts() -> tuple[int, int]:
@@ -54,3 +55,5 @@ def test_demo_creates_a_year_of_activities_once(app):
     span = db.session.execute(select(func.min(Activity.start_date), func.max(Activity.start_date)))
     first, last = span.one()
     assert (last - first).days > 300
+    assert db.session.scalar(select(func.count(Reflection.id))) == 2
+    assert sorted(db.session.scalars(select(Enrolment.label))) == ["APM membership", "PMP"]
