@@ -83,10 +83,16 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.evidence.views import bp as evidence_bp
+    from cpd_log.portfolio.export_views import bp as exports_bp
+    from cpd_log.portfolio.views import bp as portfolio_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(portfolio_bp)
+    app.register_blueprint(exports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

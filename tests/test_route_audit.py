@@ -11,8 +11,10 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity
+from cpd_log.models import Activity, Evidence, Portfolio
 from tests import factories
+from tests.evidence.samples import make_evidence
+from tests.portfolio.builders import make_portfolio
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,10 @@ class Owned:
 
 OWNED = {
     "activity_id": Owned(Activity, lambda owner: factories.make_activity(owner)),
+    "evidence_id": Owned(
+        Evidence, lambda owner: make_evidence(owner, factories.make_activity(owner))
+    ),
+    "portfolio_id": Owned(Portfolio, lambda owner: make_portfolio(owner)),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
@@ -84,7 +90,9 @@ def test_id_route_is_owner_only(app, client, login_as, user, other_user, objects
     if method == "GET":
         client.post("/account/logout")
         login_as(client, user)
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        response.close()  # downloads hold a file open until closed
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("rule", PLAIN_RULES, ids=lambda r: r.rule)

@@ -4,6 +4,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
+from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency
 from cpd_log.models.activity import activity_competency
@@ -47,6 +48,7 @@ def update_activity(activity: Activity, data: dict) -> Activity:
 
 
 def delete_activity(activity: Activity) -> None:
+    forget_files_of(activity.user_id, activity.id)
     db.session.delete(activity)
     db.session.flush()
 

@@ -2,14 +2,21 @@
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.evidence import Evidence
+from cpd_log.models.portfolio import Audience, Portfolio, Review, ShareLink
 from cpd_log.models.user import User
 
 __all__ = [
     "Activity",
+    "Audience",
     "ActivityKind",
     "ActivityStatus",
     "Competency",
     "Delivery",
+    "Evidence",
     "Framework",
+    "Portfolio",
+    "Review",
+    "ShareLink",
     "User",
 ]

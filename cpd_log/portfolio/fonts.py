@@ -1,0 +1,108 @@
+"""Fonts for the PDF: embedded TrueType faces shipped by Python packages, chosen per glyph.
+
+ReportLab does not fall back between fonts, so user text is split into runs, each set in the first
+font whose character map covers it (read with fontTools). Noto Sans and its script companions come
+from `manimgx-fonts`, CJK from WenQuanYi Micro Hei in `paperang-p2-fonts-cjk`. Right-to-left runs
+are reordered for display (python-bidi) and Arabic letters joined (arabic-reshaper), because
+ReportLab draws glyphs left to right as given.
+"""
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import arabic_reshaper
+import manimgx_fonts
+import paperang_p2_fonts_cjk
+from bidi import get_display
+from fontTools.ttLib import TTCollection, TTFont
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont as ReportLabFont
+
+NOTO = Path(manimgx_fonts.__file__).parent
+CJK = Path(paperang_p2_fonts_cjk.__file__).parent / "fonts" / "wqy-microhei.ttc"
+MAIN = "PortfolioSans"
+# (ReportLab name, file): the order is the fallback order.
+FACES = [
+    (MAIN, NOTO / "NotoSans[wght].ttf"),
+    ("PortfolioSymbols", NOTO / "NotoSansSymbols[wght].ttf"),
+    ("PortfolioArabic", NOTO / "NotoSansArabic[wght].ttf"),
+    ("PortfolioHebrew", NOTO / "NotoSansHebrew[wght].ttf"),
+    ("PortfolioDevanagari", NOTO / "NotoSansDevanagari[wght].ttf"),
+    ("PortfolioThai", NOTO / "NotoSansThai[wght].ttf"),
+    ("PortfolioCJK", CJK),
+    ("PortfolioEmoji", NOTO / "NotoEmoji[wght].ttf"),
+]
+_RTL = {"R", "AL"}
+
+
+@cache
+def register() -> str:
+    """Register every face with ReportLab once per process; returns the main font's name."""
+    for name, path in FACES:
+        if path.suffix == ".ttc":
+            pdfmetrics.registerFont(ReportLabFont(name, str(path), subfontIndex=0))
+        else:
+            pdfmetrics.registerFont(ReportLabFont(name, str(path)))
+    return MAIN
+
+
+@cache
+def _coverage() -> list[tuple[str, frozenset[int]]]:
+    result = []
+    for name, path in FACES:
+        if path.suffix == ".ttc":
+            font = TTCollection(str(path), lazy=True).fonts[0]
+        else:
+            font = TTFont(str(path), lazy=True)
+        result.append((name, frozenset(font.getBestCmap())))
+        font.close()
+    return result
+
+
+@cache
+def font_for(char: str) -> str | None:
+    """The first face that has a glyph for `char`; None when none has (the char is dropped)."""
+    code = ord(char)
+    for name, codes in _coverage():
+        if code in codes:
+            return name
+    return None
+
+
+def visual(text: str) -> str:
+    """Right-to-left text reordered for left-to-right drawing; Arabic letters shaped."""
+    if not any(unicodedata.bidirectional(c) in _RTL for c in text):
+        return text
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def markup(text: str) -> str:
+    """User text as safe Paragraph markup: escaped, line breaks kept, runs in covering fonts.
+
+    Characters no face covers are replaced by U+FFFD in the main font — a visible mark rather
+    than an empty box; invisible format characters (ZWJ, variation selectors) are dropped.
+    """
+    lines = [_line(visual(line)) for line in str(text).replace("\r\n", "\n").split("\n")]
+    return "<br/>".join(lines)
+
+
+def _line(text: str) -> str:
+    runs: list[tuple[str, list[str]]] = []
+    for char in text:
+        face = font_for(char)
+        if face is None:
+            if unicodedata.category(char) in {"Cf", "Mn", "Cc", "Cs", "Co", "Cn"}:
+                continue
+            face, char = MAIN, "\ufffd"
+        if runs and runs[-1][0] == face:
+            runs[-1][1].append(char)
+        else:
+            runs.append((face, [char]))
+    return "".join(
+        escape("".join(chars))
+        if face == MAIN
+        else f'<font name="{face}">{escape("".join(chars))}</font>'
+        for face, chars in runs
+    )
