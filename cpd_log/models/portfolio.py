@@ -56,7 +56,8 @@ class Portfolio(db.Model):
     date_to: Mapped[date | None] = mapped_column(Date)
     # Ids, not rows: a deleted activity or competency simply drops out of the portfolio.
     competency_ids: Mapped[list] = mapped_column(JSON, default=list)
-    activity_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Every matching activity is in, except those the owner took out.
+    excluded_activity_ids: Mapped[list] = mapped_column(JSON, default=list)
     include_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -18,7 +18,7 @@ _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 def safe_name(name: str, limit: int = 60) -> str:
     """A file or folder name without separators, dots-only names or control characters."""
-    cleaned = _UNSAFE.sub("_", name).strip(" ._")[:limit]
+    cleaned = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", name)).strip(" ._")[:limit]
     return cleaned or "item"
 
 

@@ -23,6 +23,16 @@ from cpd_log.portfolio import fonts, pdf_story
 from cpd_log.portfolio.services import Content
 
 MARGIN = 18 * mm
+# Every template starts its canvas in the embedded font, so no unembedded Helvetica is referenced.
+PAGE = {
+    "pagesize": A4,
+    "leftMargin": MARGIN,
+    "rightMargin": MARGIN,
+    "topMargin": MARGIN,
+    "bottomMargin": MARGIN,
+    "initialFontName": fonts.MAIN,
+    "initialFontSize": 9,
+}
 
 
 @dataclass
@@ -38,11 +48,7 @@ class _Body(BaseDocTemplate):
     def __init__(self, target, offset: int, footer: str, progress: Callable | None):
         super().__init__(
             target,
-            pagesize=A4,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
+            **PAGE,
             title=footer,
         )
         self.offset, self.footer, self.progress = offset, footer, progress
@@ -75,10 +81,11 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
     s = pdf_story.styles()
     certificates, images = _evidence_files(content)
     merged = {label: pages for label, _, pages, _ in certificates}
-    entries_guess = _contents_entries([], certificates, 0)
-    contents_pages = _page_count(
-        pdf_story.contents([(t, lv, 999) for t, lv, _ in entries_guess], s)
-    )
+    # The contents' length is known before the body is laid out: the sections are fixed and the
+    # certificates are counted; only the page numbers are unknown (999 takes the widest space).
+    guess = [(title, 0, 999) for title in pdf_story.SECTIONS]
+    guess += [(f"{label} {name}", 1, 999) for label, name, _, _ in certificates]
+    contents_pages = _page_count(pdf_story.contents(guess, s))
     offset = 1 + contents_pages
 
     with tempfile.TemporaryFile() as body_file:
@@ -131,11 +138,7 @@ def _evidence_files(content: Content):
 def _build(target, story, content: Content) -> None:
     doc = BaseDocTemplate(
         target,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        **PAGE,
         title=_plain_footer(content.portfolio.title),
         author=_plain_footer(content.owner.display_name),
     )
@@ -147,11 +150,7 @@ def _build(target, story, content: Content) -> None:
 def _page_count(story) -> int:
     doc = BaseDocTemplate(
         io.BytesIO(),
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        **PAGE,
     )
     doc.addPageTemplates([PageTemplate("x", [Frame(MARGIN, MARGIN, doc.width, doc.height)])])
     doc.build(story)

@@ -15,6 +15,14 @@ from cpd_log.portfolio.fonts import MAIN, markup
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
+SECTIONS = [
+    "Summary",
+    "Activity register",
+    "Activity details",
+    "Reflections by competency",
+    "Evidence index",
+    "Appendix: attached evidence",
+]
 REGISTER_CHUNK = 40  # rows per table: small tables split cheaply across pages
 GRID = TableStyle(
     [
@@ -238,5 +246,7 @@ def contents(entries: list[tuple[str, int, int]], s) -> list:
     ]
     story = [Paragraph("Contents", s["h1"])]
     table = Table(rows, colWidths=[150 * mm, 20 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])
+    )
     return [*story, table]

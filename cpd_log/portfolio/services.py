@@ -43,23 +43,29 @@ def matching_activities(user, criteria: dict) -> list[Activity]:
 
 
 def create_portfolio(user, data: dict) -> Portfolio:
-    """Save a portfolio with every matching activity chosen (each can be removed later)."""
-    portfolio = Portfolio(user_id=user.id)
+    """Save a portfolio: every matching activity is in (each can be taken out later)."""
+    portfolio = Portfolio(user_id=user.id, excluded_activity_ids=[])
     _apply(portfolio, data)
-    portfolio.activity_ids = [a.id for a in matching_activities(user, data)]
     db.session.add(portfolio)
     db.session.flush()
     return portfolio
 
 
 def update_portfolio(user, portfolio: Portfolio, data: dict, kept_ids: list[int]) -> Portfolio:
-    """New criteria and the kept choices: unticked activities stay out, new matches come in."""
-    before = {a.id for a in matching_activities(user, criteria_of(portfolio))}
-    removed = before - set(kept_ids)
+    """New criteria, and out goes every activity shown on the form but left unticked."""
+    shown = {a.id for a in matching_activities(user, criteria_of(portfolio))}
+    portfolio.excluded_activity_ids = sorted(shown - set(kept_ids))
     _apply(portfolio, data)
-    portfolio.activity_ids = [a.id for a in matching_activities(user, data) if a.id not in removed]
     db.session.flush()
     return portfolio
+
+
+def chosen_query(portfolio: Portfolio, owner) -> Select:
+    """The portfolio's activities: matching its criteria, minus those taken out."""
+    query = matching_query(owner, criteria_of(portfolio))
+    if portfolio.excluded_activity_ids:
+        query = query.where(Activity.id.not_in(portfolio.excluded_activity_ids))
+    return query
 
 
 def delete_portfolio(portfolio: Portfolio) -> None:
@@ -127,13 +133,10 @@ def gather(portfolio: Portfolio, today: date | None = None) -> Content:
     owner = db.session.get(User, portfolio.user_id)
     activities = list(
         db.session.scalars(
-            owned(Activity, owner)
-            .where(Activity.id.in_(portfolio.activity_ids or []))
-            .options(
+            chosen_query(portfolio, owner).options(
                 selectinload(Activity.competencies).selectinload(Competency.parent),
                 selectinload(Activity.evidence),
             )
-            .order_by(Activity.start_date, Activity.id)
         )
     )
     content = Content(

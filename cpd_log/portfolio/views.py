@@ -40,9 +40,7 @@ def create():
     if form.validate_on_submit():
         portfolio = services.create_portfolio(current_user, form.portfolio_data())
         db.session.commit()
-        flash(
-            f"Saved “{portfolio.title}” with {len(portfolio.activity_ids)} activities.", "success"
-        )
+        flash(f"Saved “{portfolio.title}”.", "success")
         return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
     return render_template("portfolio/form.html", form=form, portfolio=None, matching=[])
 
@@ -63,7 +61,8 @@ def edit(portfolio_id: int):
     form.activities.choices = [(a.id, a.title) for a in matching]
     if request.method == "GET":
         form.competencies.data = list(portfolio.competency_ids or [])
-        form.activities.data = list(portfolio.activity_ids or [])
+        excluded = set(portfolio.excluded_activity_ids or [])
+        form.activities.data = [a.id for a in matching if a.id not in excluded]
     if form.validate_on_submit():
         services.update_portfolio(
             current_user, portfolio, form.portfolio_data(), form.activities.data

@@ -1,8 +1,8 @@
 """evidence and portfolios
 
-Revision ID: d5952ec19300
+Revision ID: cdfb8f3de185
 Revises: ff471b45c381
-Create Date: 2026-11-23 10:55:55.548467
+Create Date: 2026-11-23 11:03:21.346212
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'd5952ec19300'
+revision = 'cdfb8f3de185'
 down_revision = 'ff471b45c381'
 branch_labels = None
 depends_on = None
@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('date_from', sa.Date(), nullable=True),
     sa.Column('date_to', sa.Date(), nullable=True),
     sa.Column('competency_ids', sa.JSON(), nullable=False),
-    sa.Column('activity_ids', sa.JSON(), nullable=False),
+    sa.Column('excluded_activity_ids', sa.JSON(), nullable=False),
     sa.Column('include_evidence', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
