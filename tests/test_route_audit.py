@@ -11,10 +11,10 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Evidence, Portfolio
+from cpd_log.models import Activity, Evidence, Portfolio, ShareLink
 from tests import factories
 from tests.evidence.samples import make_evidence
-from tests.portfolio.builders import make_portfolio
+from tests.portfolio.builders import make_link, make_portfolio
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,17 @@ OWNED = {
         Evidence, lambda owner: make_evidence(owner, factories.make_activity(owner))
     ),
     "portfolio_id": Owned(Portfolio, lambda owner: make_portfolio(owner)),
+    "link_id": Owned(ShareLink, lambda owner: make_link(make_portfolio(owner))[0]),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
+# A reviewer opens a share link without an account: the token is the credential. Scope, expiry and
+# revocation are tested in tests/portfolio/test_sharing.py.
+PUBLIC |= {"shared.view", "shared.download_pdf", "shared.download_zip"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]
-ID_RULES = [r for r in RULES if r.arguments]
+ID_RULES = [r for r in RULES if r.arguments and r.endpoint not in PUBLIC]
 PLAIN_RULES = [r for r in RULES if not r.arguments and r.endpoint not in PUBLIC]
 
 

@@ -68,6 +68,10 @@ class ReviewForm(Form):
     signed_off = BooleanField("I have reviewed this portfolio (sign-off)")
     submit = SubmitField("Send")
 
-    def validate_comment(self, field) -> None:
-        if not (field.data or "").strip() and not self.signed_off.data:
-            raise ValidationError("Write a comment or tick the sign-off.")
+    def validate(self, extra_validators=None) -> bool:
+        """A review says something: a comment, a sign-off, or both."""
+        valid = super().validate(extra_validators)
+        if not (self.comment.data or "").strip() and not self.signed_off.data:
+            self.comment.errors.append("Write a comment or tick the sign-off.")
+            return False
+        return valid

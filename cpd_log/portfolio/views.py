@@ -2,7 +2,17 @@
 
 import tempfile
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from cpd_log.access import get_owned_or_404, owned
@@ -10,8 +20,8 @@ from cpd_log.activities.forms import competency_choices
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.models import Portfolio
-from cpd_log.portfolio import bundle, pdf, services
+from cpd_log.models import Portfolio, ShareLink
+from cpd_log.portfolio import bundle, pdf, services, sharing
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
@@ -20,7 +30,12 @@ bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
 @bp.before_request
 @login_required
 def _require_login():
-    """Portfolios are built by their owner; reviewers use share links (cpd_log.portfolio.shared)."""
+    """Portfolios are built by their owner; reviewers use share links (shared_views.py)."""
+
+
+@bp.app_context_processor
+def _share_state():
+    return {"share_state": sharing.state}
 
 
 def _with_competencies(form):
@@ -122,3 +137,28 @@ def zip_response(portfolio: Portfolio):
     return send_rendered(
         lambda out: bundle.write_zip(services.gather(portfolio), out), portfolio, "zip"
     )
+
+
+@bp.post("/<int:portfolio_id>/share")
+def share(portfolio_id: int):
+    """A new share link; its address is shown once (only a hash of the token is kept)."""
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    _link, token = sharing.create_link(portfolio, current_app.config["SHARE_LINK_DAYS"])
+    db.session.commit()
+    address = url_for("shared.view", token=token, _external=True)
+    flash(f"Share link created. Copy it now, it is shown only once: {address}", "success")
+    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
+
+
+@bp.post("/<int:portfolio_id>/links/<int:link_id>/revoke")
+def revoke(portfolio_id: int, link_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    link = get_owned_or_404(ShareLink, link_id, current_user)
+    if link.portfolio_id != portfolio.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    sharing.revoke(link)
+    db.session.commit()
+    flash("Share link revoked: it no longer opens the portfolio.", "info")
+    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
