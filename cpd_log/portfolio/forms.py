@@ -1,5 +1,6 @@
 """Portfolio forms: the selection, the kept activities, and the reviewer's sign-off."""
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -75,3 +76,10 @@ class ReviewForm(Form):
             self.comment.errors.append("Write a comment or tick the sign-off.")
             return False
         return valid
+
+
+class ImportForm(Form):
+    file = FileField(
+        "Account export (.json)", validators=[FileRequired(message="Choose the file to import.")]
+    )
+    submit = SubmitField("Import")
