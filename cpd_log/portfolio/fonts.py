@@ -7,6 +7,7 @@ are reordered for display (python-bidi) and Arabic letters joined (arabic-reshap
 ReportLab draws glyphs left to right as given.
 """
 
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,8 @@ FACES = [
     ("PortfolioCJK", CJK),
     ("PortfolioEmoji", NOTO / "NotoEmoji[wght].ttf"),
 ]
-_RTL = {"R", "AL"}
+# Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan… and their presentation forms.
+_RTL_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff]")
 
 
 @cache
@@ -61,6 +63,27 @@ def _coverage() -> list[tuple[str, frozenset[int]]]:
     return result
 
 
+def _class(codes) -> str:
+    """A regex character class of these code points, as ranges."""
+    ordered, parts, start = sorted(codes), [], None
+    for i, code in enumerate(ordered):
+        if start is None:
+            start = code
+        if i + 1 == len(ordered) or ordered[i + 1] != code + 1:
+            parts.append(
+                re.escape(chr(start)) + ("-" + re.escape(chr(code)) if code != start else "")
+            )
+            start = None
+    return "".join(parts)
+
+
+@cache
+def _outside_main():
+    """Matches any character the main face lacks: most text needs no per-character work."""
+    main = _coverage()[0][1]
+    return re.compile(f"[^{_class(main)}]")
+
+
 @cache
 def font_for(char: str) -> str | None:
     """The first face that has a glyph for `char`; None when none has (the char is dropped)."""
@@ -73,7 +96,7 @@ def font_for(char: str) -> str | None:
 
 def visual(text: str) -> str:
     """Right-to-left text reordered for left-to-right drawing; Arabic letters shaped."""
-    if not any(unicodedata.bidirectional(c) in _RTL for c in text):
+    if not _RTL_SCRIPTS.search(text):
         return text
     return get_display(arabic_reshaper.reshape(text))
 
@@ -89,6 +112,8 @@ def markup(text: str) -> str:
 
 
 def _line(text: str) -> str:
+    if not _outside_main().search(text):  # the common case: Noto Sans has every glyph
+        return escape(text)
     runs: list[tuple[str, list[str]]] = []
     for char in text:
         face = font_for(char)

@@ -113,27 +113,32 @@ def _reviews(content: Content, s) -> list:
 
 
 def register(content: Content, s) -> list:
+    """The register: app-made cells (numbers, dates, labels) stay plain strings, which are far
+    cheaper to lay out than Paragraphs; user text is a Paragraph so it wraps and can fall back."""
     story = [PageBreak(), heading("Activity register", s["h1"], 0, "register")]
     header = ["#", "Dates", "Title", "Type", "Provider", "Hours", "Evidence"]
-    widths = [8 * mm, 24 * mm, 52 * mm, 28 * mm, 32 * mm, 12 * mm, 18 * mm]
+    widths = [9 * mm, 22 * mm, 55 * mm, 30 * mm, 32 * mm, 11 * mm, 15 * mm]
+    small = s["small"]
     rows = []
     for number, activity in enumerate(content.activities, start=1):
-        labels = ", ".join(e.label for e in content.evidence_of(activity))
+        labels = [e.label for e in content.evidence_of(activity)]
         rows.append(
             [
                 str(number),
-                _dates(activity),
-                activity.title,
-                activity.kind.label,
-                activity.provider or "—",
+                _dates(activity).replace(" – ", " –\n"),
+                _p(activity.title, small),
+                _p(activity.kind.label, small),
+                _p(activity.provider or "—", small),
                 hours(activity.minutes),
-                labels or "—",
+                "\n".join(labels) or "—",
             ]
         )
     if not rows:
         return [*story, _p("No activities are in this portfolio.", s["body"])]
     for start in range(0, len(rows), REGISTER_CHUNK):
-        story.append(_table([header, *rows[start : start + REGISTER_CHUNK]], widths, s))
+        table = Table([header, *rows[start : start + REGISTER_CHUNK]], widths, repeatRows=1)
+        table.setStyle(GRID)
+        story.append(table)
     return story
 
 
@@ -144,36 +149,34 @@ def _dates(activity) -> str:
     return f"{start:%-d %b %Y}"
 
 
+def _field(label: str, value: str) -> str:
+    return f"{label}: {markup(value)}"
+
+
 def details(content: Content, s) -> list:
-    """One section per activity, with every field an auditor asks for."""
+    """One section per activity, with every field an auditor asks for, in one paragraph."""
     story = [PageBreak(), heading("Activity details", s["h1"], 0, "details")]
     for number, activity in enumerate(content.activities, start=1):
         story.append(CondPageBreak(40 * mm))
         story.append(heading(f"{number}. {activity.title}", s["h2"], 1, f"activity-{activity.id}"))
         areas = sorted({c.parent.name for c in activity.competencies if c.parent})
+        evidence = ", ".join(f"{e.label} {e.evidence.label}" for e in content.evidence_of(activity))
+        delivery = activity.delivery.label + (", participatory" if activity.participatory else "")
         fields = [
             ("Dates", _dates(activity)),
             ("Category", ", ".join(areas) or "—"),
             ("Activity type", activity.kind.label),
             ("Provider", activity.provider or "—"),
-            (
-                "Delivery",
-                activity.delivery.label + (", participatory" if activity.participatory else ""),
-            ),
+            ("Delivery", delivery),
             ("Hours", hours(activity.minutes)),
             ("Status", activity.status.label),
             ("Web address", activity.url or "—"),
             ("Competencies", "; ".join(c.label for c in activity.competencies) or "—"),
-            (
-                "Evidence",
-                ", ".join(f"{e.label} {e.evidence.label}" for e in content.evidence_of(activity))
-                or "—",
-            ),
+            ("Evidence", evidence or "—"),
         ]
-        story.append(_table([["Field", "Value"], *fields], [32 * mm, 142 * mm], s))
+        story.append(Paragraph("<br/>".join(_field(k, v) for k, v in fields), s["body"]))
         if activity.description:
-            story.append(_p("Learning outcomes", s["small"]))
-            story.append(_p(activity.description, s["body"]))
+            story.append(Paragraph(_field("Learning outcomes", activity.description), s["body"]))
     return story
 
 

@@ -112,6 +112,7 @@ class Content:
     reflections: dict[str, list] = field(default_factory=dict)
     rules: list[dict] = field(default_factory=list)
     reviews: list = field(default_factory=list)
+    _by_activity: dict | None = field(default=None, repr=False)
 
     @property
     def period(self) -> str:
@@ -125,7 +126,11 @@ class Content:
         return "All dates"
 
     def evidence_of(self, activity: Activity) -> list[EvidenceEntry]:
-        return [e for e in self.evidence if e.activity.id == activity.id]
+        if self._by_activity is None:
+            self._by_activity = defaultdict(list)
+            for entry in self.evidence:
+                self._by_activity[entry.activity.id].append(entry)
+        return self._by_activity.get(activity.id, [])
 
 
 def gather(portfolio: Portfolio, today: date | None = None) -> Content:
