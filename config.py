@@ -42,6 +42,8 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
     EVIDENCE_QUOTA_BYTES = int(os.environ.get("EVIDENCE_QUOTA_BYTES", str(200 * 1024 * 1024)))
+    # Portfolios with more activities than this are rendered in the background, with progress.
+    PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per minute;300 per hour")
     ACTIVITIES_PER_PAGE = 50

@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.dashboard.views import bp as dashboard_bp
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.portfolio.export_views import bp as exports_bp
+    from cpd_log.portfolio.job_views import bp as export_jobs_bp
     from cpd_log.portfolio.shared_views import bp as shared_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evidence_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(export_jobs_bp)
     app.register_blueprint(shared_bp)
 
 

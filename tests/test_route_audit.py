@@ -11,10 +11,10 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Evidence, Portfolio, ShareLink
+from cpd_log.models import Activity, Evidence, ExportJob, Portfolio, ShareLink
 from tests import factories
 from tests.evidence.samples import make_evidence
-from tests.portfolio.builders import make_link, make_portfolio
+from tests.portfolio.builders import make_finished_job, make_link, make_portfolio
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ OWNED = {
     ),
     "portfolio_id": Owned(Portfolio, lambda owner: make_portfolio(owner)),
     "link_id": Owned(ShareLink, lambda owner: make_link(make_portfolio(owner))[0]),
+    "job_id": Owned(ExportJob, lambda owner: make_finished_job(make_portfolio(owner))),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

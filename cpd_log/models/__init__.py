@@ -3,7 +3,7 @@
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.evidence import Evidence
-from cpd_log.models.portfolio import Audience, Portfolio, Review, ShareLink
+from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.user import User
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Competency",
     "Delivery",
     "Evidence",
+    "ExportJob",
     "Framework",
     "Portfolio",
     "Review",

@@ -111,3 +111,22 @@ class Review(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     signed_off: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ExportJob(db.Model):
+    """A large PDF/ZIP rendered in the background, so the page can show progress meanwhile."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (CheckConstraint("pages >= 0", name="pages_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # "pdf" or "zip"
+    state: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)  # activities, for the progress bar
+    file_name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

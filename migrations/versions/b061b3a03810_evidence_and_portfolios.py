@@ -1,8 +1,8 @@
 """evidence and portfolios
 
-Revision ID: cdfb8f3de185
+Revision ID: b061b3a03810
 Revises: ff471b45c381
-Create Date: 2026-11-23 11:03:21.346212
+Create Date: 2026-11-23 11:24:25.888509
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cdfb8f3de185'
+revision = 'b061b3a03810'
 down_revision = 'ff471b45c381'
 branch_labels = None
 depends_on = None
@@ -57,6 +57,25 @@ def upgrade():
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evidence_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_evidence_user_id'), ['user_id'], unique=False)
+
+    op.create_table('export_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('portfolio_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('pages', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('pages >= 0', name=op.f('ck_export_job_pages_not_negative')),
+    sa.ForeignKeyConstraint(['portfolio_id'], ['portfolio.id'], name=op.f('fk_export_job_portfolio_id_portfolio'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_export_job_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_job'))
+    )
+    with op.batch_alter_table('export_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_job_portfolio_id'), ['portfolio_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_export_job_user_id'), ['user_id'], unique=False)
 
     op.create_table('share_link',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -112,6 +131,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_share_link_portfolio_id'))
 
     op.drop_table('share_link')
+    with op.batch_alter_table('export_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_job_user_id'))
+        batch_op.drop_index(batch_op.f('ix_export_job_portfolio_id'))
+
+    op.drop_table('export_job')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_evidence_user_id'))
         batch_op.drop_index(batch_op.f('ix_evidence_activity_id'))
