@@ -14,7 +14,7 @@ from cpd_log.models import Portfolio, User
 from cpd_log.portfolio import services
 from tests import factories
 from tests.evidence import samples
-from tests.portfolio.builders import make_portfolio
+from tests.portfolio.builders import make_link, make_portfolio
 
 
 def _form(**fields) -> dict:
@@ -175,3 +175,17 @@ def test_preview_query_count_does_not_grow(logged_in, user, framework, count_que
     with count_queries() as many:
         assert "23 activities" in logged_in.get(f"/portfolios/{large.id}").get_data(True)
     assert len(many) == len(few)
+
+
+def test_hostile_text_is_escaped_on_the_preview_and_the_shared_page(logged_in, client, user):
+    script = "<script>alert(1)</script>"
+    factories.make_activity(user, title=script, provider=script, description=script)
+    portfolio = make_portfolio(user, title=script)
+    _link, token = make_link(portfolio)
+    for page in (
+        logged_in.get(f"/portfolios/{portfolio.id}").get_data(as_text=True),
+        logged_in.get("/portfolios/").get_data(as_text=True),
+        client.get(f"/shared/{token}").get_data(as_text=True),
+    ):
+        assert script not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
