@@ -40,14 +40,15 @@ _RTL_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U
 
 
 @cache
-def register() -> str:
-    """Register every face with ReportLab once per process; returns the main font's name."""
-    for name, path in FACES:
-        if path.suffix == ".ttc":
-            pdfmetrics.registerFont(ReportLabFont(name, str(path), subfontIndex=0))
-        else:
-            pdfmetrics.registerFont(ReportLabFont(name, str(path)))
-    return MAIN
+def register(name: str = MAIN) -> str:
+    """Register one face with ReportLab, once per process. The fallbacks are registered the first
+    time some text needs them: the CJK face alone costs tens of megabytes once parsed."""
+    path = dict(FACES)[name]
+    if path.suffix == ".ttc":
+        pdfmetrics.registerFont(ReportLabFont(name, str(path), subfontIndex=0))
+    else:
+        pdfmetrics.registerFont(ReportLabFont(name, str(path)))
+    return name
 
 
 @cache
@@ -121,6 +122,8 @@ def _line(text: str) -> str:
             if unicodedata.category(char) in {"Cf", "Mn", "Cc", "Cs", "Co", "Cn"}:
                 continue
             face, char = MAIN, "\ufffd"
+        if face != MAIN:
+            register(face)
         if runs and runs[-1][0] == face:
             runs[-1][1].append(char)
         else:

@@ -116,8 +116,8 @@ def register(content: Content, s) -> list:
     """The register: app-made cells (numbers, dates, labels) stay plain strings, which are far
     cheaper to lay out than Paragraphs; user text is a Paragraph so it wraps and can fall back."""
     story = [PageBreak(), heading("Activity register", s["h1"], 0, "register")]
-    header = ["#", "Dates", "Title", "Type", "Provider", "Hours", "Evidence"]
-    widths = [9 * mm, 22 * mm, 55 * mm, 30 * mm, 32 * mm, 11 * mm, 15 * mm]
+    header = ["#", "Dates", "Title", "Category", "Type", "Provider", "Hours", "Evidence"]
+    widths = [8 * mm, 20 * mm, 45 * mm, 30 * mm, 24 * mm, 24 * mm, 11 * mm, 12 * mm]
     small = s["small"]
     rows = []
     for number, activity in enumerate(content.activities, start=1):
@@ -127,6 +127,7 @@ def register(content: Content, s) -> list:
                 str(number),
                 _dates(activity).replace(" – ", " –\n"),
                 _p(activity.title, small),
+                _p(", ".join(_areas(activity)) or "—", small),
                 _p(activity.kind.label, small),
                 _p(activity.provider or "—", small),
                 hours(activity.minutes),
@@ -140,6 +141,11 @@ def register(content: Content, s) -> list:
         table.setStyle(GRID)
         story.append(table)
     return story
+
+
+def _areas(activity) -> list[str]:
+    """The activity's categories: the competency areas of its tags (schemes will add theirs)."""
+    return sorted({c.parent.name for c in activity.competencies if c.parent})
 
 
 def _dates(activity) -> str:
@@ -159,7 +165,7 @@ def details(content: Content, s) -> list:
     for number, activity in enumerate(content.activities, start=1):
         story.append(CondPageBreak(40 * mm))
         story.append(heading(f"{number}. {activity.title}", s["h2"], 1, f"activity-{activity.id}"))
-        areas = sorted({c.parent.name for c in activity.competencies if c.parent})
+        areas = _areas(activity)
         evidence = ", ".join(f"{e.label} {e.evidence.label}" for e in content.evidence_of(activity))
         delivery = activity.delivery.label + (", participatory" if activity.participatory else "")
         fields = [
