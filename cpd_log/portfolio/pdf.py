@@ -8,12 +8,13 @@ and writes the bookmarks. No second layout pass, and the document is never held 
 
 import io
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -125,14 +126,37 @@ def _evidence_files(content: Content):
             continue
         path = file_path(item)
         if item.mime_type == "application/pdf":
-            try:
-                pages = len(PdfReader(str(path)).pages)
-            except (PyPdfError, OSError, ValueError):
-                continue  # damaged or encrypted: listed in the index, not merged
-            certificates.append((entry.label, item.label, pages, path))
-        elif item.mime_type.startswith("image/"):
+            pages = _pdf_pages(path)
+            if pages:  # damaged or encrypted ones are listed in the index, not merged
+                certificates.append((entry.label, item.label, pages, path))
+        elif item.mime_type.startswith("image/") and _image_ok(path):
             images.append((entry.label, item.label, str(path)))
     return certificates, images
+
+
+def _pdf_pages(path) -> int:
+    """Pages of a PDF pypdf can read in full, else 0."""
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            return 0
+        for page in reader.pages:
+            page.get_contents()
+        return len(reader.pages)
+    except Exception:  # noqa: BLE001 - any failure to parse means "do not merge"
+        return 0
+
+
+def _image_ok(path) -> bool:
+    """Only images Pillow can decode, of a sane size, reach ReportLab (a bad one would abort)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.load()
+                return image.width * image.height <= 50_000_000
+    except Exception:  # noqa: BLE001 - truncated, bomb, unsupported: place nothing
+        return False
 
 
 def _build(target, story, content: Content) -> None:

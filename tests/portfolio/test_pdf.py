@@ -170,3 +170,16 @@ def test_only_chosen_activities_of_the_owner_appear(user, other_user):
     text = _text(_render(portfolio))
     assert "Mine in range" in text
     assert "Mine too early" not in text and "Someone else" not in text
+
+
+def test_damaged_certificate_and_image_are_listed_not_merged(user):
+    activity = factories.make_activity(user, title="Damaged evidence")
+    samples.make_evidence(user, activity, b"%PDF-1.4\n1 0 obj garbage", name="broken.pdf")
+    samples.make_evidence(user, activity, samples.png_bytes()[:40], name="cut.png")
+    samples.make_evidence(user, activity, samples.pdf_bytes("GOOD CERT"), name="good.pdf")
+    data = _render(make_portfolio(user))
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "broken.pdf" in text and "cut.png" in text
+    assert reader.pages[-1].extract_text().startswith("GOOD CERT")
+    assert not any(page.images for page in reader.pages)
