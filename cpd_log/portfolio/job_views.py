@@ -7,13 +7,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from cpd_log.access import get_owned_or_404
-from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import ExportJob, Portfolio
 from cpd_log.portfolio import jobs, services
@@ -34,41 +32,28 @@ def start(portfolio_id: int):
     kind = request.form.get("kind")
     if not EmptyForm().validate_on_submit() or kind not in ("pdf", "zip"):
         abort(400)
-    total = len(db.session.scalars(services.chosen_query(portfolio, current_user)).all())
-    job = jobs.start(portfolio, kind, total)
+    job = jobs.start(portfolio, kind, services.chosen_count(portfolio))
     return redirect(url_for("export_jobs.show", job_id=job.id))
 
 
 @bp.get("/jobs/<int:job_id>")
 def show(job_id: int):
     job = get_owned_or_404(ExportJob, job_id, current_user)
-    return render_template("portfolio/job.html", job=job)
+    return render_template(
+        "portfolio/job.html",
+        job=job,
+        status_url=url_for("export_jobs.status", job_id=job.id),
+        file_url=url_for("export_jobs.download", job_id=job.id),
+        back_url=url_for("portfolio.detail", portfolio_id=job.portfolio_id),
+    )
 
 
 @bp.get("/jobs/<int:job_id>/status")
 def status(job_id: int):
     job = get_owned_or_404(ExportJob, job_id, current_user)
-    done = job.state == "done"
-    return jsonify(
-        state=job.state,
-        pages=job.pages,
-        activities=job.total,
-        file=url_for("export_jobs.download", job_id=job.id) if done else None,
-    )
+    return jsonify(jobs.status(job, url_for("export_jobs.download", job_id=job.id)))
 
 
 @bp.get("/jobs/<int:job_id>/file")
 def download(job_id: int):
-    job = get_owned_or_404(ExportJob, job_id, current_user)
-    path = jobs.job_path(job)
-    if job.state != "done" or not path.exists():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype="application/pdf" if job.kind == "pdf" else "application/zip",
-        as_attachment=True,
-        download_name=f"portfolio-{job.portfolio_id}.{job.kind}",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return jobs.send(get_owned_or_404(ExportJob, job_id, current_user))

@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app, send_file
 
 from cpd_log.extensions import db
 from cpd_log.models import ExportJob, Portfolio
@@ -86,3 +86,30 @@ def _sweep() -> None:
     for path in export_folder().glob("*"):
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
+
+
+def status(job: ExportJob, file_url: str) -> dict:
+    """What the progress page's script polls for."""
+    done = job.state == "done"
+    return {
+        "state": job.state,
+        "pages": job.pages,
+        "activities": job.total,
+        "file": file_url if done else None,
+    }
+
+
+def send(job: ExportJob):
+    """The finished file as an attachment; 404 while it is not ready."""
+    path = job_path(job)
+    if job.state != "done" or not path.exists():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf" if job.kind == "pdf" else "application/zip",
+        as_attachment=True,
+        download_name=f"portfolio-{job.portfolio_id}.{job.kind}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

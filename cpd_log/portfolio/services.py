@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
@@ -85,6 +85,13 @@ def criteria_of(portfolio: Portfolio) -> dict:
         "date_to": portfolio.date_to,
         "competency_ids": portfolio.competency_ids or [],
     }
+
+
+def chosen_count(portfolio: Portfolio) -> int:
+    """How many activities the portfolio holds, counted in SQL."""
+    owner = db.session.get(User, portfolio.user_id)
+    chosen = chosen_query(portfolio, owner).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(chosen))
 
 
 @dataclass

@@ -9,15 +9,18 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 
 from cpd_log.extensions import db, limiter
-from cpd_log.models import ShareLink
-from cpd_log.portfolio import services, sharing
+from cpd_log.forms import EmptyForm
+from cpd_log.models import ExportJob, ShareLink
+from cpd_log.portfolio import jobs, services, sharing
 from cpd_log.portfolio.forms import ReviewForm
 from cpd_log.portfolio.views import pdf_response, zip_response
 
@@ -74,3 +77,50 @@ def download_pdf(token: str):
 @limiter.limit(_limit)
 def download_zip(token: str):
     return zip_response(_active_link(token).portfolio)
+
+
+@bp.post("/<token>/prepare")
+@limiter.limit(_limit)
+def prepare(token: str):
+    """A large portfolio: render in the background and show the reviewer its progress."""
+    link = _active_link(token)
+    kind = request.form.get("kind")
+    if not EmptyForm().validate_on_submit() or kind not in ("pdf", "zip"):
+        abort(400)
+    job = jobs.start(link.portfolio, kind, services.chosen_count(link.portfolio))
+    return redirect(url_for("shared.job", token=token, job_id=job.id))
+
+
+def _job(token: str, job_id: int) -> ExportJob:
+    """A job of this link's portfolio only; any other id is 404."""
+    link = _active_link(token)
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.portfolio_id != link.portfolio_id:
+        abort(404)
+    return job
+
+
+@bp.get("/<token>/jobs/<int:job_id>")
+@limiter.limit(_limit)
+def job(token: str, job_id: int):
+    export = _job(token, job_id)
+    return render_template(
+        "portfolio/job.html",
+        job=export,
+        status_url=url_for("shared.job_status", token=token, job_id=job_id),
+        file_url=url_for("shared.job_file", token=token, job_id=job_id),
+        back_url=url_for("shared.view", token=token),
+    )
+
+
+@bp.get("/<token>/jobs/<int:job_id>/status")
+@limiter.limit("120 per minute")
+def job_status(token: str, job_id: int):
+    export = _job(token, job_id)
+    return jsonify(jobs.status(export, url_for("shared.job_file", token=token, job_id=job_id)))
+
+
+@bp.get("/<token>/jobs/<int:job_id>/file")
+@limiter.limit(_limit)
+def job_file(token: str, job_id: int):
+    return jobs.send(_job(token, job_id))

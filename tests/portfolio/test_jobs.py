@@ -8,8 +8,9 @@ import pytest
 from pypdf import PdfReader
 
 from cpd_log.extensions import db
+from cpd_log.portfolio import sharing
 from tests import factories
-from tests.portfolio.builders import make_portfolio
+from tests.portfolio.builders import make_link, make_portfolio
 
 
 @pytest.fixture
@@ -69,3 +70,32 @@ def test_unknown_kind_is_refused(logged_in, user):
     portfolio = make_portfolio(user)
     response = logged_in.post(f"/portfolios/{portfolio.id}/prepare", data={"kind": "exe"})
     assert response.status_code == 400
+
+
+def test_reviewer_gets_a_large_portfolio_through_the_background_too(client, user, other_user):
+    for n in range(3):
+        factories.make_activity(user, title=f"Reviewed course {n}")
+    portfolio = make_portfolio(user, title="Shared big one")
+    _link, token = make_link(portfolio)
+    page = client.get(f"/shared/{token}").get_data(as_text=True)
+    assert f'action="/shared/{token}/prepare"' in page
+    response = client.post(f"/shared/{token}/prepare", data={"kind": "pdf"})
+    job_url = response.headers["Location"]
+    assert job_url.startswith(f"/shared/{token}/jobs/")
+    status = _wait(client, job_url)
+    assert status["state"] == "done" and status["file"].startswith(f"/shared/{token}/")
+    download = client.get(status["file"])
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.get_data())).pages)
+    download.close()
+    assert "Reviewed course 1" in text
+
+    # Another link cannot reach this job, and a revoked link reaches nothing.
+    other_link, other_token = make_link(make_portfolio(other_user, title="Bob's"))
+    job_id = job_url.rsplit("/", 1)[1]
+    assert client.get(f"/shared/{other_token}/jobs/{job_id}").status_code == 404
+    assert client.get(f"/shared/{other_token}/jobs/{job_id}/file").status_code == 404
+    assert client.get(f"/shared/{other_token}/jobs/{job_id}/status").status_code == 404
+    sharing.revoke(_link)
+    db.session.commit()
+    assert client.get(f"{job_url}/file").status_code == 410
+    db.session.rollback()
