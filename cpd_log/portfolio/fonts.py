@@ -102,6 +102,11 @@ def visual(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
+def main_font_only(text: str) -> bool:
+    """True when the main face can set all of `text` as it stands (no RTL reordering needed)."""
+    return not _outside_main().search(text) and not _RTL_SCRIPTS.search(text)
+
+
 def markup(text: str) -> str:
     """User text as safe Paragraph markup: escaped, line breaks kept, runs in covering fonts.
 

@@ -9,8 +9,11 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from cpd_log.portfolio import fonts
 from cpd_log.portfolio.fonts import MAIN, markup
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
@@ -23,7 +26,7 @@ SECTIONS = [
     "Evidence index",
     "Appendix: attached evidence",
 ]
-REGISTER_CHUNK = 40  # rows per table: small tables split cheaply across pages
+REGISTER_CHUNK = 20  # rows per table: about a page, so tables rarely need splitting
 GRID = TableStyle(
     [
         ("FONTNAME", (0, 0), (-1, -1), MAIN),
@@ -59,6 +62,22 @@ def heading(text: str, style: ParagraphStyle, level: int, key: str | None = None
 
 def _p(text, style) -> Paragraph:
     return Paragraph(markup(text), style)
+
+
+CELL_PADDING = 12  # Table's default left + right padding, in points
+
+
+def _cell(text: str, width: float, style):
+    """A register cell: text the main face covers is pre-broken into lines and drawn as a plain
+    string (no markup is parsed, so nothing needs escaping, and it lays out many times faster);
+    anything else becomes a Paragraph with font fallback."""
+    room = width - CELL_PADDING
+    if fonts.main_font_only(text) and "\n" not in text:
+        lines = simpleSplit(text, MAIN, style.fontSize, room)
+        # A word longer than the column stays whole in simpleSplit; Paragraph splits it.
+        if all(stringWidth(line, MAIN, style.fontSize) <= room for line in lines):
+            return "\n".join(lines) or " "
+    return _p(text, style)
 
 
 def _table(rows: list[list], widths: list[float], s) -> Table:
@@ -126,10 +145,10 @@ def register(content: Content, s) -> list:
             [
                 str(number),
                 _dates(activity).replace(" – ", " –\n"),
-                _p(activity.title, small),
-                _p(", ".join(_areas(activity)) or "—", small),
-                _p(activity.kind.label, small),
-                _p(activity.provider or "—", small),
+                _cell(activity.title, widths[2], small),
+                _cell(", ".join(_areas(activity)) or "—", widths[3], small),
+                _cell(activity.kind.label, widths[4], small),
+                _cell(activity.provider or "—", widths[5], small),
                 hours(activity.minutes),
                 "\n".join(labels) or "—",
             ]

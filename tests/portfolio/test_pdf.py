@@ -183,3 +183,13 @@ def test_damaged_certificate_and_image_are_listed_not_merged(user):
     assert "broken.pdf" in text and "cut.png" in text
     assert reader.pages[-1].extract_text().startswith("GOOD CERT")
     assert not any(page.images for page in reader.pages)
+
+
+def test_register_cells_wrap_long_titles_and_words(user):
+    long_title = "Programme assurance and benefits realisation deep dive " * 3
+    unbroken = "https://example.org/" + "x" * 120
+    factories.make_activity(user, title=long_title.strip(), provider=unbroken)
+    text = _text(_render(make_portfolio(user)))
+    squashed = text.replace("\n", " ").replace("  ", " ")
+    assert "Programme assurance and benefits" in squashed
+    assert "x" * 30 in text  # the unbroken word is set (split over lines), not dropped
