@@ -60,3 +60,15 @@ def test_csv_holds_only_the_owners_activities(logged_in, user, other_user):
     factories.make_activity(other_user, title="Bob's")
     rows = _rows(logged_in.get("/export/activities.csv"))
     assert [r[0] for r in rows[1:]] == ["Mine"]
+
+
+def test_csv_query_count_does_not_grow(logged_in, user, framework, count_queries):
+    leaf = factories.leaves(framework)[0]
+    factories.make_activity(user, competencies=[leaf])
+    with count_queries() as few:
+        logged_in.get("/export/activities.csv")
+    for _ in range(15):
+        factories.make_activity(user, competencies=[leaf])
+    with count_queries() as many:
+        logged_in.get("/export/activities.csv")
+    assert len(many) == len(few)

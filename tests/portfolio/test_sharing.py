@@ -152,3 +152,16 @@ def test_other_users_cannot_revoke(client, login_as, other_user, shared):
     portfolio, link, _token = shared
     login_as(client, other_user)
     assert client.post(f"/portfolios/{portfolio.id}/links/{link.id}/revoke").status_code == 404
+
+
+def test_shared_page_query_count_does_not_grow(client, user, count_queries):
+    factories.make_activity(user)
+    portfolio = make_portfolio(user)
+    _link, token = make_link(portfolio)
+    with count_queries() as few:
+        client.get(f"/shared/{token}")
+    for _ in range(15):
+        factories.make_activity(user)
+    with count_queries() as many:
+        assert "16 activities" in client.get(f"/shared/{token}").get_data(as_text=True)
+    assert len(many) == len(few)
