@@ -1,6 +1,7 @@
 """Configuration classes. Every value can be set from an environment variable (see README)."""
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -43,6 +44,12 @@ class Config:
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+    EVIDENCE_QUOTA_BYTES = int(os.environ.get("EVIDENCE_QUOTA_BYTES", str(200 * 1024 * 1024)))
+    # Portfolios with more activities than this are rendered in the background, with progress.
+    PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
+    SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))
+    SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per minute;300 per hour")
     ACTIVITIES_PER_PAGE = 50
     # Open Badges: how long to wait for an issuer's hosted assertion, and whether loopback/private
     # addresses may be fetched (off: a badge URL must not reach internal servers).
@@ -65,6 +72,10 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    # Never the real instance folder; tests that look at files give each app its own folder.
+    UPLOAD_DIR = os.environ.get(
+        "CPD_LOG_TEST_UPLOAD_DIR", str(Path(tempfile.gettempdir()) / "cpd_log-test-uploads")
+    )
     # Tests create hundreds of accounts; a cheap hash keeps the suite fast. Never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
 

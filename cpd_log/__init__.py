@@ -99,7 +99,12 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.competencies.views import bp as competencies_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.imports.views import bp as imports_bp
+    from cpd_log.portfolio.export_views import bp as exports_bp
+    from cpd_log.portfolio.job_views import bp as export_jobs_bp
+    from cpd_log.portfolio.shared_views import bp as shared_bp
+    from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
     from cpd_log.requirements.views import bp as requirements_bp
 
@@ -111,6 +116,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(competencies_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(portfolio_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(export_jobs_bp)
+    app.register_blueprint(shared_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -11,10 +11,23 @@ import pytest
 
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Framework, Goal, ImportBatch, Reflection
+from cpd_log.models import (
+    Activity,
+    Competency,
+    Evidence,
+    ExportJob,
+    Framework,
+    Goal,
+    ImportBatch,
+    Portfolio,
+    Reflection,
+    ShareLink,
+)
 from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
+from tests.evidence.samples import make_evidence
 from tests.imports.helpers import make_batch
+from tests.portfolio.builders import make_finished_job, make_link, make_portfolio
 from tests.requirements.helpers import make_cycle, make_enrolment
 
 
@@ -35,13 +48,23 @@ OWNED = {
     ),
     "goal_id": Owned(Goal, lambda owner: factories.make_goal(owner)),
     "batch_id": Owned(ImportBatch, make_batch),
+    "evidence_id": Owned(
+        Evidence, lambda owner: make_evidence(owner, factories.make_activity(owner))
+    ),
+    "portfolio_id": Owned(Portfolio, lambda owner: make_portfolio(owner)),
+    "link_id": Owned(ShareLink, lambda owner: make_link(make_portfolio(owner))[0]),
+    "job_id": Owned(ExportJob, lambda owner: make_finished_job(make_portfolio(owner))),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
+# A reviewer opens a share link without an account: the token is the credential. Scope, expiry and
+# revocation are tested in tests/portfolio/test_sharing.py.
+PUBLIC |= {"shared.view", "shared.download_pdf", "shared.download_zip", "shared.prepare"}
+PUBLIC |= {"shared.job", "shared.job_status", "shared.job_file"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]
-ID_RULES = [r for r in RULES if r.arguments]
+ID_RULES = [r for r in RULES if r.arguments and r.endpoint not in PUBLIC]
 PLAIN_RULES = [r for r in RULES if not r.arguments and r.endpoint not in PUBLIC]
 
 
@@ -99,7 +122,9 @@ def test_id_route_is_owner_only(app, client, login_as, user, other_user, objects
         missing = _url(rule, dict.fromkeys(rule.arguments, _Missing(missing_id)))
         assert client.open(missing, method=method).status_code == 404, missing
     if method == "GET":
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+        response.close()  # downloads hold a file open until closed
+        assert response.status_code == 200
 
 
 @dataclass(frozen=True)

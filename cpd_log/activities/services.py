@@ -7,6 +7,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from cpd_log.access import owned
+from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
@@ -51,6 +52,7 @@ def update_activity(activity: Activity, data: dict) -> Activity:
 
 
 def delete_activity(activity: Activity) -> None:
+    forget_files_of(activity.user_id, activity.id)
     db.session.delete(activity)
     db.session.flush()
 

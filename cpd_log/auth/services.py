@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
 
@@ -63,7 +64,8 @@ def change_password(user: User, new_password: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Remove the user and, through ON DELETE CASCADE, every row they own."""
+    """Remove the user and, through ON DELETE CASCADE, every row they own (files on commit)."""
+    forget_files_of(user.id)
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.flush()
 

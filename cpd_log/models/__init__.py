@@ -4,7 +4,9 @@ from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Deli
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
+from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
+from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
 from cpd_log.models.user import User
@@ -15,15 +17,21 @@ __all__ = [
     "ImportBatch",
     "ImportRow",
     "QuickCapture",
+    "Audience",
     "ActivityKind",
     "ActivityStatus",
     "ApplyPromptDismissal",
     "Competency",
     "Delivery",
+    "Evidence",
+    "ExportJob",
     "Framework",
     "Goal",
     "GoalStatus",
     "Reflection",
     "SelfAssessment",
+    "Portfolio",
+    "Review",
+    "ShareLink",
     "User",
 ]

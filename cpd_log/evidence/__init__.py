@@ -1,0 +1,1 @@
+"""Evidence attached to activities: checked by content, stored by hash, served as downloads."""

@@ -1,0 +1,132 @@
+"""Portfolios: a saved selection of the log for one audience, and the links that share it."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpd_log.extensions import db
+from cpd_log.models.types import utcnow
+
+
+class Audience(StrEnum):
+    APPRAISAL = "appraisal"
+    AUDIT = "audit"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"appraisal": "Appraisal", "audit": "Certification audit", "other": "Other"}[self]
+
+
+class Portfolio(db.Model):
+    __tablename__ = "portfolio"
+    __table_args__ = (
+        CheckConstraint(
+            "date_to IS NULL OR date_from IS NULL OR date_to >= date_from", name="range_in_order"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    audience: Mapped[Audience] = mapped_column(
+        Enum(
+            Audience,
+            native_enum=False,
+            create_constraint=True,
+            name="audience",
+            length=24,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    date_from: Mapped[date | None] = mapped_column(Date)
+    date_to: Mapped[date | None] = mapped_column(Date)
+    # Ids, not rows: a deleted activity or competency simply drops out of the portfolio.
+    competency_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Every matching activity is in, except those the owner took out.
+    excluded_activity_ids: Mapped[list] = mapped_column(JSON, default=list)
+    include_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    share_links: Mapped[list["ShareLink"]] = relationship(
+        back_populates="portfolio", passive_deletes=True, order_by="ShareLink.id.desc()"
+    )
+    reviews: Mapped[list["Review"]] = relationship(
+        passive_deletes=True, order_by="Review.created_at"
+    )
+
+
+class ShareLink(db.Model):
+    """A read-only link for a reviewer. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "share_link"
+    __table_args__ = (CheckConstraint("views >= 0", name="views_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    last_viewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    portfolio: Mapped[Portfolio] = relationship(back_populates="share_links")
+
+
+class Review(db.Model):
+    """A reviewer's comment or sign-off, left through a share link; the owner sees it."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), index=True
+    )
+    share_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_link.id", ondelete="SET NULL")
+    )
+    reviewer_name: Mapped[str] = mapped_column(String(100))
+    reviewer_role: Mapped[str] = mapped_column(String(100), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    signed_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ExportJob(db.Model):
+    """A large PDF/ZIP rendered in the background, so the page can show progress meanwhile."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (CheckConstraint("pages >= 0", name="pages_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # "pdf" or "zip"
+    state: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)  # activities, for the progress bar
+    file_name: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

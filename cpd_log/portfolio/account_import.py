@@ -1,0 +1,191 @@
+"""Import an account export (see transfer.py) into the current user's account.
+
+Every value is checked before it is used; the first problem raises BadFile naming the record and
+field, and the view rolls the whole import back. Records already present (same creation time and
+title) are skipped, so re-importing the same file is a no-op.
+"""
+
+import base64
+import binascii
+from datetime import UTC, date, datetime
+from enum import Enum
+
+from sqlalchemy import or_, select
+
+from cpd_log.access import owned
+from cpd_log.competencies.services import load_framework
+from cpd_log.evidence import services as evidence_services
+from cpd_log.evidence.sniffing import Refused
+from cpd_log.extensions import db
+from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio, Review
+from cpd_log.portfolio.transfer import (
+    ACTIVITY_FIELDS,
+    FORMAT,
+    PORTFOLIO_FIELDS,
+    REVIEW_FIELDS,
+    VERSION,
+    BadFile,
+)
+
+NULLABLE = {"end_date", "external_uid", "date_from", "date_to"}
+
+
+def _moment(value: datetime) -> str:
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
+
+
+def _value(record: dict, name: str, kind, where: str):
+    if not isinstance(record, dict) or name not in record:
+        raise BadFile(f"{where}: “{name}” is missing.")
+    raw = record[name]
+    if raw is None and name in NULLABLE:
+        return None
+    try:
+        return _convert(raw, kind)
+    except (TypeError, ValueError):
+        raise BadFile(f"{where}: “{name}” has an invalid value.") from None
+
+
+def _convert(raw, kind):
+    if kind is bool or kind is str:
+        if not isinstance(raw, kind):
+            raise TypeError
+        return raw.replace("\x00", "") if kind is str else raw
+    if kind is int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw < 10**7:
+            raise ValueError
+        return raw
+    if kind is datetime:
+        moment = datetime.fromisoformat(raw)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if kind is date:
+        return date.fromisoformat(raw)
+    if issubclass(kind, Enum):
+        return kind(raw)
+    raise TypeError
+
+
+def _fields(record: dict, spec: dict, where: str) -> dict:
+    return {name: _value(record, name, kind, where) for name, kind in spec.items()}
+
+
+def _list(record, name: str, where: str) -> list:
+    value = record.get(name, []) if isinstance(record, dict) else None
+    if not isinstance(value, list):
+        raise BadFile(f"{where}: “{name}” must be a list.")
+    return value
+
+
+def import_account(user, document) -> dict:
+    """Add what the file holds and the account lacks; returns counts of what was added."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BadFile("This is not a CPD Log account export.")
+    if document.get("version") != VERSION:
+        raise BadFile(f"This export's version ({document.get('version')!r}) is not supported.")
+    for n, framework in enumerate(_list(document, "frameworks", "File"), start=1):
+        try:
+            load_framework(framework, owner_id=user.id)
+        except (KeyError, TypeError, AttributeError):
+            raise BadFile(f"Framework {n} is incomplete.") from None
+    resolve = _competency_resolver(user)
+    ids, added = _import_activities(user, _list(document, "activities", "File"), resolve)
+    portfolios = _import_portfolios(user, _list(document, "portfolios", "File"), ids, resolve)
+    db.session.flush()
+    return {"activities": added, "portfolios": portfolios}
+
+
+def _competency_resolver(user):
+    rows = db.session.execute(
+        select(Competency.id, Competency.code, Framework.slug, Framework.owner_id)
+        .join(Framework, Competency.framework_id == Framework.id)
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+    )
+    known = {
+        (slug, "global" if owner is None else "own", code): cid for cid, code, slug, owner in rows
+    }
+
+    def resolve(reference, where: str) -> int:
+        key = tuple(reference) if isinstance(reference, list) else None
+        if key not in known:
+            raise BadFile(f"{where}: competency {reference!r} is not on this instance.")
+        return known[key]
+
+    return resolve
+
+
+def _import_activities(user, records: list, resolve) -> tuple[dict[str, int], int]:
+    existing = {
+        (_moment(a.created_at), a.title): a.id for a in db.session.scalars(owned(Activity, user))
+    }
+    ids: dict[str, int] = {}
+    added = 0
+    for n, record in enumerate(records, start=1):
+        where = f"Activity {n}"
+        values = _fields(record, ACTIVITY_FIELDS, where)
+        key = (_moment(values["created_at"]), values["title"])
+        if key in existing:
+            ids[str(record.get("key"))] = existing[key]
+            continue
+        competency_ids = [resolve(ref, where) for ref in _list(record, "competencies", where)]
+        activity = Activity(user_id=user.id, **values)
+        activity.competencies = list(
+            db.session.scalars(select(Competency).where(Competency.id.in_(competency_ids)))
+        )
+        db.session.add(activity)
+        db.session.flush()
+        for m, item in enumerate(_list(record, "evidence", where), start=1):
+            _import_evidence(user, activity, item, f"{where}, evidence {m}")
+        ids[str(record.get("key"))] = activity.id
+        existing[key] = activity.id
+        added += 1
+    return ids, added
+
+
+def _import_evidence(user, activity, item: dict, where: str) -> Evidence:
+    title = _value(item, "title", str, where)
+    created_at = _value(item, "created_at", datetime, where)
+    if item.get("content") is None:
+        evidence = evidence_services.attach_url(
+            user, activity, _value(item, "url", str, where), title
+        )
+    else:
+        try:
+            data = base64.b64decode(_value(item, "content", str, where), validate=True)
+        except (binascii.Error, ValueError):
+            raise BadFile(f"{where}: the file content is not valid base64.") from None
+        name = _value(item, "original_name", str, where)
+        try:
+            upload = evidence_services.Upload(name, data)
+            evidence = evidence_services.attach_file(user, activity, upload, title)
+        except Refused as refused:
+            raise BadFile(f"{where}: {refused}") from None
+    evidence.title, evidence.created_at = title, created_at
+    return evidence
+
+
+def _import_portfolios(user, records: list, ids: dict[str, int], resolve) -> int:
+    existing = {
+        (_moment(p.created_at), p.title) for p in db.session.scalars(owned(Portfolio, user))
+    }
+    added = 0
+    for n, record in enumerate(records, start=1):
+        where = f"Portfolio {n}"
+        values = _fields(record, PORTFOLIO_FIELDS, where)
+        if (_moment(values["created_at"]), values["title"]) in existing:
+            continue
+        portfolio = Portfolio(
+            user_id=user.id,
+            competency_ids=[resolve(r, where) for r in _list(record, "competencies", where)],
+            excluded_activity_ids=sorted(
+                ids[k] for k in _list(record, "excluded", where) if k in ids
+            ),
+            **values,
+        )
+        db.session.add(portfolio)
+        db.session.flush()
+        for m, review in enumerate(_list(record, "reviews", where), start=1):
+            fields = _fields(review, REVIEW_FIELDS, f"{where}, review {m}")
+            db.session.add(Review(user_id=user.id, portfolio_id=portfolio.id, **fields))
+        added += 1
+    return added

@@ -1,0 +1,49 @@
+"""The ZIP bundle: the PDF, evidence files in a folder per activity, activities.csv, portfolio.json
+and a MANIFEST listing the SHA-256 of every other file, so a reviewer can check nothing changed.
+"""
+
+import hashlib
+import json
+import re
+import tempfile
+import zipfile
+from typing import BinaryIO
+
+from cpd_log.evidence.services import file_path
+from cpd_log.portfolio import exports, pdf
+from cpd_log.portfolio.services import Content
+
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+def safe_name(name: str, limit: int = 60) -> str:
+    """A file or folder name without separators, dots-only names or control characters."""
+    cleaned = re.sub(r"\.{2,}", ".", _UNSAFE.sub("_", name)).strip(" ._")[:limit]
+    return cleaned or "item"
+
+
+def write_zip(content: Content, out: BinaryIO) -> list[str]:
+    """Write the bundle to `out`; returns the member names (MANIFEST last)."""
+    digests: list[tuple[str, str]] = []
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+
+        def add(name: str, data: bytes) -> None:
+            archive.writestr(name, data)
+            digests.append((hashlib.sha256(data).hexdigest(), name))
+
+        with tempfile.TemporaryFile() as rendered:
+            pdf.render(content, rendered)
+            rendered.seek(0)
+            add("portfolio.pdf", rendered.read())
+        for number, activity in enumerate(content.activities, start=1):
+            folder = f"evidence/{number:03d}-{safe_name(activity.title)}"
+            for entry in content.evidence_of(activity):
+                if entry.evidence.is_file:
+                    name = f"{folder}/{entry.label}-{safe_name(entry.evidence.original_name)}"
+                    add(name, file_path(entry.evidence).read_bytes())
+        add("activities.csv", exports.activities_csv(content.activities))
+        document = json.dumps(exports.portfolio_json(content), ensure_ascii=False, indent=2)
+        add("portfolio.json", document.encode("utf-8"))
+        manifest = "".join(f"{digest}  {name}\n" for digest, name in digests)
+        archive.writestr("MANIFEST", manifest.encode("utf-8"))
+    return [name for _, name in digests] + ["MANIFEST"]

@@ -1,0 +1,85 @@
+"""Portfolio forms: the selection, the kept activities, and the reviewer's sign-off."""
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from cpd_log.activities.forms import CompetencyField, _in_range, enum_choices
+from cpd_log.forms import Form
+from cpd_log.models import Audience
+
+
+class PortfolioForm(Form):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    audience = SelectField("Audience", choices=enum_choices(Audience))
+    date_from = DateField("From", validators=[Optional(), _in_range])
+    date_to = DateField("To", validators=[Optional(), _in_range])
+    competencies = CompetencyField(
+        "Only activities tagged with (optional)", coerce=int, validate_choice=True
+    )
+    include_evidence = BooleanField("Include evidence files", default=True)
+    submit = SubmitField("Save portfolio")
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end of the period is before its start.")
+
+    def portfolio_data(self) -> dict:
+        return {
+            "title": self.title.data.strip(),
+            "audience": Audience(self.audience.data),
+            "date_from": self.date_from.data,
+            "date_to": self.date_to.data,
+            "competency_ids": list(self.competencies.data or []),
+            "include_evidence": bool(self.include_evidence.data),
+        }
+
+
+class ChosenField(SelectMultipleField):
+    """Checkboxes of activity ids; an id not on offer is ignored rather than trusted."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = [int(v) for v in valuelist if v.isdigit()]
+
+    def pre_validate(self, form) -> None:
+        allowed = {int(choice.value) for choice in self.iter_choices()}
+        self.data = [value for value in self.data or [] if value in allowed]
+
+
+class PortfolioEditForm(PortfolioForm):
+    activities = ChosenField("Activities in this portfolio", coerce=int)
+
+
+class ReviewForm(Form):
+    reviewer_name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
+    reviewer_role = StringField("Your role", validators=[Optional(), Length(max=100)])
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+    signed_off = BooleanField("I have reviewed this portfolio (sign-off)")
+    submit = SubmitField("Send")
+
+    def validate(self, extra_validators=None) -> bool:
+        """A review says something: a comment, a sign-off, or both."""
+        valid = super().validate(extra_validators)
+        if not (self.comment.data or "").strip() and not self.signed_off.data:
+            self.comment.errors.append("Write a comment or tick the sign-off.")
+            return False
+        return valid
+
+
+class ImportForm(Form):
+    file = FileField(
+        "Account export (.json)", validators=[FileRequired(message="Choose the file to import.")]
+    )
+    submit = SubmitField("Import")

@@ -1,0 +1,280 @@
+"""The PDF's flowables: summary, activity register and details, reflections, evidence, appendix.
+
+Every piece of user text goes through `fonts.markup()` (escaped, then split into covering fonts)
+before it reaches a Paragraph. Flowables that start a section carry `outline = (title, level)`,
+which the document template turns into contents entries and PDF bookmarks.
+"""
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from cpd_log.portfolio import fonts
+from cpd_log.portfolio.fonts import MAIN, markup
+from cpd_log.portfolio.services import Content
+from cpd_log.templating import hours
+
+SECTIONS = [
+    "Summary",
+    "Activity register",
+    "Activity details",
+    "Reflections by competency",
+    "Evidence index",
+    "Appendix: attached evidence",
+]
+REGISTER_CHUNK = 20  # rows per table: about a page, so tables rarely need splitting
+GRID = TableStyle(
+    [
+        ("FONTNAME", (0, 0), (-1, -1), MAIN),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#adb5bd")),
+    ]
+)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=MAIN, fontSize=9.5, leading=12.5, spaceAfter=4)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "h1": ParagraphStyle("h1", parent=base, fontSize=17, leading=21, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=12.5, leading=16, spaceBefore=8),
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=26, leading=32, alignment=TA_CENTER, spaceAfter=18
+        ),
+        "centre": ParagraphStyle(
+            "centre", parent=base, fontSize=12, leading=16, alignment=TA_CENTER
+        ),
+    }
+
+
+def heading(text: str, style: ParagraphStyle, level: int, key: str | None = None) -> Paragraph:
+    paragraph = Paragraph(markup(text), style)
+    paragraph.outline = (text, level, key)
+    return paragraph
+
+
+def _p(text, style) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+CELL_PADDING = 12  # Table's default left + right padding, in points
+
+
+def _cell(text: str, width: float, style):
+    """A register cell: text the main face covers is pre-broken into lines and drawn as a plain
+    string (no markup is parsed, so nothing needs escaping, and it lays out many times faster);
+    anything else becomes a Paragraph with font fallback."""
+    room = width - CELL_PADDING
+    if fonts.main_font_only(text) and "\n" not in text:
+        lines = simpleSplit(text, MAIN, style.fontSize, room)
+        # A word longer than the column stays whole in simpleSplit; Paragraph splits it.
+        if all(stringWidth(line, MAIN, style.fontSize) <= room for line in lines):
+            return "\n".join(lines) or " "
+    return _p(text, style)
+
+
+def _table(rows: list[list], widths: list[float], s) -> Table:
+    cells = [[c if isinstance(c, Paragraph) else _p(c, s["small"]) for c in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1)
+    table.setStyle(GRID)
+    return table
+
+
+def summary(content: Content, s) -> list:
+    story = [heading("Summary", s["h1"], 0, "summary")]
+    story.append(
+        _p(
+            f"{len(content.activities)} activities, {hours(content.total_minutes)} hours.",
+            s["body"],
+        )
+    )
+    for title, rows in (
+        ("Hours per year", [(str(y), m) for y, m in content.minutes_by_year]),
+        ("Hours per kind of activity", content.minutes_by_kind),
+        ("Hours per competency area", content.minutes_by_area),
+    ):
+        story.append(_p(title, s["h2"]))
+        body = [[label, hours(m)] for label, m in rows] or [["—", "0"]]
+        story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s))
+    if content.rules:
+        story.append(_p("Scheme requirements", s["h2"]))
+        rules = [
+            [r["name"], "Met" if r["met"] else "Not met", r.get("detail", "")]
+            for r in content.rules
+        ]
+        story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
+    story.extend(_reviews(content, s))
+    return story
+
+
+def _reviews(content: Content, s) -> list:
+    if not content.reviews:
+        return []
+    story = [_p("Reviews and sign-offs", s["h2"])]
+    for review in content.reviews:
+        who = (
+            f"{review.reviewer_name}, {review.reviewer_role}"
+            if review.reviewer_role
+            else review.reviewer_name
+        )
+        line = f"Reviewed by {who}, on {review.created_at:%-d %b %Y}"
+        story.append(_p(line + (" — signed off." if review.signed_off else "."), s["body"]))
+        if review.comment:
+            story.append(_p(review.comment, s["small"]))
+    return story
+
+
+def register(content: Content, s) -> list:
+    """The register: app-made cells (numbers, dates, labels) stay plain strings, which are far
+    cheaper to lay out than Paragraphs; user text is a Paragraph so it wraps and can fall back."""
+    story = [PageBreak(), heading("Activity register", s["h1"], 0, "register")]
+    header = ["#", "Dates", "Title", "Category", "Type", "Provider", "Hours", "Evidence"]
+    widths = [8 * mm, 20 * mm, 45 * mm, 30 * mm, 24 * mm, 24 * mm, 11 * mm, 12 * mm]
+    small = s["small"]
+    rows = []
+    for number, activity in enumerate(content.activities, start=1):
+        labels = [e.label for e in content.evidence_of(activity)]
+        rows.append(
+            [
+                str(number),
+                _dates(activity).replace(" – ", " –\n"),
+                _cell(activity.title, widths[2], small),
+                _cell(", ".join(_areas(activity)) or "—", widths[3], small),
+                _cell(activity.kind.label, widths[4], small),
+                _cell(activity.provider or "—", widths[5], small),
+                hours(activity.minutes),
+                "\n".join(labels) or "—",
+            ]
+        )
+    if not rows:
+        return [*story, _p("No activities are in this portfolio.", s["body"])]
+    for start in range(0, len(rows), REGISTER_CHUNK):
+        table = Table([header, *rows[start : start + REGISTER_CHUNK]], widths, repeatRows=1)
+        table.setStyle(GRID)
+        story.append(table)
+    return story
+
+
+def _areas(activity) -> list[str]:
+    """The activity's categories: the competency areas of its tags (schemes will add theirs)."""
+    return sorted({c.parent.name for c in activity.competencies if c.parent})
+
+
+def _dates(activity) -> str:
+    start, end = activity.start_date, activity.end_date
+    if end and end != start:
+        return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+    return f"{start:%-d %b %Y}"
+
+
+def _field(label: str, value: str) -> str:
+    return f"{label}: {markup(value)}"
+
+
+def details(content: Content, s) -> list:
+    """One section per activity, with every field an auditor asks for, in one paragraph."""
+    story = [PageBreak(), heading("Activity details", s["h1"], 0, "details")]
+    for number, activity in enumerate(content.activities, start=1):
+        story.append(CondPageBreak(40 * mm))
+        story.append(heading(f"{number}. {activity.title}", s["h2"], 1, f"activity-{activity.id}"))
+        areas = _areas(activity)
+        evidence = ", ".join(f"{e.label} {e.evidence.label}" for e in content.evidence_of(activity))
+        delivery = activity.delivery.label + (", participatory" if activity.participatory else "")
+        fields = [
+            ("Dates", _dates(activity)),
+            ("Category", ", ".join(areas) or "—"),
+            ("Activity type", activity.kind.label),
+            ("Provider", activity.provider or "—"),
+            ("Delivery", delivery),
+            ("Hours", hours(activity.minutes)),
+            ("Status", activity.status.label),
+            ("Web address", activity.url or "—"),
+            ("Competencies", "; ".join(c.label for c in activity.competencies) or "—"),
+            ("Evidence", evidence or "—"),
+        ]
+        story.append(Paragraph("<br/>".join(_field(k, v) for k, v in fields), s["body"]))
+        if activity.description:
+            story.append(Paragraph(_field("Learning outcomes", activity.description), s["body"]))
+    return story
+
+
+def reflections(content: Content, s) -> list:
+    story = [PageBreak(), heading("Reflections by competency", s["h1"], 0, "reflections")]
+    if not content.reflections:
+        return [*story, _p("No reflections are in this portfolio.", s["body"])]
+    for competency, items in content.reflections.items():
+        story.append(heading(competency, s["h2"], 1))
+        for item in items:
+            story.append(_p(str(item), s["body"]))
+    return story
+
+
+def evidence_index(content: Content, s, merged: dict[str, int]) -> list:
+    """`merged`: evidence label -> pages of a PDF certificate appended at the end."""
+    story = [PageBreak(), heading("Evidence index", s["h1"], 0, "evidence")]
+    if not content.evidence:
+        return [*story, _p("No evidence is attached.", s["body"])]
+    rows = [["Ref.", "Activity", "Evidence", "Type", "SHA-256 / address"]]
+    for entry in content.evidence:
+        item = entry.evidence
+        where = item.sha256[:16] + "…" if item.is_file else item.url
+        kind = item.mime_type or "web address"
+        if entry.label in merged:
+            kind += f" ({merged[entry.label]} pages, appendix)"
+        rows.append([entry.label, entry.activity.title, item.label, kind, where])
+    story.append(_table(rows, [12 * mm, 50 * mm, 45 * mm, 32 * mm, 35 * mm], s))
+    return story
+
+
+def appendix_images(content: Content, s, images: list[tuple[str, str, str]]) -> list:
+    """(label, name, path) of each image: one page each, scaled to fit."""
+    story = [PageBreak(), heading("Appendix: attached evidence", s["h1"], 0, "appendix")]
+    if not images:
+        story.append(_p("Attached PDF certificates follow as pages, if any.", s["body"]))
+    for label, name, path in images:
+        story.append(heading(f"{label} {name}", s["h2"], 1, f"evidence-{label}"))
+        story.append(_fitted(path))
+        story.append(PageBreak())
+    return story
+
+
+def _fitted(path: str, width: float = 170 * mm, height: float = 220 * mm) -> Image:
+    image = Image(path)
+    scale = min(width / image.imageWidth, height / image.imageHeight, 1)
+    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
+    return image
+
+
+def cover(content: Content, s) -> list:
+    portfolio = content.portfolio
+    return [
+        Spacer(1, 60 * mm),
+        _p(portfolio.title, s["title"]),
+        _p(content.owner.display_name, s["centre"]),
+        Spacer(1, 6 * mm),
+        _p(f"Period: {content.period}", s["centre"]),
+        _p(f"Audience: {portfolio.audience.label}", s["centre"]),
+        _p(f"Generated on {content.generated:%-d %B %Y}", s["centre"]),
+        PageBreak(),
+    ]
+
+
+def contents(entries: list[tuple[str, int, int]], s) -> list:
+    """(title, level, page) rows: the table of contents."""
+    rows = [
+        [_p(("    " * level) + title, s["body"]), _p(str(page), s["body"])]
+        for title, level, page in entries
+    ]
+    story = [Paragraph("Contents", s["h1"])]
+    table = Table(rows, colWidths=[150 * mm, 20 * mm])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])
+    )
+    return [*story, table]

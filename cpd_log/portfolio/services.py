@@ -1,0 +1,184 @@
+"""Portfolio operations and `gather()`, the one function that collects what a portfolio shows.
+
+Every output (HTML preview, PDF, ZIP, the reviewer's page) renders what `gather()` returns, so
+reflections and scheme-cycle rules plug in here once those features exist (see `Content`).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from cpd_log.access import owned
+from cpd_log.extensions import db
+from cpd_log.models import Activity, Competency, Evidence, Portfolio, User
+from cpd_log.models.activity import activity_competency
+
+
+def matching_query(user, criteria: dict) -> Select:
+    """The user's activities inside the date range and tagged with any chosen competency."""
+    query = owned(Activity, user)
+    if criteria.get("date_from"):
+        query = query.where(
+            func.coalesce(Activity.end_date, Activity.start_date) >= criteria["date_from"]
+        )
+    if criteria.get("date_to"):
+        query = query.where(Activity.start_date <= criteria["date_to"])
+    if criteria.get("competency_ids"):
+        query = query.where(
+            exists().where(
+                and_(
+                    activity_competency.c.activity_id == Activity.id,
+                    activity_competency.c.competency_id.in_(criteria["competency_ids"]),
+                )
+            )
+        )
+    return query.order_by(Activity.start_date, Activity.id)
+
+
+def matching_activities(user, criteria: dict) -> list[Activity]:
+    return list(db.session.scalars(matching_query(user, criteria)))
+
+
+def create_portfolio(user, data: dict) -> Portfolio:
+    """Save a portfolio: every matching activity is in (each can be taken out later)."""
+    portfolio = Portfolio(user_id=user.id, excluded_activity_ids=[])
+    _apply(portfolio, data)
+    db.session.add(portfolio)
+    db.session.flush()
+    return portfolio
+
+
+def update_portfolio(user, portfolio: Portfolio, data: dict, kept_ids: list[int]) -> Portfolio:
+    """New criteria, and out goes every activity shown on the form but left unticked."""
+    shown = {a.id for a in matching_activities(user, criteria_of(portfolio))}
+    portfolio.excluded_activity_ids = sorted(shown - set(kept_ids))
+    _apply(portfolio, data)
+    db.session.flush()
+    return portfolio
+
+
+def chosen_query(portfolio: Portfolio, owner) -> Select:
+    """The portfolio's activities: matching its criteria, minus those taken out."""
+    query = matching_query(owner, criteria_of(portfolio))
+    if portfolio.excluded_activity_ids:
+        query = query.where(Activity.id.not_in(portfolio.excluded_activity_ids))
+    return query
+
+
+def delete_portfolio(portfolio: Portfolio) -> None:
+    db.session.delete(portfolio)
+    db.session.flush()
+
+
+def _apply(portfolio: Portfolio, data: dict) -> None:
+    for name in ("title", "audience", "date_from", "date_to", "include_evidence"):
+        setattr(portfolio, name, data[name])
+    portfolio.competency_ids = list(data.get("competency_ids") or [])
+
+
+def criteria_of(portfolio: Portfolio) -> dict:
+    return {
+        "date_from": portfolio.date_from,
+        "date_to": portfolio.date_to,
+        "competency_ids": portfolio.competency_ids or [],
+    }
+
+
+def chosen_count(portfolio: Portfolio) -> int:
+    """How many activities the portfolio holds, counted in SQL."""
+    owner = db.session.get(User, portfolio.user_id)
+    chosen = chosen_query(portfolio, owner).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(chosen))
+
+
+@dataclass
+class EvidenceEntry:
+    label: str  # "E1", "E2", … as printed in the register, the index and the appendix
+    evidence: Evidence
+    activity: Activity
+
+
+@dataclass
+class Content:
+    """Everything a portfolio shows, in the order it is shown."""
+
+    portfolio: Portfolio
+    owner: User
+    generated: date
+    activities: list[Activity]
+    evidence: list[EvidenceEntry]
+    total_minutes: int = 0
+    minutes_by_year: list[tuple[int, int]] = field(default_factory=list)
+    minutes_by_kind: list[tuple[str, int]] = field(default_factory=list)
+    minutes_by_area: list[tuple[str, int]] = field(default_factory=list)
+    # Seams: the reflections feature fills `reflections` ({competency label: [reflection]}),
+    # the schemes feature fills `rules` (one row per cycle rule: name, met, detail).
+    reflections: dict[str, list] = field(default_factory=dict)
+    rules: list[dict] = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    _by_activity: dict | None = field(default=None, repr=False)
+
+    @property
+    def period(self) -> str:
+        start, end = self.portfolio.date_from, self.portfolio.date_to
+        if start and end:
+            return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+        if start:
+            return f"From {start:%-d %b %Y}"
+        if end:
+            return f"Until {end:%-d %b %Y}"
+        return "All dates"
+
+    def evidence_of(self, activity: Activity) -> list[EvidenceEntry]:
+        if self._by_activity is None:
+            self._by_activity = defaultdict(list)
+            for entry in self.evidence:
+                self._by_activity[entry.activity.id].append(entry)
+        return self._by_activity.get(activity.id, [])
+
+
+def gather(portfolio: Portfolio, today: date | None = None) -> Content:
+    """Load the chosen activities with tags, areas and evidence (a fixed number of queries)."""
+    owner = db.session.get(User, portfolio.user_id)
+    activities = list(
+        db.session.scalars(
+            chosen_query(portfolio, owner).options(
+                selectinload(Activity.competencies).selectinload(Competency.parent),
+                selectinload(Activity.evidence),
+            )
+        )
+    )
+    content = Content(
+        portfolio=portfolio,
+        owner=owner,
+        generated=today or date.today(),
+        activities=activities,
+        evidence=_evidence_entries(activities) if portfolio.include_evidence else [],
+        reviews=list(portfolio.reviews),
+    )
+    _summarise(content)
+    return content
+
+
+def _evidence_entries(activities: list[Activity]) -> list[EvidenceEntry]:
+    items = [(e, a) for a in activities for e in a.evidence]
+    return [EvidenceEntry(f"E{n}", e, a) for n, (e, a) in enumerate(items, start=1)]
+
+
+def _summarise(content: Content) -> None:
+    by_year: dict[int, int] = defaultdict(int)
+    by_kind: dict[str, int] = defaultdict(int)
+    by_area: dict[str, int] = defaultdict(int)
+    for activity in content.activities:
+        by_year[activity.start_date.year] += activity.minutes
+        by_kind[activity.kind.label] += activity.minutes
+        areas = {c.parent.name if c.parent else c.name for c in activity.competencies}
+        for area in areas or {"Not tagged"}:
+            by_area[area] += activity.minutes
+    content.total_minutes = sum(a.minutes for a in content.activities)
+    content.minutes_by_year = sorted(by_year.items())
+    content.minutes_by_kind = sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))
+    content.minutes_by_area = sorted(by_area.items(), key=lambda kv: (-kv[1], kv[0]))

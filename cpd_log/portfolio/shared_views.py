@@ -1,0 +1,126 @@
+"""The reviewer's side: a read-only portfolio behind a share-link token. No login, by design.
+
+Only the portfolio the token names is reachable; an expired or revoked link answers 410 with a page
+that says which; an unknown token answers 404. Every route is rate-limited per client address.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from cpd_log.extensions import db, limiter
+from cpd_log.forms import EmptyForm
+from cpd_log.models import ExportJob, ShareLink
+from cpd_log.portfolio import jobs, services, sharing
+from cpd_log.portfolio.forms import ReviewForm
+from cpd_log.portfolio.views import pdf_response, zip_response
+
+bp = Blueprint("shared", __name__, url_prefix="/shared")
+
+
+def _limit() -> str:
+    return current_app.config["SHARE_RATE_LIMIT"]
+
+
+@bp.after_request
+def _private(response):
+    """The token is in the URL: keep it out of caches and of other sites' Referer headers."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _active_link(token: str) -> ShareLink:
+    """The link for this token; 404 when unknown, 410 (with the reason) when no longer valid."""
+    link = sharing.find_link(token)
+    if link is None:
+        abort(404)
+    link_state = sharing.state(link)
+    if link_state is not sharing.LinkState.ACTIVE:
+        page = render_template("portfolio/shared_gone.html", state=link_state, link=link)
+        abort(make_response(page, 410))
+    return link
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit)
+def view(token: str):
+    link = _active_link(token)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        sharing.add_review(link, form.data)
+        db.session.commit()
+        flash("Thank you: your review is recorded and the owner can see it.", "success")
+        return redirect(url_for("shared.view", token=token))
+    sharing.record_view(link)
+    db.session.commit()
+    content = services.gather(link.portfolio)
+    return render_template("portfolio/shared.html", content=content, form=form, token=token)
+
+
+@bp.get("/<token>/portfolio.pdf")
+@limiter.limit(_limit)
+def download_pdf(token: str):
+    return pdf_response(_active_link(token).portfolio)
+
+
+@bp.get("/<token>/portfolio.zip")
+@limiter.limit(_limit)
+def download_zip(token: str):
+    return zip_response(_active_link(token).portfolio)
+
+
+@bp.post("/<token>/prepare")
+@limiter.limit(_limit)
+def prepare(token: str):
+    """A large portfolio: render in the background and show the reviewer its progress."""
+    link = _active_link(token)
+    kind = request.form.get("kind")
+    if not EmptyForm().validate_on_submit() or kind not in ("pdf", "zip"):
+        abort(400)
+    job = jobs.start(link.portfolio, kind, services.chosen_count(link.portfolio))
+    return redirect(url_for("shared.job", token=token, job_id=job.id))
+
+
+def _job(token: str, job_id: int) -> ExportJob:
+    """A job of this link's portfolio only; any other id is 404."""
+    link = _active_link(token)
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.portfolio_id != link.portfolio_id:
+        abort(404)
+    return job
+
+
+@bp.get("/<token>/jobs/<int:job_id>")
+@limiter.limit(_limit)
+def job(token: str, job_id: int):
+    export = _job(token, job_id)
+    return render_template(
+        "portfolio/job.html",
+        job=export,
+        status_url=url_for("shared.job_status", token=token, job_id=job_id),
+        file_url=url_for("shared.job_file", token=token, job_id=job_id),
+        back_url=url_for("shared.view", token=token),
+    )
+
+
+@bp.get("/<token>/jobs/<int:job_id>/status")
+@limiter.limit("120 per minute")
+def job_status(token: str, job_id: int):
+    export = _job(token, job_id)
+    return jsonify(jobs.status(export, url_for("shared.job_file", token=token, job_id=job_id)))
+
+
+@bp.get("/<token>/jobs/<int:job_id>/file")
+@limiter.limit(_limit)
+def job_file(token: str, job_id: int):
+    return jobs.send(_job(token, job_id))

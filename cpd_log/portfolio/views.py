@@ -1,0 +1,164 @@
+"""Portfolio pages for the owner: list, build, preview, edit, delete, PDF and ZIP downloads."""
+
+import tempfile
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from cpd_log.access import get_owned_or_404, owned
+from cpd_log.activities.forms import competency_choices
+from cpd_log.competencies.services import competency_options
+from cpd_log.extensions import db
+from cpd_log.forms import EmptyForm
+from cpd_log.models import Portfolio, ShareLink
+from cpd_log.portfolio import bundle, pdf, services, sharing
+from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
+
+bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Portfolios are built by their owner; reviewers use share links (shared_views.py)."""
+
+
+@bp.app_context_processor
+def _share_state():
+    return {"share_state": sharing.state}
+
+
+def _with_competencies(form):
+    form.competencies.choices = competency_choices(competency_options(current_user))
+    return form
+
+
+@bp.get("/")
+def index():
+    portfolios = db.session.scalars(owned(Portfolio, current_user).order_by(Portfolio.id.desc()))
+    return render_template("portfolio/index.html", portfolios=list(portfolios))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = _with_competencies(PortfolioForm())
+    if form.validate_on_submit():
+        portfolio = services.create_portfolio(current_user, form.portfolio_data())
+        db.session.commit()
+        flash(f"Saved “{portfolio.title}”.", "success")
+        return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
+    return render_template("portfolio/form.html", form=form, portfolio=None, matching=[])
+
+
+@bp.get("/<int:portfolio_id>")
+def detail(portfolio_id: int):
+    """The HTML preview: exactly what the PDF and the reviewer will see."""
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    content = services.gather(portfolio)
+    return render_template("portfolio/detail.html", content=content, form=EmptyForm())
+
+
+@bp.route("/<int:portfolio_id>/edit", methods=["GET", "POST"])
+def edit(portfolio_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    form = _with_competencies(PortfolioEditForm(obj=portfolio))
+    matching = services.matching_activities(current_user, services.criteria_of(portfolio))
+    form.activities.choices = [(a.id, a.title) for a in matching]
+    if request.method == "GET":
+        form.competencies.data = list(portfolio.competency_ids or [])
+        excluded = set(portfolio.excluded_activity_ids or [])
+        form.activities.data = [a.id for a in matching if a.id not in excluded]
+    if form.validate_on_submit():
+        services.update_portfolio(
+            current_user, portfolio, form.portfolio_data(), form.activities.data
+        )
+        db.session.commit()
+        flash("Portfolio saved.", "success")
+        return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
+    return render_template("portfolio/form.html", form=form, portfolio=portfolio, matching=matching)
+
+
+@bp.route("/<int:portfolio_id>/delete", methods=["GET", "POST"])
+def delete(portfolio_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.delete_portfolio(portfolio)
+        db.session.commit()
+        flash(f"Deleted “{portfolio.title}”.", "info")
+        return redirect(url_for("portfolio.index"))
+    return render_template("portfolio/delete.html", portfolio=portfolio, form=form)
+
+
+@bp.get("/<int:portfolio_id>/portfolio.pdf")
+def download_pdf(portfolio_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    return pdf_response(portfolio)
+
+
+def pdf_response(portfolio: Portfolio):
+    return send_rendered(lambda out: pdf.render(services.gather(portfolio), out), portfolio, "pdf")
+
+
+def send_rendered(write, portfolio: Portfolio, extension: str):
+    """Write into a temporary file (large documents go to disk, not memory) and send it."""
+    # Not a context manager: send_file streams it and closes it when the response ends.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    write(output)
+    output.seek(0)
+    response = send_file(
+        output,
+        mimetype={"pdf": "application/pdf", "zip": "application/zip"}[extension],
+        as_attachment=True,
+        download_name=f"portfolio-{portfolio.id}.{extension}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:portfolio_id>/portfolio.zip")
+def download_zip(portfolio_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    return zip_response(portfolio)
+
+
+def zip_response(portfolio: Portfolio):
+    return send_rendered(
+        lambda out: bundle.write_zip(services.gather(portfolio), out), portfolio, "zip"
+    )
+
+
+@bp.post("/<int:portfolio_id>/share")
+def share(portfolio_id: int):
+    """A new share link; its address is shown once (only a hash of the token is kept)."""
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    _link, token = sharing.create_link(portfolio, current_app.config["SHARE_LINK_DAYS"])
+    db.session.commit()
+    address = url_for("shared.view", token=token, _external=True)
+    flash(f"Share link created. Copy it now, it is shown only once: {address}", "success")
+    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
+
+
+@bp.post("/<int:portfolio_id>/links/<int:link_id>/revoke")
+def revoke(portfolio_id: int, link_id: int):
+    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
+    link = get_owned_or_404(ShareLink, link_id, current_user)
+    if link.portfolio_id != portfolio.id or not EmptyForm().validate_on_submit():
+        abort(404)
+    sharing.revoke(link)
+    db.session.commit()
+    flash("Share link revoked: it no longer opens the portfolio.", "info")
+    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))

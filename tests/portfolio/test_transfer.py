@@ -1,0 +1,250 @@
+"""Account JSON: export, import on an empty account, lossless (a property test), idempotent."""
+
+import base64
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from cpd_log.evidence import services as evidence_services
+from cpd_log.extensions import db
+from cpd_log.models import Activity, Evidence, Portfolio, Review
+from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
+from cpd_log.models.portfolio import Audience
+from cpd_log.portfolio import account_import, transfer
+from tests import factories
+from tests.evidence import samples
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+TITLE = TEXT.filter(lambda t: t.strip())
+BASE = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+
+activity_data = st.fixed_dictionaries(
+    {
+        "title": TITLE,
+        "kind": st.sampled_from(ActivityKind),
+        "provider": TEXT,
+        "start_date": st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+        "days": st.none() | st.integers(0, 30),
+        "minutes": st.integers(0, 5000),
+        "delivery": st.sampled_from(Delivery),
+        "participatory": st.booleans(),
+        "description": TEXT,
+        "url": st.sampled_from(["", "https://example.org/a?b=1"]),
+        "status": st.sampled_from(ActivityStatus),
+        "source": st.sampled_from(ActivitySource),
+        "tags": st.lists(st.integers(0, 3), max_size=3, unique=True),
+        "evidence": st.lists(
+            st.one_of(TEXT.map(lambda t: ("file", t)), st.just(("url", "https://badge.example/1"))),
+            max_size=2,
+        ),
+    }
+)
+portfolio_data = st.fixed_dictionaries(
+    {
+        "title": TITLE,
+        "audience": st.sampled_from(Audience),
+        "date_from": st.none() | st.dates(date(2000, 1, 1), date(2015, 1, 1)),
+        "date_to": st.none() | st.dates(date(2016, 1, 1), date(2030, 1, 1)),
+        "tags": st.lists(st.integers(0, 3), max_size=2, unique=True),
+        "exclude_first": st.booleans(),
+        "reviews": st.lists(st.tuples(TITLE, TEXT, st.booleans()), max_size=2),
+    }
+)
+
+
+def _build_account(user, framework, activities, portfolios) -> None:
+    leaves = factories.leaves(framework)
+    made = []
+    for n, data in enumerate(activities):
+        activity = Activity(
+            user_id=user.id,
+            title=data["title"],
+            kind=data["kind"],
+            provider=data["provider"],
+            start_date=data["start_date"],
+            end_date=None if data["days"] is None else data["start_date"] + timedelta(data["days"]),
+            minutes=data["minutes"],
+            delivery=data["delivery"],
+            participatory=data["participatory"],
+            description=data["description"],
+            url=data["url"],
+            status=data["status"],
+            source=data["source"],
+            external_uid=None if data["source"] == ActivitySource.MANUAL else f"uid-{n}",
+            created_at=BASE + timedelta(seconds=n),
+            updated_at=BASE + timedelta(seconds=n, days=1),
+            competencies=[leaves[i] for i in data["tags"]],
+        )
+        db.session.add(activity)
+        db.session.flush()
+        for kind, text in data["evidence"]:
+            if kind == "file":
+                upload = evidence_services.Upload("notes.txt", ("Notes " + text).encode())
+                evidence_services.attach_file(user, activity, upload, text)
+            else:
+                evidence_services.attach_url(user, activity, text, "Badge")
+        made.append(activity)
+    for n, data in enumerate(portfolios):
+        portfolio = Portfolio(
+            user_id=user.id,
+            title=data["title"],
+            audience=data["audience"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            include_evidence=True,
+            competency_ids=[leaves[i].id for i in data["tags"]],
+            excluded_activity_ids=[made[0].id] if made and data["exclude_first"] else [],
+            created_at=BASE + timedelta(minutes=n),
+        )
+        db.session.add(portfolio)
+        db.session.flush()
+        for name, comment, signed in data["reviews"]:
+            db.session.add(
+                Review(
+                    user_id=user.id,
+                    portfolio_id=portfolio.id,
+                    reviewer_name=name,
+                    comment=comment,
+                    signed_off=signed,
+                    created_at=BASE,
+                )
+            )
+    db.session.commit()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    activities=st.lists(activity_data, max_size=4), portfolios=st.lists(portfolio_data, max_size=2)
+)
+def test_round_trip_is_lossless_and_reimport_is_idempotent(app, framework, activities, portfolios):
+    source = factories.make_user()
+    _build_account(source, framework, activities, portfolios)
+    exported = json.loads(json.dumps(transfer.export_account(source)))
+
+    target = factories.make_user()
+    account_import.import_account(target, exported)
+    db.session.commit()
+    assert transfer.export_account(target) == exported
+
+    counts = account_import.import_account(target, exported)
+    db.session.commit()
+    assert counts == {"activities": 0, "portfolios": 0}
+    assert transfer.export_account(target) == exported
+
+
+def test_own_frameworks_travel_with_the_account(app, user):
+    own = factories.make_framework(owner=user, slug="my-pmo")
+    factories.make_activity(user, competencies=[factories.leaves(own)[0]])
+    exported = json.loads(json.dumps(transfer.export_account(user)))
+    target = factories.make_user()
+    account_import.import_account(target, exported)
+    db.session.commit()
+    assert transfer.export_account(target) == exported
+
+
+def _post(client, payload: bytes):
+    return client.post(
+        "/export/import",
+        data={"file": (io.BytesIO(payload), "account.json")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_import_and_export_through_the_pages(logged_in, user, login_as, client, framework):
+    activity = factories.make_activity(
+        user, title="Exported course", competencies=[factories.leaves(framework)[0]]
+    )
+    samples.make_evidence(user, activity)
+    payload = logged_in.get("/export/account.json").get_data()
+    logged_in.post("/account/logout")
+    newcomer = factories.make_user(email="new@example.com")
+    login_as(client, newcomer)
+    response = _post(client, payload)
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(select(func.count(Evidence.id)).where(Evidence.user_id == newcomer.id))
+        == 1
+    )
+    again = _post(client, payload)
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Nothing new to import" in page
+
+
+def _document(user, **changes) -> bytes:
+    factories.make_activity(user, title="Good one")
+    document = transfer.export_account(user)
+    document["activities"].append(
+        {**document["activities"][0], "created_at": "2020-01-01T00:00:00+00:00", **changes}
+    )
+    return json.dumps(document).encode()
+
+
+def _nothing_saved_for(user) -> bool:
+    return (
+        db.session.scalar(select(func.count(Activity.id)).where(Activity.user_id == user.id)) == 0
+    )
+
+
+def test_malformed_files_import_nothing_and_say_why(client, login_as, user, other_user):
+    login_as(client, other_user)
+    svg = base64.b64encode(samples.SVG_WITH_SCRIPT).decode()
+    cases = [
+        (b"\xff\xfe not json", "not valid JSON"),
+        (b"[1, 2", "not valid JSON"),
+        (b'{"format": "something"}', "not a CPD Log account export"),
+        (b"[" * 5000 + b"]" * 5000, "not"),
+        (_document(user, start_date="31/12/2026"), "Activity 2: “start_date” has an invalid value"),
+        (_document(user, minutes=-5), "“minutes” has an invalid value"),
+        (_document(user, kind="party"), "“kind” has an invalid value"),
+        (_document(user, title=None), "“title” has an invalid value"),
+        (_document(user, competencies=[["nope", "global", "X"]]), "is not on this instance"),
+        (
+            _document(
+                user,
+                evidence=[
+                    {
+                        "title": "",
+                        "created_at": "2020-01-01T00:00:00",
+                        "original_name": "x.svg",
+                        "content": svg,
+                    }
+                ],
+            ),
+            "SVG",
+        ),
+        (
+            _document(
+                user,
+                evidence=[
+                    {
+                        "title": "",
+                        "created_at": "2020-01-01T00:00:00",
+                        "original_name": "x.txt",
+                        "content": "@@@",
+                    }
+                ],
+            ),
+            "base64",
+        ),
+    ]
+    for payload, message in cases:
+        response = _post(client, payload)
+        assert response.status_code == 400, message
+        assert message in response.get_data(as_text=True), message
+        assert _nothing_saved_for(other_user)
+
+
+def test_import_without_a_file_is_a_field_error(logged_in):
+    response = logged_in.post("/export/import", data={})
+    assert response.status_code == 400
+    assert "Choose the file to import" in response.get_data(as_text=True)
