@@ -9,55 +9,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
 from cpd_log.models.scheme import Allocation, Cycle
 from cpd_log.requirements import rules
+from cpd_log.requirements.counting import Counter, Line, Logged
 from cpd_log.requirements.pace import Projection, project
 from cpd_log.requirements.services import user_enrolments
-from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
+from cpd_log.requirements.splits import ActivityFacts
 
 # Reflections arrive with issue 3: until then CPD Log reports these rules as not measurable
 # rather than guessing (an activity's description is not a reflective account).
 UNMEASURED_COUNTS: dict = {}
-
-
-@dataclass(frozen=True)
-class Logged:
-    """The columns of an activity that counting needs, read without building ORM objects."""
-
-    id: int
-    title: str
-    kind: str
-    minutes: int
-    participatory: bool
-    last_date: date
-    tags: frozenset[tuple[str, str]]  # (framework slug, competency code)
-
-    def facts(self) -> ActivityFacts:
-        return ActivityFacts(self.kind, self.minutes, self.participatory, self.tags)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One activity in one cycle: how its minutes split and why."""
-
-    activity: Logged
-    split: dict[str, int]
-    overridden: bool
-    scheme: rules.Scheme
-    stale: bool = False  # the user's split was set aside
-
-    @property
-    def reason(self) -> str:
-        """Worded only when a page shows it (the dashboard never does)."""
-        if self.overridden and not self.stale:
-            return "Your own split."
-        reason = explain_default(self.scheme, self.activity.facts())
-        return f"{STALE_SPLIT} {reason}" if self.stale else reason
 
 
 @dataclass(frozen=True)
@@ -103,9 +69,10 @@ class CycleView:
         return self.projection.days_left if self.projection else 0
 
 
-def _activities(user, start: date, end: date) -> list[Logged]:
-    """Completed activities that ended within [start, end], with their tags: two queries at any
-    size (selectinload would send one more query per 500 activities)."""
+def _activities(user, start: date, end: date, frameworks: set[str]) -> list[Logged]:
+    """Completed activities that ended within [start, end], with their tags in `frameworks`
+    (the only ones the schemes look at): two queries at any size (selectinload would send one
+    more query per 500 activities)."""
     last_day = func.coalesce(Activity.end_date, Activity.start_date)
     in_span = (
         Activity.user_id == user.id,
@@ -119,14 +86,14 @@ def _activities(user, start: date, end: date) -> list[Logged]:
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(*in_span)
+        .where(*in_span, Framework.slug.in_(sorted(frameworks)))
     ):
         tags[activity_id].add((slug, code))
     rows = db.session.execute(
         select(
             Activity.id,
             Activity.title,
-            Activity.kind,
+            type_coerce(Activity.kind, String),  # the stored value: no Enum object per row
             Activity.minutes,
             Activity.participatory,
             last_day,
@@ -134,77 +101,67 @@ def _activities(user, start: date, end: date) -> list[Logged]:
         .where(*in_span)
         .order_by(last_day, Activity.start_date, Activity.id)
     )
-    return [
-        Logged(aid, title, kind.value, minutes, participatory, day, frozenset(tags[aid]))
-        for aid, title, kind, minutes, participatory, day in rows
-    ]
-
-
-def _overrides(cycle_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
-    found: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    if cycle_ids:
-        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
-            found[(row.cycle_id, row.activity_id)][row.category] = row.minutes
+    shared: dict[tuple, ActivityFacts] = {}
+    found = []
+    for aid, title, kind, minutes, participatory, day in rows:
+        key = (kind, minutes, participatory, frozenset(tags.get(aid, ())))
+        facts = shared.get(key) or shared.setdefault(key, ActivityFacts(*key))
+        found.append(Logged(aid, title, day, facts))
     return found
 
 
-def _lines(cycle, scheme, activities, overrides) -> list[Line]:
-    """Each activity of the cycle with its split: the user's own, else the scheme's default.
-
-    A split the user wrote that no longer fits (the activity was shortened since, or the scheme's
-    new version dropped a category) is set aside rather than counted beyond the activity.
-    """
-    lines = []
-    leaves = {c.code for c in scheme.leaves()}
-    days = [activity.last_date for activity in activities]  # sorted by the query
-    first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
-    for activity in activities[first:last]:
-        own = overrides.get((cycle.id, activity.id))
-        if own is not None and sum(own.values()) <= activity.minutes and set(own) <= leaves:
-            lines.append(Line(activity, own, True, scheme))
-            continue
-        split = default_split(scheme, activity.facts())
-        lines.append(Line(activity, split, own is not None, scheme, stale=own is not None))
-    return lines
+def _overrides(cycle_ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
+    """The user's own splits: {cycle id: {activity id: {category: minutes}}}."""
+    found: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if cycle_ids:
+        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
+            found[row.cycle_id][row.activity_id][row.category] = row.minutes
+    return found
 
 
-STALE_SPLIT = (
-    "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
-    "scheme's rules apply until you split it again."
-)
-
-
-def compute(user, cycles: list[Cycle], today: date) -> dict[int, CycleView]:
-    """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in."""
+def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, CycleView]:
+    """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in. Only the
+    cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none."""
     if not cycles:
         return {}
+    counters = {
+        cycle.scheme_id: Counter(rules.Scheme.from_dict(cycle.scheme.content)) for cycle in cycles
+    }
+    frameworks = {
+        c.scheme.allocation.get("competencies", {}).get("framework") for c in counters.values()
+    }
     activities = _activities(
-        user, min(c.start_date for c in cycles), max(c.end_date for c in cycles)
+        user,
+        min(c.start_date for c in cycles),
+        max(c.end_date for c in cycles),
+        frameworks - {None},
     )
+    days = [activity.last_date for activity in activities]  # sorted by the query
     overrides = _overrides([c.id for c in cycles])
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
-        scheme = rules.Scheme.from_dict(cycle.scheme.content)
-        lines = _lines(cycle, scheme, activities, overrides)
-        allocations = [
-            rules.Allocation(line.activity.id, code, minutes, line.activity.last_date)
-            for line in lines
-            for code, minutes in line.split.items()
-        ]
+        counter = counters[cycle.scheme_id]
+        first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
+        lines = [] if cycle.id in lines_of else None
+        tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
         carried_in = carry.get((cycle.enrolment_id, cycle.number), 0)
-        progress = rules.evaluate(scheme, allocations, UNMEASURED_COUNTS, carried_in)
-        carry_out = rules.carry_over(scheme, progress, cycle.end_date)
+        progress = tally.progress(UNMEASURED_COUNTS, carried_in)
+        carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
-        warning = (
-            cycle.start_date <= today <= cycle.end_date
-            and (cycle.end_date - today) <= timedelta(days=90)
-            and any(rule.status == rules.NOT_MET for rule in progress.rules)
-        )
-        info = CycleInfo.of(cycle, today)
-        views[cycle.id] = CycleView(info, scheme, lines, progress, projection, carry_out, warning)
+        views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)
     return views
+
+
+def _view(cycle, scheme, lines, progress, carry_out, today) -> CycleView:
+    projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
+    warning = (
+        cycle.start_date <= today <= cycle.end_date
+        and (cycle.end_date - today) <= timedelta(days=90)
+        and any(rule.status == rules.NOT_MET for rule in progress.rules)
+    )
+    info = CycleInfo.of(cycle, today)
+    return CycleView(info, scheme, lines, progress, projection, carry_out, warning)
 
 
 def active_cycles(enrolments, today: date) -> list[Cycle]:
