@@ -87,8 +87,7 @@ class Counter:
                 split, counted = self.default(activity.facts)
             else:
                 split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
-            tally.add(counted)
-            tally.add_day(activity.last_date, counted.minutes)
+            tally.add(counted, activity.last_date)
             if lines is not None:
                 lines.append(Line(activity, split, own is not None, self.scheme, stale))
         return tally

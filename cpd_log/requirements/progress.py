@@ -80,8 +80,9 @@ def _activities(user, start: date, end: date, frameworks: set[str]) -> list[Logg
         last_day >= start,
         last_day <= end,
     )
+    connection = db.session.connection()  # Core rows: no ORM processing for plain columns
     tags: dict[int, set] = defaultdict(set)
-    for activity_id, slug, code in db.session.execute(
+    for activity_id, slug, code in connection.execute(
         select(activity_competency.c.activity_id, Framework.slug, Competency.code)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
@@ -89,14 +90,14 @@ def _activities(user, start: date, end: date, frameworks: set[str]) -> list[Logg
         .where(*in_span, Framework.slug.in_(sorted(frameworks)))
     ):
         tags[activity_id].add((slug, code))
-    rows = db.session.execute(
+    rows = connection.execute(
         select(
             Activity.id,
             Activity.title,
             type_coerce(Activity.kind, String),  # the stored value: no Enum object per row
             Activity.minutes,
             Activity.participatory,
-            last_day,
+            type_coerce(last_day, String),  # see _day
         )
         .where(*in_span)
         .order_by(last_day, Activity.start_date, Activity.id)
@@ -106,8 +107,14 @@ def _activities(user, start: date, end: date, frameworks: set[str]) -> list[Logg
     for aid, title, kind, minutes, participatory, day in rows:
         key = (kind, minutes, participatory, frozenset(tags.get(aid, ())))
         facts = shared.get(key) or shared.setdefault(key, ActivityFacts(*key))
-        found.append(Logged(aid, title, day, facts))
+        found.append(Logged(aid, title, _day(day), facts))
     return found
+
+
+def _day(value: date | str) -> date:
+    """PostgreSQL sends a date; SQLite sends ISO text, which date.fromisoformat reads several
+    times faster than SQLAlchemy's Date type (it showed in the profile of a 5,000-row page)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _overrides(cycle_ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:

@@ -124,13 +124,15 @@ class Tally:
         self.daily: dict[date, int] = defaultdict(int)
         self.activities = self.below = self.capped = 0
 
-    def add(self, counted: Counted) -> None:
-        """One activity (record its day with add_day)."""
+    def add(self, counted: Counted, on: date | None = None) -> None:
+        """One activity, completed `on` (None: the caller records its days with add_day)."""
         for code, minutes in counted.shares:
             self.logged[code] += minutes
         self.activities += counted.counts
         self.below += counted.below
         self.capped += counted.capped
+        if on is not None:
+            self.daily[on] += counted.minutes
 
     def add_day(self, on: date, minutes: int) -> None:
         self.daily[on] += minutes
