@@ -182,9 +182,12 @@ def active_cycles(enrolments, today: date) -> list[Cycle]:
 
 
 def with_predecessors(cycles: list[Cycle]) -> list[Cycle]:
-    """The cycles plus the one before each, whose surplus may carry over into it."""
+    """The cycles plus the one before each, whose surplus may carry over into it. A cycle whose
+    scheme takes nothing carried over needs none: counting its predecessor would be wasted."""
     extra = []
     for cycle in cycles:
+        if not rules.Scheme.from_dict(cycle.scheme.content).carry_over_max:
+            continue
         before = [c for c in cycle.enrolment.cycles if c.number == cycle.number - 1]
         extra.extend(before)
     return [*cycles, *extra]
