@@ -23,6 +23,7 @@ class Logged(NamedTuple):
     title: str
     last_date: date
     facts: ActivityFacts  # shared by the activities with the same facts
+    times: int = 1  # more than one: a group of activities alike (id None), see loading.py
 
     @property
     def minutes(self) -> int:
@@ -87,7 +88,7 @@ class Counter:
                 split, counted = self.default(activity.facts)
             else:
                 split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
-            tally.add(counted, activity.last_date)
+            tally.add(counted, activity.last_date, activity.times)
             if lines is not None:
                 lines.append(Line(activity, split, own is not None, self.scheme, stale))
         return tally

@@ -5,21 +5,15 @@ tags) and one load of the user's own splits, so the query count does not grow wi
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, func, select, type_coerce
-
-from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityStatus, Competency, Framework
-from cpd_log.models.activity import activity_competency
-from cpd_log.models.scheme import Allocation, Cycle
-from cpd_log.requirements import rules
-from cpd_log.requirements.counting import Counter, Line, Logged
-from cpd_log.requirements.pace import Projection, project
+from cpd_log.models.scheme import Cycle
+from cpd_log.requirements import loading, rules
+from cpd_log.requirements.counting import Counter, Line
+from cpd_log.requirements.pace import PACE_DAYS, Projection, project
+from cpd_log.requirements.periods import add_months
 from cpd_log.requirements.services import user_enrolments
-from cpd_log.requirements.splits import ActivityFacts
 
 # Reflections arrive with issue 3: until then CPD Log reports these rules as not measurable
 # rather than guessing (an activity's description is not a reflective account).
@@ -69,63 +63,6 @@ class CycleView:
         return self.projection.days_left if self.projection else 0
 
 
-def _activities(user, start: date, end: date, frameworks: set[str]) -> list[Logged]:
-    """Completed activities that ended within [start, end], with their tags in `frameworks`
-    (the only ones the schemes look at): two queries at any size (selectinload would send one
-    more query per 500 activities)."""
-    last_day = func.coalesce(Activity.end_date, Activity.start_date)
-    in_span = (
-        Activity.user_id == user.id,
-        Activity.status == ActivityStatus.COMPLETED,
-        last_day >= start,
-        last_day <= end,
-    )
-    connection = db.session.connection()  # Core rows: no ORM processing for plain columns
-    tags: dict[int, set] = defaultdict(set)
-    for activity_id, slug, code in connection.execute(
-        select(activity_competency.c.activity_id, Framework.slug, Competency.code)
-        .join(Activity, Activity.id == activity_competency.c.activity_id)
-        .join(Competency, Competency.id == activity_competency.c.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
-        .where(*in_span, Framework.slug.in_(sorted(frameworks)))
-    ):
-        tags[activity_id].add((slug, code))
-    rows = connection.execute(
-        select(
-            Activity.id,
-            Activity.title,
-            type_coerce(Activity.kind, String),  # the stored value: no Enum object per row
-            Activity.minutes,
-            Activity.participatory,
-            type_coerce(last_day, String),  # see _day
-        )
-        .where(*in_span)
-        .order_by(last_day, Activity.start_date, Activity.id)
-    )
-    shared: dict[tuple, ActivityFacts] = {}
-    found = []
-    for aid, title, kind, minutes, participatory, day in rows:
-        key = (kind, minutes, participatory, frozenset(tags.get(aid, ())))
-        facts = shared.get(key) or shared.setdefault(key, ActivityFacts(*key))
-        found.append(Logged(aid, title, _day(day), facts))
-    return found
-
-
-def _day(value: date | str) -> date:
-    """PostgreSQL sends a date; SQLite sends ISO text, which date.fromisoformat reads several
-    times faster than SQLAlchemy's Date type (it showed in the profile of a 5,000-row page)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _overrides(cycle_ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
-    """The user's own splits: {cycle id: {activity id: {category: minutes}}}."""
-    found: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    if cycle_ids:
-        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
-            found[row.cycle_id][row.activity_id][row.category] = row.minutes
-    return found
-
-
 def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, CycleView]:
     """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in. Only the
     cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none."""
@@ -136,15 +73,16 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     }
     frameworks = {
         c.scheme.allocation.get("competencies", {}).get("framework") for c in counters.values()
-    }
-    activities = _activities(
-        user,
-        min(c.start_date for c in cycles),
-        max(c.end_date for c in cycles),
-        frameworks - {None},
-    )
-    days = [activity.last_date for activity in activities]  # sorted by the query
-    overrides = _overrides([c.id for c in cycles])
+    } - {None}
+    start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
+    ids = [c.id for c in cycles]
+    if lines_of:
+        activities = loading.activities(user, start, end, frameworks)
+    else:
+        cuts = _cuts(cycles, counters, start, today)
+        activities = loading.summarised(user, cuts, end, frameworks, ids)
+    days = [activity.last_date for activity in activities]  # sorted
+    overrides = loading.overrides(ids)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
@@ -158,6 +96,17 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
         views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)
     return views
+
+
+def _cuts(cycles, counters, start: date, today: date) -> list[date]:
+    """The first days of the stretches the dashboard may count activities by (see loading.py):
+    each cycle's span and carry-over window, and the pace window, begin or end at one."""
+    days = {start, today - timedelta(days=PACE_DAYS - 1), today + timedelta(days=1)}
+    for cycle in cycles:
+        months = counters[cycle.scheme_id].scheme.carry_over_months
+        window = add_months(cycle.end_date, -months) + timedelta(days=1)
+        days |= {cycle.start_date, cycle.end_date + timedelta(days=1), window}
+    return sorted(day for day in days if day >= start)
 
 
 def _view(cycle, scheme, lines, progress, carry_out, today) -> CycleView:

@@ -60,7 +60,7 @@ class Progress:
     by_category: dict[str, int]  # minutes counted per category after caps
     counted: tuple[Allocation, ...] = ()  # from evaluate(): each allocation after limits and step
     carried_in: int = 0
-    daily: dict[date, int] = field(default_factory=dict)  # minutes counted per completion day
+    daily: dict[date, int] = field(default_factory=dict)  # counted by day (or stretch) completed
 
     @property
     def complete(self) -> bool:
@@ -124,15 +124,16 @@ class Tally:
         self.daily: dict[date, int] = defaultdict(int)
         self.activities = self.below = self.capped = 0
 
-    def add(self, counted: Counted, on: date | None = None) -> None:
-        """One activity, completed `on` (None: the caller records its days with add_day)."""
+    def add(self, counted: Counted, on: date | None = None, times: int = 1) -> None:
+        """One activity completed `on` (None: the caller records days with add_day), or
+        `times` activities alike."""
         for code, minutes in counted.shares:
-            self.logged[code] += minutes
-        self.activities += counted.counts
-        self.below += counted.below
-        self.capped += counted.capped
+            self.logged[code] += minutes * times
+        self.activities += counted.counts * times
+        self.below += counted.below * times
+        self.capped += counted.capped * times
         if on is not None:
-            self.daily[on] += counted.minutes
+            self.daily[on] += counted.minutes * times
 
     def add_day(self, on: date, minutes: int) -> None:
         self.daily[on] += minutes

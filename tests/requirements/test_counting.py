@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
+from cpd_log.models import ActivityKind
 from cpd_log.models.scheme import Allocation as OwnSplit
 from cpd_log.requirements import progress, rules, services
+from cpd_log.requirements.periods import add_months
+from tests import factories
 from tests.requirements.helpers import make_enrolment
 
 TODAY = date.today()
@@ -91,3 +94,29 @@ def test_a_predecessor_is_counted_only_when_its_surplus_can_carry_over(app, user
         (pmp.id, 0),
         (rics.id, 1),
     }
+
+
+def test_dashboard_groups_respect_every_window_edge(app, user):
+    """Activities on each side of the cycle edge, the carry-over window's edge and the pace
+    window's edge: the dashboard's grouped count must file each on the right side."""
+    pmp = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP")
+    before, current = pmp.cycles[0], pmp.cycles[1]
+    window = add_months(before.end_date, -12)
+    edges = [before.end_date, window, window + timedelta(days=1), current.start_date]
+    edges += [TODAY - timedelta(days=90), TODAY - timedelta(days=89), TODAY]
+    for n, day in enumerate(edges):
+        for minutes in (25 * 60, 15 * 60 + 15 * (n + 1)):
+            factories.make_activity(user, start_date=day, minutes=minutes, kind=ActivityKind.COURSE)
+    factories.make_activity(
+        user,
+        start_date=before.start_date + timedelta(days=3),
+        minutes=60 * 60,
+        kind=ActivityKind.COURSE,
+    )
+    db.session.commit()
+    dashboard = progress.dashboard_cycles(user, TODAY)[0]
+    cycles = progress.with_predecessors([current])
+    full = progress.compute(user, cycles, TODAY, {current.id})[current.id]
+    assert 0 < dashboard.progress.carried_in == full.progress.carried_in
+    assert dashboard.progress.rules == full.progress.rules
+    assert dashboard.projection == full.projection
