@@ -29,7 +29,7 @@ def project(scheme: Scheme, progress: Progress, start: date, end: date, today: d
     if not needed:
         return Projection(days_left, 0, None, None, ("The total is reached.",))
     window_start = today - timedelta(days=PACE_DAYS)
-    recent = sum(a.minutes for a in progress.counted if window_start < a.on <= today)
+    recent = progress.counted_between(window_start, today)
     finish = None
     sentences = []
     if recent:

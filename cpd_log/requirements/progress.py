@@ -5,59 +5,19 @@ tags) and one load of the user's own splits, so the query count does not grow wi
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
-from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityStatus, Competency, Framework
-from cpd_log.models.activity import activity_competency
-from cpd_log.models.scheme import Allocation, Cycle
-from cpd_log.requirements import rules
-from cpd_log.requirements.pace import Projection, project
+from cpd_log.models.scheme import Cycle
+from cpd_log.requirements import loading, rules
+from cpd_log.requirements.counting import Counter, Line
+from cpd_log.requirements.pace import PACE_DAYS, Projection, project
+from cpd_log.requirements.periods import add_months
 from cpd_log.requirements.services import user_enrolments
-from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
 
 # Reflections arrive with issue 3: until then CPD Log reports these rules as not measurable
 # rather than guessing (an activity's description is not a reflective account).
 UNMEASURED_COUNTS: dict = {}
-
-
-@dataclass(frozen=True)
-class Logged:
-    """The columns of an activity that counting needs, read without building ORM objects."""
-
-    id: int
-    title: str
-    kind: str
-    minutes: int
-    participatory: bool
-    last_date: date
-    tags: frozenset[tuple[str, str]]  # (framework slug, competency code)
-
-    def facts(self) -> ActivityFacts:
-        return ActivityFacts(self.kind, self.minutes, self.participatory, self.tags)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One activity in one cycle: how its minutes split and why."""
-
-    activity: Logged
-    split: dict[str, int]
-    overridden: bool
-    scheme: rules.Scheme
-    stale: bool = False  # the user's split was set aside
-
-    @property
-    def reason(self) -> str:
-        """Worded only when a page shows it (the dashboard never does)."""
-        if self.overridden and not self.stale:
-            return "Your own split."
-        reason = explain_default(self.scheme, self.activity.facts())
-        return f"{STALE_SPLIT} {reason}" if self.stale else reason
 
 
 @dataclass(frozen=True)
@@ -103,108 +63,61 @@ class CycleView:
         return self.projection.days_left if self.projection else 0
 
 
-def _activities(user, start: date, end: date) -> list[Logged]:
-    """Completed activities that ended within [start, end], with their tags: two queries at any
-    size (selectinload would send one more query per 500 activities)."""
-    last_day = func.coalesce(Activity.end_date, Activity.start_date)
-    in_span = (
-        Activity.user_id == user.id,
-        Activity.status == ActivityStatus.COMPLETED,
-        last_day >= start,
-        last_day <= end,
-    )
-    tags: dict[int, set] = defaultdict(set)
-    for activity_id, slug, code in db.session.execute(
-        select(activity_competency.c.activity_id, Framework.slug, Competency.code)
-        .join(Activity, Activity.id == activity_competency.c.activity_id)
-        .join(Competency, Competency.id == activity_competency.c.competency_id)
-        .join(Framework, Framework.id == Competency.framework_id)
-        .where(*in_span)
-    ):
-        tags[activity_id].add((slug, code))
-    rows = db.session.execute(
-        select(
-            Activity.id,
-            Activity.title,
-            Activity.kind,
-            Activity.minutes,
-            Activity.participatory,
-            last_day,
-        )
-        .where(*in_span)
-        .order_by(last_day, Activity.start_date, Activity.id)
-    )
-    return [
-        Logged(aid, title, kind.value, minutes, participatory, day, frozenset(tags[aid]))
-        for aid, title, kind, minutes, participatory, day in rows
-    ]
-
-
-def _overrides(cycle_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:
-    found: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
-    if cycle_ids:
-        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
-            found[(row.cycle_id, row.activity_id)][row.category] = row.minutes
-    return found
-
-
-def _lines(cycle, scheme, activities, overrides) -> list[Line]:
-    """Each activity of the cycle with its split: the user's own, else the scheme's default.
-
-    A split the user wrote that no longer fits (the activity was shortened since, or the scheme's
-    new version dropped a category) is set aside rather than counted beyond the activity.
-    """
-    lines = []
-    leaves = {c.code for c in scheme.leaves()}
-    days = [activity.last_date for activity in activities]  # sorted by the query
-    first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
-    for activity in activities[first:last]:
-        own = overrides.get((cycle.id, activity.id))
-        if own is not None and sum(own.values()) <= activity.minutes and set(own) <= leaves:
-            lines.append(Line(activity, own, True, scheme))
-            continue
-        split = default_split(scheme, activity.facts())
-        lines.append(Line(activity, split, own is not None, scheme, stale=own is not None))
-    return lines
-
-
-STALE_SPLIT = (
-    "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
-    "scheme's rules apply until you split it again."
-)
-
-
-def compute(user, cycles: list[Cycle], today: date) -> dict[int, CycleView]:
-    """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in."""
+def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, CycleView]:
+    """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in. Only the
+    cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none."""
     if not cycles:
         return {}
-    activities = _activities(
-        user, min(c.start_date for c in cycles), max(c.end_date for c in cycles)
-    )
-    overrides = _overrides([c.id for c in cycles])
+    counters = {
+        cycle.scheme_id: Counter(rules.Scheme.from_dict(cycle.scheme.content)) for cycle in cycles
+    }
+    frameworks = {
+        c.scheme.allocation.get("competencies", {}).get("framework") for c in counters.values()
+    } - {None}
+    start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
+    ids = [c.id for c in cycles]
+    if lines_of:
+        activities = loading.activities(user, start, end, frameworks)
+    else:
+        cuts = _cuts(cycles, counters, start, today)
+        activities = loading.summarised(user, cuts, end, frameworks, ids)
+    days = [activity.last_date for activity in activities]  # sorted
+    overrides = loading.overrides(ids)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
-        scheme = rules.Scheme.from_dict(cycle.scheme.content)
-        lines = _lines(cycle, scheme, activities, overrides)
-        allocations = [
-            rules.Allocation(line.activity.id, code, minutes, line.activity.last_date)
-            for line in lines
-            for code, minutes in line.split.items()
-        ]
+        counter = counters[cycle.scheme_id]
+        first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
+        lines = [] if cycle.id in lines_of else None
+        tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
         carried_in = carry.get((cycle.enrolment_id, cycle.number), 0)
-        progress = rules.evaluate(scheme, allocations, UNMEASURED_COUNTS, carried_in)
-        carry_out = rules.carry_over(scheme, progress, cycle.end_date)
+        progress = tally.progress(UNMEASURED_COUNTS, carried_in)
+        carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
-        warning = (
-            cycle.start_date <= today <= cycle.end_date
-            and (cycle.end_date - today) <= timedelta(days=90)
-            and any(rule.status == rules.NOT_MET for rule in progress.rules)
-        )
-        info = CycleInfo.of(cycle, today)
-        views[cycle.id] = CycleView(info, scheme, lines, progress, projection, carry_out, warning)
+        views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)
     return views
+
+
+def _cuts(cycles, counters, start: date, today: date) -> list[date]:
+    """The first days of the stretches the dashboard may count activities by (see loading.py):
+    each cycle's span and carry-over window, and the pace window, begin or end at one."""
+    days = {start, today - timedelta(days=PACE_DAYS - 1), today + timedelta(days=1)}
+    for cycle in cycles:
+        months = counters[cycle.scheme_id].scheme.carry_over_months
+        window = add_months(cycle.end_date, -months) + timedelta(days=1)
+        days |= {cycle.start_date, cycle.end_date + timedelta(days=1), window}
+    return sorted(day for day in days if day >= start)
+
+
+def _view(cycle, scheme, lines, progress, carry_out, today) -> CycleView:
+    projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
+    warning = (
+        cycle.start_date <= today <= cycle.end_date
+        and (cycle.end_date - today) <= timedelta(days=90)
+        and any(rule.status == rules.NOT_MET for rule in progress.rules)
+    )
+    info = CycleInfo.of(cycle, today)
+    return CycleView(info, scheme, lines, progress, projection, carry_out, warning)
 
 
 def active_cycles(enrolments, today: date) -> list[Cycle]:
@@ -218,9 +131,12 @@ def active_cycles(enrolments, today: date) -> list[Cycle]:
 
 
 def with_predecessors(cycles: list[Cycle]) -> list[Cycle]:
-    """The cycles plus the one before each, whose surplus may carry over into it."""
+    """The cycles plus the one before each, whose surplus may carry over into it. A cycle whose
+    scheme takes nothing carried over needs none: counting its predecessor would be wasted."""
     extra = []
     for cycle in cycles:
+        if not rules.Scheme.from_dict(cycle.scheme.content).carry_over_max:
+            continue
         before = [c for c in cycle.enrolment.cycles if c.number == cycle.number - 1]
         extra.extend(before)
     return [*cycles, *extra]

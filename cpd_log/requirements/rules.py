@@ -8,13 +8,22 @@ Everything is in whole minutes; the scheme's unit (hour, PDU, point) is only for
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from cpd_log.requirements.definition import Category, CountRule, Scheme
 from cpd_log.requirements.periods import add_months
 
-__all__ = ["Allocation", "Category", "CountRule", "Progress", "RuleResult", "Scheme"]
+__all__ = [
+    "Allocation",
+    "Category",
+    "Counted",
+    "CountRule",
+    "Progress",
+    "RuleResult",
+    "Scheme",
+    "Tally",
+]
 
 MET, NOT_MET, UNMEASURED, INFO = "met", "not_met", "unmeasured", "info"
 
@@ -49,8 +58,9 @@ class Progress:
     rules: tuple[RuleResult, ...]
     total: int  # minutes counted toward the total (carried-in included)
     by_category: dict[str, int]  # minutes counted per category after caps
-    counted: tuple[Allocation, ...]  # each allocation's minutes after per-activity limits and step
+    counted: tuple[Allocation, ...] = ()  # from evaluate(): each allocation after limits and step
     carried_in: int = 0
+    daily: dict[date, int] = field(default_factory=dict)  # counted by day (or stretch) completed
 
     @property
     def complete(self) -> bool:
@@ -59,25 +69,115 @@ class Progress:
     def rule(self, code: str) -> RuleResult:
         return next(r for r in self.rules if r.code == code)
 
+    def counted_between(self, after: date, until: date | None = None) -> int:
+        """Minutes counted from activities completed after `after` (and up to `until`)."""
+        return sum(
+            minutes
+            for day, minutes in self.daily.items()
+            if after < day and (until is None or day <= until)
+        )
 
-def counted_allocations(scheme: Scheme, allocations) -> tuple[list[Allocation], list[str]]:
-    """Apply per-activity limits then each category's step. Returns (counted, notes)."""
+
+@dataclass(frozen=True)
+class Counted:
+    """One activity's split after the per-activity limits and each category's step."""
+
+    shares: tuple[tuple[str, int], ...]  # (category, minutes that count), in the split's order
+    minutes: int = 0  # the shares' sum
+    counts: bool = False  # some share is above zero: the activity counts toward "activities"
+    below: bool = False  # under the per-activity minimum, so nothing of it counts
+    capped: bool = False  # over the per-activity maximum
+
+
+def count_activity(scheme: Scheme, split: tuple[tuple[str, int], ...]) -> Counted:
+    """Apply the per-activity limits then each category's step to one activity's split
+    ((category, minutes) pairs; an empty split is an activity that counts toward nothing)."""
+    total = sum(minutes for _, minutes in split)
+    if not split:
+        return Counted(())
+    if scheme.activity_min and total < scheme.activity_min:
+        return Counted((), below=True)
+    room = scheme.activity_max if scheme.activity_max is not None else total
+    capped = total > room
+    shares = []
+    for code, minutes in split:
+        step = _step(scheme, code)
+        share = min(minutes, room) // step * step
+        room -= share
+        shares.append((code, share))
+    counted = sum(share for _, share in shares)
+    return Counted(tuple(shares), counted, any(share > 0 for _, share in shares), capped=capped)
+
+
+def _step(scheme: Scheme, code: str) -> int:
+    category = scheme.category(code)
+    return category.step if category else 1
+
+
+class Tally:
+    """One cycle's counted minutes summed per category and per day as activities are added, so
+    a page can count thousands of activities without an object per allocation."""
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.logged: dict[str, int] = defaultdict(int)
+        self.daily: dict[date, int] = defaultdict(int)
+        self.activities = self.below = self.capped = 0
+
+    def add(self, counted: Counted, on: date | None = None, times: int = 1) -> None:
+        """One activity completed `on` (None: the caller records days with add_day), or
+        `times` activities alike."""
+        for code, minutes in counted.shares:
+            self.logged[code] += minutes * times
+        self.activities += counted.counts * times
+        self.below += counted.below * times
+        self.capped += counted.capped * times
+        if on is not None:
+            self.daily[on] += counted.minutes * times
+
+    def add_day(self, on: date, minutes: int) -> None:
+        self.daily[on] += minutes
+
+    def progress(self, counts: dict | None = None, carried_in: int = 0, counted=()) -> Progress:
+        """Every rule of the scheme for what was added. `counts` maps e.g. "reflections" to a
+        number; a count rule whose input is missing is reported as not measurable, never met."""
+        scheme, logged = self.scheme, defaultdict(int, self.logged)
+        by_category: dict[str, int] = {}
+        for top in scheme.children(None):
+            subs = scheme.children(top.code)
+            for sub in subs:
+                by_category[sub.code] = _cap(logged[sub.code], sub.max)
+            if subs:  # what the sub-categories let through, before the category's own cap
+                logged[top.code] = sum(by_category[s.code] for s in subs)
+            by_category[top.code] = _cap(logged[top.code], top.max)
+        carried_in = min(max(carried_in, 0), scheme.carry_over_max or 0)
+        total = sum(by_category[c.code] for c in scheme.children(None)) + carried_in
+        rules = [_total_rule(scheme, total, carried_in)]
+        for category in scheme.categories:
+            rules.extend(_category_rules(scheme, category, logged[category.code], by_category))
+        rules.extend(_limit_rules(scheme, self.below, self.capped))
+        for rule in scheme.count_rules:
+            rules.append(_count_rule(rule, {"activities": self.activities, **(counts or {})}))
+        daily = dict(self.daily)
+        return Progress(tuple(rules), total, by_category, tuple(counted), carried_in, daily)
+
+
+def evaluate(scheme: Scheme, allocations, counts: dict | None = None, carried_in: int = 0):
+    """Every rule of `scheme` for one cycle's allocations (see Tally.progress)."""
     by_activity: dict[int, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         by_activity[allocation.activity_id].append(allocation)
-    result, below, capped = [], 0, 0
+    tally, counted = Tally(scheme), []
     for items in by_activity.values():
-        total = sum(a.minutes for a in items)
-        if scheme.activity_min and total < scheme.activity_min:
-            below += 1
-            continue
-        room = scheme.activity_max if scheme.activity_max is not None else total
-        capped += total > room
-        for item in items:
-            step = _step(scheme, item.category)
-            share = min(item.minutes, room) // step * step
-            room -= share
-            result.append(Allocation(item.activity_id, item.category, share, item.on))
+        result = count_activity(scheme, tuple((a.category, a.minutes) for a in items))
+        tally.add(result)
+        for item, (code, share) in zip(items, result.shares, strict=False):  # none if below
+            tally.add_day(item.on, share)
+            counted.append(Allocation(item.activity_id, code, share, item.on))
+    return tally.progress(counts, carried_in, counted)
+
+
+def _limit_rules(scheme: Scheme, below: int, capped: int):
     notes = []
     if below:
         notes.append(
@@ -89,50 +189,9 @@ def counted_allocations(scheme: Scheme, allocations) -> tuple[list[Allocation], 
             f"{capped} activit{'y was' if capped == 1 else 'ies were'} capped at "
             f"{scheme.amount(scheme.activity_max)} each"
         )
-    return result, notes
-
-
-def _step(scheme: Scheme, code: str) -> int:
-    category = scheme.category(code)
-    return category.step if category else 1
-
-
-def evaluate(scheme: Scheme, allocations, counts: dict | None = None, carried_in: int = 0):
-    """Every rule of `scheme` for one cycle's allocations. `counts` maps e.g. "reflections" to a
-    number; a count rule whose input is missing is reported as not measurable, never as met."""
-    counted, notes = counted_allocations(scheme, allocations)
-    logged: dict[str, int] = defaultdict(int)
-    for allocation in counted:
-        logged[allocation.category] += allocation.minutes
-    by_category: dict[str, int] = {}
-    for top in scheme.children(None):
-        subs = scheme.children(top.code)
-        for sub in subs:
-            by_category[sub.code] = _cap(logged[sub.code], sub.max)
-        if subs:  # what the sub-categories let through, before the category's own cap
-            logged[top.code] = sum(by_category[s.code] for s in subs)
-        by_category[top.code] = _cap(logged[top.code], top.max)
-    carried_in = min(max(carried_in, 0), scheme.carry_over_max or 0)
-    total = sum(by_category[c.code] for c in scheme.children(None)) + carried_in
-    rules = [_total_rule(scheme, total, carried_in)]
-    for category in scheme.categories:
-        rules.extend(_category_rules(scheme, category, logged[category.code], by_category))
     if notes:
-        rules.append(
-            RuleResult(
-                "per_activity",
-                "Per-activity limits",
-                INFO,
-                0,
-                0,
-                0,
-                "; ".join(notes).capitalize() + ".",
-            )
-        )
-    activities = len({a.activity_id for a in counted if a.minutes > 0})
-    for rule in scheme.count_rules:
-        rules.append(_count_rule(rule, {"activities": activities, **(counts or {})}))
-    return Progress(tuple(rules), total, by_category, tuple(counted), carried_in)
+        why = "; ".join(notes).capitalize() + "."
+        yield RuleResult("per_activity", "Per-activity limits", INFO, 0, 0, 0, why)
 
 
 def _cap(value: int, cap: int | None) -> int:
@@ -237,6 +296,6 @@ def carry_over(scheme: Scheme, progress: Progress, cycle_end: date) -> int:
     if not scheme.carry_over_max:
         return 0
     window_start = add_months(cycle_end, -scheme.carry_over_months)
-    late = sum(a.minutes for a in progress.counted if a.on > window_start)
+    late = progress.counted_between(window_start)
     surplus = progress.total - progress.carried_in - scheme.total_min
     return max(0, min(scheme.carry_over_max, surplus, late))

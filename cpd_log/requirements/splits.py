@@ -10,14 +10,14 @@ The `allocation` section of a scheme file:
                                                          would go under `parent`
 """
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cpd_log.requirements.rules import Scheme
 
 
-@dataclass(frozen=True)
-class ActivityFacts:
-    """What the default rules look at, independent of the database row."""
+class ActivityFacts(NamedTuple):
+    """What the default rules look at, independent of the database row (a named tuple: pages
+    use it as a dictionary key once per activity and cycle, and a tuple hashes fast)."""
 
     kind: str
     minutes: int

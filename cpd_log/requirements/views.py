@@ -70,7 +70,8 @@ def cycle(cycle_id: int):
     """One cycle: each rule, and which activities count toward which category and why."""
     today = today_for(current_user)
     found = _owned_cycle(cycle_id, today)
-    view = progress.compute(current_user, progress.with_predecessors([found]), today)[found.id]
+    cycles = progress.with_predecessors([found])
+    view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
     return render_template(
         "requirements/cycle.html", view=view, today=today, reset_form=EmptyForm()
     )
@@ -81,7 +82,8 @@ def _cycle_and_activity(cycle_id: int, activity_id: int):
     activity does not fall within the cycle)."""
     today = today_for(current_user)
     found = _owned_cycle(cycle_id, today)
-    view = progress.compute(current_user, progress.with_predecessors([found]), today)[found.id]
+    cycles = progress.with_predecessors([found])
+    view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
     line = next((line for line in view.lines if line.activity.id == activity_id), None)
     if line is None:
         get_owned_or_404(Activity, activity_id, current_user)

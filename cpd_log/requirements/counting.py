@@ -1,0 +1,94 @@
+"""Counting a cycle's activities with a scheme, fast enough for the dashboard at thousands of
+activities: most activities share their facts (kind, minutes, participatory flag, tags), so each
+distinct one's default split, and what of it counts, is worked out once per scheme and reused."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from cpd_log.requirements import rules
+from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
+
+STALE_SPLIT = (
+    "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
+    "scheme's rules apply until you split it again."
+)
+
+
+class Logged(NamedTuple):
+    """The columns of an activity that counting needs, read without building ORM objects (a
+    named tuple: thousands are built per page)."""
+
+    id: int
+    title: str
+    last_date: date
+    facts: ActivityFacts  # shared by the activities with the same facts
+    times: int = 1  # more than one: a group of activities alike (id None), see loading.py
+
+    @property
+    def minutes(self) -> int:
+        return self.facts.minutes
+
+    @property
+    def kind(self) -> str:
+        return self.facts.kind
+
+
+@dataclass(frozen=True)
+class Line:
+    """One activity in one cycle: how its minutes split and why."""
+
+    activity: Logged
+    split: dict[str, int]
+    overridden: bool
+    scheme: rules.Scheme
+    stale: bool = False  # the user's split was set aside
+
+    @property
+    def reason(self) -> str:
+        """Worded only when a page shows it (the dashboard never does)."""
+        if self.overridden and not self.stale:
+            return "Your own split."
+        reason = explain_default(self.scheme, self.activity.facts)
+        return f"{STALE_SPLIT} {reason}" if self.stale else reason
+
+
+class Counter:
+    """One scheme's default splits, remembered for the length of one page."""
+
+    def __init__(self, scheme: rules.Scheme):
+        self.scheme = scheme
+        self.leaves = {c.code for c in scheme.leaves()}
+        self._defaults: dict[ActivityFacts, tuple[dict[str, int], rules.Counted]] = {}
+
+    def default(self, facts: ActivityFacts) -> tuple[dict[str, int], rules.Counted]:
+        """(the scheme's split of an activity with these facts, what of it counts)."""
+        found = self._defaults.get(facts)
+        if found is None:
+            split = default_split(self.scheme, facts)
+            counted = rules.count_activity(self.scheme, tuple(split.items()))
+            found = self._defaults[facts] = (split, counted)
+        return found
+
+    def tally(self, activities, own_splits: dict, lines: list | None = None) -> rules.Tally:
+        """Count the activities of one cycle (`own_splits`: the user's, by activity id). When
+        `lines` is a list, each activity's Line is appended to it for the cycle page.
+
+        A split the user wrote that no longer fits (the activity was shortened since, or the
+        scheme's new version dropped a category) is set aside rather than counted beyond the
+        activity.
+        """
+        tally = rules.Tally(self.scheme)
+        for activity in activities:
+            own = own_splits.get(activity.id)
+            stale = own is not None and (
+                sum(own.values()) > activity.minutes or not set(own) <= self.leaves
+            )
+            if own is None or stale:
+                split, counted = self.default(activity.facts)
+            else:
+                split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
+            tally.add(counted, activity.last_date, activity.times)
+            if lines is not None:
+                lines.append(Line(activity, split, own is not None, self.scheme, stale))
+        return tally

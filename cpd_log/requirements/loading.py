@@ -1,0 +1,163 @@
+"""Reading what counting a user's cycles needs, in a constant number of queries.
+
+A page that lists each activity (the cycle page) reads them one by one. The dashboard only shows
+totals, so it reads one by one just the activities whose split depends on them alone (tagged in
+a framework a scheme maps, or split by the user in one of the cycles) and has the database group
+the rest by kind, minutes, participatory flag and the stretch of days they ended in, the stretches
+being cut at every date a cycle or one of its windows starts or ends.
+"""
+
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import String, case, func, not_, select, type_coerce
+
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityStatus, Competency, Framework
+from cpd_log.models.activity import activity_competency
+from cpd_log.models.scheme import Allocation
+from cpd_log.requirements.counting import Logged
+from cpd_log.requirements.splits import ActivityFacts
+
+LAST_DAY = func.coalesce(Activity.end_date, Activity.start_date)
+
+
+def _in_span(user, start: date, end: date) -> tuple:
+    return (
+        Activity.user_id == user.id,
+        Activity.status == ActivityStatus.COMPLETED,
+        start <= LAST_DAY,
+        end >= LAST_DAY,
+    )
+
+
+def _columns(*extra):
+    return select(
+        Activity.id,
+        Activity.title,
+        type_coerce(Activity.kind, String),  # the stored value: no Enum object per row
+        Activity.minutes,
+        Activity.participatory,
+        type_coerce(LAST_DAY, String),  # see _day
+        *extra,
+    )
+
+
+def _tags(user, start: date, end: date, frameworks: set[str]):
+    """Rows of _columns plus (framework slug, competency code), one per tag in `frameworks`
+    (the only ones the schemes look at) of an activity that ended within [start, end]."""
+    return db.session.connection().execute(
+        _columns(Framework.slug, Competency.code)
+        .select_from(activity_competency)
+        .join(Activity, Activity.id == activity_competency.c.activity_id)
+        .join(Competency, Competency.id == activity_competency.c.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(*_in_span(user, start, end), Framework.slug.in_(sorted(frameworks)))
+    )
+
+
+class _Reader:
+    """Builds Logged rows, sharing one ActivityFacts between activities with the same facts."""
+
+    def __init__(self):
+        self.shared: dict[tuple, ActivityFacts] = {}
+        self.tags: dict[int, set] = defaultdict(set)
+
+    def facts(self, kind, minutes, participatory, tags=frozenset()) -> ActivityFacts:
+        key = (kind, minutes, participatory, tags)
+        return self.shared.get(key) or self.shared.setdefault(key, ActivityFacts(*key))
+
+    def logged(self, rows) -> list[Logged]:
+        found = []
+        for aid, title, kind, minutes, participatory, day in rows:
+            tags = frozenset(self.tags.get(aid, ()))
+            found.append(
+                Logged(aid, title, _day(day), self.facts(kind, minutes, participatory, tags))
+            )
+        return found
+
+
+def activities(user, start: date, end: date, frameworks: set[str]) -> list[Logged]:
+    """Completed activities that ended within [start, end], sorted by that day, with their tags
+    in `frameworks`: two queries at any size (selectinload would send one more query per 500
+    activities). Core rows: no ORM processing for plain columns."""
+    reader = _Reader()
+    for row in _tags(user, start, end, frameworks):
+        reader.tags[row[0]].add((row[6], row[7]))
+    rows = db.session.connection().execute(
+        _columns()
+        .where(*_in_span(user, start, end))
+        .order_by(LAST_DAY, Activity.start_date, Activity.id)
+    )
+    return reader.logged(rows)
+
+
+def _day(value: date | str) -> date:
+    """PostgreSQL sends a date; SQLite sends ISO text, which date.fromisoformat reads several
+    times faster than SQLAlchemy's Date type (it showed in the profile of a 5,000-row page)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_ids) -> list:
+    """The activities that ended within [cuts[0], end] as counting sees them, sorted by day:
+    Logged ones for those read one by one, and for the rest one Logged per group, filed under the
+    first day of its stretch (`cuts`: sorted first days of the stretches), counted `times` over.
+
+    Tagged activities are grouped as if untagged (finding them in the grouping query would cost
+    a second pass over the tags), then corrected: counted once less untagged, once tagged.
+    """
+    start, reader = cuts[0], _Reader()
+    tagged = {}
+    for row in _tags(user, start, end, frameworks):
+        tagged.setdefault(row[0], row[:6])
+        reader.tags[row[0]].add(tuple(row[6:]))
+    split = Activity.id.in_(
+        select(Allocation.activity_id).where(Allocation.cycle_id.in_(cycle_ids))
+    )
+    alone = reader.logged(
+        db.session.connection().execute(_columns().where(*_in_span(user, start, end), split))
+    )
+    found = [*alone, *_groups(reader, user, cuts, end, not_(split))]
+    own = {activity.id for activity in alone}
+    for activity in reader.logged(row for aid, row in tagged.items() if aid not in own):
+        found.append(activity)
+        untagged = reader.facts(*activity.facts[:3])
+        found.append(Logged(None, "", _stretch(cuts, activity.last_date), untagged, -1))
+    return sorted(found, key=lambda activity: activity.last_date)
+
+
+def _stretch(cuts: list[date], day: date) -> date:
+    """The first day of the stretch `day` is in, as _groups files it."""
+    return cuts[bisect_right(cuts, day) - 1]
+
+
+def _groups(reader: _Reader, user, cuts: list[date], end: date, condition) -> list[Logged]:
+    stretch = case(
+        *((cut > LAST_DAY, index) for index, cut in enumerate(cuts[1:])), else_=len(cuts) - 1
+    )
+    inner = (
+        select(
+            type_coerce(Activity.kind, String).label("kind"),
+            Activity.minutes,
+            Activity.participatory,
+            stretch.label("stretch"),
+        )
+        .where(*_in_span(user, cuts[0], end), condition)
+        .subquery()  # grouped outside: PostgreSQL does not match a CASE of bound parameters
+    )
+    columns = (inner.c.kind, inner.c.minutes, inner.c.participatory, inner.c.stretch)
+    rows = db.session.connection().execute(select(*columns, func.count()).group_by(*columns))
+    return [
+        Logged(None, "", cuts[index], reader.facts(kind, minutes, participatory), times)
+        for kind, minutes, participatory, index, times in rows
+    ]
+
+
+def overrides(cycle_ids: list[int]) -> dict[int, dict[int, dict[str, int]]]:
+    """The user's own splits: {cycle id: {activity id: {category: minutes}}}."""
+    found: dict[int, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if cycle_ids:
+        for row in db.session.scalars(select(Allocation).where(Allocation.cycle_id.in_(cycle_ids))):
+            found[row.cycle_id][row.activity_id][row.category] = row.minutes
+    return found
