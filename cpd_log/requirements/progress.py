@@ -13,11 +13,8 @@ from cpd_log.requirements import loading, rules
 from cpd_log.requirements.counting import Counter, Line
 from cpd_log.requirements.pace import PACE_DAYS, Projection, project
 from cpd_log.requirements.periods import add_months
+from cpd_log.requirements.reflection_counts import reflection_counts
 from cpd_log.requirements.services import user_enrolments
-
-# Reflections arrive with issue 3: until then CPD Log reports these rules as not measurable
-# rather than guessing (an activity's description is not a reflective account).
-UNMEASURED_COUNTS: dict = {}
 
 
 @dataclass(frozen=True)
@@ -83,6 +80,7 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         activities = loading.summarised(user, cuts, end, frameworks, ids)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
+    counts = reflection_counts(user, cycles)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
@@ -91,7 +89,7 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         lines = [] if cycle.id in lines_of else None
         tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
         carried_in = carry.get((cycle.enrolment_id, cycle.number), 0)
-        progress = tally.progress(UNMEASURED_COUNTS, carried_in)
+        progress = tally.progress(counts[cycle.id], carried_in)
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
         views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)

@@ -198,10 +198,33 @@ def test_warning_when_a_cycle_ends_within_90_days_with_a_rule_unmet(logged_in, u
     assert page.count('data-testid="cycle-warning"') == 1
 
 
-def test_reflection_rules_are_shown_as_not_measurable(logged_in, user):
+def _rule(page: str, name: str) -> str:
+    """The text of one rule row on the dashboard card, from its name to the next rule."""
+    return page.split(name, 1)[1][:600]
+
+
+def test_reflective_accounts_count_toward_revalidation(logged_in, user):
     make_enrolment(user, "nmc-style", TODAY - timedelta(days=10))
     page = logged_in.get("/dashboard").data.decode()
-    assert "not yet measurable" in page and "0/5" in page
+    assert "not yet measurable" not in page and "0/5" in page
+    for day in range(4):
+        factories.make_reflection(user, reflected_on=TODAY - timedelta(days=day))
+    factories.make_reflection(user, reflected_on=TODAY, is_draft=True)  # drafts never count
+    factories.make_reflection(user, reflected_on=TODAY - timedelta(days=400))  # before the cycle
+    assert "4/5" in logged_in.get("/dashboard").data.decode()
+    factories.make_reflection(user, reflected_on=TODAY)
+    assert "5/5" in logged_in.get("/dashboard").data.decode()
+
+
+def test_apm_counts_statements_on_how_learning_was_applied(logged_in, user):
+    make_enrolment(user, "apm", TODAY - timedelta(days=10), "APM")
+    factories.make_reflection(user, reflected_on=TODAY)  # no application note: not a statement
+    factories.make_reflection(
+        user, reflected_on=TODAY, applied_text="Used it at the board", applied_on=TODAY
+    )
+    page = logged_in.get("/dashboard").data.decode()
+    assert "not yet measurable" not in page
+    assert "1/1" in page
 
 
 def test_leaving_a_scheme_removes_its_cycles_not_activities(logged_in, user):
