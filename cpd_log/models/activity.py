@@ -122,7 +122,16 @@ class Activity(db.Model):
         # The list's order (newest first, id breaking ties) straight from the index.
         Index("ix_activity_user_start", "user_id", "start_date", "id"),
         # Covers the dashboard's sums: they read the index, never the rows with their long text.
-        Index("ix_activity_user_totals", "user_id", "status", "start_date", "minutes", "kind"),
+        # The apply queue's date test (COALESCE(end_date, start_date)) is answered from it too.
+        Index(
+            "ix_activity_user_totals",
+            "user_id",
+            "status",
+            "start_date",
+            "minutes",
+            "kind",
+            "end_date",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

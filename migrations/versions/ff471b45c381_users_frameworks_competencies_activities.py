@@ -57,7 +57,7 @@ def upgrade():
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.create_index('ix_activity_user_start', ['user_id', 'start_date', 'id'], unique=False)
-        batch_op.create_index('ix_activity_user_totals', ['user_id', 'status', 'start_date', 'minutes', 'kind'], unique=False)
+        batch_op.create_index('ix_activity_user_totals', ['user_id', 'status', 'start_date', 'minutes', 'kind', 'end_date'], unique=False)
 
     op.create_table('framework',
     sa.Column('id', sa.Integer(), nullable=False),
