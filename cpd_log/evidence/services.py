@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cpd_log.evidence.sniffing import Refused, sniff
 from cpd_log.extensions import db
-from cpd_log.models import Evidence
+from cpd_log.models import Evidence, Reflection
 
 _PENDING = "evidence_files_to_remove"
 _FOLDERS = "evidence_folders_to_remove"
@@ -45,8 +45,18 @@ def used_bytes(user) -> int:
     )
 
 
-def attach_file(user, activity, upload: Upload, title: str = "") -> Evidence:
-    """Check the size, quota and content type, store the bytes and add the row. Raises Refused."""
+def owner_of(target) -> dict:
+    """The foreign key that attaches evidence to `target`: a reflection or an activity."""
+    if isinstance(target, Reflection):
+        return {"reflection_id": target.id}
+    return {"activity_id": target.id}
+
+
+def attach_file(user, target, upload: Upload, title: str = "") -> Evidence:
+    """Check the size, quota and content type, store the bytes and add the row. Raises Refused.
+
+    `target` is the activity or the reflection the file belongs to.
+    """
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     if len(upload.data) > limit:
         raise Refused(f"The file is larger than the {limit // (1024 * 1024)} MB limit.")
@@ -60,7 +70,7 @@ def attach_file(user, activity, upload: Upload, title: str = "") -> Evidence:
     digest = hashlib.sha256(upload.data).hexdigest()
     evidence = Evidence(
         user_id=user.id,
-        activity_id=activity.id,
+        **owner_of(target),
         title=title.strip(),
         sha256=digest,
         original_name=_display_name(upload.filename),
@@ -80,8 +90,8 @@ def attach_file(user, activity, upload: Upload, title: str = "") -> Evidence:
     return evidence
 
 
-def attach_url(user, activity, url: str, title: str = "") -> Evidence:
-    evidence = Evidence(user_id=user.id, activity_id=activity.id, url=url, title=title.strip())
+def attach_url(user, target, url: str, title: str = "") -> Evidence:
+    evidence = Evidence(user_id=user.id, **owner_of(target), url=url, title=title.strip())
     db.session.add(evidence)
     db.session.flush()
     return evidence
@@ -115,13 +125,18 @@ def delete_evidence(evidence: Evidence) -> None:
     db.session.flush()
 
 
-def forget_files_of(user_id: int, activity_id: int | None = None) -> None:
-    """Call before deleting an activity (or, without one, the account): files go on commit."""
+def forget_files_of(
+    user_id: int, activity_id: int | None = None, reflection_id: int | None = None
+) -> None:
+    """Call before deleting an activity, a reflection (or, with neither, the account): the
+    files go on commit (the rows go by ON DELETE CASCADE)."""
     query = select(Evidence.sha256).where(Evidence.user_id == user_id, Evidence.sha256.is_not(None))
     if activity_id is not None:
         query = query.where(Evidence.activity_id == activity_id)
+    if reflection_id is not None:
+        query = query.where(Evidence.reflection_id == reflection_id)
     hashes = list(db.session.scalars(query))
-    if activity_id is None:
+    if activity_id is None and reflection_id is None:
         db.session().info.setdefault(_FOLDERS, []).append(user_id)
     _schedule_removal(user_id, hashes)
 

@@ -1,4 +1,4 @@
-"""Evidence pages: attach to an activity, download, delete. Owner only."""
+"""Evidence pages: attach to an activity or a reflection, download, delete. Owner only."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
@@ -10,7 +10,7 @@ from cpd_log.evidence.forms import EvidenceForm
 from cpd_log.evidence.sniffing import Refused
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.models import Activity, Evidence
+from cpd_log.models import Activity, Evidence, Reflection
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
@@ -30,29 +30,44 @@ def _too_large(error):
 
 @bp.route("/activity/<int:activity_id>/new", methods=["GET", "POST"])
 def attach(activity_id: int):
-    activity = get_owned_or_404(Activity, activity_id, current_user)
+    return _attach(get_owned_or_404(Activity, activity_id, current_user))
+
+
+@bp.route("/reflection/<int:reflection_id>/new", methods=["GET", "POST"])
+def attach_to_reflection(reflection_id: int):
+    return _attach(get_owned_or_404(Reflection, reflection_id, current_user))
+
+
+def back_url(target) -> str:
+    """The page of the activity or reflection that owns (or will own) the evidence."""
+    if isinstance(target, Reflection):
+        return url_for("reflections.detail", reflection_id=target.id)
+    return url_for("activities.detail", activity_id=target.id)
+
+
+def _attach(target):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            _save(form, activity)
+            _save(form, target)
         except Refused as refused:
             db.session.rollback()
             form.file.errors.append(str(refused))
         else:
             db.session.commit()
             flash("Evidence attached.", "success")
-            return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("evidence/form.html", form=form, activity=activity)
+            return redirect(back_url(target))
+    return render_template("evidence/form.html", form=form, target=target, back=back_url(target))
 
 
-def _save(form: EvidenceForm, activity: Activity) -> Evidence:
+def _save(form: EvidenceForm, target) -> Evidence:
     if form.url.data:
-        return services.attach_url(current_user, activity, form.url.data, form.title.data or "")
+        return services.attach_url(current_user, target, form.url.data, form.title.data or "")
     upload = form.file.data
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     item = services.Upload(filename=upload.filename or "", data=data)
-    return services.attach_file(current_user, activity, item, form.title.data or "")
+    return services.attach_file(current_user, target, item, form.title.data or "")
 
 
 @bp.get("/<int:evidence_id>/download")
@@ -77,10 +92,10 @@ def download(evidence_id: int):
 def delete(evidence_id: int):
     evidence = get_owned_or_404(Evidence, evidence_id, current_user)
     form = EmptyForm()
+    back = back_url(evidence.reflection or evidence.activity)
     if form.validate_on_submit():
-        activity_id = evidence.activity_id
         services.delete_evidence(evidence)
         db.session.commit()
         flash("Evidence deleted.", "info")
-        return redirect(url_for("activities.detail", activity_id=activity_id))
-    return render_template("evidence/delete.html", evidence=evidence, form=form)
+        return redirect(back)
+    return render_template("evidence/delete.html", evidence=evidence, form=form, back=back)

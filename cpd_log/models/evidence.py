@@ -1,4 +1,5 @@
-"""Evidence: a stored file (certificate, slides, notes) or a web address attached to an activity.
+"""Evidence: a stored file (certificate, slides, notes) or a web address attached to an activity
+or to a reflection (exactly one of the two).
 
 Files live outside static/ under their SHA-256 (per user folder); the original name is metadata
 only, so a crafted name can never choose where a file is written.
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from cpd_log.extensions import db
 from cpd_log.models.activity import Activity
+from cpd_log.models.reflection import Reflection
 from cpd_log.models.types import utcnow
 
 
@@ -23,13 +25,21 @@ class Evidence(db.Model):
             "(sha256 IS NOT NULL AND url = '') OR (sha256 IS NULL AND url <> '')",
             name="file_or_url",
         ),
+        # Attached to exactly one owner row: an activity or a reflection.
+        CheckConstraint(
+            "(activity_id IS NOT NULL AND reflection_id IS NULL)"
+            " OR (activity_id IS NULL AND reflection_id IS NOT NULL)",
+            name="one_owner",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    # Reflections attach here too once they exist (a nullable reflection_id beside this one).
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activity.id", ondelete="CASCADE"), index=True
+    )
+    reflection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reflection.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(2000), default="")
@@ -39,9 +49,14 @@ class Evidence(db.Model):
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    # A backref keeps activity.py untouched: `activity.evidence` lists its attachments.
+    # Backrefs keep activity.py and reflection.py untouched: `.evidence` lists the attachments.
     activity: Mapped[Activity | None] = relationship(
         backref=backref("evidence", passive_deletes=True, order_by="Evidence.id")
+    )
+    # "all": a loaded list is never set to NULL on delete (the CHECK forbids it); the database
+    # cascade removes the rows.
+    reflection: Mapped[Reflection | None] = relationship(
+        backref=backref("evidence", passive_deletes="all", order_by="Evidence.id")
     )
 
     @property

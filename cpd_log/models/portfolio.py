@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpd_log.extensions import db
+from cpd_log.models.scheme import Cycle
 from cpd_log.models.types import utcnow
 
 
@@ -58,12 +59,20 @@ class Portfolio(db.Model):
     competency_ids: Mapped[list] = mapped_column(JSON, default=list)
     # Every matching activity is in, except those the owner took out.
     excluded_activity_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Every non-draft reflection of the period is in, except those the owner took out.
+    excluded_reflection_ids: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # A scheme cycle: its dates are the period, and its rules and categories are reported.
+    # SET NULL: deleting the enrolment leaves the portfolio with the cycle's dates.
+    cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cycle.id", ondelete="SET NULL"), index=True
+    )
     include_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    cycle: Mapped[Cycle | None] = relationship()
     share_links: Mapped[list["ShareLink"]] = relationship(
         back_populates="portfolio", passive_deletes=True, order_by="ShareLink.id.desc()"
     )

@@ -9,6 +9,7 @@ import base64
 import binascii
 from datetime import UTC, date, datetime
 from enum import Enum
+from types import SimpleNamespace
 
 from sqlalchemy import or_, select
 
@@ -17,17 +18,37 @@ from cpd_log.competencies.services import load_framework
 from cpd_log.evidence import services as evidence_services
 from cpd_log.evidence.sniffing import Refused
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio, Review
+from cpd_log.models import (
+    Activity,
+    Competency,
+    Evidence,
+    Framework,
+    Portfolio,
+    Reflection,
+    Review,
+)
+from cpd_log.portfolio.development_transfer import import_development
 from cpd_log.portfolio.transfer import (
     ACTIVITY_FIELDS,
     FORMAT,
     PORTFOLIO_FIELDS,
+    REFLECTION_FIELDS,
     REVIEW_FIELDS,
     VERSION,
     BadFile,
 )
+from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.services import search_text
 
-NULLABLE = {"end_date", "external_uid", "date_from", "date_to"}
+NULLABLE = {
+    "end_date",
+    "external_uid",
+    "date_from",
+    "date_to",
+    "applied_text",
+    "applied_on",
+    "due_on",
+}
 
 
 def _moment(value: datetime) -> str:
@@ -90,9 +111,23 @@ def import_account(user, document) -> dict:
             raise BadFile(f"Framework {n} is incomplete.") from None
     resolve = _competency_resolver(user)
     ids, added = _import_activities(user, _list(document, "activities", "File"), resolve)
-    portfolios = _import_portfolios(user, _list(document, "portfolios", "File"), ids, resolve)
+    records = _list(document, "reflections", "File")
+    reflection_ids, reflections = _import_reflections(user, records, ids, resolve)
+    portfolios = _import_portfolios(
+        user, _list(document, "portfolios", "File"), (ids, reflection_ids), resolve
+    )
+    development = import_development(user, document, ids, resolve, READ)
     db.session.flush()
-    return {"activities": added, "portfolios": portfolios}
+    return {
+        "activities": added,
+        "reflections": reflections,
+        "portfolios": portfolios,
+        "self-assessments and goals": development,
+    }
+
+
+# What development_transfer.py needs to read records the way this module does.
+READ = SimpleNamespace(moment=_moment, fields=_fields, list=_list)
 
 
 def _competency_resolver(user):
@@ -142,6 +177,57 @@ def _import_activities(user, records: list, resolve) -> tuple[dict[str, int], in
     return ids, added
 
 
+def _stages(record, where: str) -> dict[str, str]:
+    stages = record.get("stages", {}) if isinstance(record, dict) else None
+    if not isinstance(stages, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in stages.items()
+    ):
+        raise BadFile(f"{where}: “stages” must map stage names to text.")
+    return {k.replace("\x00", ""): v.replace("\x00", "") for k, v in stages.items()}
+
+
+def _import_reflections(user, records: list, activity_ids: dict, resolve) -> tuple[dict, int]:
+    """Like activities: skipped when one with the same creation time and title exists."""
+    existing = {
+        (_moment(r.created_at), r.title): r.id for r in db.session.scalars(owned(Reflection, user))
+    }
+    ids: dict[str, int] = {}
+    added = 0
+    for n, record in enumerate(records, start=1):
+        where = f"Reflection {n}"
+        values = _fields(record, REFLECTION_FIELDS, where)
+        if values["model"] not in MODELS or not values["title"].strip():
+            raise BadFile(f"{where}: “model” or “title” has an invalid value.")
+        if (values["applied_text"] is None) != (values["applied_on"] is None):
+            raise BadFile(f"{where}: “applied_text” and “applied_on” go together.")
+        key = (_moment(values["created_at"]), values["title"])
+        if key not in existing:
+            existing[key] = _add_reflection(user, record, values, activity_ids, resolve, where)
+            added += 1
+        ids[str(record.get("key"))] = existing[key]
+    return ids, added
+
+
+def _add_reflection(user, record, values, activity_ids, resolve, where) -> int:
+    stages = _stages(record, where)
+    competency_ids = [resolve(ref, where) for ref in _list(record, "competencies", where)]
+    reflection = Reflection(
+        user_id=user.id,
+        **values,
+        stages=stages,
+        search_text=search_text(values["title"], stages),
+        activity_id=activity_ids.get(str(record.get("activity"))),
+    )
+    reflection.competencies = list(
+        db.session.scalars(select(Competency).where(Competency.id.in_(competency_ids)))
+    )
+    db.session.add(reflection)
+    db.session.flush()
+    for m, item in enumerate(_list(record, "evidence", where), start=1):
+        _import_evidence(user, reflection, item, f"{where}, evidence {m}")
+    return reflection.id
+
+
 def _import_evidence(user, activity, item: dict, where: str) -> Evidence:
     title = _value(item, "title", str, where)
     created_at = _value(item, "created_at", datetime, where)
@@ -164,7 +250,8 @@ def _import_evidence(user, activity, item: dict, where: str) -> Evidence:
     return evidence
 
 
-def _import_portfolios(user, records: list, ids: dict[str, int], resolve) -> int:
+def _import_portfolios(user, records: list, keyed: tuple[dict, dict], resolve) -> int:
+    ids, reflection_ids = keyed
     existing = {
         (_moment(p.created_at), p.title) for p in db.session.scalars(owned(Portfolio, user))
     }
@@ -179,6 +266,11 @@ def _import_portfolios(user, records: list, ids: dict[str, int], resolve) -> int
             competency_ids=[resolve(r, where) for r in _list(record, "competencies", where)],
             excluded_activity_ids=sorted(
                 ids[k] for k in _list(record, "excluded", where) if k in ids
+            ),
+            excluded_reflection_ids=sorted(
+                reflection_ids[k]
+                for k in _list(record, "excluded_reflections", where)
+                if k in reflection_ids
             ),
             **values,
         )

@@ -1,4 +1,5 @@
-"""The ZIP bundle: the PDF, evidence files in a folder per activity, activities.csv, portfolio.json
+"""The ZIP bundle: the PDF, evidence files in a folder per activity (and one per reflection, under
+evidence/reflections/), activities.csv, portfolio.json
 and a MANIFEST listing the SHA-256 of every other file, so a reviewer can check nothing changed.
 """
 
@@ -35,9 +36,19 @@ def write_zip(content: Content, out: BinaryIO) -> list[str]:
             pdf.render(content, rendered)
             rendered.seek(0)
             add("portfolio.pdf", rendered.read())
-        for number, activity in enumerate(content.activities, start=1):
-            folder = f"evidence/{number:03d}-{safe_name(activity.title)}"
-            for entry in content.evidence_of(activity):
+        folders = [
+            (f"evidence/{n:03d}-{safe_name(a.title)}", content.evidence_of(a))
+            for n, a in enumerate(content.activities, start=1)
+        ]
+        folders += [
+            (
+                f"evidence/reflections/{n:03d}-{safe_name(r.title)}",
+                content.evidence_of_reflection(r),
+            )
+            for n, r in enumerate(content.reflection_list, start=1)
+        ]
+        for folder, entries in folders:
+            for entry in entries:
                 if entry.evidence.is_file:
                     name = f"{folder}/{entry.label}-{safe_name(entry.evidence.original_name)}"
                     add(name, file_path(entry.evidence).read_bytes())

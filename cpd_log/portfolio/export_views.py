@@ -81,4 +81,4 @@ def import_account():
 def _imported(counts: dict) -> str:
     if not any(counts.values()):
         return "Nothing new to import: everything in the file is already in your account."
-    return f"Imported {counts['activities']} activities and {counts['portfolios']} portfolios."
+    return "Imported " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "."

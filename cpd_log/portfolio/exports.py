@@ -8,25 +8,13 @@ CSV is UTF-8 with a BOM so spreadsheet programs detect the encoding, and any cel
 import csv
 import io
 
+from cpd_log.imports.columns import FIELDS
 from cpd_log.portfolio.services import Content
-from cpd_log.templating import hours
+from cpd_log.reflections.models_catalogue import MODELS, stage_texts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = [
-    "title",
-    "activity type",
-    "provider",
-    "start date",
-    "end date",
-    "hours",
-    "delivery",
-    "participatory",
-    "status",
-    "web address",
-    "competencies",
-    "category",
-    "learning outcomes",
-]
+# The spreadsheet import's own field names, so an export re-imports with no mapping work.
+CSV_COLUMNS = list(FIELDS)
 
 
 def neutralise(value) -> str:
@@ -34,22 +22,26 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def plain_hours(minutes: int) -> str:
+    """Hours without a thousands separator (the import reads "1,000" as 1.000): 90 -> '1.5'."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") or "0"
+
+
 def activity_row(activity) -> list[str]:
-    areas = sorted({c.parent.name for c in activity.competencies if c.parent})
+    """One activity in CSV_COLUMNS order, in the words the import understands."""
     return [
         activity.title,
         activity.kind.label,
         activity.provider,
         activity.start_date.isoformat(),
         activity.end_date.isoformat() if activity.end_date else "",
-        hours(activity.minutes),
+        plain_hours(activity.minutes),
         activity.delivery.label,
         "yes" if activity.participatory else "no",
-        activity.status.label,
-        activity.url,
-        "; ".join(c.label for c in activity.competencies),
-        "; ".join(areas),
         activity.description,
+        activity.url,
+        activity.status.label,
+        "; ".join(f"{c.code} {c.name}" for c in activity.competencies),
     ]
 
 
@@ -77,15 +69,19 @@ def portfolio_json(content: Content) -> dict:
         "activities": [
             {
                 **dict(zip(CSV_COLUMNS, activity_row(a), strict=True)),
+                "category": "; ".join(content.categories_of(a)),
                 "minutes": a.minutes,
                 "evidence": [e.label for e in content.evidence_of(a)],
             }
             for a in content.activities
         ],
+        "reflections": [_reflection(r, content) for r in content.reflection_list],
+        "cycle": _cycle(content),
         "evidence": [
             {
                 "label": e.label,
-                "activity": e.activity.title,
+                "activity": e.activity.title if e.activity else None,
+                "reflection": e.reflection.title if e.reflection else None,
                 "name": e.evidence.label,
                 "file": e.evidence.original_name if e.evidence.is_file else None,
                 "mime_type": e.evidence.mime_type or None,
@@ -104,4 +100,37 @@ def portfolio_json(content: Content) -> dict:
             }
             for r in content.reviews
         ],
+    }
+
+
+def _reflection(reflection, content: Content) -> dict:
+    """A reflection as data: every stage of its model under its heading, Markdown as written."""
+    model = MODELS.get(reflection.model, MODELS["free"])
+    return {
+        "title": reflection.title,
+        "model": model.name,
+        "reflected_on": reflection.reflected_on.isoformat(),
+        "activity": reflection.activity.title if reflection.activity else None,
+        "competencies": [c.label for c in reflection.competencies],
+        "stages": [
+            {"heading": stage.label, "text": text}
+            for stage, text in stage_texts(model.key, reflection.stages or {})
+        ],
+        "applied": reflection.applied_text,
+        "evidence": [e.label for e in content.evidence_of_reflection(reflection)],
+    }
+
+
+def _cycle(content: Content) -> dict | None:
+    cycle = content.portfolio.cycle
+    if cycle is None or content.scheme is None:
+        return None
+    return {
+        "scheme": content.scheme.name,
+        "enrolment": cycle.enrolment.label,
+        "number": cycle.number,
+        "start": cycle.start_date.isoformat(),
+        "end": cycle.end_date.isoformat(),
+        "rules": content.rules,
+        "per_category_minutes": dict(content.minutes_by_category),
     }

@@ -18,9 +18,20 @@ from cpd_log.forms import Form
 from cpd_log.models import Audience
 
 
+def _cycle_id(value) -> int:
+    """Digits or nothing: anything else is "no cycle" rather than a 500."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
 class PortfolioForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     audience = SelectField("Audience", choices=enum_choices(Audience))
+    # The user's own cycles (set by the view); an id that is not theirs answers 404 there.
+    cycle = SelectField(
+        "Scheme cycle", coerce=_cycle_id, validate_choice=False, default=0,
+        description="Choose a cycle to use its dates as the period and report its rules.",
+    )  # fmt: skip
     date_from = DateField("From", validators=[Optional(), _in_range])
     date_to = DateField("To", validators=[Optional(), _in_range])
     competencies = CompetencyField(
@@ -30,6 +41,8 @@ class PortfolioForm(Form):
     submit = SubmitField("Save portfolio")
 
     def validate_date_to(self, field) -> None:
+        if self.cycle.data:
+            return  # the cycle's own dates are the period
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("The end of the period is before its start.")
 
@@ -39,6 +52,7 @@ class PortfolioForm(Form):
             "audience": Audience(self.audience.data),
             "date_from": self.date_from.data,
             "date_to": self.date_to.data,
+            "cycle_id": self.cycle.data or None,
             "competency_ids": list(self.competencies.data or []),
             "include_evidence": bool(self.include_evidence.data),
         }
@@ -60,6 +74,7 @@ class ChosenField(SelectMultipleField):
 
 class PortfolioEditForm(PortfolioForm):
     activities = ChosenField("Activities in this portfolio", coerce=int)
+    reflections = ChosenField("Reflections in this portfolio", coerce=int)
 
 
 class ReviewForm(Form):

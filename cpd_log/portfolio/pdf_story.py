@@ -13,7 +13,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from cpd_log.portfolio import fonts
+from cpd_log.portfolio import fonts, pdf_reflections
+from cpd_log.portfolio.additions import in_units
 from cpd_log.portfolio.fonts import MAIN, markup
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
@@ -103,14 +104,29 @@ def summary(content: Content, s) -> list:
         story.append(_p(title, s["h2"]))
         body = [[label, hours(m)] for label, m in rows] or [["—", "0"]]
         story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s))
-    if content.rules:
-        story.append(_p("Scheme requirements", s["h2"]))
-        rules = [
-            [r["name"], "Met" if r["met"] else "Not met", r.get("detail", "")]
-            for r in content.rules
-        ]
-        story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
+    if content.scheme is not None:
+        story.extend(_cycle_summary(content, s))
     story.extend(_reviews(content, s))
+    return story
+
+
+STATUS = {"met": "Met", "not_met": "Not met", "unmeasured": "Not measured", "info": "Info"}
+
+
+def _cycle_summary(content: Content, s) -> list:
+    """The rules engine's verdict on the cycle: counted per category, and each rule met or not.
+    The engine counts every activity logged in the cycle, as the scheme's rules do."""
+    scheme = content.scheme
+    unit = scheme.unit_plural
+    story = [_p(f"{scheme.name}: {unit} counted per category in the cycle", s["h2"])]
+    body = [[name, in_units(m, scheme)] for name, m in content.minutes_by_category] or [["—", ""]]
+    story.append(_table([["Category", unit], *body], [120 * mm, 30 * mm], s))
+    story.append(_p("Scheme requirements", s["h2"]))
+    rules = [
+        [r["name"], STATUS.get(r.get("status"), "Met" if r["met"] else "Not met"), r["detail"]]
+        for r in content.rules
+    ]
+    story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
     return story
 
 
@@ -146,7 +162,7 @@ def register(content: Content, s) -> list:
                 str(number),
                 _dates(activity).replace(" – ", " –\n"),
                 _cell(activity.title, widths[2], small),
-                _cell(", ".join(_areas(activity)) or "—", widths[3], small),
+                _cell(", ".join(content.categories_of(activity)) or "—", widths[3], small),
                 _cell(activity.kind.label, widths[4], small),
                 _cell(activity.provider or "—", widths[5], small),
                 hours(activity.minutes),
@@ -160,11 +176,6 @@ def register(content: Content, s) -> list:
         table.setStyle(GRID)
         story.append(table)
     return story
-
-
-def _areas(activity) -> list[str]:
-    """The activity's categories: the competency areas of its tags (schemes will add theirs)."""
-    return sorted({c.parent.name for c in activity.competencies if c.parent})
 
 
 def _dates(activity) -> str:
@@ -184,7 +195,7 @@ def details(content: Content, s) -> list:
     for number, activity in enumerate(content.activities, start=1):
         story.append(CondPageBreak(40 * mm))
         story.append(heading(f"{number}. {activity.title}", s["h2"], 1, f"activity-{activity.id}"))
-        areas = _areas(activity)
+        areas = content.categories_of(activity)
         evidence = ", ".join(f"{e.label} {e.evidence.label}" for e in content.evidence_of(activity))
         delivery = activity.delivery.label + (", participatory" if activity.participatory else "")
         fields = [
@@ -206,14 +217,7 @@ def details(content: Content, s) -> list:
 
 
 def reflections(content: Content, s) -> list:
-    story = [PageBreak(), heading("Reflections by competency", s["h1"], 0, "reflections")]
-    if not content.reflections:
-        return [*story, _p("No reflections are in this portfolio.", s["body"])]
-    for competency, items in content.reflections.items():
-        story.append(heading(competency, s["h2"], 1))
-        for item in items:
-            story.append(_p(str(item), s["body"]))
-    return story
+    return pdf_reflections.reflections(content, s, heading)
 
 
 def evidence_index(content: Content, s, merged: dict[str, int]) -> list:
@@ -221,14 +225,14 @@ def evidence_index(content: Content, s, merged: dict[str, int]) -> list:
     story = [PageBreak(), heading("Evidence index", s["h1"], 0, "evidence")]
     if not content.evidence:
         return [*story, _p("No evidence is attached.", s["body"])]
-    rows = [["Ref.", "Activity", "Evidence", "Type", "SHA-256 / address"]]
+    rows = [["Ref.", "Activity or reflection", "Evidence", "Type", "SHA-256 / address"]]
     for entry in content.evidence:
         item = entry.evidence
         where = item.sha256[:16] + "…" if item.is_file else item.url
         kind = item.mime_type or "web address"
         if entry.label in merged:
             kind += f" ({merged[entry.label]} pages, appendix)"
-        rows.append([entry.label, entry.activity.title, item.label, kind, where])
+        rows.append([entry.label, entry.owner_title, item.label, kind, where])
     story.append(_table(rows, [12 * mm, 50 * mm, 45 * mm, 32 * mm, 35 * mm], s))
     return story
 

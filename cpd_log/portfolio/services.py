@@ -1,7 +1,7 @@
 """Portfolio operations and `gather()`, the one function that collects what a portfolio shows.
 
-Every output (HTML preview, PDF, ZIP, the reviewer's page) renders what `gather()` returns, so
-reflections and scheme-cycle rules plug in here once those features exist (see `Content`).
+Every output (HTML preview, PDF, ZIP, the reviewer's page) renders what `gather()` returns:
+activities, reflections and, for a scheme cycle, its rules and categories (additions.py).
 """
 
 from collections import defaultdict
@@ -13,8 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Evidence, Portfolio, User
+from cpd_log.models import Activity, Competency, Evidence, Portfolio, Reflection, User
 from cpd_log.models.activity import activity_competency
+from cpd_log.portfolio import additions
 
 
 def matching_query(user, criteria: dict) -> Select:
@@ -43,18 +44,23 @@ def matching_activities(user, criteria: dict) -> list[Activity]:
 
 
 def create_portfolio(user, data: dict) -> Portfolio:
-    """Save a portfolio: every matching activity is in (each can be taken out later)."""
-    portfolio = Portfolio(user_id=user.id, excluded_activity_ids=[])
+    """Save a portfolio: every matching activity and reflection is in (each can be taken out)."""
+    portfolio = Portfolio(user_id=user.id, excluded_activity_ids=[], excluded_reflection_ids=[])
     _apply(portfolio, data)
     db.session.add(portfolio)
     db.session.flush()
     return portfolio
 
 
-def update_portfolio(user, portfolio: Portfolio, data: dict, kept_ids: list[int]) -> Portfolio:
-    """New criteria, and out goes every activity shown on the form but left unticked."""
-    shown = {a.id for a in matching_activities(user, criteria_of(portfolio))}
+def update_portfolio(
+    user, portfolio: Portfolio, data: dict, kept_ids: list[int], kept_reflections: list[int]
+) -> Portfolio:
+    """New criteria, and out goes every activity or reflection shown on the form but unticked."""
+    criteria = criteria_of(portfolio)
+    shown = {a.id for a in matching_activities(user, criteria)}
     portfolio.excluded_activity_ids = sorted(shown - set(kept_ids))
+    shown = {r.id for r in additions.matching_reflections(user, criteria)}
+    portfolio.excluded_reflection_ids = sorted(shown - set(kept_reflections))
     _apply(portfolio, data)
     db.session.flush()
     return portfolio
@@ -74,9 +80,14 @@ def delete_portfolio(portfolio: Portfolio) -> None:
 
 
 def _apply(portfolio: Portfolio, data: dict) -> None:
+    """A chosen cycle (already checked to be the user's) sets the period to its dates."""
     for name in ("title", "audience", "date_from", "date_to", "include_evidence"):
         setattr(portfolio, name, data[name])
     portfolio.competency_ids = list(data.get("competency_ids") or [])
+    cycle = data.get("cycle")
+    portfolio.cycle_id = cycle.id if cycle else None
+    if cycle:
+        portfolio.date_from, portfolio.date_to = cycle.start_date, cycle.end_date
 
 
 def criteria_of(portfolio: Portfolio) -> dict:
@@ -98,7 +109,14 @@ def chosen_count(portfolio: Portfolio) -> int:
 class EvidenceEntry:
     label: str  # "E1", "E2", … as printed in the register, the index and the appendix
     evidence: Evidence
-    activity: Activity
+    activity: Activity | None = None
+    reflection: Reflection | None = None
+
+    @property
+    def owner_title(self) -> str:
+        """The title of the activity or reflection the evidence belongs to."""
+        owner = self.activity or self.reflection
+        return owner.title if owner else ""
 
 
 @dataclass
@@ -114,10 +132,15 @@ class Content:
     minutes_by_year: list[tuple[int, int]] = field(default_factory=list)
     minutes_by_kind: list[tuple[str, int]] = field(default_factory=list)
     minutes_by_area: list[tuple[str, int]] = field(default_factory=list)
-    # Seams: the reflections feature fills `reflections` ({competency label: [reflection]}),
-    # the schemes feature fills `rules` (one row per cycle rule: name, met, detail).
+    # {competency label: [reflection]}, each reflection once (additions.by_competency).
     reflections: dict[str, list] = field(default_factory=dict)
+    reflection_list: list[Reflection] = field(default_factory=list)
+    # For a cycle portfolio: one row per rule (name, met, status, detail), the cycle's scheme,
+    # and activity id -> [(category name, amount in the scheme's unit)].
     rules: list[dict] = field(default_factory=list)
+    scheme: object | None = None
+    category_splits: dict | None = None
+    minutes_by_category: list[tuple[str, int]] = field(default_factory=list)
     reviews: list = field(default_factory=list)
     _by_activity: dict | None = field(default=None, repr=False)
 
@@ -132,12 +155,26 @@ class Content:
             return f"Until {end:%-d %b %Y}"
         return "All dates"
 
-    def evidence_of(self, activity: Activity) -> list[EvidenceEntry]:
+    def _index(self) -> dict:
         if self._by_activity is None:
             self._by_activity = defaultdict(list)
             for entry in self.evidence:
-                self._by_activity[entry.activity.id].append(entry)
-        return self._by_activity.get(activity.id, [])
+                owner = ("a", entry.activity.id) if entry.activity else ("r", entry.reflection.id)
+                self._by_activity[owner].append(entry)
+        return self._by_activity
+
+    def evidence_of(self, activity: Activity) -> list[EvidenceEntry]:
+        return self._index().get(("a", activity.id), [])
+
+    def evidence_of_reflection(self, reflection: Reflection) -> list[EvidenceEntry]:
+        return self._index().get(("r", reflection.id), [])
+
+    def categories_of(self, activity: Activity) -> list[str]:
+        """The register's category cell: the cycle's categories when a cycle is chosen (with
+        the amount the cycle counts), else the competency areas of the activity's tags."""
+        if self.category_splits is None:
+            return sorted({c.parent.name for c in activity.competencies if c.parent})
+        return [f"{name} {amount}" for name, amount in self.category_splits.get(activity.id, [])]
 
 
 def gather(portfolio: Portfolio, today: date | None = None) -> Content:
@@ -151,21 +188,42 @@ def gather(portfolio: Portfolio, today: date | None = None) -> Content:
             )
         )
     )
+    reflections = additions.chosen_reflections(portfolio, owner, criteria_of(portfolio))
     content = Content(
         portfolio=portfolio,
         owner=owner,
         generated=today or date.today(),
         activities=activities,
-        evidence=_evidence_entries(activities) if portfolio.include_evidence else [],
+        evidence=_evidence_entries(activities, reflections) if portfolio.include_evidence else [],
+        reflections=additions.by_competency(reflections, portfolio.competency_ids or []),
+        reflection_list=reflections,
         reviews=list(portfolio.reviews),
     )
     _summarise(content)
+    if portfolio.cycle is not None:
+        _add_cycle(content, portfolio.cycle)
     return content
 
 
-def _evidence_entries(activities: list[Activity]) -> list[EvidenceEntry]:
-    items = [(e, a) for a in activities for e in a.evidence]
-    return [EvidenceEntry(f"E{n}", e, a) for n, (e, a) in enumerate(items, start=1)]
+def _evidence_entries(activities: list[Activity], reflections: list) -> list[EvidenceEntry]:
+    """Activities' evidence first (register order), then reflections' evidence."""
+    items = [(e, a, None) for a in activities for e in a.evidence]
+    items += [(e, None, r) for r in reflections for e in r.evidence]
+    return [EvidenceEntry(f"E{n}", e, a, r) for n, (e, a, r) in enumerate(items, start=1)]
+
+
+def _add_cycle(content: Content, cycle) -> None:
+    """The rules engine's verdict on the cycle, and its categories for the register."""
+    view = additions.cycle_view(cycle, content.owner, content.generated)
+    content.rules = additions.rule_rows(view)
+    content.scheme = view.scheme
+    content.category_splits = additions.category_splits(view)
+    names = {c.code: c.name for c in view.scheme.categories if c.parent is None}
+    content.minutes_by_category = [
+        (names[code], minutes)
+        for code, minutes in view.progress.by_category.items()
+        if code in names
+    ]
 
 
 def _summarise(content: Content) -> None:

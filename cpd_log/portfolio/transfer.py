@@ -1,8 +1,10 @@
 """The whole account as JSON, and importing it into an account on another instance.
 
-Lossless: every field of activities, evidence (file bytes in base64), the user's own frameworks,
-portfolios and their reviews. Import is one transaction and idempotent: a record already present
-(same creation time and title) is left alone, so importing the same file twice changes nothing.
+Lossless: every field of activities, reflections (drafts too), evidence (file bytes in base64),
+self-assessments and goals (development_transfer.py), the user's own frameworks, portfolios and
+their reviews. Import is one transaction and
+idempotent: a record already present (same creation time and title) is left alone, so importing
+the same file twice changes nothing.
 Competencies are referenced by (framework slug, owner "global" or "own", code), never by id.
 """
 
@@ -15,9 +17,10 @@ from sqlalchemy.orm import selectinload
 from cpd_log.access import owned
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio
+from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio, Reflection
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
+from cpd_log.portfolio.development_transfer import export_development
 
 FORMAT = "cpd-log-account"
 VERSION = 1
@@ -45,6 +48,16 @@ PORTFOLIO_FIELDS = {
     "date_to": date,
     "include_evidence": bool,
     "created_at": datetime,
+}
+REFLECTION_FIELDS = {
+    "title": str,
+    "reflected_on": date,
+    "model": str,
+    "is_draft": bool,
+    "applied_text": str,
+    "applied_on": date,
+    "created_at": datetime,
+    "updated_at": datetime,
 }
 REVIEW_FIELDS = {
     "reviewer_name": str,
@@ -82,6 +95,17 @@ def export_account(user) -> dict:
         )
     )
     keys = {a.id: f"a{n}" for n, a in enumerate(activities, start=1)}
+    reflections = list(
+        db.session.scalars(
+            owned(Reflection, user)
+            .options(
+                selectinload(Reflection.competencies).selectinload(Competency.framework),
+                selectinload(Reflection.evidence),
+            )
+            .order_by(Reflection.created_at, Reflection.id)
+        )
+    )
+    reflection_keys = {r.id: f"r{n}" for n, r in enumerate(reflections, start=1)}
     portfolios = db.session.scalars(
         owned(Portfolio, user).options(selectinload(Portfolio.reviews)).order_by(Portfolio.id)
     )
@@ -95,7 +119,9 @@ def export_account(user) -> dict:
             )
         ],
         "activities": [_activity(a, keys[a.id]) for a in activities],
-        "portfolios": [_portfolio(p, keys) for p in portfolios],
+        "reflections": [_reflection(r, reflection_keys[r.id], keys) for r in reflections],
+        "portfolios": [_portfolio(p, keys, reflection_keys) for p in portfolios],
+        **export_development(user, keys, _out, _ref),
     }
 
 
@@ -131,6 +157,18 @@ def _activity(activity: Activity, key: str) -> dict:
     }
 
 
+def _reflection(reflection: Reflection, key: str, activity_keys: dict[int, str]) -> dict:
+    """The linked activity by its key in this file; tags by framework slug and code."""
+    return {
+        "key": key,
+        **{name: _out(getattr(reflection, name)) for name in REFLECTION_FIELDS},
+        "stages": dict(reflection.stages or {}),
+        "activity": activity_keys.get(reflection.activity_id),
+        "competencies": [_ref(c) for c in reflection.competencies],
+        "evidence": [_evidence(e) for e in reflection.evidence],
+    }
+
+
 def _evidence(evidence: Evidence) -> dict:
     data = {k: _out(getattr(evidence, k)) for k in ("title", "url", "original_name", "created_at")}
     if evidence.is_file:
@@ -139,7 +177,7 @@ def _evidence(evidence: Evidence) -> dict:
     return data
 
 
-def _portfolio(portfolio: Portfolio, keys: dict[int, str]) -> dict:
+def _portfolio(portfolio: Portfolio, keys: dict[int, str], reflection_keys: dict) -> dict:
     competencies = db.session.scalars(
         select(Competency)
         .where(Competency.id.in_(portfolio.competency_ids or []))
@@ -149,5 +187,10 @@ def _portfolio(portfolio: Portfolio, keys: dict[int, str]) -> dict:
         **{name: _out(getattr(portfolio, name)) for name in PORTFOLIO_FIELDS},
         "competencies": sorted(_ref(c) for c in competencies),
         "excluded": sorted(keys[i] for i in portfolio.excluded_activity_ids or [] if i in keys),
+        "excluded_reflections": sorted(
+            reflection_keys[i]
+            for i in portfolio.excluded_reflection_ids or []
+            if i in reflection_keys
+        ),
         "reviews": [{n: _out(getattr(r, n)) for n in REVIEW_FIELDS} for r in portfolio.reviews],
     }

@@ -21,10 +21,13 @@ from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Portfolio, ShareLink
-from cpd_log.portfolio import bundle, pdf, services, sharing
+from cpd_log.models.scheme import Cycle
+from cpd_log.portfolio import additions, bundle, pdf, services, sharing
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
+bp.add_app_template_global(additions.in_units, "portfolio_units")
+bp.add_app_template_global(additions.model_name, "reflection_model_name")
 
 
 @bp.before_request
@@ -40,7 +43,18 @@ def _share_state():
 
 def _with_competencies(form):
     form.competencies.choices = competency_choices(competency_options(current_user))
+    form.cycle.choices = [(0, "No cycle: use the dates below")] + [
+        (c.id, additions.cycle_label(c)) for c in additions.user_cycles(current_user)
+    ]
     return form
+
+
+def _data(form) -> dict:
+    """The form's data with the chosen cycle row: only the user's own (404 for anyone else's)."""
+    data = form.portfolio_data()
+    cycle_id = data.pop("cycle_id")
+    data["cycle"] = get_owned_or_404(Cycle, cycle_id, current_user) if cycle_id else None
+    return data
 
 
 @bp.get("/")
@@ -53,11 +67,13 @@ def index():
 def create():
     form = _with_competencies(PortfolioForm())
     if form.validate_on_submit():
-        portfolio = services.create_portfolio(current_user, form.portfolio_data())
+        portfolio = services.create_portfolio(current_user, _data(form))
         db.session.commit()
         flash(f"Saved “{portfolio.title}”.", "success")
         return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
-    return render_template("portfolio/form.html", form=form, portfolio=None, matching=[])
+    return render_template(
+        "portfolio/form.html", form=form, portfolio=None, matching=[], reflections=[]
+    )
 
 
 @bp.get("/<int:portfolio_id>")
@@ -72,20 +88,38 @@ def detail(portfolio_id: int):
 def edit(portfolio_id: int):
     portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
     form = _with_competencies(PortfolioEditForm(obj=portfolio))
-    matching = services.matching_activities(current_user, services.criteria_of(portfolio))
-    form.activities.choices = [(a.id, a.title) for a in matching]
-    if request.method == "GET":
-        form.competencies.data = list(portfolio.competency_ids or [])
-        excluded = set(portfolio.excluded_activity_ids or [])
-        form.activities.data = [a.id for a in matching if a.id not in excluded]
+    matching, reflections = _offered(form, portfolio)
     if form.validate_on_submit():
         services.update_portfolio(
-            current_user, portfolio, form.portfolio_data(), form.activities.data
+            current_user, portfolio, _data(form), form.activities.data, form.reflections.data
         )
         db.session.commit()
         flash("Portfolio saved.", "success")
         return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
-    return render_template("portfolio/form.html", form=form, portfolio=portfolio, matching=matching)
+    return render_template(
+        "portfolio/form.html",
+        form=form,
+        portfolio=portfolio,
+        matching=matching,
+        reflections=reflections,
+    )
+
+
+def _offered(form, portfolio: Portfolio) -> tuple[list, list]:
+    """The activities and reflections matching the saved criteria, ticked unless taken out."""
+    criteria = services.criteria_of(portfolio)
+    matching = services.matching_activities(current_user, criteria)
+    reflections = additions.matching_reflections(current_user, criteria)
+    form.activities.choices = [(a.id, a.title) for a in matching]
+    form.reflections.choices = [(r.id, r.title) for r in reflections]
+    if request.method == "GET":
+        form.competencies.data = list(portfolio.competency_ids or [])
+        form.cycle.data = portfolio.cycle_id or 0
+        excluded = set(portfolio.excluded_activity_ids or [])
+        form.activities.data = [a.id for a in matching if a.id not in excluded]
+        excluded = set(portfolio.excluded_reflection_ids or [])
+        form.reflections.data = [r.id for r in reflections if r.id not in excluded]
+    return matching, reflections
 
 
 @bp.route("/<int:portfolio_id>/delete", methods=["GET", "POST"])

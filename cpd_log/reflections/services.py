@@ -6,6 +6,7 @@ from wtforms import SelectChoice
 
 from cpd_log.access import owned
 from cpd_log.activities.services import _competencies, _escape_like
+from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
 from cpd_log.models.reflection import reflection_competency
@@ -44,6 +45,8 @@ def update_reflection(reflection: Reflection, data: dict) -> Reflection:
 
 
 def delete_reflection(reflection: Reflection) -> None:
+    """Its evidence rows go by ON DELETE CASCADE, their files after the commit."""
+    forget_files_of(reflection.user_id, reflection_id=reflection.id)
     db.session.delete(reflection)
     db.session.flush()
 

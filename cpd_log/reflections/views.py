@@ -99,6 +99,7 @@ def _load(reflection_id: int) -> Reflection:
         current_user,
         selectinload(Reflection.competencies),
         selectinload(Reflection.activity),
+        selectinload(Reflection.evidence),
     )
 
 

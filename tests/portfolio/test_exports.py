@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from cpd_log.portfolio.exports import neutralise
+from cpd_log.imports.columns import FIELDS
+from cpd_log.portfolio.exports import neutralise, plain_hours
 from tests import factories
 
 
@@ -35,10 +36,10 @@ def test_csv_has_a_header_and_every_field(logged_in, user, framework):
     record = dict(zip(header, row, strict=True))
     assert record["title"] == "Café ☕ 中文"
     assert record["hours"] == "1.25"
-    assert record["start date"] == "2026-01-02" and record["end date"] == "2026-01-03"
-    assert record["learning outcomes"] == "Line 1\nLine 2"
-    assert record["category"] == "Area 1"
+    assert record["start_date"] == "2026-01-02" and record["end_date"] == "2026-01-03"
+    assert record["description"] == "Line 1\nLine 2"
     assert record["competencies"] == "A1.1 Competency 1.1"
+    assert header == list(FIELDS)
 
 
 @pytest.mark.parametrize("value", ["=SUM(A1:A2)", "+1", "-2+3", "@cmd", "\t=x", "\r=x"])
@@ -48,6 +49,11 @@ def test_formula_cells_are_neutralised(logged_in, user, value):
     record = dict(zip(header, row, strict=True))
     assert record["title"] == "'" + value
     assert record["provider"] == "'" + value
+
+
+def test_hours_have_no_thousands_separator():
+    assert plain_hours(60_015) == "1000.25"
+    assert plain_hours(90) == "1.5" and plain_hours(120) == "2"
 
 
 def test_harmless_cells_are_left_alone():

@@ -11,10 +11,21 @@ from sqlalchemy import func, select
 
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Evidence, Portfolio, Review
+from cpd_log.models import (
+    Activity,
+    Evidence,
+    Goal,
+    GoalStatus,
+    Portfolio,
+    Reflection,
+    Review,
+    SelfAssessment,
+)
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
 from cpd_log.portfolio import account_import, transfer
+from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.services import search_text
 from tests import factories
 from tests.evidence import samples
 
@@ -45,6 +56,39 @@ activity_data = st.fixed_dictionaries(
         ),
     }
 )
+reflection_data = st.sampled_from(sorted(MODELS)).flatmap(
+    lambda model: st.fixed_dictionaries(
+        {
+            "title": TITLE,
+            "model": st.just(model),
+            "reflected_on": st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+            "stages": st.dictionaries(st.sampled_from(MODELS[model].stage_keys), TEXT, max_size=3),
+            "is_draft": st.booleans(),
+            "applied": st.none() | st.tuples(TEXT, st.dates(date(2020, 1, 1), date(2030, 1, 1))),
+            "tags": st.lists(st.integers(0, 3), max_size=2, unique=True),
+            "link_first": st.booleans(),
+            "evidence": st.lists(TEXT, max_size=1),
+        }
+    )
+)
+development_data = st.fixed_dictionaries(
+    {
+        "assessments": st.lists(
+            st.tuples(st.integers(0, 3), st.integers(0, 5), st.dates(), TEXT), max_size=2
+        ),
+        "goals": st.lists(
+            st.tuples(
+                st.integers(0, 3),
+                st.integers(0, 5),
+                st.none() | st.dates(date(2020, 1, 1), date(2035, 1, 1)),
+                st.sampled_from(GoalStatus),
+                TEXT,
+                st.booleans(),
+            ),
+            max_size=2,
+        ),
+    }
+)
 portfolio_data = st.fixed_dictionaries(
     {
         "title": TITLE,
@@ -53,12 +97,69 @@ portfolio_data = st.fixed_dictionaries(
         "date_to": st.none() | st.dates(date(2016, 1, 1), date(2030, 1, 1)),
         "tags": st.lists(st.integers(0, 3), max_size=2, unique=True),
         "exclude_first": st.booleans(),
+        "exclude_first_reflection": st.booleans(),
         "reviews": st.lists(st.tuples(TITLE, TEXT, st.booleans()), max_size=2),
     }
 )
 
 
-def _build_account(user, framework, activities, portfolios) -> None:
+def _build_reflections(user, leaves, made, reflections) -> list[Reflection]:
+    built = []
+    for n, data in enumerate(reflections):
+        applied_text, applied_on = data["applied"] or (None, None)
+        reflection = Reflection(
+            user_id=user.id,
+            title=data["title"],
+            reflected_on=data["reflected_on"],
+            model=data["model"],
+            stages=data["stages"],
+            search_text=search_text(data["title"], data["stages"]),
+            is_draft=data["is_draft"],
+            applied_text=applied_text,
+            applied_on=applied_on,
+            activity_id=made[0].id if made and data["link_first"] else None,
+            created_at=BASE + timedelta(hours=n),
+            updated_at=BASE + timedelta(hours=n, days=2),
+            competencies=[leaves[i] for i in data["tags"]],
+        )
+        db.session.add(reflection)
+        db.session.flush()
+        for text in data["evidence"]:
+            upload = evidence_services.Upload("reflection.txt", ("Reflection " + text).encode())
+            evidence_services.attach_file(user, reflection, upload, text)
+        built.append(reflection)
+    return built
+
+
+def _build_development(user, leaves, made, development) -> None:
+    for n, (leaf, level, on, note) in enumerate(development["assessments"]):
+        db.session.add(
+            SelfAssessment(
+                user_id=user.id,
+                competency_id=leaves[leaf].id,
+                level=level,
+                assessed_on=on,
+                note=note,
+                created_at=BASE + timedelta(minutes=n),
+            )
+        )
+    for n, (leaf, target, due, status, note, link) in enumerate(development["goals"]):
+        goal = Goal(
+            user_id=user.id,
+            competency_id=leaves[leaf].id,
+            target_level=target,
+            due_on=due,
+            status=status,
+            note=note,
+            created_at=BASE + timedelta(minutes=n),
+        )
+        goal.activities = made[:2] if link else []
+        db.session.add(goal)
+
+
+def _build_account(
+    user, framework, activities, portfolios, reflections=(), development=None
+) -> None:
     leaves = factories.leaves(framework)
     made = []
     for n, data in enumerate(activities):
@@ -90,6 +191,8 @@ def _build_account(user, framework, activities, portfolios) -> None:
             else:
                 evidence_services.attach_url(user, activity, text, "Badge")
         made.append(activity)
+    written = _build_reflections(user, leaves, made, reflections)
+    _build_development(user, leaves, made, development or {"assessments": [], "goals": []})
     for n, data in enumerate(portfolios):
         portfolio = Portfolio(
             user_id=user.id,
@@ -100,6 +203,9 @@ def _build_account(user, framework, activities, portfolios) -> None:
             include_evidence=True,
             competency_ids=[leaves[i].id for i in data["tags"]],
             excluded_activity_ids=[made[0].id] if made and data["exclude_first"] else [],
+            excluded_reflection_ids=(
+                [written[0].id] if written and data["exclude_first_reflection"] else []
+            ),
             created_at=BASE + timedelta(minutes=n),
         )
         db.session.add(portfolio)
@@ -124,11 +230,16 @@ def _build_account(user, framework, activities, portfolios) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    activities=st.lists(activity_data, max_size=4), portfolios=st.lists(portfolio_data, max_size=2)
+    activities=st.lists(activity_data, max_size=4),
+    portfolios=st.lists(portfolio_data, max_size=2),
+    reflections=st.lists(reflection_data, max_size=3),
+    development=development_data,
 )
-def test_round_trip_is_lossless_and_reimport_is_idempotent(app, framework, activities, portfolios):
+def test_round_trip_is_lossless_and_reimport_is_idempotent(
+    app, framework, activities, portfolios, reflections, development
+):
     source = factories.make_user()
-    _build_account(source, framework, activities, portfolios)
+    _build_account(source, framework, activities, portfolios, reflections, development)
     exported = json.loads(json.dumps(transfer.export_account(source)))
 
     target = factories.make_user()
@@ -138,7 +249,7 @@ def test_round_trip_is_lossless_and_reimport_is_idempotent(app, framework, activ
 
     counts = account_import.import_account(target, exported)
     db.session.commit()
-    assert counts == {"activities": 0, "portfolios": 0}
+    assert set(counts.values()) == {0}
     assert transfer.export_account(target) == exported
 
 
