@@ -98,7 +98,8 @@ def cycle_label(cycle: Cycle) -> str:
 
 def cycle_view(cycle: Cycle, owner, today: date) -> progress.CycleView:
     """The rules engine's view of the cycle (its predecessor included for carry-over)."""
-    views = progress.compute(owner, progress.with_predecessors([cycle]), today)
+    # Per-activity lines are built only on request (the dashboard needs none); the register does.
+    views = progress.compute(owner, progress.with_predecessors([cycle]), today, lines_of={cycle.id})
     return views[cycle.id]
 
 
