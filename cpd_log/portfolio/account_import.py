@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from cpd_log.access import owned
 from cpd_log.competencies.services import load_framework
+from cpd_log.dashboard.services import today_for
 from cpd_log.evidence import services as evidence_services
 from cpd_log.evidence.sniffing import Refused
 from cpd_log.extensions import db
@@ -28,6 +29,7 @@ from cpd_log.models import (
     Review,
 )
 from cpd_log.portfolio.development_transfer import import_development
+from cpd_log.portfolio.scheme_transfer import import_schemes
 from cpd_log.portfolio.transfer import (
     ACTIVITY_FIELDS,
     FORMAT,
@@ -117,17 +119,19 @@ def import_account(user, document) -> dict:
         user, _list(document, "portfolios", "File"), (ids, reflection_ids), resolve
     )
     development = import_development(user, document, ids, resolve, READ)
+    schemes = import_schemes(user, document, ids, READ, today_for(user))
     db.session.flush()
     return {
         "activities": added,
         "reflections": reflections,
         "portfolios": portfolios,
         "self-assessments and goals": development,
+        **schemes,
     }
 
 
 # What development_transfer.py needs to read records the way this module does.
-READ = SimpleNamespace(moment=_moment, fields=_fields, list=_list)
+READ = SimpleNamespace(moment=_moment, fields=_fields, list=_list, bad=BadFile)
 
 
 def _competency_resolver(user):

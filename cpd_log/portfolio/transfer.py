@@ -2,9 +2,9 @@
 
 Lossless: every field of activities, reflections (drafts too), evidence (file bytes in base64),
 self-assessments and goals (development_transfer.py), the user's own frameworks, portfolios and
-their reviews. Import is one transaction and
-idempotent: a record already present (same creation time and title) is left alone, so importing
-the same file twice changes nothing.
+their reviews, the user's own CPD schemes, enrolments and split overrides (scheme_transfer.py).
+Import is one transaction and idempotent: a record already present (same creation time and title)
+is left alone, so importing the same file twice changes nothing.
 Competencies are referenced by (framework slug, owner "global" or "own", code), never by id.
 """
 
@@ -21,6 +21,7 @@ from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio,
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
 from cpd_log.portfolio.development_transfer import export_development
+from cpd_log.portfolio.scheme_transfer import export_schemes
 
 FORMAT = "cpd-log-account"
 VERSION = 1
@@ -122,6 +123,7 @@ def export_account(user) -> dict:
         "reflections": [_reflection(r, reflection_keys[r.id], keys) for r in reflections],
         "portfolios": [_portfolio(p, keys, reflection_keys) for p in portfolios],
         **export_development(user, keys, _out, _ref),
+        **export_schemes(user, keys, _out),
     }
 
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from cpd_log.dashboard.services import today_for
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import (
@@ -23,9 +24,12 @@ from cpd_log.models import (
 )
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
+from cpd_log.models.scheme import Allocation
 from cpd_log.portfolio import account_import, transfer
+from cpd_log.portfolio.scheme_transfer import leaf_codes
 from cpd_log.reflections.models_catalogue import MODELS
 from cpd_log.reflections.services import search_text
+from cpd_log.requirements import services as scheme_services
 from tests import factories
 from tests.evidence import samples
 
@@ -87,6 +91,21 @@ development_data = st.fixed_dictionaries(
             ),
             max_size=2,
         ),
+    }
+)
+# Enrolments on shipped schemes (seeded in the test), and split overrides: (enrolment, cycle,
+# activity, category) picked by index among what exists, and minutes.
+scheme_data = st.fixed_dictionaries(
+    {
+        "enrolments": st.lists(
+            st.tuples(
+                st.sampled_from(["custom", "pmi-pmp", "apm", "nmc-style"]),
+                st.dates(date(2015, 1, 1), date(2025, 12, 31)),
+                st.none() | TITLE,
+            ),
+            max_size=2,
+        ),
+        "overrides": st.lists(st.tuples(*[st.integers(0, 9)] * 4, st.integers(0, 600)), max_size=4),
     }
 )
 portfolio_data = st.fixed_dictionaries(
@@ -157,8 +176,36 @@ def _build_development(user, leaves, made, development) -> None:
         db.session.add(goal)
 
 
+def _build_schemes(user, made, schemes) -> None:
+    today = today_for(user)
+    shipped = {row.slug: row for row, _ in scheme_services.seed_schemes()}
+    enrolments = []
+    for n, (slug, start, label) in enumerate(schemes["enrolments"]):
+        enrolment = scheme_services.enrol(user, shipped[slug], start, label or "", today)
+        enrolment.created_at = BASE + timedelta(days=n)
+        enrolments.append(enrolment)
+    seen = set()
+    for e, c, a, k, minutes in schemes["overrides"] if enrolments and made else ():
+        enrolment = enrolments[e % len(enrolments)]
+        cycle = enrolment.cycles[c % len(enrolment.cycles)]
+        category = sorted(leaf_codes(cycle.scheme))[k % len(leaf_codes(cycle.scheme))]
+        key = (cycle.id, made[a % len(made)].id, category)
+        if key not in seen:
+            seen.add(key)
+            db.session.add(
+                Allocation(
+                    user_id=user.id,
+                    cycle_id=cycle.id,
+                    activity_id=key[1],
+                    category=category,
+                    minutes=minutes,
+                )
+            )
+    db.session.flush()
+
+
 def _build_account(
-    user, framework, activities, portfolios, reflections=(), development=None
+    user, framework, activities, portfolios, reflections=(), development=None, schemes=None
 ) -> None:
     leaves = factories.leaves(framework)
     made = []
@@ -193,6 +240,7 @@ def _build_account(
         made.append(activity)
     written = _build_reflections(user, leaves, made, reflections)
     _build_development(user, leaves, made, development or {"assessments": [], "goals": []})
+    _build_schemes(user, made, schemes or {"enrolments": [], "overrides": []})
     for n, data in enumerate(portfolios):
         portfolio = Portfolio(
             user_id=user.id,
@@ -234,13 +282,15 @@ def _build_account(
     portfolios=st.lists(portfolio_data, max_size=2),
     reflections=st.lists(reflection_data, max_size=3),
     development=development_data,
+    schemes=scheme_data,
 )
 def test_round_trip_is_lossless_and_reimport_is_idempotent(
-    app, framework, activities, portfolios, reflections, development
+    app, framework, activities, portfolios, reflections, development, schemes
 ):
     source = factories.make_user()
-    _build_account(source, framework, activities, portfolios, reflections, development)
+    _build_account(source, framework, activities, portfolios, reflections, development, schemes)
     exported = json.loads(json.dumps(transfer.export_account(source)))
+    assert len(exported["enrolments"]) == len(schemes["enrolments"])
 
     target = factories.make_user()
     account_import.import_account(target, exported)

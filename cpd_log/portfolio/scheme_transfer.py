@@ -1,0 +1,204 @@
+"""CPD schemes in the account export: the user's own schemes, enrolments and split overrides.
+
+Cycles are derived (requirements.services.enrol creates them from the start date), so they are not
+in the file; an override names its cycle by enrolment key and cycle number, its activity by the
+activity's key in the same file. A shipped scheme is referenced by slug and version; when the
+target instance lacks that version, the newest shipped version of the slug is used and counted.
+Import skips what is already there (enrolment: same creation time and label; override: same
+cycle, activity and category), so re-importing changes nothing.
+"""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from cpd_log.access import owned
+from cpd_log.extensions import db
+from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
+from cpd_log.requirements import services
+from cpd_log.requirements.forms import EARLIEST_START_YEARS
+from cpd_log.requirements.schemes import SchemeError, check_scheme
+
+ENROLMENT_FIELDS = {"label": str, "start_date": date, "created_at": datetime}
+OVERRIDE_FIELDS = {"cycle": int, "category": str, "minutes": int}
+
+
+def export_schemes(user, activity_keys: dict[int, str], out) -> dict:
+    """`out` turns a value into JSON (transfer.py)."""
+    enrolments = list(
+        db.session.scalars(
+            owned(Enrolment, user)
+            .options(selectinload(Enrolment.scheme))
+            .order_by(Enrolment.created_at, Enrolment.id)
+        )
+    )
+    keys = {e.id: f"e{n}" for n, e in enumerate(enrolments, start=1)}
+    rows = db.session.execute(
+        select(Allocation, Cycle.enrolment_id, Cycle.number)
+        .join(Cycle, Allocation.cycle_id == Cycle.id)
+        .where(Allocation.user_id == user.id)
+    )
+    overrides = sorted(
+        (
+            {
+                "enrolment": keys[enrolment_id],
+                "cycle": number,
+                "activity": activity_keys[row.activity_id],
+                "category": row.category,
+                "minutes": row.minutes,
+            }
+            for row, enrolment_id, number in rows
+        ),
+        key=lambda o: (o["enrolment"], o["cycle"], o["activity"], o["category"]),
+    )
+    return {
+        "schemes": [
+            {k: getattr(s, k) for k in ("slug", "version", "name", "source", "content")}
+            for s in db.session.scalars(
+                select(Scheme).where(Scheme.owner_id == user.id).order_by(Scheme.id)
+            )
+        ],
+        "enrolments": [
+            {
+                "key": keys[e.id],
+                "scheme": [e.scheme.slug, e.scheme.version, _owner(e.scheme)],
+                **{n: out(getattr(e, n)) for n in ENROLMENT_FIELDS},
+            }
+            for e in enrolments
+        ],
+        "split_overrides": overrides,
+    }
+
+
+def _owner(scheme: Scheme) -> str:
+    return "global" if scheme.owner_id is None else "own"
+
+
+def import_schemes(user, document: dict, activity_ids: dict, read, today: date) -> dict:
+    """Own schemes, then enrolments (cycles made by the enrol service), then overrides.
+    `read` is account_import's reader (fields, lists, moments, and `bad`, the BadFile error).
+    Returns counts of what was added."""
+    schemes = 0
+    for n, record in enumerate(read.list(document, "schemes", "File"), start=1):
+        schemes += _import_scheme(user, record, read, f"Scheme {n}")
+    enrolment_ids, enrolments, moved = _import_enrolments(user, document, read, today)
+    overrides = _import_overrides(user, document, (enrolment_ids, activity_ids), read)
+    return {
+        "schemes": schemes,
+        "enrolments": enrolments,
+        "enrolments moved to the newest version of their scheme": moved,
+        "split overrides": overrides,
+    }
+
+
+def _import_scheme(user, record, read, where: str) -> int:
+    content = record.get("content") if isinstance(record, dict) else None
+    try:
+        check_scheme(content)
+    except SchemeError as error:
+        raise read.bad(f"{where}: “content” is not a valid scheme ({error}).") from None
+    for name in ("slug", "version"):
+        if record.get(name) != content[name]:
+            raise read.bad(f"{where}: “{name}” does not match the scheme's content.")
+    return int(services.load_scheme(content, owner_id=user.id)[1])
+
+
+def _scheme_finder(user, read):
+    rows = db.session.scalars(
+        select(Scheme)
+        .where((Scheme.owner_id.is_(None)) | (Scheme.owner_id == user.id))
+        .order_by(Scheme.id)
+    )
+    exact, newest = {}, {}
+    for row in rows:
+        exact[(row.slug, row.version, _owner(row))] = row
+        newest[(row.slug, _owner(row))] = row
+
+    def find(reference, where: str) -> tuple[Scheme, bool]:
+        """(scheme, moved): moved when a shipped version is missing and the newest stands in."""
+        valid = isinstance(reference, list) and len(reference) == 3
+        key = tuple(reference) if valid and all(isinstance(p, str) for p in reference) else None
+        if key in exact:
+            return exact[key], False
+        if key is not None and key[2] == "global" and (key[0], "global") in newest:
+            return newest[(key[0], "global")], True
+        raise read.bad(f"{where}: “scheme” {reference!r} is not a scheme on this instance.")
+
+    return find
+
+
+def _import_enrolments(user, document: dict, read, today: date) -> tuple[dict, int, int]:
+    existing = {
+        (read.moment(e.created_at), e.label): e.id
+        for e in db.session.scalars(owned(Enrolment, user))
+    }
+    find = _scheme_finder(user, read)
+    ids: dict[str, int] = {}
+    added = moved = 0
+    for n, record in enumerate(read.list(document, "enrolments", "File"), start=1):
+        where = f"Enrolment {n}"
+        values = read.fields(record, ENROLMENT_FIELDS, where)
+        _check_enrolment(values, today, read, where)
+        scheme, substituted = find(record.get("scheme"), where)
+        key = (read.moment(values["created_at"]), values["label"])
+        if key not in existing:
+            enrolment = services.enrol(user, scheme, values["start_date"], values["label"], today)
+            enrolment.created_at = values["created_at"]
+            existing[key] = enrolment.id
+            added += 1
+            moved += int(substituted)
+        ids[str(record.get("key"))] = existing[key]
+    return ids, added, moved
+
+
+def _check_enrolment(values: dict, today: date, read, where: str) -> None:
+    """The enrol form's limits: every cycle since the start is stored."""
+    if not values["label"].strip() or len(values["label"]) > 100:
+        raise read.bad(f"{where}: “label” has an invalid value.")
+    earliest = today - timedelta(days=EARLIEST_START_YEARS * 365)
+    if not earliest <= values["start_date"] <= date(2100, 12, 31):
+        raise read.bad(f"{where}: “start_date” has an invalid value.")
+
+
+def _import_overrides(user, document: dict, keyed: tuple[dict, dict], read) -> int:
+    enrolment_ids, activity_ids = keyed
+    cycles = {
+        (c.enrolment_id, c.number): c
+        for c in db.session.scalars(owned(Cycle, user).options(selectinload(Cycle.scheme)))
+    }
+    seen = {
+        (a.cycle_id, a.activity_id, a.category) for a in db.session.scalars(owned(Allocation, user))
+    }
+    added = 0
+    for n, record in enumerate(read.list(document, "split_overrides", "File"), start=1):
+        where = f"Split override {n}"
+        values = read.fields(record, OVERRIDE_FIELDS, where)
+        cycle = cycles.get((enrolment_ids.get(str(record.get("enrolment"))), values["cycle"]))
+        if cycle is None:
+            raise read.bad(f"{where}: “enrolment” and “cycle” name no cycle in this file.")
+        activity_id = activity_ids.get(str(record.get("activity")))
+        if activity_id is None:
+            raise read.bad(f"{where}: “activity” names no activity in this file.")
+        if values["category"] not in leaf_codes(cycle.scheme):
+            raise read.bad(f"{where}: “category” is not a category of {cycle.scheme.name}.")
+        key = (cycle.id, activity_id, values["category"])
+        if key not in seen:
+            db.session.add(
+                Allocation(
+                    user_id=user.id,
+                    cycle_id=cycle.id,
+                    activity_id=activity_id,
+                    category=values["category"],
+                    minutes=values["minutes"],
+                )
+            )
+            seen.add(key)
+            added += 1
+    return added
+
+
+def leaf_codes(scheme: Scheme) -> set[str]:
+    """Codes a split may use: categories without sub-categories (as splits.split_errors)."""
+    categories = scheme.content["categories"]
+    return {c["code"] for top in categories for c in (top.get("subcategories") or [top])}
