@@ -51,6 +51,9 @@ class Config:
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per minute;300 per hour")
     ACTIVITIES_PER_PAGE = 50
+    # Rendered dashboards and activity lists kept in each process until the user's data changes
+    # (cpd_log/page_cache.py); the size is in millions of characters of HTML. 0 turns it off.
+    PAGE_CACHE_MB = float(os.environ.get("PAGE_CACHE_MB", "64"))
     # Open Badges: how long to wait for an issuer's hosted assertion, and whether loopback/private
     # addresses may be fetched (off: a badge URL must not reach internal servers).
     BADGE_FETCH_TIMEOUT = float(os.environ.get("BADGE_FETCH_TIMEOUT", "5"))

@@ -3,6 +3,9 @@
 For each N a fresh database gets a user with N activities (ten years, three tags each). Every page
 is timed against a trivial logged-in page measured in the same run, so the ratio means the same on
 a laptop and on CI; the SQL query count per page must not grow with N (STYLE.md, Queries).
+Pages marked * are timed right after a write to the user's data (their `data_version` is raised
+outside the timed request), so the page cache cannot serve them: that is the cost of the first
+view after every change. The other rows are the repeat views the cache serves.
 Figures are printed, never asserted: `make bench` or `python -m bench.run [--help]`.
 """
 
@@ -10,15 +13,18 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template
 from flask.testing import FlaskClient
 from flask_login import login_required
 from flask_migrate import upgrade
-from sqlalchemy import event
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from bench.databases import fresh_database
@@ -32,9 +38,16 @@ PAGES = {
     "dashboard": "/dashboard",
     "list": "/activities/",
     "filtered list": "/activities/?q=risk&sort=hours_desc",
+    # The same pages right after the user's data changed: the page cache has nothing to offer,
+    # so these are the cost of really rendering them (the first view after every write).
+    "dashboard*": "/dashboard",
+    "list*": "/activities/",
+    "filtered list*": "/activities/?q=risk&sort=hours_desc",
 }
+AFTER_A_WRITE = "*"
 WARMUP = 3
 TRIVIAL_PAGE = '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
+PING_TEMPLATE = "bench/ping.html"
 RATIO_TARGET = 3.0
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
 
@@ -57,7 +70,7 @@ class Figure:
 def _ping() -> str:
     """The floor every page pays: routing, session cookie, loading the user (one query) and
     rendering the layout (navigation, menus) around a one-line body."""
-    return render_template_string(TRIVIAL_PAGE)
+    return render_template(PING_TEMPLATE)
 
 
 def bench_app(database_url: str) -> Flask:
@@ -73,9 +86,24 @@ def bench_app(database_url: str) -> Flask:
         },
     )
     app.add_url_rule(PAGES[PING], "bench_ping", _ping)
+    # A named template is compiled once and cached, like every real page's (a template string
+    # would be compiled on every request and make the floor look higher than it is).
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, DictLoader({PING_TEMPLATE: TRIVIAL_PAGE})]
+    )
     with app.app_context():
         upgrade()  # the schema the app really runs on, never create_all()
     return app
+
+
+def touch_data(app: Flask, email: str) -> None:
+    """What any write does to the user's pages: raise the version the page cache keys on."""
+    with app.app_context():
+        db.session.execute(
+            text('UPDATE "user" SET data_version = data_version + 1 WHERE email = :email'),
+            {"email": email},
+        )
+        db.session.commit()
 
 
 def _get(client: FlaskClient, path: str) -> None:
@@ -93,19 +121,29 @@ def logged_in_client(app: Flask, email: str, password: str) -> FlaskClient:
     return client
 
 
-def time_pages(client: FlaskClient, rounds: int) -> tuple[dict, dict]:
+def time_pages(client: FlaskClient, rounds: int, touch: Callable[[], None]) -> tuple[dict, dict]:
     """Wall and CPU seconds per request, pages interleaved so a slow moment hits them all.
 
     CPU time (this thread's) barely moves when other processes load the machine; on SQLite it
     includes the database work, on PostgreSQL it leaves the server's share out.
     """
-    for path in PAGES.values():
+    # Each page is timed right after a write (X*), then again as its repeat view (X).
+    order = [PING] + [
+        name for page in PAGES if page != PING and not page.endswith(AFTER_A_WRITE)
+        for name in (page + AFTER_A_WRITE, page)
+    ]  # fmt: skip
+    for page in order:
         for _ in range(WARMUP):
-            _get(client, path)
+            if page.endswith(AFTER_A_WRITE):
+                touch()
+            _get(client, PAGES[page])
     wall: dict[str, list[float]] = {page: [] for page in PAGES}
     cpu: dict[str, list[float]] = {page: [] for page in PAGES}
     for _ in range(rounds):
-        for page, path in PAGES.items():
+        for page in order:
+            path = PAGES[page]
+            if page.endswith(AFTER_A_WRITE):
+                touch()
             start, start_cpu = time.perf_counter(), time.thread_time()
             _get(client, path)
             cpu[page].append(time.thread_time() - start_cpu)
@@ -113,12 +151,19 @@ def time_pages(client: FlaskClient, rounds: int) -> tuple[dict, dict]:
     return wall, cpu
 
 
-def statements_for(app: Flask, client: FlaskClient, path: str) -> tuple[str, ...]:
+def statements_for(
+    app: Flask, client: FlaskClient, page: str, touch: Callable[[], None]
+) -> tuple[str, ...]:
     """The SQL one request sends. The listener is attached for that request only."""
     # No app context may stay pushed while the client runs: a request would reuse it, and with it
     # the SQLAlchemy session, so the user would come from the identity map and go uncounted.
     with app.app_context():
         engine = db.engine
+    path = PAGES[page]
+    if page.endswith(AFTER_A_WRITE):
+        touch()
+    else:
+        _get(client, path)  # a repeat view, as timed
     statements: list[str] = []
 
     def _record(_conn, _cursor, statement, *_args) -> None:
@@ -137,10 +182,12 @@ def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
         app = bench_app(database_url)
         try:
             print(f"N={n:,}: generating the heavy user…", file=sys.stderr)
-            client = logged_in_client(app, *heavy_user(app, n))
+            email, password = heavy_user(app, n)
+            client = logged_in_client(app, email, password)
+            touch = partial(touch_data, app, email)
             print(f"N={n:,}: timing {rounds} rounds…", file=sys.stderr)
-            samples, cpu_samples = time_pages(client, rounds)
-            statements = {page: statements_for(app, client, path) for page, path in PAGES.items()}
+            samples, cpu_samples = time_pages(client, rounds, touch)
+            statements = {page: statements_for(app, client, page, touch) for page in PAGES}
         finally:
             with app.app_context():
                 db.engine.dispose()
@@ -189,8 +236,8 @@ def verdicts(figures: list[Figure]) -> list[str]:
     return lines
 
 
-def _sizes(text: str) -> list[int]:
-    return [int(part) for part in text.split(",") if part.strip()]
+def _sizes(value: str) -> list[int]:
+    return [int(part) for part in value.split(",") if part.strip()]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -220,10 +267,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.show_sql:
         for f in figures:
             report += ["", f"-- N={f.n} {f.page}", *(f"{s};" for s in f.statements)]
-    text = "\n".join(report) + "\n"
-    print(text, end="")
+    output = "\n".join(report) + "\n"
+    print(output, end="")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    RESULTS.write_text(output, encoding="utf-8")
 
 
 if __name__ == "__main__":

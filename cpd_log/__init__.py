@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
+from cpd_log import page_cache
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
 
 TEMPLATE_DIR = BASE_DIR / "templates"
@@ -91,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     from cpd_log.auth.services import load_user
 
     login_manager.user_loader(load_user)
+    page_cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from cpd_log import create_app
+from cpd_log import create_app, page_cache
 from cpd_log.extensions import db
 from tests import factories
 from tests.database import scratch_database
@@ -128,6 +128,12 @@ def _counting() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def uncached(app) -> None:
+    """Turn the page cache off, so a page's queries are those of really rendering it."""
+    app.extensions[page_cache.EXTENSION] = page_cache.PageCache(0)
 
 
 @pytest.fixture

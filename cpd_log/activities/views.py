@@ -9,9 +9,11 @@ from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services
 from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, competency_choices
 from cpd_log.competencies.services import competency_options
+from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
+from cpd_log.page_cache import page_cache
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -30,7 +32,16 @@ def _activity_form(**kwargs) -> ActivityForm:
 
 @bp.get("/")
 def index():
-    """The filtered, sorted, paginated list (50 a page)."""
+    """The filtered, sorted, paginated list (50 a page), kept by the page cache until the user's
+    data changes: each set of arguments is its own entry."""
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    body = page_cache().body(
+        current_user, today_for(current_user), ("activities", arguments), _list_body
+    )
+    return render_template("activities/index.html", body=body)
+
+
+def _list_body(**template_context) -> str:
     filters = ActivityFilterForm(request.args)
     filters.competency.choices = [
         SelectChoice("", "Any competency"),
@@ -41,7 +52,9 @@ def index():
     pagination = services.list_activities(
         current_user, criteria, page, current_app.config["ACTIVITIES_PER_PAGE"]
     )
-    return render_template("activities/index.html", filters=filters, pagination=pagination)
+    return render_template(
+        "activities/_list_body.html", filters=filters, pagination=pagination, **template_context
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from cpd_log.capture.services import pending_captures
 from cpd_log.dashboard import services
 from cpd_log.extensions import db
+from cpd_log.page_cache import page_cache
 from cpd_log.reflections.apply_queue import apply_queue
 from cpd_log.requirements.progress import dashboard_cycles
 
@@ -23,16 +24,26 @@ def home():
 @bp.get("/dashboard")
 @login_required
 def index():
-    """Totals, and hours by kind and area over a period (?period=12m|year|all, default 12m)."""
+    """Totals, and hours by kind and area over a period (?period=12m|year|all, default 12m).
+
+    The body is kept by the page cache until the user's data changes or the day turns.
+    """
     today = services.today_for(current_user)
     period = request.args.get("period", "12m")
     period = period if period in services.PERIODS else "12m"
+    body = page_cache().body(
+        current_user, today, ("dashboard", period), lambda **kw: _body(today, period, **kw)
+    )
+    return render_template("dashboard/index.html", body=body)
+
+
+def _body(today, period: str, **template_context) -> str:
     since = services.period_start(period, today)
     cycles = dashboard_cycles(current_user, today)
     db.session.commit()  # cycles that began since the last visit are stored
     apply_prompts, apply_total = apply_queue(current_user, today)
     return render_template(
-        "dashboard/index.html",
+        "dashboard/_body.html",
         totals=services.completed_minutes(current_user, today),
         by_kind=services.minutes_by_kind(current_user, since, today),
         by_area=services.minutes_by_area(current_user, since, today),
@@ -44,4 +55,5 @@ def index():
         apply_prompts=apply_prompts,
         apply_total=apply_total,
         capture_prompts=pending_captures(current_user),
+        **template_context,
     )

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, Integer, String
+from sqlalchemy import BigInteger, DateTime, Enum, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,10 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Bumped when the password changes: sessions carrying an older value are logged out.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Raised by database triggers whenever a row behind the user's dashboard or activity list
+    # changes, whatever wrote it (ORM, bulk import, psql); the page cache keys on it. Never set
+    # by the application. See cpd_log/page_cache.py and the migration that made the triggers.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

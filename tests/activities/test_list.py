@@ -106,7 +106,9 @@ def test_pagination_50_a_page(logged_in, user):
     assert titles(logged_in.get("/activities/?page=99")) == []
 
 
-def test_query_count_does_not_grow_with_data(app, logged_in, user, framework, count_queries):
+def test_query_count_does_not_grow_with_data(
+    app, logged_in, user, framework, count_queries, uncached
+):
     def queries() -> int:
         with count_queries() as statements:
             assert logged_in.get("/activities/?sort=hours_desc").status_code == 200

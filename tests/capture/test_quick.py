@@ -119,7 +119,7 @@ def test_prompts_are_the_owners_only(client, login_as, user, other_user):
     assert "Bob's secret capture" not in client.get("/dashboard").data.decode()
 
 
-def test_dashboard_query_count_does_not_grow_with_captures(logged_in, count_queries):
+def test_dashboard_query_count_does_not_grow_with_captures(logged_in, count_queries, uncached):
     def queries() -> int:
         with count_queries() as statements:
             assert logged_in.get("/dashboard").status_code == 200

@@ -62,7 +62,7 @@ def test_other_users_hours_never_show(logged_in, user, other_user):
     assert stat(page, "hours-all") == "0 h"
 
 
-def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_queries):
+def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_queries, uncached):
     def queries() -> int:
         with count_queries() as statements:
             assert logged_in.get("/dashboard").status_code == 200

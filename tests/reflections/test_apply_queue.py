@@ -99,7 +99,7 @@ def test_only_the_owners_activities(logged_in, other_user, today):
     assert queued(logged_in) == []
 
 
-def test_query_count_does_not_grow(logged_in, user, today, count_queries):
+def test_query_count_does_not_grow(logged_in, user, today, count_queries, uncached):
     def queries():
         with count_queries() as statements:
             logged_in.get("/dashboard")

@@ -54,7 +54,7 @@ def _dashboard_queries(client, count_queries) -> int:
     return len(statements)
 
 
-def test_dashboard_queries_do_not_grow_with_activities(logged_in, user, count_queries):
+def test_dashboard_queries_do_not_grow_with_activities(logged_in, user, count_queries, uncached):
     tt = talent_triangle()
     _four_schemes(user)
     factories.make_activity(user, [tt["TT.PS"]], start_date=TODAY - timedelta(days=3))
