@@ -1,5 +1,7 @@
 """The models and the Alembic migrations describe the same schema, on SQLite and PostgreSQL."""
 
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -12,7 +14,11 @@ from tests.database import scratch_database
 
 def test_models_match_the_migrated_schema(app):
     """Fails when a model changes without a migration (run `flask --app cpd_log db migrate`)."""
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        # SQLite cannot reflect an index on an expression (ix_activity_user_ended), so Alembic
+        # leaves it out of the comparison there; the PostgreSQL run compares it.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"

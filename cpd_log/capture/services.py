@@ -42,14 +42,21 @@ def capture_activity(user, data: dict, today: date) -> Activity:
 
 
 def pending_captures(user, limit: int = PROMPT_LIMIT) -> list[Activity]:
-    """The user's quick captures still to complete, newest first. One query at any size."""
+    """The user's quick captures still to complete, newest first. One query at any size: the
+    newest captures are picked from their own small table first, then joined to activities."""
+    newest = (
+        select(QuickCapture.activity_id, QuickCapture.created_at)
+        .where(QuickCapture.user_id == user.id)
+        .order_by(QuickCapture.created_at.desc(), QuickCapture.activity_id.desc())
+        .limit(limit)
+        .subquery()
+    )
     return list(
         db.session.scalars(
             select(Activity)
-            .join(QuickCapture, QuickCapture.activity_id == Activity.id)
-            .where(QuickCapture.user_id == user.id, Activity.user_id == user.id)
-            .order_by(QuickCapture.created_at.desc(), Activity.id.desc())
-            .limit(limit)
+            .join(newest, newest.c.activity_id == Activity.id)
+            .where(Activity.user_id == user.id)
+            .order_by(newest.c.created_at.desc(), Activity.id.desc())
             .options(selectinload(Activity.competencies))
         )
     )

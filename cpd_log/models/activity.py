@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -131,6 +132,14 @@ class Activity(db.Model):
             "minutes",
             "kind",
             "end_date",
+        ),
+        # The apply queue's window ("ended 30 to 180 days ago") as a range, not a scan of every
+        # completed activity; the expression is exactly the one apply_queue.py compares.
+        Index(
+            "ix_activity_user_ended",
+            "user_id",
+            "status",
+            text("coalesce(end_date, start_date)"),
         ),
     )
 

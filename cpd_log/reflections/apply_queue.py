@@ -47,12 +47,13 @@ def _queue(user, today: date):
 
 
 def apply_queue(user, today: date, limit: int = SHOWN) -> tuple[list[Prompt], int]:
-    """The oldest prompts first (closest to dropping out), and how many there are: two queries."""
-    query = _queue(user, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    """The oldest prompts first (closest to dropping out), and how many there are: one query,
+    the count being a window over every matching row before the limit."""
     ended = func.coalesce(Activity.end_date, Activity.start_date)
-    rows = db.session.execute(query.order_by(ended.asc(), Activity.id.asc()).limit(limit))
-    return [Prompt(activity, int(point)) for activity, point in rows], int(total or 0)
+    query = _queue(user, today).add_columns(func.count().over().label("total"))
+    rows = db.session.execute(query.order_by(ended.asc(), Activity.id.asc()).limit(limit)).all()
+    total = rows[0].total if rows else 0
+    return [Prompt(activity, int(point)) for activity, point, _ in rows], int(total)
 
 
 def answer(user, activity: Activity, text: str, today: date) -> Reflection:

@@ -1,4 +1,5 @@
-"""user.data_version, raised by triggers on every table behind the dashboard and activity list
+"""user.data_version, raised by triggers on every table behind the dashboard and activity list;
+an index for the apply queue's window
 
 Revision ID: 5d2e8c1a9f37
 Revises: 04ecdb6a7db2
@@ -13,6 +14,10 @@ a 10,000-row import updates the user row once, not 10,000 times.
 
 Rows of a shipped framework, competency or scheme (no owner) raise every user's version: they
 change only when `flask seed` loads a new release of the shipped data.
+
+Careful in later migrations: SQLite's batch mode rebuilds a table by copying it, which drops its
+triggers. Re-create them after any batch operation on a table in WATCHED
+(tests/test_page_cache.py fails when one is missing).
 """
 
 from alembic import op
@@ -91,6 +96,11 @@ def upgrade():
         batch_op.add_column(
             sa.Column("data_version", sa.BigInteger(), server_default="0", nullable=False)
         )
+    op.create_index(
+        "ix_activity_user_ended",
+        "activity",
+        ["user_id", "status", sa.text("coalesce(end_date, start_date)")],
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _sqlite_upgrade()
@@ -110,5 +120,6 @@ def downgrade():
                 op.execute(f"DROP FUNCTION IF EXISTS {name}()")
             else:
                 op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_activity_user_ended", table_name="activity")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_column("data_version")
