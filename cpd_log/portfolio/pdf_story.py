@@ -16,6 +16,7 @@ from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Space
 from cpd_log.portfolio import fonts, pdf_reflections
 from cpd_log.portfolio.additions import in_units
 from cpd_log.portfolio.fonts import MAIN, markup
+from cpd_log.portfolio.pdf_flowables import ContentsRow, PageNumber
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
@@ -270,14 +271,15 @@ def cover(content: Content, s) -> list:
     ]
 
 
-def contents(entries: list[tuple[str, int, int]], s) -> list:
-    """(title, level, page) rows: the table of contents."""
-    rows = [
-        [_p(("    " * level) + title, s["body"]), _p(str(page), s["body"])]
-        for title, level, page in entries
-    ]
+def contents(rows: list[ContentsRow], s) -> list:
+    """The table of contents; page numbers are filled in after layout (ContentsRow)."""
+    cells = []
+    for row in rows:
+        row.style = s["body"]
+        style = ParagraphStyle("contents", parent=s["body"], leftIndent=12 * row.level)
+        cells.append([_p(row.title, style), PageNumber(row)])
     story = [Paragraph("Contents", s["h1"])]
-    table = Table(rows, colWidths=[150 * mm, 20 * mm])
+    table = Table(cells, colWidths=[150 * mm, 20 * mm])
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])
     )
