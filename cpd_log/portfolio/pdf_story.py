@@ -1,8 +1,10 @@
 """The PDF's flowables: summary, activity register and details, reflections, evidence, appendix.
 
 Every piece of user text goes through `fonts.markup()` (escaped, then split into covering fonts)
-before it reaches a Paragraph. Flowables that start a section carry `outline = (title, level)`,
-which the document template turns into contents entries and PDF bookmarks.
+before it reaches a Paragraph, or is set as plain lines in the main face (register cells,
+`pdf_flowables.plain_text`), where no markup is parsed. Flowables that start a section carry
+`outline = (title, level, key)`, which the document template turns into PDF bookmarks; the
+contents list the sections and certificates with the pages the bookmarks landed on.
 """
 
 from reportlab.lib import colors
@@ -16,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Space
 from cpd_log.portfolio import fonts, pdf_reflections
 from cpd_log.portfolio.additions import in_units
 from cpd_log.portfolio.fonts import MAIN, markup
-from cpd_log.portfolio.pdf_flowables import ContentsRow, PageNumber
+from cpd_log.portfolio.pdf_flowables import ContentsRow, PageNumber, plain_text
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
@@ -186,12 +188,8 @@ def _dates(activity) -> str:
     return f"{start:%-d %b %Y}"
 
 
-def _field(label: str, value: str) -> str:
-    return f"{label}: {markup(value)}"
-
-
 def details(content: Content, s) -> list:
-    """One section per activity, with every field an auditor asks for, in one paragraph."""
+    """One section per activity, with every field an auditor asks for, one field a line."""
     story = [PageBreak(), heading("Activity details", s["h1"], 0, "details")]
     for number, activity in enumerate(content.activities, start=1):
         story.append(CondPageBreak(40 * mm))
@@ -211,9 +209,9 @@ def details(content: Content, s) -> list:
             ("Competencies", "; ".join(c.label for c in activity.competencies) or "—"),
             ("Evidence", evidence or "—"),
         ]
-        story.append(Paragraph("<br/>".join(_field(k, v) for k, v in fields), s["body"]))
+        story.append(plain_text("\n".join(f"{k}: {v}" for k, v in fields), s["body"]))
         if activity.description:
-            story.append(Paragraph(_field("Learning outcomes", activity.description), s["body"]))
+            story.append(plain_text(f"Learning outcomes: {activity.description}", s["body"]))
     return story
 
 
