@@ -118,7 +118,8 @@ STATUS = {"met": "Met", "not_met": "Not met", "unmeasured": "Not measured", "inf
 
 def _cycle_summary(content: Content, s) -> list:
     """The rules engine's verdict on the cycle: counted per category, and each rule met or not.
-    The engine counts every activity logged in the cycle, as the scheme's rules do."""
+    The engine counts every activity logged in the cycle, as the scheme's rules do, and the note
+    under the tables says so (with how many of those activities this portfolio leaves out)."""
     scheme = content.scheme
     unit = scheme.unit_plural
     story = [_p(f"{scheme.name}: {unit} counted per category in the cycle", s["h2"])]
@@ -130,6 +131,7 @@ def _cycle_summary(content: Content, s) -> list:
         for r in content.rules
     ]
     story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
+    story.append(_p(content.cycle_note, s["small"]))
     return story
 
 
