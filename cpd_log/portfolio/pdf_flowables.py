@@ -76,8 +76,9 @@ class Lines(Flowable):
 
 
 def _cut(line: str, name: str, size: float, width: float) -> list[str]:
-    """A line wider than the column (one long word, as simpleSplit leaves it) cut into pieces."""
-    if stringWidth(line, name, size) <= width:
+    """A line wider than the column (one long word, as simpleSplit leaves it) cut into pieces.
+    simpleSplit only adds a word to a line when it fits, so a line with a space fits already."""
+    if " " in line or stringWidth(line, name, size) <= width:
         return [line]
     pieces, current = [], ""
     for char in line:
