@@ -131,7 +131,7 @@ def _cycle_summary(content: Content, s) -> list:
         for r in content.rules
     ]
     story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
-    story.append(_p(content.cycle_note, s["small"]))
+    story.append(_p(content.cycle_note, ParagraphStyle("note", parent=s["small"], spaceBefore=3)))
     return story
 
 
