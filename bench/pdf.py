@@ -2,9 +2,10 @@
 
 Each activity carries a 150-word learning-outcomes text (the reflections feature will add its own
 text later). Time is reported as a ratio to plain ReportLab setting the same text with the same
-embedded font in the same run (target <= 1.3); peak memory is the child process's maximum RSS
-(target <= 150 MB at 1,000 activities). Every measurement runs in a fresh process; the median of
-`--repeats` runs is printed.
+embedded font in the same run (target <= 1.3), both wall-clock and CPU time of the child process
+(steadier on a shared machine); peak memory is the child process's maximum RSS (target <= 150 MB
+at 1,000 activities). Every measurement runs in a fresh process; the median of `--repeats` runs
+is printed.
 
     python -m bench.pdf [--sizes 50 200 1000] [--repeats 3]
 """
@@ -138,6 +139,11 @@ def _plain(content) -> int:
         return doc.page
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _child(n: int, mode: str) -> None:
     from cpd_log.portfolio import fonts, pdf, services
 
@@ -147,16 +153,16 @@ def _child(n: int, mode: str) -> None:
             portfolio = _seed(n)
             fonts.register()  # loading fonts is a once-per-process cost, left out of both times
             fonts.markup("a")  # and the per-process caches of character coverage
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), _cpu_seconds()
             content = services.gather(portfolio)
             if mode == "portfolio":
                 with tempfile.TemporaryFile() as out:
                     pages = pdf.render(content, out)
             else:
                 pages = _plain(content)
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "pages": pages, "peak_mb": peak_mb}))
 
 
 def _measure(n: int, mode: str) -> dict:
@@ -180,16 +186,17 @@ def main() -> None:
         return
     print(
         f"{'activities':>10} {'pages':>6} {'portfolio s':>12} {'plain s':>8} {'ratio':>6} "
-        f"{'peak MB':>8} {'plain MB':>9}"
+        f"{'CPU ratio':>9} {'peak MB':>8} {'plain MB':>9}"
     )
     for n in args.sizes:
         ours = [_measure(n, "portfolio") for _ in range(args.repeats)]
         plain = [_measure(n, "plain") for _ in range(args.repeats)]
         t_ours = statistics.median(r["seconds"] for r in ours)
         t_plain = statistics.median(r["seconds"] for r in plain)
+        cpu = statistics.median(r["cpu"] for r in ours) / statistics.median(r["cpu"] for r in plain)
         print(
             f"{n:>10} {ours[0]['pages']:>6} {t_ours:>12.2f} {t_plain:>8.2f} "
-            f"{t_ours / t_plain:>6.2f} {max(r['peak_mb'] for r in ours):>8.0f} "
+            f"{t_ours / t_plain:>6.2f} {cpu:>9.2f} {max(r['peak_mb'] for r in ours):>8.0f} "
             f"{max(r['peak_mb'] for r in plain):>9.0f}"
         )
 

@@ -116,6 +116,19 @@ def rule_rows(view: progress.CycleView) -> list[dict]:
     ]
 
 
+def counted_note(cycle: progress.CycleInfo, not_listed: int) -> str:
+    """What the cycle's tables count: the whole cycle, not only the activities listed."""
+    note = (
+        "Counted over every completed activity in the cycle "
+        f"{cycle.start:%-d %b %Y} – {cycle.end:%-d %b %Y}"
+    )
+    return (
+        f"{note}, including {not_listed} not listed in this portfolio."
+        if not_listed
+        else f"{note}."
+    )
+
+
 def in_units(minutes: int, scheme) -> str:
     """Minutes in the scheme's unit: '1.5 PDUs'."""
     amount = hours(round(minutes * 60 / scheme.unit_minutes)) if scheme.unit_minutes else "0"

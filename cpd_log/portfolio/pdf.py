@@ -1,26 +1,27 @@
-"""The portfolio PDF, rendered with ReportLab platypus in one pass over the body.
+"""The portfolio PDF, rendered with ReportLab platypus in one layout pass.
 
-The body (summary to appendix) is built once, into a temporary file, with its page numbers offset
-by the cover and contents pages; section start pages are recorded as it goes. Then the cover and
-contents are built with those numbers, and pypdf joins the parts, appends attached PDF certificates
-and writes the bookmarks. No second layout pass, and the document is never held twice in memory.
+Cover, contents and body are one document. The contents' rows are known before layout (the
+sections are fixed and the certificates counted); only their page numbers are not, so each is
+drawn as a PDF form that is filled in once the last page is laid out. Bookmarks are written by
+ReportLab as headings land on their pages. Only attached PDF certificates need pypdf: they are
+appended, with their bookmarks, after the document is written.
 """
 
-import io
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from cpd_log.evidence.services import file_path
 from cpd_log.portfolio import fonts, pdf_story
+from cpd_log.portfolio.pdf_flowables import ContentsRow
 from cpd_log.portfolio.services import Content
 
 MARGIN = 18 * mm
@@ -36,32 +37,42 @@ PAGE = {
 }
 
 
-@dataclass
-class Mark:
-    title: str
-    level: int
-    page: int  # 1-based, in the final document
+class _Canvas(Canvas):
+    """Runs `before_save` (filling in the contents' page numbers) once every page is laid out."""
+
+    before_save: Callable | None = None
+
+    def save(self) -> None:
+        if self.before_save:
+            self.before_save(self)
+        super().save()
 
 
-class _Body(BaseDocTemplate):
-    """Records every flowable that carries `outline` as a bookmark at the page it landed on."""
+class _Document(BaseDocTemplate):
+    """Cover and contents on the "front" template, the body (with page footers) after them.
+    Every flowable that carries `outline` becomes a bookmark at the page it landed on."""
 
-    def __init__(self, target, offset: int, footer: str, progress: Callable | None):
+    def __init__(self, target, content: Content, contents: list, progress: Callable | None):
+        self.footer = _plain_footer(content.portfolio.title)
         super().__init__(
-            target,
-            **PAGE,
-            title=footer,
+            target, **PAGE, title=self.footer, author=_plain_footer(content.owner.display_name)
         )
-        self.offset, self.footer, self.progress = offset, footer, progress
-        self.marks: list[Mark] = []
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.addPageTemplates([PageTemplate("body", [frame], onPage=self._decorate)])
+        self.contents, self.progress = contents, progress
+        self.section_pages: dict[str, int] = {}
+        self.marks = 0
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="page")
+        self.addPageTemplates(
+            [
+                PageTemplate("front", [frame]),
+                PageTemplate("body", [frame], onPage=self._decorate),
+            ]
+        )
 
     def _decorate(self, canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(fonts.MAIN, 8)
         canvas.drawString(MARGIN, 10 * mm, self.footer[:90])
-        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {doc.page + self.offset}")
+        canvas.drawRightString(A4[0] - MARGIN, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
         if self.progress and doc.page % 10 == 0:
             self.progress(doc.page)
@@ -69,7 +80,32 @@ class _Body(BaseDocTemplate):
     def afterFlowable(self, flowable) -> None:
         outline = getattr(flowable, "outline", None)
         if outline:
-            self.marks.append(Mark(outline[0], outline[1], self.page + self.offset))
+            title, level = outline[0], outline[1]
+            self.marks += 1
+            key = f"mark{self.marks}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level)
+            if level == 0:
+                self.section_pages.setdefault(title, self.page)
+
+    def _make_canvas(self, *args, **kwargs) -> Canvas:
+        canvas = _Canvas(*args, **kwargs)
+        canvas.before_save = self._fill_contents
+        return canvas
+
+    def _fill_contents(self, canvas) -> None:
+        """The contents' page numbers: sections where they landed, certificates after the end."""
+        page = self.page + 1
+        for row in self.contents:
+            if row.certificate_pages:
+                row.fill(canvas, page)
+                page += row.certificate_pages
+            else:
+                row.fill(canvas, self.section_pages[row.title])
+
+    def render(self, story: list) -> int:
+        self.build(story, canvasmaker=self._make_canvas)
+        return self.page
 
 
 def _plain_footer(title: str) -> str:
@@ -82,39 +118,26 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
     s = pdf_story.styles()
     certificates, images = _evidence_files(content)
     merged = {label: pages for label, _, pages, _ in certificates}
-    # The contents' length is known before the body is laid out: the sections are fixed and the
-    # certificates are counted; only the page numbers are unknown (999 takes the widest space).
-    guess = [(title, 0, 999) for title in pdf_story.SECTIONS]
-    guess += [(f"{label} {name}", 1, 999) for label, name, _, _ in certificates]
-    contents_pages = _page_count(pdf_story.contents(guess, s))
-    offset = 1 + contents_pages
-
-    with tempfile.TemporaryFile() as body_file:
-        body = _Body(body_file, offset, _plain_footer(content.portfolio.title), progress)
-        story = [
-            *pdf_story.summary(content, s),
-            *pdf_story.register(content, s),
-            *pdf_story.details(content, s),
-            *pdf_story.reflections(content, s),
-            *pdf_story.evidence_index(content, s, merged),
-            *pdf_story.appendix_images(content, s, images),
-        ]
-        body.build(story)
-        body_pages = body.page
-        marks = body.marks
-        entries = _contents_entries(marks, certificates, offset + body_pages)
-        front = io.BytesIO()
-        _build(front, [*pdf_story.cover(content, s), *pdf_story.contents(entries, s)], content)
-        return _assemble(out, front, body_file, certificates, marks)
-
-
-def _contents_entries(marks, certificates, first_free_page: int) -> list[tuple[str, int, int]]:
-    entries = [(m.title, 0, m.page) for m in marks if m.level == 0]
-    page = first_free_page + 1
-    for label, name, pages, _ in certificates:
-        entries.append((f"{label} {name}", 1, page))
-        page += pages
-    return entries
+    rows = [ContentsRow(title, 0) for title in pdf_story.SECTIONS]
+    rows += [ContentsRow(f"{label} {name}", 1, pages) for label, name, pages, _ in certificates]
+    story = [
+        *pdf_story.cover(content, s),
+        *pdf_story.contents(rows, s),
+        NextPageTemplate("body"),
+        PageBreak(),
+        *pdf_story.summary(content, s),
+        *pdf_story.register(content, s),
+        *pdf_story.details(content, s),
+        *pdf_story.reflections(content, s),
+        *pdf_story.evidence_index(content, s, merged),
+        *pdf_story.appendix_images(content, s, images),
+    ]
+    if not certificates:
+        return _Document(out, content, rows, progress).render(story)
+    with tempfile.TemporaryFile() as laid_out:
+        _Document(laid_out, content, rows, progress).render(story)
+        laid_out.seek(0)
+        return _append_certificates(out, laid_out, certificates)
 
 
 def _evidence_files(content: Content):
@@ -159,42 +182,17 @@ def _image_ok(path) -> bool:
         return False
 
 
-def _build(target, story, content: Content) -> None:
-    doc = BaseDocTemplate(
-        target,
-        **PAGE,
-        title=_plain_footer(content.portfolio.title),
-        author=_plain_footer(content.owner.display_name),
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="front")
-    doc.addPageTemplates([PageTemplate("front", [frame])])
-    doc.build(story)
-
-
-def _page_count(story) -> int:
-    doc = BaseDocTemplate(
-        io.BytesIO(),
-        **PAGE,
-    )
-    doc.addPageTemplates([PageTemplate("x", [Frame(MARGIN, MARGIN, doc.width, doc.height)])])
-    doc.build(story)
-    return doc.page
-
-
-def _assemble(out, front, body_file, certificates, marks) -> int:
+def _append_certificates(out, laid_out, certificates) -> int:
+    """The PDF certificates after the last page, bookmarked under the appendix (the last
+    top-level bookmark)."""
+    reader = PdfReader(laid_out)
     writer = PdfWriter()
-    writer.append(PdfReader(front))
-    body_file.seek(0)
-    writer.append(PdfReader(body_file))
-    parents: dict[int, object] = {}
-    for mark in marks:
-        parent = parents.get(mark.level - 1) if mark.level else None
-        parents[mark.level] = writer.add_outline_item(
-            title=mark.title, page_number=mark.page - 1, parent=parent
-        )
+    writer.append(reader)  # its bookmarks come along as pypdf outline items
+    writer.add_metadata(reader.metadata)
+    *_, appendix = writer.get_outline_root().children()
     for label, name, _pages, path in certificates:
         start = len(writer.pages)
         writer.append(PdfReader(str(path)), import_outline=False)
-        writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=parents.get(0))
+        writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=appendix)
     writer.write(out)
     return len(writer.pages)

@@ -3,7 +3,8 @@
 Reflection stages are Markdown. ReportLab's Paragraph parses its own XML-like markup, so the
 Markdown is never turned into HTML here: markdown-it-py's token stream gives the plain text of each
 block (paragraph, heading, list item, code), raw HTML blocks and tags are dropped, and each block
-goes through `fonts.markup()`, which escapes it, before it becomes a Paragraph.
+goes through `pdf_flowables.plain_text()`: drawn as plain lines when the main face covers it,
+else escaped by `fonts.markup()` into a Paragraph.
 """
 
 from markdown_it import MarkdownIt
@@ -11,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph
 
-from cpd_log.portfolio.fonts import markup
+from cpd_log.portfolio.pdf_flowables import plain_text
 from cpd_log.reflections.models_catalogue import MODELS, stage_texts
 
 _parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -45,8 +46,8 @@ def _stage_style(s) -> ParagraphStyle:
 
 
 def _stage(label: str, text: str, s) -> list:
-    story = [Paragraph(markup(label), _stage_style(s))]
-    story.extend(Paragraph(markup(block), s["body"]) for block in plain_blocks(text))
+    story = [plain_text(label, _stage_style(s))]
+    story.extend(plain_text(block, s["body"]) for block in plain_blocks(text))
     return story
 
 
@@ -64,7 +65,7 @@ def _reflection(reflection, content, s, heading) -> list:
     story = [
         CondPageBreak(30 * mm),
         heading(reflection.title, s["h2"], 2, f"reflection-{reflection.id}"),
-        Paragraph("<br/>".join(f"{k}: {markup(v)}" for k, v in facts), s["small"]),
+        plain_text("\n".join(f"{k}: {v}" for k, v in facts), s["small"]),
     ]
     for stage, text in stage_texts(model.key, reflection.stages or {}):
         if text:

@@ -1,8 +1,10 @@
 """The PDF's flowables: summary, activity register and details, reflections, evidence, appendix.
 
 Every piece of user text goes through `fonts.markup()` (escaped, then split into covering fonts)
-before it reaches a Paragraph. Flowables that start a section carry `outline = (title, level)`,
-which the document template turns into contents entries and PDF bookmarks.
+before it reaches a Paragraph, or is set as plain lines in the main face (register cells,
+`pdf_flowables.plain_text`), where no markup is parsed. Flowables that start a section carry
+`outline = (title, level, key)`, which the document template turns into PDF bookmarks; the
+contents list the sections and certificates with the pages the bookmarks landed on.
 """
 
 from reportlab.lib import colors
@@ -16,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Space
 from cpd_log.portfolio import fonts, pdf_reflections
 from cpd_log.portfolio.additions import in_units
 from cpd_log.portfolio.fonts import MAIN, markup
+from cpd_log.portfolio.pdf_flowables import ContentsRow, PageNumber, plain_text
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
@@ -115,7 +118,8 @@ STATUS = {"met": "Met", "not_met": "Not met", "unmeasured": "Not measured", "inf
 
 def _cycle_summary(content: Content, s) -> list:
     """The rules engine's verdict on the cycle: counted per category, and each rule met or not.
-    The engine counts every activity logged in the cycle, as the scheme's rules do."""
+    The engine counts every activity logged in the cycle, as the scheme's rules do, and the note
+    under the tables says so (with how many of those activities this portfolio leaves out)."""
     scheme = content.scheme
     unit = scheme.unit_plural
     story = [_p(f"{scheme.name}: {unit} counted per category in the cycle", s["h2"])]
@@ -127,6 +131,7 @@ def _cycle_summary(content: Content, s) -> list:
         for r in content.rules
     ]
     story.append(_table([["Rule", "Status", "Detail"], *rules], [70 * mm, 25 * mm, 75 * mm], s))
+    story.append(_p(content.cycle_note, ParagraphStyle("note", parent=s["small"], spaceBefore=3)))
     return story
 
 
@@ -185,12 +190,8 @@ def _dates(activity) -> str:
     return f"{start:%-d %b %Y}"
 
 
-def _field(label: str, value: str) -> str:
-    return f"{label}: {markup(value)}"
-
-
 def details(content: Content, s) -> list:
-    """One section per activity, with every field an auditor asks for, in one paragraph."""
+    """One section per activity, with every field an auditor asks for, one field a line."""
     story = [PageBreak(), heading("Activity details", s["h1"], 0, "details")]
     for number, activity in enumerate(content.activities, start=1):
         story.append(CondPageBreak(40 * mm))
@@ -210,9 +211,9 @@ def details(content: Content, s) -> list:
             ("Competencies", "; ".join(c.label for c in activity.competencies) or "—"),
             ("Evidence", evidence or "—"),
         ]
-        story.append(Paragraph("<br/>".join(_field(k, v) for k, v in fields), s["body"]))
+        story.append(plain_text("\n".join(f"{k}: {v}" for k, v in fields), s["body"]))
         if activity.description:
-            story.append(Paragraph(_field("Learning outcomes", activity.description), s["body"]))
+            story.append(plain_text(f"Learning outcomes: {activity.description}", s["body"]))
     return story
 
 
@@ -270,14 +271,15 @@ def cover(content: Content, s) -> list:
     ]
 
 
-def contents(entries: list[tuple[str, int, int]], s) -> list:
-    """(title, level, page) rows: the table of contents."""
-    rows = [
-        [_p(("    " * level) + title, s["body"]), _p(str(page), s["body"])]
-        for title, level, page in entries
-    ]
+def contents(rows: list[ContentsRow], s) -> list:
+    """The table of contents; page numbers are filled in after layout (ContentsRow)."""
+    cells = []
+    for row in rows:
+        row.style = s["body"]
+        style = ParagraphStyle("contents", parent=s["body"], leftIndent=12 * row.level)
+        cells.append([_p(row.title, style), PageNumber(row)])
     story = [Paragraph("Contents", s["h1"])]
-    table = Table(rows, colWidths=[150 * mm, 20 * mm])
+    table = Table(cells, colWidths=[150 * mm, 20 * mm])
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])
     )

@@ -136,8 +136,11 @@ class Content:
     reflections: dict[str, list] = field(default_factory=dict)
     reflection_list: list[Reflection] = field(default_factory=list)
     # For a cycle portfolio: one row per rule (name, met, status, detail), the cycle's scheme,
-    # and activity id -> [(category name, amount in the scheme's unit)].
+    # and activity id -> [(category name, amount in the scheme's unit)]. `cycle_note` says that
+    # the rules and categories count the whole cycle, and how many of its activities are not
+    # listed here.
     rules: list[dict] = field(default_factory=list)
+    cycle_note: str = ""
     scheme: object | None = None
     category_splits: dict | None = None
     minutes_by_category: list[tuple[str, int]] = field(default_factory=list)
@@ -218,6 +221,9 @@ def _add_cycle(content: Content, cycle) -> None:
     content.rules = additions.rule_rows(view)
     content.scheme = view.scheme
     content.category_splits = additions.category_splits(view)
+    listed = {activity.id for activity in content.activities}
+    not_listed = {line.activity.id for line in view.lines} - listed
+    content.cycle_note = additions.counted_note(view.cycle, len(not_listed))
     names = {c.code: c.name for c in view.scheme.categories if c.parent is None}
     content.minutes_by_category = [
         (names[code], minutes)

@@ -155,6 +155,57 @@ def test_certificates_are_merged_and_images_placed(user):
     assert "E1 certificate.pdf" in texts[1]  # listed in the contents
 
 
+def _outline(reader, items=None, level=0) -> list[tuple[int, str, int]]:
+    """(level, title, 1-based page) of every bookmark, depth first."""
+    found = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += _outline(reader, item, level + 1)
+        else:
+            found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+    return found
+
+
+def test_certificates_are_bookmarked_under_the_appendix_and_in_the_contents(user):
+    activity = factories.make_activity(user, title="Scrum course")
+    samples.make_evidence(user, activity, samples.pdf_bytes("FIRST CERT", pages=2), name="a.pdf")
+    samples.make_evidence(user, activity, samples.pdf_bytes("SECOND CERT"), name="b.pdf")
+    reader = PdfReader(io.BytesIO(_render(make_portfolio(user, title="Audit 2026"))))
+    total = len(reader.pages)
+    assert reader.pages[total - 3].extract_text().startswith("FIRST CERT — page 1")
+    assert reader.pages[total - 1].extract_text().startswith("SECOND CERT — page 1")
+    marks = _outline(reader)
+    assert marks[-3:] == [
+        (0, "Appendix: attached evidence", total - 3),
+        (1, "E1 a.pdf", total - 2),
+        (1, "E2 b.pdf", total),
+    ]
+    contents = " ".join(reader.pages[1].extract_text().split())
+    assert f"E1 a.pdf {total - 2}" in contents and f"E2 b.pdf {total}" in contents
+    assert reader.metadata.title == "Audit 2026" and reader.metadata.author == "Ada"
+
+
+def test_every_heading_is_a_bookmark_at_its_page(user, framework_leaves):
+    factories.make_activity(user, title="Workshop 中文", competencies=[framework_leaves[0]])
+    factories.make_reflection(user, title="What I learnt", competencies=[framework_leaves[0]])
+    reader = PdfReader(io.BytesIO(_render(make_portfolio(user, title="Review"))))
+    marks = _outline(reader)
+    assert [(level, title) for level, title, _ in marks] == [
+        (0, "Summary"),
+        (0, "Activity register"),
+        (0, "Activity details"),
+        (1, "1. Workshop 中文"),
+        (0, "Reflections by competency"),
+        (1, framework_leaves[0].label),
+        (2, "What I learnt"),
+        (0, "Evidence index"),
+        (0, "Appendix: attached evidence"),
+    ]
+    for _, title, page in marks:
+        assert title.split()[-1] in reader.pages[page - 1].extract_text(), title
+    assert reader.metadata.title == "Review"
+
+
 def test_without_evidence_option_nothing_is_merged(user):
     activity = factories.make_activity(user)
     samples.make_evidence(user, activity, samples.pdf_bytes("CERTIFICATE X"))

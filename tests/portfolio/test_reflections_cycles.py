@@ -11,11 +11,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from cpd_log.extensions import db
-from cpd_log.models import ActivityKind, Portfolio
+from cpd_log.models import ActivityKind, ActivityStatus, Portfolio
 from cpd_log.portfolio import bundle, pdf, services
 from tests import factories
 from tests.evidence import samples
-from tests.portfolio.builders import make_portfolio
+from tests.portfolio.builders import make_link, make_portfolio
 from tests.requirements.helpers import make_cycle
 
 TODAY = date(2026, 11, 23)
@@ -166,6 +166,48 @@ def test_cycle_pdf_has_the_rules_table_and_hours_per_category(user, pmp_cycle):
     assert "Education, no Talent Triangle area 3 PDUs" in text
     assert "Volunteering, creating content, sharing knowledge 2 PDUs" in text
     assert "PDUs counted per category" in text
+
+
+CYCLE_NOTE = "Counted over every completed activity in the cycle 1 Jan 2026 – 31 Dec 2028"
+
+
+def test_cycle_tables_say_they_count_activities_left_out_of_the_portfolio(
+    logged_in, client, user, pmp_cycle
+):
+    def course(title, **fields):
+        return factories.make_activity(user, title=title, start_date=date(2026, 3, 1), **fields)
+
+    kept, removed, also_removed = course("Kept"), course("Removed"), course("Also removed")
+    course("Planned, listed, never counted", status=ActivityStatus.PLANNED)
+    factories.make_activity(user, title="Before the cycle", start_date=date(2025, 6, 1))
+    portfolio = make_portfolio(user, cycle=pmp_cycle)
+    portfolio.excluded_activity_ids = [removed.id, also_removed.id]
+    db.session.commit()
+    content = services.gather(portfolio, today=TODAY)
+    assert {a.title for a in content.activities} == {"Kept", "Planned, listed, never counted"}
+    assert kept in content.activities
+
+    sentence = f"{CYCLE_NOTE}, including 2 not listed in this portfolio."
+    assert content.cycle_note == sentence
+    text = _pdf(portfolio)
+    assert sentence in text
+    assert text.index("Scheme requirements") < text.index(sentence)
+    preview = logged_in.get(f"/portfolios/{portfolio.id}").get_data(as_text=True)
+    assert sentence in preview
+    _link, token = make_link(portfolio)
+    assert sentence in client.get(f"/shared/{token}").get_data(as_text=True)
+
+
+def test_cycle_note_adds_nothing_when_every_counted_activity_is_listed(user, pmp_cycle):
+    factories.make_activity(user, title="Only course", start_date=date(2026, 3, 1))
+    text = _pdf(make_portfolio(user, cycle=pmp_cycle))
+    assert f"{CYCLE_NOTE}." in text
+    assert "not listed in this portfolio" not in text
+
+
+def test_portfolio_without_a_cycle_has_no_cycle_note(user):
+    factories.make_activity(user, title="Only course", start_date=date(2026, 3, 1))
+    assert "Counted over every completed activity" not in _pdf(make_portfolio(user))
 
 
 def test_zip_puts_reflection_evidence_in_its_own_folder_and_json_has_reflections(user):
