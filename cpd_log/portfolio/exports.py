@@ -133,4 +133,7 @@ def _cycle(content: Content) -> dict | None:
         "end": cycle.end_date.isoformat(),
         "rules": content.rules,
         "per_category_minutes": dict(content.minutes_by_category),
+        # The rules and categories count the whole cycle, listed in this portfolio or not.
+        "counted_activities_not_listed": content.cycle_not_listed,
+        "note": content.cycle_note,
     }

@@ -157,7 +157,7 @@ def register(content: Content, s) -> list:
     cheaper to lay out than Paragraphs; user text is a Paragraph so it wraps and can fall back."""
     story = [PageBreak(), heading("Activity register", s["h1"], 0, "register")]
     header = ["#", "Dates", "Title", "Category", "Type", "Provider", "Hours", "Evidence"]
-    widths = [8 * mm, 20 * mm, 45 * mm, 30 * mm, 24 * mm, 24 * mm, 11 * mm, 12 * mm]
+    widths = [8 * mm, 20 * mm, 43 * mm, 30 * mm, 24 * mm, 24 * mm, 11 * mm, 14 * mm]
     small = s["small"]
     rows = []
     for number, activity in enumerate(content.activities, start=1):
@@ -171,7 +171,7 @@ def register(content: Content, s) -> list:
                 _cell(activity.kind.label, widths[4], small),
                 _cell(activity.provider or "—", widths[5], small),
                 hours(activity.minutes),
-                "\n".join(labels) or "—",
+                label_runs(labels, widths[7] - CELL_PADDING, small.fontSize) or "—",
             ]
         )
     if not rows:
@@ -181,6 +181,26 @@ def register(content: Content, s) -> list:
         table.setStyle(GRID)
         story.append(table)
     return story
+
+
+def label_runs(labels: list[str], room: float, size: float) -> str:
+    """Evidence labels as runs, one a line: ["E1", "E2", "E3", "E7"] -> "E1–E3\nE7"; a run wider
+    than `room` points breaks after its dash. An activity's files have consecutive labels, so its
+    cell stays one or two lines however many it has (a line per label once made a row taller
+    than a page)."""
+    runs: list[list[int]] = []
+    for number in (int(label[1:]) for label in labels):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    lines = []
+    for run in runs:
+        text = f"E{run[0]}" if len(run) == 1 else f"E{run[0]}–E{run[-1]}"
+        if stringWidth(text, MAIN, size) > room:
+            text = text.replace("–", "–\n")
+        lines.append(text)
+    return "\n".join(lines)
 
 
 def _dates(activity) -> str:

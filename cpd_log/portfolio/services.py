@@ -141,6 +141,7 @@ class Content:
     # listed here.
     rules: list[dict] = field(default_factory=list)
     cycle_note: str = ""
+    cycle_not_listed: int = 0
     scheme: object | None = None
     category_splits: dict | None = None
     minutes_by_category: list[tuple[str, int]] = field(default_factory=list)
@@ -223,6 +224,7 @@ def _add_cycle(content: Content, cycle) -> None:
     content.category_splits = additions.category_splits(view)
     listed = {activity.id for activity in content.activities}
     not_listed = {line.activity.id for line in view.lines} - listed
+    content.cycle_not_listed = len(not_listed)
     content.cycle_note = additions.counted_note(view.cycle, len(not_listed))
     names = {c.code: c.name for c in view.scheme.categories if c.parent is None}
     content.minutes_by_category = [

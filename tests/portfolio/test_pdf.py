@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cpd_log.models import ActivityKind
 from cpd_log.portfolio import pdf, services
+from cpd_log.portfolio.pdf_story import MAIN, label_runs
 from tests import factories
 from tests.evidence import samples
 from tests.portfolio.builders import make_portfolio
@@ -244,3 +246,22 @@ def test_register_cells_wrap_long_titles_and_words(user):
     squashed = text.replace("\n", " ").replace("  ", " ")
     assert "Programme assurance and benefits" in squashed
     assert "x" * 30 in text  # the unbroken word is set (split over lines), not dropped
+
+
+def test_an_activity_with_many_evidence_files_still_renders(user):
+    """Each label on a line of its own made a register row taller than a page (a layout error)."""
+    activity = factories.make_activity(user, title="Conference with many handouts")
+    for number in range(1, 91):
+        samples.make_evidence(user, activity, f"handout {number}".encode(), f"handout-{number}.txt")
+    factories.make_activity(user, title="Later course", start_date=date(2026, 6, 1))
+    text = _text(_render(make_portfolio(user)))
+    assert "E1–E90" in text  # one run in the register's evidence cell
+    assert "E90 handout-90.txt" in text  # the details and the evidence index keep every file
+    assert "Later course" in text
+
+
+def test_evidence_labels_are_set_as_runs_that_fit_the_column():
+    assert label_runs(["E1", "E2", "E3", "E7"], 100, 8) == "E1–E3\nE7"
+    assert label_runs(["E5"], 100, 8) == "E5"
+    narrow = stringWidth("E100", MAIN, 8) + 1
+    assert label_runs([f"E{n}" for n in range(100, 191)], narrow, 8) == "E100–\nE190"

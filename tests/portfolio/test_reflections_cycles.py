@@ -196,6 +196,11 @@ def test_cycle_tables_say_they_count_activities_left_out_of_the_portfolio(
     assert sentence in preview
     _link, token = make_link(portfolio)
     assert sentence in client.get(f"/shared/{token}").get_data(as_text=True)
+    buffer = io.BytesIO()
+    bundle.write_zip(content, buffer)
+    cycle = json.loads(zipfile.ZipFile(buffer).read("portfolio.json"))["cycle"]
+    assert cycle["counted_activities_not_listed"] == 2
+    assert cycle["note"] == sentence
 
 
 def test_cycle_note_adds_nothing_when_every_counted_activity_is_listed(user, pmp_cycle):
