@@ -69,6 +69,9 @@ def _p(text, style) -> Paragraph:
 
 
 CELL_PADDING = 12  # Table's default left + right padding, in points
+# Tables break between rows; a row is split inside only when it cannot fit on a page of its own
+# (an activity tagged in dozens of areas, say), and then only with this many points on each side.
+ROW_SPLIT_MIN = 36
 
 
 def _cell(text: str, width: float, style):
@@ -86,7 +89,7 @@ def _cell(text: str, width: float, style):
 
 def _table(rows: list[list], widths: list[float], s) -> Table:
     cells = [[c if isinstance(c, Paragraph) else _p(c, s["small"]) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1)
+    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=ROW_SPLIT_MIN)
     table.setStyle(GRID)
     return table
 
@@ -177,7 +180,12 @@ def register(content: Content, s) -> list:
     if not rows:
         return [*story, _p("No activities are in this portfolio.", s["body"])]
     for start in range(0, len(rows), REGISTER_CHUNK):
-        table = Table([header, *rows[start : start + REGISTER_CHUNK]], widths, repeatRows=1)
+        table = Table(
+            [header, *rows[start : start + REGISTER_CHUNK]],
+            widths,
+            repeatRows=1,
+            splitInRow=ROW_SPLIT_MIN,
+        )
         table.setStyle(GRID)
         story.append(table)
     return story
@@ -299,7 +307,7 @@ def contents(rows: list[ContentsRow], s) -> list:
         style = ParagraphStyle("contents", parent=s["body"], leftIndent=12 * row.level)
         cells.append([_p(row.title, style), PageNumber(row)])
     story = [Paragraph("Contents", s["h1"])]
-    table = Table(cells, colWidths=[150 * mm, 20 * mm])
+    table = Table(cells, colWidths=[150 * mm, 20 * mm], splitInRow=ROW_SPLIT_MIN)
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])
     )

@@ -265,3 +265,18 @@ def test_evidence_labels_are_set_as_runs_that_fit_the_column():
     assert label_runs(["E5"], 100, 8) == "E5"
     narrow = stringWidth("E100", MAIN, 8) + 1
     assert label_runs([f"E{n}" for n in range(100, 191)], narrow, 8) == "E100–\nE190"
+
+
+def test_a_register_row_taller_than_a_page_is_split_across_pages(user):
+    """An activity tagged in 240 areas: its category cell alone is longer than a page."""
+    wide = factories.make_framework(areas=240, per_area=1)
+    factories.make_activity(user, factories.leaves(wide), title="Tagged everywhere")
+    factories.make_activity(user, title="Next in the register", start_date=date(2026, 6, 1))
+    reader = PdfReader(io.BytesIO(_render(make_portfolio(user))))
+    header = "#\nDates\nTitle\nCategory"
+    register = [page.extract_text() for page in reader.pages if header in page.extract_text()]
+    assert len(register) >= 2  # the row goes on under the repeated header on the next page
+    text = "\n".join(register)
+    assert "Tagged everywhere" in register[0]
+    assert all(f"Area {n}," in text for n in (1, 120, 239)) and "Area 99" in text
+    assert "Next in the register" in text
