@@ -15,6 +15,7 @@ from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.imports import badges, ics, services, sheets, staging
+from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
@@ -95,19 +96,22 @@ def upload_sheet():
     """Read the CSV/XLSX into a stored batch, then show the column mapping and preview."""
     form = SheetUploadForm()
     if form.validate_on_submit():
-        try:
-            headers, rows = sheets.read_sheet(read_upload(form.sheet))
-        except ValueError as error:
-            form.sheet.errors.append(str(error))
-        else:
-            payload = {"headers": headers, "rows": rows}
-            filename = form.sheet.data.filename
-            batch = services.store_batch(current_user, "spreadsheet", filename, payload, headers)
-            # Checked now with the suggested columns: the preview and import reuse it.
-            staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
-            batch_id = batch.id  # read before commit expires the row
-            db.session.commit()
-            return redirect(url_for("imports.batch", batch_id=batch_id))
+        with gc_paused():
+            try:
+                headers, rows = sheets.read_sheet(read_upload(form.sheet))
+            except ValueError as error:
+                form.sheet.errors.append(str(error))
+            else:
+                payload = {"headers": headers, "rows": rows}
+                filename = form.sheet.data.filename
+                batch = services.store_batch(
+                    current_user, "spreadsheet", filename, payload, headers
+                )
+                # Checked now with the suggested columns: the preview and import reuse it.
+                staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
+                batch_id = batch.id  # read before commit expires the row
+                db.session.commit()
+                return redirect(url_for("imports.batch", batch_id=batch_id))
     return _index(sheet_form=form)
 
 
@@ -157,10 +161,11 @@ def _live_batch(batch_id: int) -> ImportBatch:
 @bp.route("/<int:batch_id>", methods=["GET", "POST"])
 def batch(batch_id: int):
     """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
-    batch = _live_batch(batch_id)
-    if batch.kind == "ics":
-        return _calendar(batch)
-    return _sheet(batch)
+    with gc_paused():
+        batch = _live_batch(batch_id)
+        if batch.kind == "ics":
+            return _calendar(batch)
+        return _sheet(batch)
 
 
 @bp.post("/<int:batch_id>/discard")
