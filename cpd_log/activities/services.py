@@ -131,9 +131,7 @@ def _apply_criteria(query: Select, criteria: dict) -> Select:
         )
     # An activity overlaps the range when it starts before the range ends and ends after it starts.
     if criteria.get("date_from"):
-        query = query.where(
-            func.coalesce(Activity.end_date, Activity.start_date) >= criteria["date_from"]
-        )
+        query = query.where(Activity.last_date >= criteria["date_from"])
     if criteria.get("date_to"):
         query = query.where(Activity.start_date <= criteria["date_to"])
     if criteria.get("kind"):

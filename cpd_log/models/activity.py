@@ -17,8 +17,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpd_log.extensions import db
@@ -133,14 +134,6 @@ class Activity(db.Model):
             "kind",
             "end_date",
         ),
-        # The apply queue's window ("ended 30 to 180 days ago") as a range, not a scan of every
-        # completed activity; the expression is exactly the one apply_queue.py compares.
-        Index(
-            "ix_activity_user_ended",
-            "user_id",
-            "status",
-            text("coalesce(end_date, start_date)"),
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,9 +168,22 @@ class Activity(db.Model):
     def hours(self) -> float:
         return self.minutes / 60
 
-    @property
+    @hybrid_property
     def last_date(self) -> date:
+        """The day the activity ended: its end date, or its start date when it took one day.
+        In a query, `coalesce(end_date, start_date)` (the expression ix_activity_user_ended
+        indexes, so every query that compares it can read the index)."""
         return self.end_date or self.start_date
+
+    @last_date.inplace.expression
+    @classmethod
+    def _last_date_expression(cls):
+        return func.coalesce(cls.end_date, cls.start_date)
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.title!r}>"
+
+
+# The apply queue's window ("ended 30 to 180 days ago") and the cycles' spans as ranges, not a
+# scan of every completed activity.
+Index("ix_activity_user_ended", Activity.user_id, Activity.status, Activity.last_date)

@@ -22,9 +22,7 @@ def matching_query(user, criteria: dict) -> Select:
     """The user's activities inside the date range and tagged with any chosen competency."""
     query = owned(Activity, user)
     if criteria.get("date_from"):
-        query = query.where(
-            func.coalesce(Activity.end_date, Activity.start_date) >= criteria["date_from"]
-        )
+        query = query.where(Activity.last_date >= criteria["date_from"])
     if criteria.get("date_to"):
         query = query.where(Activity.start_date <= criteria["date_to"])
     if criteria.get("competency_ids"):

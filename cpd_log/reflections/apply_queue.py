@@ -27,7 +27,7 @@ class Prompt:
 
 
 def _queue(user, today: date):
-    ended = func.coalesce(Activity.end_date, Activity.start_date)
+    ended = Activity.last_date
     checkpoint = case((ended <= today - timedelta(days=90), 90), else_=30)
     answered = exists().where(
         and_(Reflection.activity_id == Activity.id, Reflection.applied_text.is_not(None))
@@ -49,9 +49,9 @@ def _queue(user, today: date):
 def apply_queue(user, today: date, limit: int = SHOWN) -> tuple[list[Prompt], int]:
     """The oldest prompts first (closest to dropping out), and how many there are: one query,
     the count being a window over every matching row before the limit."""
-    ended = func.coalesce(Activity.end_date, Activity.start_date)
     query = _queue(user, today).add_columns(func.count().over().label("total"))
-    rows = db.session.execute(query.order_by(ended.asc(), Activity.id.asc()).limit(limit)).all()
+    order = (Activity.last_date.asc(), Activity.id.asc())
+    rows = db.session.execute(query.order_by(*order).limit(limit)).all()
     total = rows[0].total if rows else 0
     return [Prompt(activity, int(point)) for activity, point, _ in rows], int(total)
 

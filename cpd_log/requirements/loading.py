@@ -20,7 +20,7 @@ from cpd_log.models.scheme import Allocation
 from cpd_log.requirements.counting import Logged
 from cpd_log.requirements.splits import ActivityFacts
 
-LAST_DAY = func.coalesce(Activity.end_date, Activity.start_date)
+LAST_DAY = Activity.last_date
 
 
 def _in_span(user, start: date, end: date) -> tuple:
