@@ -116,12 +116,9 @@ def rule_rows(view: progress.CycleView) -> list[dict]:
     ]
 
 
-def counted_note(cycle: progress.CycleInfo, not_listed: int) -> str:
+def counted_note(start: date, end: date, not_listed: int) -> str:
     """What the cycle's tables count: the whole cycle, not only the activities listed."""
-    note = (
-        "Counted over every completed activity in the cycle "
-        f"{cycle.start:%-d %b %Y} – {cycle.end:%-d %b %Y}"
-    )
+    note = f"Counted over every completed activity in the cycle {start:%-d %b %Y} – {end:%-d %b %Y}"
     return (
         f"{note}, including {not_listed} not listed in this portfolio."
         if not_listed

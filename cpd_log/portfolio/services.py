@@ -134,11 +134,9 @@ class Content:
     reflections: dict[str, list] = field(default_factory=dict)
     reflection_list: list[Reflection] = field(default_factory=list)
     # For a cycle portfolio: one row per rule (name, met, status, detail), the cycle's scheme,
-    # and activity id -> [(category name, amount in the scheme's unit)]. `cycle_note` says that
-    # the rules and categories count the whole cycle, and how many of its activities are not
-    # listed here.
+    # and activity id -> [(category name, amount in the scheme's unit)]; how many activities the
+    # cycle counts that this portfolio does not list (see `cycle_note`).
     rules: list[dict] = field(default_factory=list)
-    cycle_note: str = ""
     cycle_not_listed: int = 0
     scheme: object | None = None
     category_splits: dict | None = None
@@ -170,6 +168,14 @@ class Content:
 
     def evidence_of_reflection(self, reflection: Reflection) -> list[EvidenceEntry]:
         return self._index().get(("r", reflection.id), [])
+
+    @property
+    def cycle_note(self) -> str:
+        """For a cycle portfolio, that its rules and categories count the whole cycle."""
+        cycle = self.portfolio.cycle
+        if cycle is None or self.scheme is None:
+            return ""
+        return additions.counted_note(cycle.start_date, cycle.end_date, self.cycle_not_listed)
 
     def categories_of(self, activity: Activity) -> list[str]:
         """The register's category cell: the cycle's categories when a cycle is chosen (with
@@ -223,7 +229,6 @@ def _add_cycle(content: Content, cycle) -> None:
     listed = {activity.id for activity in content.activities}
     not_listed = {line.activity.id for line in view.lines} - listed
     content.cycle_not_listed = len(not_listed)
-    content.cycle_note = additions.counted_note(view.cycle, len(not_listed))
     names = {c.code: c.name for c in view.scheme.categories if c.parent is None}
     content.minutes_by_category = [
         (names[code], minutes)
