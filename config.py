@@ -15,8 +15,14 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# The well-known key of development installs; production refuses it (cpd_log.check_secret_key).
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - documented as not secret
+# Shortest SECRET_KEY production accepts, in bytes (a 64-hex-digit key is 64 bytes).
+SECRET_KEY_MIN_BYTES = 32
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'cpd_log.sqlite'}"
     )
@@ -61,6 +67,8 @@ class Config:
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
     # werkzeug's scrypt: a slow, memory-hard KDF.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # The security event log (cpd_log/security_log.py): `text` lines or `json` lines on stderr.
+    SECURITY_LOG_FORMAT = os.environ.get("SECURITY_LOG_FORMAT", "text")
 
 
 class DevelopmentConfig(Config):
@@ -89,6 +97,7 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")  # no default
     # create_app refuses to start when SECRET_KEY is missing or the development default.
     REQUIRE_SECRET_KEY = True
+    SECURITY_LOG_FORMAT = os.environ.get("SECURITY_LOG_FORMAT", "json")
 
 
 CONFIGS = {

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
-from cpd_log import page_cache
+from config import BASE_DIR, CONFIGS, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, SECRET_KEY_MIN_BYTES
+from cpd_log import page_cache, security_log
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
 
 TEMPLATE_DIR = BASE_DIR / "templates"
@@ -50,13 +50,22 @@ class RowIdConverter(IntegerConverter):
 
 
 def check_secret_key(app: Flask) -> None:
-    """ProductionConfig must not run with a missing or the well-known development key."""
-    if app.config.get("REQUIRE_SECRET_KEY") and app.config.get("SECRET_KEY") in (
-        None,
-        "",
-        Config.SECRET_KEY,
-    ):
+    """ProductionConfig must not run with a missing, short or the well-known development key.
+
+    The key is compared with the development constant, never with another config class's
+    attribute: those read the same environment variable, so every real key used to equal it.
+    """
+    if not app.config.get("REQUIRE_SECRET_KEY"):
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if not key or key == DEVELOPMENT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set (environment variable) in production.")
+    size = len(key.encode() if isinstance(key, str) else key)
+    if size < SECRET_KEY_MIN_BYTES:
+        raise RuntimeError(
+            f"SECRET_KEY is {size} bytes; production needs at least {SECRET_KEY_MIN_BYTES} "
+            "(for example: python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )
 
 
 def configure_sqlite(app: Flask) -> None:
@@ -93,6 +102,7 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     page_cache.init_app(app)
+    security_log.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
