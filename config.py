@@ -19,6 +19,8 @@ def _bool(name: str, default: bool) -> bool:
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - documented as not secret
 # Shortest SECRET_KEY production accepts, in bytes (a 64-hex-digit key is 64 bytes).
 SECRET_KEY_MIN_BYTES = 32
+# Longest "keep me logged in" a deployment may configure: a stolen laptop's cookie must die.
+REMEMBER_COOKIE_MAX_DAYS = 30
 
 
 class Config:
@@ -35,6 +37,13 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # "Keep me logged in": the remember cookie and its server-side session last this many days
+    # (create_app derives REMEMBER_COOKIE_DURATION and refuses more than REMEMBER_COOKIE_MAX_DAYS).
+    REMEMBER_COOKIE_DAYS = int(os.environ.get("REMEMBER_COOKIE_DAYS", "14"))
+    # Any other login session ends after this many hours without a request.
+    SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "12"))
+    # Strict-Transport-Security max-age, sent when cookies are Secure (HTTPS); 0 sends none.
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -42,6 +51,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Account creations per client address (every POST counts, so a form of typos counts too).
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "10 per hour")
+    # Per-account throttle (cpd_log/auth/throttle.py), in the database: after LOGIN_LOCK_AFTER
+    # failed logins for one email, locked for LOGIN_LOCK_SECONDS, doubling with each further
+    # failure up to LOGIN_LOCK_MAX_SECONDS.
+    LOGIN_LOCK_AFTER = int(os.environ.get("LOGIN_LOCK_AFTER", "5"))
+    LOGIN_LOCK_SECONDS = int(os.environ.get("LOGIN_LOCK_SECONDS", "60"))
+    LOGIN_LOCK_MAX_SECONDS = int(os.environ.get("LOGIN_LOCK_MAX_SECONDS", "900"))
     RATELIMIT_HEADERS_ENABLED = True
 
     # Behind N reverse proxies / load balancers: trust N X-Forwarded-* hops (client address for
@@ -65,6 +82,8 @@ class Config:
     BADGE_FETCH_TIMEOUT = float(os.environ.get("BADGE_FETCH_TIMEOUT", "5"))
     BADGE_ALLOW_PRIVATE_HOSTS = _bool("BADGE_ALLOW_PRIVATE_HOSTS", False)
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
+    # zxcvbn's guessability score (0-4) a new password needs; 3 = safely unguessable online.
+    PASSWORD_MIN_SCORE = int(os.environ.get("PASSWORD_MIN_SCORE", "3"))
     # werkzeug's scrypt: a slow, memory-hard KDF.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     # The security event log (cpd_log/security_log.py): `text` lines or `json` lines on stderr.

@@ -2,15 +2,24 @@
 
 import os
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import BASE_DIR, CONFIGS, DEVELOPMENT_SECRET_KEY, INSTANCE_DIR, SECRET_KEY_MIN_BYTES
+from config import (
+    BASE_DIR,
+    CONFIGS,
+    DEVELOPMENT_SECRET_KEY,
+    INSTANCE_DIR,
+    REMEMBER_COOKIE_MAX_DAYS,
+    SECRET_KEY_MIN_BYTES,
+)
 from cpd_log import page_cache, security_log
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -26,6 +35,8 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
     app.config.update(overrides or {})
     check_secret_key(app)
+    configure_login_lifetime(app)
+    warn_about_local_rate_limits(app)
     if hops := app.config.get("PROXY_FIX_HOPS"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -68,6 +79,27 @@ def check_secret_key(app: Flask) -> None:
         )
 
 
+def configure_login_lifetime(app: Flask) -> None:
+    """REMEMBER_COOKIE_DAYS (1 to REMEMBER_COOKIE_MAX_DAYS) becomes Flask-Login's cookie
+    duration; a longer value is refused rather than silently cut, so the operator sees it."""
+    days = app.config["REMEMBER_COOKIE_DAYS"]
+    if not 1 <= days <= REMEMBER_COOKIE_MAX_DAYS:
+        raise RuntimeError(
+            f"REMEMBER_COOKIE_DAYS is {days}; use 1 to {REMEMBER_COOKIE_MAX_DAYS} days."
+        )
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=days)
+
+
+def warn_about_local_rate_limits(app: Flask) -> None:
+    """memory:// keeps a separate count in every worker: N workers allow N times the limit."""
+    storage = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    if storage.startswith("memory://") and not (app.debug or app.testing):
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory://: each worker counts its own login and "
+            "registration attempts. Use shared storage (redis://…) with several workers or hosts."
+        )
+
+
 def configure_sqlite(app: Flask) -> None:
     """SQLite waits for a lock instead of failing at once (busy timeout)."""
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -98,7 +130,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from cpd_log.auth.services import load_user
+    from cpd_log.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
     page_cache.init_app(app)
@@ -148,10 +180,22 @@ def register_templating(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Nothing is loaded from another origin; no inline script or style."""
+    """Nothing is loaded from another origin; no inline script or style. Personal pages and
+    share-link pages are never stored by a browser or a proxy (a shared computer's back button,
+    a company cache); static files still are. HTTPS only, once seen, when cookies are Secure."""
 
     @app.after_request
     def _headers(response):
+        if request.blueprint == "shared" or (
+            request.endpoint != "static" and current_user.is_authenticated
+        ):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        hsts = app.config.get("HSTS_SECONDS", 0)
+        if hsts and app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"
+            )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from cpd_log.auth import services as auth_services
+from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.demo import demo_reflections_and_schemes, generate_activities
 from cpd_log.extensions import db
@@ -42,7 +43,11 @@ def seed() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PRACTITIONER.value)
 def create_user(email: str, display_name: str, password: str, role: str) -> None:
-    """Create an account (for example the first admin)."""
+    """Create an account (for example the first admin). The password rule of the web form
+    applies: long enough and not guessable."""
+    problem = password_problem(password, guessable_words(email, display_name))
+    if problem:
+        raise click.ClickException(f"Choose another password. {problem}")
     try:
         user = auth_services.register_user(email, display_name, password, role=Role(role))
     except auth_services.EmailTaken:

@@ -60,8 +60,8 @@ def test_display_name_renders_escaped(client):
     data = {
         "email": "x@example.com",
         "display_name": name,
-        "password": "p" * 12,
-        "confirm": "p" * 12,
+        "password": "correct horse battery",
+        "confirm": "correct horse battery",
     }
     page = client.post("/account/register", data=data, follow_redirects=True).data.decode()
     assert db.session.scalar(select(User.display_name)) == name

@@ -1,18 +1,17 @@
 """Account forms."""
 
-from flask import current_app
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.forms import Form
 
 
-def _strong_enough(form, field) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(field.data or "") < minimum:
-        raise ValidationError(f"Use at least {minimum} characters.")
-    if len(field.data) > 200:
-        raise ValidationError("Use at most 200 characters.")
+def _check_password(field, email: str | None, display_name: str | None) -> None:
+    problem = password_problem(field.data or "", guessable_words(email, display_name))
+    if problem:
+        raise ValidationError(problem)
 
 
 class RegisterForm(Form):
@@ -21,12 +20,15 @@ class RegisterForm(Form):
         validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
     )
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=100)])
-    password = PasswordField("Password", validators=[DataRequired(), _strong_enough])
+    password = PasswordField("Password", validators=[DataRequired()])
     confirm = PasswordField(
         "Confirm password",
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
     submit = SubmitField("Create account")
+
+    def validate_password(self, field) -> None:
+        _check_password(field, self.email.data, self.display_name.data)
 
 
 class LoginForm(Form):
@@ -38,12 +40,15 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password", validators=[DataRequired(), _strong_enough])
+    password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
         "Confirm new password",
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
     )
     submit = SubmitField("Change password")
+
+    def validate_password(self, field) -> None:
+        _check_password(field, current_user.email, current_user.display_name)
 
 
 class DeleteAccountForm(Form):

@@ -1,32 +1,46 @@
 """Accounts: register, authenticate, change password, delete. Services flush; views commit."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from cpd_log.auth import sessions, throttle
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
+from cpd_log.security_log import record_event
 
-# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+# Compared against when the email is unknown, so an unknown email costs exactly as long as a
+# wrong password: one hash per configured method (scrypt in production), made on first use.
+_dummy_hashes: dict[str, str] = {}
 
 
 class EmailTaken(ValueError):
     pass
 
 
-def load_user(session_id: str) -> User | None:
-    """Flask-Login loader: `id.version`; a stale version (password changed) logs the session out."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of a login: the user, or why not (`locked_seconds` > 0: locked out)."""
+
+    user: User | None
+    locked_seconds: int = 0
+
+
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+
+
+def _spend_one_hash(password: str) -> None:
+    """The work of checking a password, for paths that have no real hash to check."""
+    method = _hash_method()
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not a real password", method=method)
+    check_password_hash(_dummy_hashes[method], password)
 
 
 def find_by_email(email: str) -> User | None:
@@ -34,8 +48,10 @@ def find_by_email(email: str) -> User | None:
 
 
 def register_user(email: str, display_name: str, password: str, role: str = "practitioner") -> User:
-    """Create an account. Raises EmailTaken when the email exists in any letter case."""
+    """Create an account. Raises EmailTaken when the email exists in any letter case (after the
+    same hashing work as a new account, so the answer's timing does not tell either)."""
     if find_by_email(email) is not None:
+        _spend_one_hash(password)
         raise EmailTaken(email)
     user = User(email=User.normalise_email(email), display_name=display_name.strip(), role=role)
     user.set_password(password)
@@ -44,30 +60,55 @@ def register_user(email: str, display_name: str, password: str, role: str = "pra
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user when email and password match, else None — without revealing which was wrong."""
+def authenticate(email: str, password: str) -> tuple[User | None, str]:
+    """(user, "") when email and password match, else (None, reason code) — the reason is for
+    the security log only; the person at the form never learns which part was wrong."""
     user = find_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
+        _spend_one_hash(password)
+        return None, "unknown_account"
     if not user.check_password(password):
-        return None
-    user.last_login_at = datetime.now(UTC)
-    return user
+        return None, "password"
+    return user, ""
+
+
+def attempt_login(email: str, password: str, now: datetime | None = None) -> LoginAttempt:
+    """One login through the per-account throttle (cpd_log/auth/throttle.py)."""
+    now = now or datetime.now(UTC)
+    key = throttle.account_key(email)
+    if wait := throttle.seconds_locked(key, now):
+        record_event("login.locked", retry_after=wait)
+        return LoginAttempt(None, locked_seconds=wait)
+    user, reason = authenticate(email, password)
+    if user is None:
+        lock = throttle.record_failure(key, now)
+        record_event("login.failed", reason=reason)
+        if lock:
+            record_event("login.locked", retry_after=lock)
+        return LoginAttempt(None, locked_seconds=lock)
+    throttle.clear(key)
+    user.last_login_at = now
+    record_event("login.succeeded", user_id=user.id)
+    return LoginAttempt(user)
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every other session of this user."""
+    """Set a new password and end every session of this user (the caller starts a new one for
+    the browser that made the change)."""
     user.set_password(new_password)
-    user.session_version += 1
+    sessions.end_all_sessions(user)
+    record_event("password.changed", user_id=user.id)
     db.session.flush()
 
 
 def delete_account(user: User) -> None:
-    """Remove the user and, through ON DELETE CASCADE, every row they own (files on commit)."""
-    forget_files_of(user.id)
-    db.session.execute(delete(User).where(User.id == user.id))
+    """Remove the user and, through ON DELETE CASCADE, every row they own — login sessions
+    included — (files on commit)."""
+    user_id = user.id
+    forget_files_of(user_id)
+    db.session.execute(delete(User).where(User.id == user_id))
     db.session.flush()
+    record_event("account.deleted", user_id=user_id)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cpd_log.auth import services
+from cpd_log.auth import services, sessions
 from cpd_log.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -12,15 +12,41 @@ from cpd_log.auth.forms import (
 )
 from cpd_log.extensions import db, limiter
 from cpd_log.forms import EmptyForm
+from cpd_log.security_log import record_event
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
+
+# Registration cannot say "this email has an account" (no email is sent yet that could say it to
+# the address's owner alone), so the refusal names no field and suggests logging in.
+NOT_CREATED = (
+    "We could not create an account with these details. If you already have an account, log in."
+)
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _log_in(user, remember: bool) -> None:
+    """A new login session (a fresh token each time, so none can be planted), in the cookies."""
+    sessions.start_session(user, remember)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+@bp.before_app_request
+def _keep_login_session_alive():
+    """Load the user once per request (not for static files) and note the session's use."""
+    if request.endpoint != "static" and current_user.is_authenticated and sessions.keep_alive():
+        db.session.commit()
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     """Create an account and log it in."""
     if current_user.is_authenticated:
@@ -32,10 +58,10 @@ def register():
                 form.email.data, form.display_name.data, form.password.data
             )
         except services.EmailTaken:
-            form.email.errors.append("An account with this email already exists. Log in instead.")
+            form.email.errors.append(NOT_CREATED)
         else:
-            db.session.commit()
-            login_user(user)
+            record_event("account.registered", user_id=user.id)
+            _log_in(user, remember=False)
             flash("Welcome to CPD Log. Start by logging something you learned.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form)
@@ -49,12 +75,18 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        attempt = services.attempt_login(form.email.data, form.password.data)
+        db.session.commit()
+        if attempt.locked_seconds:
+            minutes = -(-attempt.locked_seconds // 60)
+            form.password.errors.append(
+                "Too many failed attempts for this account. "
+                f"Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+            )
+        elif attempt.user is None:
             form.password.errors.append("The email or password is not right.")
         else:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            _log_in(attempt.user, remember=form.remember.data)
             return redirect(
                 services.safe_next(request.args.get("next")) or url_for("dashboard.index")
             )
@@ -64,7 +96,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Log out here; the session's row goes, so its cookies open nothing, even if kept."""
     if EmptyForm().validate_on_submit():
+        record_event("logout", user_id=current_user.id)
+        sessions.end_session(current_user.get_id())
+        db.session.commit()
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -73,15 +109,16 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change the password; other sessions of this user are logged out."""
+    """Change the password; every other session of this user is logged out."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            services.change_password(current_user, form.password.data)
-            db.session.commit()
-            login_user(current_user._get_current_object())  # re-issue with the new version
+            user = current_user._get_current_object()
+            remember = sessions.current().remember
+            services.change_password(user, form.password.data)
+            _log_in(user, remember=remember)  # this browser carries on, under a new token
             flash("Your password is changed.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form)
