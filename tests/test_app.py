@@ -1,5 +1,7 @@
 """App set-up: configuration, cookies, security headers, SQLite settings, error pages."""
 
+import logging
+
 import pytest
 from sqlalchemy import text
 
@@ -79,3 +81,47 @@ def test_behind_a_proxy_the_client_address_is_used(app_factory):
     assert client.post("/account/login", data=data, headers=first).status_code == 429
     other = {"X-Forwarded-For": "198.51.100.9"}  # another client behind the same proxy
     assert client.post("/account/login", data=data, headers=other).status_code == 200
+
+
+def test_personal_pages_are_never_stored_static_files_are(logged_in):
+    for path in ("/dashboard", "/activities/", "/export/", "/account/password"):
+        response = logged_in.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Pragma"] == "no-cache", path
+    css = logged_in.get("/static/vendor/bootstrap/bootstrap.min.css")
+    assert "no-store" not in css.headers.get("Cache-Control", "")
+    css.close()
+
+
+def test_anonymous_pages_may_be_stored_share_link_pages_may_not(client, user):
+    from tests.portfolio.builders import make_link, make_portfolio
+
+    assert "no-store" not in client.get("/account/login").headers.get("Cache-Control", "")
+    _, token = make_link(make_portfolio(user))
+    shared = client.get(f"/shared/{token}")
+    assert shared.status_code == 200
+    assert shared.headers["Cache-Control"] == "no-store"
+    assert shared.headers["Pragma"] == "no-cache"
+    assert client.get("/shared/no-such-token").headers["Cache-Control"] == "no-store"
+
+
+def test_hsts_when_cookies_are_secure(app_factory):
+    secure = app_factory(SESSION_COOKIE_SECURE=True).test_client().get("/account/login")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    off = app_factory(SESSION_COOKIE_SECURE=True, HSTS_SECONDS=0).test_client()
+    assert "Strict-Transport-Security" not in off.get("/account/login").headers
+    plain = app_factory().test_client().get("/account/login")  # development: plain http
+    assert "Strict-Transport-Security" not in plain.headers
+
+
+def test_production_warns_when_rate_limits_are_counted_per_worker(caplog):
+    overrides = {"SECRET_KEY": "s" * 32, "RATELIMIT_STORAGE_URI": "memory://"}
+    with caplog.at_level(logging.WARNING, logger="cpd_log"):
+        create_app(ProductionConfig, overrides=overrides)
+    assert any("memory://" in r.getMessage() for r in caplog.records if r.name == "cpd_log")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="cpd_log"):
+        overrides["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/13"
+        create_app(ProductionConfig, overrides=overrides)
+    assert not [r for r in caplog.records if r.name == "cpd_log"]
