@@ -165,3 +165,5 @@ def test_production_refuses_a_missing_or_short_key_with_a_clear_message(
             pytest.fail("gunicorn kept running with a refused SECRET_KEY")
     assert process.returncode != 0
     assert "SECRET_KEY" in log.read_text()
+    if key == "a" * 31:
+        assert "SECRET_KEY is 31 bytes; production needs at least 32" in log.read_text()
