@@ -37,6 +37,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_templating(app)
     register_security_headers(app)
     register_cli(app)
+    register_housekeeping(app)
     return app
 
 
@@ -167,3 +168,10 @@ def register_cli(app: Flask) -> None:
     from cpd_log.cli import register
 
     register(app)
+
+
+def register_housekeeping(app: Flask) -> None:
+    """Expired export jobs, stray files and import batches are swept now and then in-process."""
+    from cpd_log import housekeeping
+
+    housekeeping.init_app(app)

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
+from cpd_log.portfolio.job_files import forget_files as forget_export_files
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
@@ -66,6 +67,7 @@ def change_password(user: User, new_password: str) -> None:
 def delete_account(user: User) -> None:
     """Remove the user and, through ON DELETE CASCADE, every row they own (files on commit)."""
     forget_files_of(user.id)
+    forget_export_files(user.id)
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.flush()
 
