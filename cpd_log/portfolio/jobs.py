@@ -56,7 +56,9 @@ def fingerprint(portfolio_id: int) -> str:
         )
         .join(User, User.id == owner)
         .where(Portfolio.id == portfolio_id)
-    ).one()
+    ).one_or_none()
+    if row is None:  # the portfolio went meanwhile: matches no job
+        return ""
     return hashlib.sha256(repr(tuple(map(str, row))).encode()).hexdigest()
 
 
