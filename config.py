@@ -72,6 +72,10 @@ class Config:
     # Portfolios with more activities than this are rendered in the background, with progress.
     PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))
+    # Each app process runs the housekeeping sweep (cpd_log/housekeeping.py: expired export jobs
+    # and their files, stray export files, expired import batches) at most this often, in the
+    # background; 0 leaves it to `flask --app cpd_log sweep` from cron or a systemd timer.
+    HOUSEKEEPING_EVERY_MINUTES = float(os.environ.get("HOUSEKEEPING_EVERY_MINUTES", "10"))
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per minute;300 per hour")
     ACTIVITIES_PER_PAGE = 50
     # Rendered dashboards and activity lists kept in each process until the user's data changes
@@ -102,6 +106,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    # No sweep thread behind a test's back; tests call housekeeping.sweep(now=...) themselves.
+    HOUSEKEEPING_EVERY_MINUTES = 0
     # Never the real instance folder; tests that look at files give each app its own folder.
     UPLOAD_DIR = os.environ.get(
         "CPD_LOG_TEST_UPLOAD_DIR", str(Path(tempfile.gettempdir()) / "cpd_log-test-uploads")

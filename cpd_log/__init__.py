@@ -48,6 +48,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_templating(app)
     register_security_headers(app)
     register_cli(app)
+    register_housekeeping(app)
     return app
 
 
@@ -189,7 +190,8 @@ def register_security_headers(app: Flask) -> None:
         if request.blueprint == "shared" or (
             request.endpoint != "static" and current_user.is_authenticated
         ):
-            response.headers["Cache-Control"] = "no-store"
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "private, no-store"
             response.headers["Pragma"] = "no-cache"
         hsts = app.config.get("HSTS_SECONDS", 0)
         if hsts and app.config.get("SESSION_COOKIE_SECURE"):
@@ -211,3 +213,10 @@ def register_cli(app: Flask) -> None:
     from cpd_log.cli import register
 
     register(app)
+
+
+def register_housekeeping(app: Flask) -> None:
+    """Expired export jobs, stray files and import batches are swept now and then in-process."""
+    from cpd_log import housekeeping
+
+    housekeeping.init_app(app)

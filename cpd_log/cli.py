@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app cpd_log seed | create-user | demo`."""
+"""Command-line tasks: `flask --app cpd_log seed | create-user | demo | sweep`."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from cpd_log import housekeeping
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(sweep)
 
 
 @click.command()
@@ -72,3 +74,14 @@ def demo(count: int) -> None:
         demo_reflections_and_schemes(user, date.today())
     db.session.commit()
     click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")
+
+
+@click.command()
+def sweep() -> None:
+    """Remove expired export jobs and their files, stray export files and expired import batches
+    (run it from cron or a systemd timer; each app process also does it now and then)."""
+    results = housekeeping.sweep()
+    for name, count in results.items():
+        click.echo(f"{name}: {'FAILED (see the log)' if count is None else count}")
+    if None in results.values():
+        raise SystemExit(1)

@@ -87,7 +87,7 @@ def test_personal_pages_are_never_stored_static_files_are(logged_in):
     for path in ("/dashboard", "/activities/", "/export/", "/account/password"):
         response = logged_in.get(path)
         assert response.status_code == 200, path
-        assert response.headers["Cache-Control"] == "no-store", path
+        assert response.headers["Cache-Control"] == "private, no-store", path
         assert response.headers["Pragma"] == "no-cache", path
     css = logged_in.get("/static/vendor/bootstrap/bootstrap.min.css")
     assert "no-store" not in css.headers.get("Cache-Control", "")
@@ -101,9 +101,9 @@ def test_anonymous_pages_may_be_stored_share_link_pages_may_not(client, user):
     _, token = make_link(make_portfolio(user))
     shared = client.get(f"/shared/{token}")
     assert shared.status_code == 200
-    assert shared.headers["Cache-Control"] == "no-store"
+    assert shared.headers["Cache-Control"] == "private, no-store"
     assert shared.headers["Pragma"] == "no-cache"
-    assert client.get("/shared/no-such-token").headers["Cache-Control"] == "no-store"
+    assert client.get("/shared/no-such-token").headers["Cache-Control"] == "private, no-store"
 
 
 def test_hsts_when_cookies_are_secure(app_factory):

@@ -143,7 +143,7 @@ def test_production_starts_from_the_environment_and_logs_in(production_env, tmp_
             f"{base}/dashboard", cookies={"session": login.cookies["session"]}, timeout=30
         )
         assert dashboard.status_code == 200 and "Hello, Op" in dashboard.text
-        assert dashboard.headers["Cache-Control"] == "no-store"
+        assert dashboard.headers["Cache-Control"] == "private, no-store"
     assert redis.Redis.from_url(REDIS_URL).dbsize() > 0, "no rate-limit counter in Redis"
 
 

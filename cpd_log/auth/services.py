@@ -12,6 +12,7 @@ from cpd_log.auth import sessions, throttle
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
+from cpd_log.portfolio.job_files import forget_files as forget_export_files
 from cpd_log.security_log import record_event
 
 # Compared against when the email is unknown, so an unknown email costs exactly as long as a
@@ -103,9 +104,10 @@ def change_password(user: User, new_password: str) -> None:
 
 def delete_account(user: User) -> None:
     """Remove the user and, through ON DELETE CASCADE, every row they own — login sessions
-    included — (files on commit)."""
+    included — (evidence and export files on commit)."""
     user_id = user.id
     forget_files_of(user_id)
+    forget_export_files(user_id)
     db.session.execute(delete(User).where(User.id == user_id))
     db.session.flush()
     record_event("account.deleted", user_id=user_id)

@@ -27,9 +27,7 @@ BATCH_LIFETIME = timedelta(hours=24)
 def store_batch(user, kind: str, filename: str, payload: dict, headers=()) -> ImportBatch:
     """Keep a parsed upload for its preview; the user's expired batches are cleared first."""
     now = datetime.now(UTC)
-    db.session.execute(
-        delete(ImportBatch).where(ImportBatch.user_id == user.id, ImportBatch.expires_at < now)
-    )
+    remove_expired_batches(now, user.id)
     batch = ImportBatch(
         user_id=user.id,
         kind=kind,
@@ -41,6 +39,15 @@ def store_batch(user, kind: str, filename: str, payload: dict, headers=()) -> Im
     db.session.add(batch)
     db.session.flush()
     return batch
+
+
+def remove_expired_batches(now: datetime, user_id: int | None = None) -> int:
+    """Delete expired batches (their staged rows go by cascade): one user's when a new upload
+    is stored, everyone's from the housekeeping sweep. Returns how many."""
+    query = delete(ImportBatch).where(ImportBatch.expires_at < now)
+    if user_id is not None:
+        query = query.where(ImportBatch.user_id == user_id)
+    return db.session.execute(query).rowcount
 
 
 def is_expired(batch: ImportBatch) -> bool:

@@ -1,5 +1,6 @@
 """Portfolios: a saved selection of the log for one audience, and the links that share it."""
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -122,20 +123,38 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+def new_job_token() -> str:
+    """192 random bits: a job's address for its owner and for a reviewer (never the row id)."""
+    return secrets.token_urlsafe(24)
+
+
 class ExportJob(db.Model):
-    """A large PDF/ZIP rendered in the background, so the page can show progress meanwhile."""
+    """A large PDF/ZIP rendered in the background, so the page can show progress meanwhile.
+
+    `token` is the only way to address a job from outside. A job started through a share link
+    records it and is served through that link only. `fingerprint` is the portfolio's content
+    version when the job started (cpd_log/portfolio/jobs.py): a file whose content has since
+    changed is never served. The file is removed with the job, the portfolio and the account,
+    and by the housekeeping sweep once `expires_at` has passed.
+    """
 
     __tablename__ = "export_job"
     __table_args__ = (CheckConstraint("pages >= 0", name="pages_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True, default=new_job_token)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     portfolio_id: Mapped[int] = mapped_column(
         ForeignKey("portfolio.id", ondelete="CASCADE"), index=True
+    )
+    share_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_link.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(8))  # "pdf" or "zip"
     state: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
     pages: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)  # activities, for the progress bar
     file_name: Mapped[str] = mapped_column(String(64), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -15,7 +15,7 @@ from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Portfolio, Reflection, User
 from cpd_log.models.activity import activity_competency
-from cpd_log.portfolio import additions
+from cpd_log.portfolio import additions, job_files
 
 
 def matching_query(user, criteria: dict) -> Select:
@@ -73,6 +73,8 @@ def chosen_query(portfolio: Portfolio, owner) -> Select:
 
 
 def delete_portfolio(portfolio: Portfolio) -> None:
+    """The row, and after the commit its background exports' files (the jobs go by cascade)."""
+    job_files.forget_files(portfolio.user_id, portfolio.id)
     db.session.delete(portfolio)
     db.session.flush()
 

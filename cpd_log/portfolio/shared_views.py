@@ -1,7 +1,9 @@
 """The reviewer's side: a read-only portfolio behind a share-link token. No login, by design.
 
 Only the portfolio the token names is reachable; an expired or revoked link answers 410 with a page
-that says which; an unknown token answers 404. Every route is rate-limited per client address.
+that says which; an unknown token answers 404. A background export is reachable only through the
+link that started it, and only while its content is the portfolio's present content (jobs.py).
+Every route is rate-limited per client address.
 """
 
 from flask import (
@@ -9,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -22,6 +23,7 @@ from cpd_log.forms import EmptyForm
 from cpd_log.models import ExportJob, ShareLink
 from cpd_log.portfolio import jobs, services, sharing
 from cpd_log.portfolio.forms import ReviewForm
+from cpd_log.portfolio.job_views import JobUrls, file_response, progress_page, status_response
 from cpd_log.portfolio.views import pdf_response, zip_response
 
 bp = Blueprint("shared", __name__, url_prefix="/shared")
@@ -87,40 +89,37 @@ def prepare(token: str):
     kind = request.form.get("kind")
     if not EmptyForm().validate_on_submit() or kind not in ("pdf", "zip"):
         abort(400)
-    job = jobs.start(link.portfolio, kind, services.chosen_count(link.portfolio))
-    return redirect(url_for("shared.job", token=token, job_id=job.id))
+    job = jobs.start(link.portfolio, kind, services.chosen_count(link.portfolio), link=link)
+    return redirect(url_for("shared.job", token=token, job_token=job.token))
 
 
-def _job(token: str, job_id: int) -> ExportJob:
-    """A job of this link's portfolio only; any other id is 404."""
+def _job(token: str, job_token: str) -> tuple[ExportJob, JobUrls]:
+    """A job started through this very link only (the owner's and other links' are 404)."""
     link = _active_link(token)
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.portfolio_id != link.portfolio_id:
+    job = jobs.find(job_token, link=link)
+    if job is None:
         abort(404)
-    return job
-
-
-@bp.get("/<token>/jobs/<int:job_id>")
-@limiter.limit(_limit)
-def job(token: str, job_id: int):
-    export = _job(token, job_id)
-    return render_template(
-        "portfolio/job.html",
-        job=export,
-        status_url=url_for("shared.job_status", token=token, job_id=job_id),
-        file_url=url_for("shared.job_file", token=token, job_id=job_id),
-        back_url=url_for("shared.view", token=token),
+    return job, JobUrls(
+        status=url_for("shared.job_status", token=token, job_token=job.token),
+        file=url_for("shared.job_file", token=token, job_token=job.token),
+        back=url_for("shared.view", token=token),
+        restart=url_for("shared.prepare", token=token),
     )
 
 
-@bp.get("/<token>/jobs/<int:job_id>/status")
-@limiter.limit("120 per minute")
-def job_status(token: str, job_id: int):
-    export = _job(token, job_id)
-    return jsonify(jobs.status(export, url_for("shared.job_file", token=token, job_id=job_id)))
-
-
-@bp.get("/<token>/jobs/<int:job_id>/file")
+@bp.get("/<token>/jobs/<job_token>")
 @limiter.limit(_limit)
-def job_file(token: str, job_id: int):
-    return jobs.send(_job(token, job_id))
+def job(token: str, job_token: str):
+    return progress_page(*_job(token, job_token))
+
+
+@bp.get("/<token>/jobs/<job_token>/status")
+@limiter.limit("120 per minute")
+def job_status(token: str, job_token: str):
+    return status_response(*_job(token, job_token))
+
+
+@bp.get("/<token>/jobs/<job_token>/file")
+@limiter.limit(_limit)
+def job_file(token: str, job_token: str):
+    return file_response(*_job(token, job_token))

@@ -24,6 +24,7 @@ from cpd_log.models import Portfolio, ShareLink
 from cpd_log.models.scheme import Cycle
 from cpd_log.portfolio import additions, bundle, pdf, services, sharing
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
+from cpd_log.security_log import record_event
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
 bp.add_app_template_global(additions.in_units, "portfolio_units")
@@ -175,15 +176,26 @@ def zip_response(portfolio: Portfolio):
 
 @bp.post("/<int:portfolio_id>/share")
 def share(portfolio_id: int):
-    """A new share link; its address is shown once (only a hash of the token is kept)."""
+    """A new share link, shown once on this response's own page: never in a redirect's flash
+    message, which would carry the token in the (signed, not encrypted) session cookie. Only a
+    hash of the token is kept."""
     portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    if not EmptyForm().validate_on_submit():
+    form = EmptyForm()
+    if not form.validate_on_submit():
         abort(400)
-    _link, token = sharing.create_link(portfolio, current_app.config["SHARE_LINK_DAYS"])
+    link, token = sharing.create_link(portfolio, current_app.config["SHARE_LINK_DAYS"])
     db.session.commit()
+    record_event(
+        "share_link.created",
+        user_id=current_user.id,
+        portfolio_id=portfolio.id,
+        share_link_id=link.id,
+    )
     address = url_for("shared.view", token=token, _external=True)
-    flash(f"Share link created. Copy it now, it is shown only once: {address}", "success")
-    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))
+    page = render_template(
+        "portfolio/detail.html", content=services.gather(portfolio), form=form, new_link=address
+    )
+    return page, 200, {"Cache-Control": "private, no-store"}
 
 
 @bp.post("/<int:portfolio_id>/links/<int:link_id>/revoke")
@@ -194,5 +206,11 @@ def revoke(portfolio_id: int, link_id: int):
         abort(404)
     sharing.revoke(link)
     db.session.commit()
+    record_event(
+        "share_link.revoked",
+        user_id=current_user.id,
+        portfolio_id=portfolio.id,
+        share_link_id=link.id,
+    )
     flash("Share link revoked: it no longer opens the portfolio.", "info")
     return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))

@@ -15,6 +15,9 @@
           text.textContent = "Ready: " + job.pages + " pages.";
           link.classList.remove("d-none");
           window.location.assign(job.file);
+        } else if (job.state === "stale") {
+          // The portfolio changed: the page itself now says so and offers a new export.
+          window.location.reload();
         } else if (job.state === "failed") {
           text.textContent = "Something went wrong; nothing was lost. Go back and try again.";
         } else {

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from flask_migrate import upgrade
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
 from werkzeug.serving import make_server
@@ -33,8 +34,8 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app on http://127.0.0.1:<free port>; yields its base URL."""
+def live_app(tmp_path_factory) -> Iterator[Flask]:
+    """The app the live server serves: migrated and seeded; a test may change its config."""
     folder = tmp_path_factory.mktemp("browser")
     app = create_app(
         "testing",
@@ -50,8 +51,16 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         seed_schemes()
         db.session.commit()
         db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The app on http://127.0.0.1:<free port>; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -60,9 +69,6 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -64,3 +64,62 @@ def test_build_download_and_share_a_portfolio(open_tab):
 
     page.reload()
     expect(page.get_by_text("Reviewed by Grace, Line manager")).to_be_visible()
+
+
+def test_large_portfolio_renders_with_progress_and_an_out_of_date_export_is_refused(
+    open_tab, live_app, monkeypatch
+):
+    """The progress page's script (cpd_log/static/export-progress.js) with token URLs; a
+    reviewer's export made before the owner changed the portfolio is refused, a new one served."""
+    monkeypatch.setitem(live_app.config, "PORTFOLIO_BACKGROUND_AT", 0)  # every portfolio
+    owner = open_tab()
+    page = owner.page
+    register(page, display_name="Ada")
+    page.goto("/activities/new")
+    page.get_by_label("Title").fill("Governance masterclass")
+    page.get_by_label("Start date").fill(datetime.now(UTC).date().isoformat())
+    page.get_by_label("Hours").fill("3")
+    page.get_by_role("button", name="Save activity").click()
+    expect(page).to_have_url(re.compile(r"/activities/\d+$"))
+    activity_url = page.url
+    page.goto("/portfolios/new")
+    page.get_by_label("Title").fill("Background 2026")
+    page.get_by_role("button", name="Save portfolio").click()
+    expect(page.get_by_role("heading", name="Background 2026")).to_be_visible()
+
+    with page.expect_download() as owner_download:
+        page.get_by_test_id("download-pdf").click()
+    expect(page).to_have_url(re.compile(r"/portfolios/jobs/[A-Za-z0-9_-]{32}$"))
+    expect(page.get_by_test_id("export-status")).to_contain_text("Ready")
+    assert _pdf_text(owner_download.value.path()).count("Governance masterclass") >= 1
+
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.get_by_test_id("create-share-link").click()
+    address = re.search(
+        r"https?://\S+/shared/\S+", page.get_by_test_id("new-share-link").inner_text()
+    ).group(0)
+    assert_clean(owner)
+
+    reviewer = open_tab()
+    reviewer.page.goto(address)
+    with reviewer.page.expect_download():
+        reviewer.page.get_by_test_id("shared-pdf").click()
+    job_url = reviewer.page.url
+    assert re.search(r"/shared/\S+/jobs/[A-Za-z0-9_-]{32}$", job_url)
+
+    page.goto(f"{activity_url}/edit")
+    page.get_by_label("Title").fill("Governance masterclass, renamed")
+    page.get_by_role("button", name="Save activity").click()
+    expect(page).to_have_url(re.compile(r"/activities/\d+$"))
+
+    reviewer.page.goto(job_url)
+    expect(reviewer.page.get_by_test_id("export-out-of-date")).to_be_visible()
+    with reviewer.page.expect_download() as fresh:
+        reviewer.page.get_by_test_id("export-restart").click()
+    assert "renamed" in _pdf_text(fresh.value.path())
+    assert reviewer.page.url != job_url
+    assert reviewer.foreign_requests() == []
+
+
+def _pdf_text(path) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)

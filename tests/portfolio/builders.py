@@ -1,10 +1,11 @@
 """Portfolio test data: a saved portfolio over the user's activities, through the real service."""
 
 import secrets
+from datetime import UTC, datetime
 
 from cpd_log.extensions import db
 from cpd_log.models import Audience, ExportJob
-from cpd_log.portfolio import jobs, services, sharing
+from cpd_log.portfolio import job_files, jobs, services, sharing
 
 
 def make_portfolio(user, title: str = "Appraisal 2026", **fields):
@@ -29,18 +30,25 @@ def make_link(portfolio, days: int = 30, now=None):
     return link, token
 
 
-def make_finished_job(portfolio, kind: str = "pdf", data: bytes = b"%PDF-1.4 test"):
-    """A finished background export with its file in place (no thread)."""
-    job = ExportJob(
-        user_id=portfolio.user_id,
-        portfolio_id=portfolio.id,
-        kind=kind,
-        state="done",
-        pages=1,
-        total=0,
-        file_name=f"{secrets.token_hex(8)}.{kind}",
-    )
+def make_finished_job(portfolio, kind: str = "pdf", data: bytes = b"%PDF-1.4 test", **fields):
+    """A finished background export of the portfolio's present content, with its file in place
+    (no thread). `fields` override the row's columns (share_link_id, created_at, expires_at…)."""
+    now = datetime.now(UTC)
+    values = {
+        "user_id": portfolio.user_id,
+        "portfolio_id": portfolio.id,
+        "kind": kind,
+        "state": "done",
+        "pages": 1,
+        "total": 0,
+        "file_name": f"{secrets.token_hex(8)}.{kind}",
+        "fingerprint": jobs.fingerprint(portfolio.id),
+        "created_at": now,
+        "expires_at": now + jobs.KEEP,
+        **fields,
+    }
+    job = ExportJob(**values)
     db.session.add(job)
     db.session.commit()
-    jobs.job_path(job).write_bytes(data)
+    job_files.job_path(job).write_bytes(data)
     return job

@@ -91,10 +91,10 @@ def test_reviewer_gets_a_large_portfolio_through_the_background_too(client, user
 
     # Another link cannot reach this job, and a revoked link reaches nothing.
     other_link, other_token = make_link(make_portfolio(other_user, title="Bob's"))
-    job_id = job_url.rsplit("/", 1)[1]
-    assert client.get(f"/shared/{other_token}/jobs/{job_id}").status_code == 404
-    assert client.get(f"/shared/{other_token}/jobs/{job_id}/file").status_code == 404
-    assert client.get(f"/shared/{other_token}/jobs/{job_id}/status").status_code == 404
+    job_token = job_url.rsplit("/", 1)[1]
+    assert client.get(f"/shared/{other_token}/jobs/{job_token}").status_code == 404
+    assert client.get(f"/shared/{other_token}/jobs/{job_token}/file").status_code == 404
+    assert client.get(f"/shared/{other_token}/jobs/{job_token}/status").status_code == 404
     sharing.revoke(_link)
     db.session.commit()
     assert client.get(f"{job_url}/file").status_code == 410

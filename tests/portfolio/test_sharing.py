@@ -1,10 +1,12 @@
 """Share links: scope, expiry, revocation, hashing, view counts, reviews, rate limits."""
 
 import io
+import logging
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -33,6 +35,47 @@ def test_owner_creates_a_link_shown_once_and_stored_hashed(logged_in, user):
     assert link.token_hash == sharing.token_hash(token) and token not in link.token_hash
     assert (link.expires_at.replace(tzinfo=UTC) - datetime.now(UTC)).days in (29, 30)
     assert logged_in.get(f"/portfolios/{portfolio.id}").get_data(as_text=True).count(token) == 0
+
+
+def _session_of(app, client) -> str:
+    """The session cookie's content, decoded as anyone holding the cookie could."""
+    cookie = client.get_cookie("session")
+    if cookie is None:
+        return ""
+    return repr(SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie.value))
+
+
+def test_the_new_link_never_travels_in_the_session_cookie(app, logged_in, user):
+    """A flashed message is stored in the signed, not encrypted, session cookie."""
+    portfolio = make_portfolio(user)
+    response = logged_in.post(f"/portfolios/{portfolio.id}/share")
+    cookie = _session_of(app, logged_in)  # as set by the response to the POST itself
+    if response.status_code == 302:  # (how it was: a redirect and a flashed message)
+        response = logged_in.get(response.headers["Location"])
+    page = response.get_data(as_text=True)
+    token = re.search(r"/shared/([A-Za-z0-9_\-]{43,})", page).group(1)
+    assert "it is shown only once" in page
+    assert "_user_id" in cookie  # the cookie is there, and decoded
+    assert token not in cookie
+    assert response.headers["Cache-Control"] == "private, no-store"
+    later = logged_in.get(f"/portfolios/{portfolio.id}").get_data(as_text=True)
+    assert token not in later and token not in _session_of(app, logged_in)
+
+
+def test_share_links_created_and_revoked_are_security_events(logged_in, user, caplog):
+    portfolio = make_portfolio(user)
+    with caplog.at_level(logging.INFO, logger="cpd_log.security"):
+        page = logged_in.post(f"/portfolios/{portfolio.id}/share").get_data(as_text=True)
+        link = db.session.scalar(select(ShareLink))
+        logged_in.post(f"/portfolios/{portfolio.id}/links/{link.id}/revoke")
+    events = [r.security for r in caplog.records if r.name == "cpd_log.security"]
+    expected = {"user_id": user.id, "portfolio_id": portfolio.id, "share_link_id": link.id}
+    created = [e for e in events if e["event"] == "share_link.created"]
+    revoked = [e for e in events if e["event"] == "share_link.revoked"]
+    assert len(created) == 1 and expected.items() <= created[0].items()
+    assert len(revoked) == 1 and expected.items() <= revoked[0].items()
+    token = re.search(r"/shared/([A-Za-z0-9_\-]{43,})", page).group(1)
+    assert token not in caplog.text and link.token_hash not in caplog.text
 
 
 def test_reviewer_sees_only_that_portfolio_and_views_are_counted(client, user, shared):
