@@ -1,5 +1,6 @@
 """`flask --app cpd_log backup PATH` and `flask --app cpd_log restore PATH`."""
 
+import time
 from pathlib import Path
 
 import click
@@ -22,13 +23,15 @@ def _counts(counts: dict[str, int]) -> str:
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def backup(path: Path, force: bool) -> None:
     """Write the whole instance (database, uploads, manifest) to one archive at PATH."""
+    started = time.perf_counter()
     try:
         manifest = services.make_backup(current_app, path, force)
     except _REFUSALS as error:
         raise click.ClickException(f"backup failed, no archive written: {error}") from None
     files = [m for m in manifest["members"] if m["name"].startswith("uploads/")]
     record_event("instance.backup", files=len(files), **manifest["counts"])
-    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    elapsed = time.perf_counter() - started
+    click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {elapsed:.1f} s")
     click.echo(
         f"database: {manifest['database']['kind']} at migration "
         f"{manifest['database']['alembic_revision']}; {_counts(manifest['counts'])}"
@@ -47,6 +50,7 @@ def backup(path: Path, force: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace a target that already holds data.")
 def restore(path: Path, force: bool) -> None:
     """Check the archive at PATH whole, then replace the database and UPLOAD_DIR with it."""
+    started = time.perf_counter()
     try:
         restored = services.restore_backup(current_app, path, force)
     except _REFUSALS as error:
@@ -55,7 +59,8 @@ def restore(path: Path, force: bool) -> None:
     manifest = restored.manifest
     click.echo(
         f"restored {path} (written {manifest['created_utc']} by CPD Log "
-        f"{manifest['app_version']}): {_counts(restored.counts)}"
+        f"{manifest['app_version']}) in {time.perf_counter() - started:.1f} s: "
+        f"{_counts(restored.counts)}"
     )
     if missing := manifest["missing_evidence_files"]:
         click.echo(f"warning: {len(missing)} evidence file(s) were already missing at backup.")

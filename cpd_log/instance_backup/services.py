@@ -45,6 +45,7 @@ def make_backup(app: Flask, path: Path, force: bool) -> dict:
         raise BackupError(f"{path} already exists; choose another name or add --force.")
     database = databases.for_app(app)
     root = Path(app.config["UPLOAD_DIR"]).absolute()
+    _outside_uploads(path, root)
     part = path.with_name(path.name + ".part")
     created = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
@@ -72,6 +73,12 @@ def make_backup(app: Flask, path: Path, force: bool) -> dict:
             raise
     _sync_folder(path.parent)
     return {**manifest, "members": writer.members}
+
+
+def _outside_uploads(path: Path, root: Path) -> None:
+    """An archive inside UPLOAD_DIR would back itself up, or be deleted with the old uploads."""
+    if path.resolve().is_relative_to(root.resolve()):
+        raise BackupError(f"{path} is inside UPLOAD_DIR ({root}); put the archive elsewhere.")
 
 
 def _manifest(kind, facts, created, skipped, writer, root) -> dict:
@@ -106,6 +113,7 @@ def restore_backup(app: Flask, path: Path, force: bool) -> Restored:
     """Check the archive whole, then replace the database and UPLOAD_DIR with its contents."""
     database = databases.for_app(app)
     root = Path(app.config["UPLOAD_DIR"]).absolute()
+    _outside_uploads(path, root)
     with archive.Reader(path) as reader:
         manifest = reader.manifest
         _check_compatible(manifest, database.kind)
