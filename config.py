@@ -30,6 +30,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    # Folder of pg_dump/pg_restore for `flask backup`/`restore` (cpd_log/instance_backup/);
+    # empty: found on PATH. The client must be the server's major version or newer.
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

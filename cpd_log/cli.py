@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app cpd_log seed | create-user | demo | sweep`."""
+"""Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore."""
 
 from datetime import date
 
@@ -12,6 +12,7 @@ from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.demo import demo_reflections_and_schemes, generate_activities
 from cpd_log.extensions import db
+from cpd_log.instance_backup.commands import backup, restore
 from cpd_log.models import Activity
 from cpd_log.models.user import Role
 from cpd_log.requirements.services import seed_schemes
@@ -25,6 +26,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
     app.cli.add_command(sweep)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command()

@@ -32,6 +32,8 @@ EVENTS = frozenset(
         "share_link.created",
         "share_link.revoked",
         "reauth.failed",
+        "instance.backup",
+        "instance.restore",
     }
 )
 # Field values are identifiers and numbers; strings are capped so free text cannot slip in.
