@@ -46,6 +46,8 @@ def rendition(data: bytes, max_pixels: int) -> bytes | None:
                 if max(image.size) <= RENDITION_SIDE:
                     return None
                 return _scaled(image)
+    except Refused:
+        raise  # a ValueError too, but not a damaged file
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused(_too_many_pixels_message(max_pixels)) from None
     except (OSError, ValueError, SyntaxError):  # truncated or undecodable: keep, do not place
@@ -71,7 +73,7 @@ def _too_many_pixels_message(max_pixels: int) -> str:
 def _scaled(image: Image.Image) -> bytes:
     """Reduced in steps (JPEG decodes straight at 1/2…1/8 scale), flattened onto white (the page
     colour) and saved as JPEG, which ReportLab embeds without decoding."""
-    image.thumbnail((RENDITION_SIDE, RENDITION_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    image.thumbnail((RENDITION_SIDE, RENDITION_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")

@@ -7,8 +7,7 @@ Create Date: 2026-12-01 07:20:00
 Data step: existing images larger than images.RENDITION_SIDE get their rendition here, once
 (read from UPLOAD_DIR, scaled, stored as a blob beside the original). Images whose file is
 missing, that cannot be decoded or that exceed EVIDENCE_MAX_PIXELS get none; the PDF lists those
-without placing them. The evidence table has no page-cache triggers, and add_column needs no
-batch copy on SQLite.
+without placing them. add_column and drop_column need no batch copy on SQLite.
 """
 
 import hashlib
@@ -87,8 +86,8 @@ def downgrade():
             )
         ).all()
     )
-    with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.drop_column("rendition_sha256")
+    # Not batch mode: SQLite (3.35+) drops a column no constraint or index uses in place.
+    op.drop_column("evidence", "rendition_sha256")
     # The older code knows nothing of renditions and would never remove them.
     folder = Path(current_app.config["UPLOAD_DIR"])
     for user_id, digest in set(pairs) - originals:

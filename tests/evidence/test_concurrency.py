@@ -134,3 +134,46 @@ def test_every_remaining_row_keeps_its_file_after_racing_deletes(
         response.close()
     assert len(stored_files(upload_dir)) >= 1
     assert services.file_path(remaining[0]).exists()
+
+
+def _parallel_uploads(app, user, activity_id: int, count: int, size: int) -> list[int]:
+    """`count` tabs each attach a different text file of `size` bytes at the same moment; the
+    status codes they got."""
+    statuses: list[int] = []
+
+    def tab(number: int) -> Callable[[], None]:
+        client = _client(app, user)
+        data = (f"notes from tab {number} " * size).encode()[:size]
+
+        def work():
+            statuses.append(_upload(client, activity_id, data, f"notes-{number}.txt").status_code)
+
+        return work
+
+    assert _run_together([tab(n) for n in range(count)]) == []
+    return statuses
+
+
+def test_parallel_uploads_never_exceed_the_quota_together(app_factory, user, tmp_path, interleaved):
+    """Each upload used to check the quota on its own, before any of the others was saved."""
+    folder = tmp_path / "uploads"
+    app = app_factory(UPLOAD_DIR=str(folder), EVIDENCE_QUOTA_BYTES=3 * 4000 + 100)
+    with app.app_context():
+        activity_id = factories.make_activity(user).id
+    statuses = _parallel_uploads(app, user, activity_id, count=8, size=4000)
+    assert statuses.count(302) == 3 and statuses.count(200) == 5
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Evidence.id))) == 3
+    assert sum(p.stat().st_size for p in stored_files(folder)) <= 3 * 4000 + 100
+
+
+def test_parallel_uploads_never_exceed_the_files_per_activity(
+    app_factory, user, tmp_path, interleaved
+):
+    app = app_factory(UPLOAD_DIR=str(tmp_path / "uploads"), EVIDENCE_MAX_FILES=3)
+    with app.app_context():
+        activity_id = factories.make_activity(user).id
+    statuses = _parallel_uploads(app, user, activity_id, count=8, size=100)
+    assert statuses.count(302) == 3
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Evidence.id))) == 3
