@@ -142,7 +142,7 @@ def _check_room(user, target, new_bytes: int) -> None:
             "Delete one or attach the file to another activity or reflection."
         )
     quota = current_app.config["EVIDENCE_QUOTA_BYTES"]
-    if new_bytes and storage.used_bytes(user.id) + new_bytes > quota:
+    if new_bytes and storage.used_bytes_locked(user.id) + new_bytes > quota:
         raise Refused(
             f"This file would take you over your {quota // (1024 * 1024)} MB storage quota. "
             "Delete some evidence first."

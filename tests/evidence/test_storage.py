@@ -130,3 +130,15 @@ def test_evidence_per_activity_or_reflection_is_capped_at_the_field(
 
 def test_the_default_cap_leaves_room_for_a_conference_worth_of_handouts(app):
     assert app.config["EVIDENCE_MAX_FILES"] >= 100
+
+
+def test_files_attached_in_one_transaction_count_together(app_factory, user, tmp_path):
+    """An import attaches many files before one commit: each counts against the quota."""
+    app = app_factory(UPLOAD_DIR=str(tmp_path), EVIDENCE_QUOTA_BYTES=3000)
+    with app.app_context():
+        activity = factories.make_activity(user)
+        services.attach_file(user, activity, services.Upload("a.txt", b"a" * 2000))
+        with pytest.raises(services.Refused, match="storage quota"):
+            services.attach_file(user, activity, services.Upload("b.txt", b"b" * 2000))
+        db.session.rollback()
+        assert stored_files(tmp_path) == []
