@@ -116,18 +116,20 @@ def schedule_folder_removal(user_id: int) -> None:
     db.session().info.setdefault(_FOLDERS, set()).add(user_id)
 
 
-def release(user_id: int, digests) -> int:
-    """Unlink each of `digests` that no row of the user names, under the user's storage lock,
-    in a transaction of its own. The only place a blob is unlinked. Returns bytes freed."""
-    digests = set(digests)
-    if not digests:
-        return 0
-    freed = 0
+def release(user_id: int, names) -> tuple[int, int]:
+    """Unlink each of `names` (files in the user's folder) that no row of the user names, under
+    the user's storage lock, in a transaction of its own. The one place that decides a stored
+    file may go (besides the folder of a deleted account). Returns (files, bytes) removed."""
+    names = set(names)
+    if not names:
+        return 0, 0
+    files = freed = 0
     with db.engine.begin() as connection:
         lock(connection, user_id)
-        for digest in digests - names_in_use(connection, user_id, digests):
-            freed += _unlink(blob_path(user_id, digest))
-    return freed
+        for name in names - names_in_use(connection, user_id, names):
+            size = _unlink(blob_path(user_id, name))
+            files, freed = files + (size is not None), freed + (size or 0)
+    return files, freed
 
 
 def names_in_use(connection: Connection, user_id: int, names) -> set[str]:
@@ -145,12 +147,13 @@ def names_in_use(connection: Connection, user_id: int, names) -> set[str]:
     return used
 
 
-def _unlink(path: Path) -> int:
+def _unlink(path: Path) -> int | None:
+    """The size of the file removed, None when there was none."""
     try:
         size = path.stat().st_size
         path.unlink()
     except FileNotFoundError:
-        return 0
+        return None
     return size
 
 
@@ -167,15 +170,8 @@ def sweep(older_than_seconds: float) -> tuple[int, int]:
     for folder in root.iterdir():
         if not (folder.name.isdigit() and folder.is_dir()):
             continue
-        user_id = int(folder.name)
-        old = [name for name, mtime in _files(folder) if mtime < cutoff]
-        if not old:
-            continue
-        with db.engine.begin() as connection:
-            lock(connection, user_id)
-            for name in set(old) - names_in_use(connection, user_id, old):
-                size = _unlink(folder / name)
-                files, freed = files + 1, freed + size
+        removed = release(int(folder.name), [n for n, mtime in _files(folder) if mtime < cutoff])
+        files, freed = files + removed[0], freed + removed[1]
     return files, freed
 
 
