@@ -71,7 +71,15 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+    # The quota counts bytes on disk: each stored file once, the PDF copies of large images, and
+    # files a killed upload left until the sweep removes them.
     EVIDENCE_QUOTA_BYTES = int(os.environ.get("EVIDENCE_QUOTA_BYTES", str(200 * 1024 * 1024)))
+    # Pieces of evidence (files and web addresses) one activity or reflection may hold.
+    EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "200"))
+    # Largest image accepted, in pixels, read from its header before anything is decoded. 50 MP
+    # admits 48 MP phone photos and 7000 × 7000 scans; decoding one once, at upload, costs up to
+    # 4 bytes a pixel (cpd_log/evidence/images.py).
+    EVIDENCE_MAX_PIXELS = int(os.environ.get("EVIDENCE_MAX_PIXELS", str(50_000_000)))
     # Portfolios with more activities than this are rendered in the background, with progress.
     PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))

@@ -1,27 +1,28 @@
 """Evidence operations. Services flush; views commit.
 
-Files are written before the row is flushed and removed again if anything fails, so a failed upload
-leaves neither. Files of deleted rows are removed only after the transaction commits (a rolled-back
-delete keeps them), and only when no other row of the same user still points at the same content.
+Files are content-addressed blobs; cpd_log/evidence/storage.py holds their rules (one storage
+lock per user, one place that unlinks). An upload takes the user's lock, checks the quota against
+the bytes on disk and the cap per activity or reflection, writes its blobs and adds the row; the
+view's commit releases the lock, a rollback releases the blobs it wrote. A delete schedules its
+blobs, which go after the commit if no row names them any more.
+
+Anything that reads a stored file goes through `open_file`, which says when the file is missing
+from storage instead of failing with an error page.
 """
 
 import hashlib
-import os
-import shutil
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
+from cpd_log.evidence import images, storage
 from cpd_log.evidence.sniffing import Refused, sniff
 from cpd_log.extensions import db
 from cpd_log.models import Evidence, Reflection
-
-_PENDING = "evidence_files_to_remove"
-_FOLDERS = "evidence_folders_to_remove"
-_CREATED = "evidence_files_written"
 
 
 @dataclass(frozen=True)
@@ -30,19 +31,45 @@ class Upload:
     data: bytes
 
 
-def user_folder(user_id: int) -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / str(int(user_id))
+class MissingFile(LookupError):
+    """A row names a stored file that is not on disk (deleted or lost behind the app's back)."""
+
+    def __init__(self, evidence: Evidence):
+        self.evidence = evidence
+        super().__init__(f"The file “{evidence.original_name}” is missing from storage.")
+
+
+@dataclass(frozen=True)
+class Swept:
+    files: int
+    bytes: int
+
+
+def open_file(evidence: Evidence, rendition: bool = False) -> BinaryIO:
+    """The stored file of `evidence`, open for reading in binary; the caller closes it.
+
+    With `rendition`, the smaller copy made for the PDF when the evidence has one (an image over
+    images.RENDITION_SIDE), else the original. Raises MissingFile when the file is not on disk:
+    every export, download and render uses this, so a lost file is named, never a 500. Once
+    open, the file stays readable even if it is deleted meanwhile.
+    """
+    if not evidence.is_file:
+        raise ValueError(f"evidence {evidence.id} is a web address, not a stored file")
+    digest = (rendition and evidence.rendition_sha256) or evidence.sha256
+    try:
+        return storage.blob_path(evidence.user_id, digest).open("rb")
+    except FileNotFoundError:
+        raise MissingFile(evidence) from None
 
 
 def file_path(evidence: Evidence) -> Path:
-    """Where the content lives: the user's folder and the content hash; never the original name."""
-    return user_folder(evidence.user_id) / evidence.sha256
+    """Where the original lives. Prefer `open_file`, which handles a missing file."""
+    return storage.blob_path(evidence.user_id, evidence.sha256)
 
 
 def used_bytes(user) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Evidence.size_bytes), 0)).where(Evidence.user_id == user.id)
-    )
+    """Bytes the user's files take on disk, as the quota counts them."""
+    return storage.used_bytes(user.id)
 
 
 def owner_of(target) -> dict:
@@ -53,48 +80,73 @@ def owner_of(target) -> dict:
 
 
 def attach_file(user, target, upload: Upload, title: str = "") -> Evidence:
-    """Check the size, quota and content type, store the bytes and add the row. Raises Refused.
+    """Check the size, content type and pixels, store the bytes and add the row. Raises Refused.
 
-    `target` is the activity or the reflection the file belongs to.
+    `target` is the activity or the reflection the file belongs to. The expensive work (sniffing,
+    the image rendition) happens before the user's storage lock is taken; under the lock only
+    the checks that count (quota, files per target) and the writes.
     """
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     if len(upload.data) > limit:
         raise Refused(f"The file is larger than the {limit // (1024 * 1024)} MB limit.")
-    quota = current_app.config["EVIDENCE_QUOTA_BYTES"]
-    if used_bytes(user) + len(upload.data) > quota:
-        raise Refused(
-            f"This file would take you over your {quota // (1024 * 1024)} MB storage quota. "
-            "Delete some evidence first."
-        )
     sniffed = sniff(upload.data, upload.filename)
     digest = hashlib.sha256(upload.data).hexdigest()
+    blobs, copy_digest = {digest: upload.data}, None
+    if sniffed.mime_type in images.IMAGE_TYPES:
+        copy = images.rendition(upload.data, current_app.config["EVIDENCE_MAX_PIXELS"])
+        if copy is not None:
+            copy_digest = hashlib.sha256(copy).hexdigest()
+            blobs[copy_digest] = copy
+
+    storage.lock(db.session.connection(), user.id)
+    new = [d for d in blobs if not storage.blob_path(user.id, d).exists()]
+    _check_room(user, target, sum(len(blobs[d]) for d in new))
+    for name in new:
+        storage.store(user.id, name, blobs[name])
     evidence = Evidence(
         user_id=user.id,
         **owner_of(target),
         title=title.strip(),
         sha256=digest,
+        rendition_sha256=copy_digest,
         original_name=_display_name(upload.filename),
         mime_type=sniffed.mime_type,
         size_bytes=len(upload.data),
     )
-    created = _write(file_path(evidence), upload.data)
-    try:
-        db.session.add(evidence)
-        db.session.flush()
-    except Exception:
-        if created:
-            file_path(evidence).unlink(missing_ok=True)
-        raise
-    if created:
-        _remove_on_rollback(evidence)
+    db.session.add(evidence)
+    db.session.flush()
     return evidence
 
 
 def attach_url(user, target, url: str, title: str = "") -> Evidence:
+    storage.lock(db.session.connection(), user.id)
+    _check_room(user, target, 0)
     evidence = Evidence(user_id=user.id, **owner_of(target), url=url, title=title.strip())
     db.session.add(evidence)
     db.session.flush()
     return evidence
+
+
+def _check_room(user, target, new_bytes: int) -> None:
+    """The cap on evidence per activity or reflection, and the quota; with the lock held, so
+    parallel uploads cannot each see room for themselves and together exceed either."""
+    cap = current_app.config["EVIDENCE_MAX_FILES"]
+    (column, target_id), *_ = owner_of(target).items()
+    count = db.session.scalar(
+        select(func.count(Evidence.id)).where(getattr(Evidence, column) == target_id)
+    )
+    if count >= cap:
+        kind = "reflection" if isinstance(target, Reflection) else "activity"
+        raise Refused(
+            f"This {kind} already has {cap} pieces of evidence, the most allowed. "
+            "Delete one or attach the file to another activity or reflection."
+        )
+    quota = current_app.config["EVIDENCE_QUOTA_BYTES"]
+    if new_bytes and storage.used_bytes_locked(user.id) + new_bytes > quota:
+        raise Refused(
+            f"This file would take you over your {quota // (1024 * 1024)} MB storage quota. "
+            "Delete some evidence first."
+        )
 
 
 def _display_name(filename: str) -> str:
@@ -103,24 +155,9 @@ def _display_name(filename: str) -> str:
     return name[:255] or "file"
 
 
-def _write(path: Path, data: bytes) -> bool:
-    """Write atomically; False when the same content is already stored."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-    return True
-
-
-def _remove_on_rollback(evidence: Evidence) -> None:
-    db.session().info.setdefault(_CREATED, []).append(file_path(evidence))
-
-
 def delete_evidence(evidence: Evidence) -> None:
     if evidence.is_file:
-        _schedule_removal(evidence.user_id, [evidence.sha256])
+        storage.schedule_release(evidence.user_id, [evidence.sha256, evidence.rendition_sha256])
     db.session.delete(evidence)
     db.session.flush()
 
@@ -130,46 +167,23 @@ def forget_files_of(
 ) -> None:
     """Call before deleting an activity, a reflection (or, with neither, the account): the
     files go on commit (the rows go by ON DELETE CASCADE)."""
-    query = select(Evidence.sha256).where(Evidence.user_id == user_id, Evidence.sha256.is_not(None))
+    if activity_id is None and reflection_id is None:
+        storage.schedule_folder_removal(user_id)
+        return
+    query = select(Evidence.sha256, Evidence.rendition_sha256).where(
+        Evidence.user_id == user_id, Evidence.sha256.is_not(None)
+    )
     if activity_id is not None:
         query = query.where(Evidence.activity_id == activity_id)
     if reflection_id is not None:
         query = query.where(Evidence.reflection_id == reflection_id)
-    hashes = list(db.session.scalars(query))
-    if activity_id is None and reflection_id is None:
-        db.session().info.setdefault(_FOLDERS, []).append(user_id)
-    _schedule_removal(user_id, hashes)
+    storage.schedule_release(user_id, [d for row in db.session.execute(query) for d in row])
 
 
-def _schedule_removal(user_id: int, hashes: list[str]) -> None:
-    db.session().info.setdefault(_PENDING, []).extend((user_id, h) for h in hashes)
-
-
-@event.listens_for(Session, "after_commit")
-def _remove_committed(session: Session) -> None:
-    """After the commit, unlink each scheduled file no remaining row points at."""
-    session.info.pop(_CREATED, None)
-    pending = session.info.pop(_PENDING, [])
-    folders = session.info.pop(_FOLDERS, [])
-    if not pending and not folders:
-        return
-    with db.engine.connect() as connection:
-        for user_id, digest in set(pending):
-            still_used = connection.scalar(
-                select(func.count(Evidence.id)).where(
-                    Evidence.user_id == user_id, Evidence.sha256 == digest
-                )
-            )
-            if not still_used:
-                (user_folder(user_id) / digest).unlink(missing_ok=True)
-    for user_id in folders:
-        shutil.rmtree(user_folder(user_id), ignore_errors=True)
-
-
-@event.listens_for(Session, "after_rollback")
-def _undo_uploads(session: Session) -> None:
-    """A rolled-back upload leaves no file behind; a rolled-back delete removes nothing."""
-    for path in session.info.pop(_CREATED, []):
-        path.unlink(missing_ok=True)
-    session.info.pop(_PENDING, None)
-    session.info.pop(_FOLDERS, None)
+def sweep_orphan_files(older_than: timedelta) -> Swept:
+    """Remove stored files no evidence row names (left by a killed upload or import, or by a
+    deleted account) and stale temporary files, when last written more than `older_than` ago.
+    Files are checked under each user's storage lock, so an upload in progress is never hit;
+    the grace period also spares writers that do not take it."""
+    files, freed = storage.sweep(older_than.total_seconds())
+    return Swept(files, freed)

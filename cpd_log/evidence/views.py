@@ -72,17 +72,24 @@ def _save(form: EvidenceForm, target) -> Evidence:
 
 @bp.get("/<int:evidence_id>/download")
 def download(evidence_id: int):
-    """The stored file as an attachment, never rendered inline (nosniff is set app-wide)."""
+    """The stored file as an attachment, never rendered inline (nosniff is set app-wide).
+    A file lost from storage answers 410 Gone with a page that names it."""
     evidence = get_owned_or_404(Evidence, evidence_id, current_user)
     if not evidence.is_file:
         return redirect(evidence.url)
+    try:
+        stored = services.open_file(evidence)
+    except services.MissingFile as missing:
+        back = back_url(evidence.reflection or evidence.activity)
+        return render_template("evidence/missing.html", message=str(missing), back=back), 410
     response = send_file(
-        services.file_path(evidence),
+        stored,
         mimetype=evidence.mime_type,
         as_attachment=True,
         download_name=evidence.original_name,
         max_age=0,
     )
+    response.content_length = evidence.size_bytes
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

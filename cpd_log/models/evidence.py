@@ -44,6 +44,9 @@ class Evidence(db.Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(2000), default="")
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # The smaller copy of a large image that the portfolio PDF places (a blob like the original,
+    # removed with it); NULL when the original is placed as it is, or is not an image.
+    rendition_sha256: Mapped[str | None] = mapped_column(String(64))
     original_name: Mapped[str] = mapped_column(String(255), default="")
     mime_type: Mapped[str] = mapped_column(String(100), default="")
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,23 +4,20 @@ Cover, contents and body are one document. The contents' rows are known before l
 sections are fixed and the certificates counted); only their page numbers are not, so each is
 drawn as a PDF form that is filled in once the last page is laid out. Bookmarks are written by
 ReportLab as headings land on their pages. Only attached PDF certificates need pypdf: they are
-appended, with their bookmarks, after the document is written.
+appended, with their bookmarks, after the document is written (pdf_evidence.py, which also
+says which evidence files are missing from storage).
 """
 
 import tempfile
-import warnings
 from collections.abc import Callable
 from typing import BinaryIO
 
-from PIL import Image
-from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from cpd_log.evidence.services import file_path
-from cpd_log.portfolio import fonts, pdf_story
+from cpd_log.portfolio import fonts, pdf_evidence, pdf_story
 from cpd_log.portfolio.pdf_flowables import ContentsRow
 from cpd_log.portfolio.services import Content
 
@@ -116,8 +113,10 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
     """Write the PDF to `out`; returns its page count. `progress(pages)` is called as it grows."""
     fonts.register()
     s = pdf_story.styles()
-    certificates, images = _evidence_files(content)
-    merged = {label: pages for label, _, pages, _ in certificates}
+    files = pdf_evidence.collect(content)
+    certificates = files.certificates
+    notes = {label: f" ({pages} pages, appendix)" for label, _, pages, _ in certificates}
+    notes |= dict.fromkeys(files.missing, f" — {pdf_evidence.MISSING}")
     rows = [ContentsRow(title, 0) for title in pdf_story.SECTIONS]
     rows += [ContentsRow(f"{label} {name}", 1, pages) for label, name, pages, _ in certificates]
     story = [
@@ -129,70 +128,12 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
         *pdf_story.register(content, s),
         *pdf_story.details(content, s),
         *pdf_story.reflections(content, s),
-        *pdf_story.evidence_index(content, s, merged),
-        *pdf_story.appendix_images(content, s, images),
+        *pdf_story.evidence_index(content, s, notes),
+        *pdf_story.appendix_images(s, files.images, files.missing),
     ]
     if not certificates:
         return _Document(out, content, rows, progress).render(story)
     with tempfile.TemporaryFile() as laid_out:
         _Document(laid_out, content, rows, progress).render(story)
         laid_out.seek(0)
-        return _append_certificates(out, laid_out, certificates)
-
-
-def _evidence_files(content: Content):
-    """Split file evidence into PDFs to merge (with page counts) and images to place on pages."""
-    certificates, images = [], []
-    for entry in content.evidence:
-        item = entry.evidence
-        if not item.is_file:
-            continue
-        path = file_path(item)
-        if item.mime_type == "application/pdf":
-            pages = _pdf_pages(path)
-            if pages:  # damaged or encrypted ones are listed in the index, not merged
-                certificates.append((entry.label, item.label, pages, path))
-        elif item.mime_type.startswith("image/") and _image_ok(path):
-            images.append((entry.label, item.label, str(path)))
-    return certificates, images
-
-
-def _pdf_pages(path) -> int:
-    """Pages of a PDF pypdf can read in full, else 0."""
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            return 0
-        for page in reader.pages:
-            page.get_contents()
-        return len(reader.pages)
-    except Exception:  # noqa: BLE001 - any failure to parse means "do not merge"
-        return 0
-
-
-def _image_ok(path) -> bool:
-    """Only images Pillow can decode, of a sane size, reach ReportLab (a bad one would abort)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image.load()
-                return image.width * image.height <= 50_000_000
-    except Exception:  # noqa: BLE001 - truncated, bomb, unsupported: place nothing
-        return False
-
-
-def _append_certificates(out, laid_out, certificates) -> int:
-    """The PDF certificates after the last page, bookmarked under the appendix (the last
-    top-level bookmark)."""
-    reader = PdfReader(laid_out)
-    writer = PdfWriter()
-    writer.append(reader)  # its bookmarks come along as pypdf outline items
-    writer.add_metadata(reader.metadata)
-    *_, appendix = writer.get_outline_root().children()
-    for label, name, _pages, path in certificates:
-        start = len(writer.pages)
-        writer.append(PdfReader(str(path)), import_outline=False)
-        writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=appendix)
-    writer.write(out)
-    return len(writer.pages)
+        return pdf_evidence.append_certificates(out, laid_out, certificates)

@@ -13,11 +13,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, Image, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from cpd_log.portfolio import fonts, pdf_reflections
 from cpd_log.portfolio.additions import in_units
 from cpd_log.portfolio.fonts import MAIN, markup
+from cpd_log.portfolio.pdf_evidence import StoredImage
 from cpd_log.portfolio.pdf_flowables import ContentsRow, PageNumber, plain_text
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
@@ -249,8 +250,9 @@ def reflections(content: Content, s) -> list:
     return pdf_reflections.reflections(content, s, heading)
 
 
-def evidence_index(content: Content, s, merged: dict[str, int]) -> list:
-    """`merged`: evidence label -> pages of a PDF certificate appended at the end."""
+def evidence_index(content: Content, s, notes: dict[str, str]) -> list:
+    """`notes`: evidence label -> what follows its type (pages merged in the appendix, or that
+    the file is missing from storage)."""
     story = [PageBreak(), heading("Evidence index", s["h1"], 0, "evidence")]
     if not content.evidence:
         return [*story, _p("No evidence is attached.", s["body"])]
@@ -258,31 +260,25 @@ def evidence_index(content: Content, s, merged: dict[str, int]) -> list:
     for entry in content.evidence:
         item = entry.evidence
         where = item.sha256[:16] + "…" if item.is_file else item.url
-        kind = item.mime_type or "web address"
-        if entry.label in merged:
-            kind += f" ({merged[entry.label]} pages, appendix)"
+        kind = (item.mime_type or "web address") + notes.get(entry.label, "")
         rows.append([entry.label, entry.owner_title, item.label, kind, where])
     story.append(_table(rows, [12 * mm, 50 * mm, 45 * mm, 32 * mm, 35 * mm], s))
     return story
 
 
-def appendix_images(content: Content, s, images: list[tuple[str, str, str]]) -> list:
-    """(label, name, path) of each image: one page each, scaled to fit."""
+def appendix_images(s, images: list, missing: dict[str, str]) -> list:
+    """(label, name, evidence, pixel size) of each image: one page each, scaled to fit; then a
+    line for each evidence file missing from storage."""
     story = [PageBreak(), heading("Appendix: attached evidence", s["h1"], 0, "appendix")]
     if not images:
         story.append(_p("Attached PDF certificates follow as pages, if any.", s["body"]))
-    for label, name, path in images:
+    for label, message in missing.items():
+        story.append(_p(f"{label}: {message}", s["body"]))
+    for label, name, evidence, size in images:
         story.append(heading(f"{label} {name}", s["h2"], 1, f"evidence-{label}"))
-        story.append(_fitted(path))
+        story.append(StoredImage(evidence, size, 170 * mm, 220 * mm))
         story.append(PageBreak())
     return story
-
-
-def _fitted(path: str, width: float = 170 * mm, height: float = 220 * mm) -> Image:
-    image = Image(path)
-    scale = min(width / image.imageWidth, height / image.imageHeight, 1)
-    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
-    return image
 
 
 def cover(content: Content, s) -> list:
