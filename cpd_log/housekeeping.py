@@ -1,5 +1,5 @@
 """Housekeeping: remove what has outlived its use — expired export jobs and their files, files no
-row names, expired import batches.
+row names, expired import batches, evidence files no row names.
 
 `sweep()` runs every step in STEPS, each in a transaction of its own, so one failing step does not
 stop the others. It runs from the command line (`flask --app cpd_log sweep`, from cron or a
@@ -14,10 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
 
+from cpd_log.evidence.services import sweep_orphan_files
 from cpd_log.extensions import db
 from cpd_log.imports.services import remove_expired_batches
 from cpd_log.portfolio import job_files
@@ -29,10 +30,22 @@ class Step:
     run: Callable[[datetime], int]
 
 
+# A file no evidence row names is left alone this long: an upload that writes without the storage
+# lock (none today) would still be mid-way, and a killed upload's file has long been counted.
+ORPHAN_GRACE = timedelta(hours=1)
+
+
+def remove_orphan_evidence_files(now: datetime) -> int:
+    """Evidence files no row names (a killed upload or import, a deleted account's leftovers),
+    last written more than ORPHAN_GRACE before `now`."""
+    return sweep_orphan_files(ORPHAN_GRACE + (datetime.now(UTC) - now)).files
+
+
 STEPS: list[Step] = [
     Step("expired export jobs", job_files.remove_expired_jobs),
     Step("unnamed export files", job_files.remove_unnamed_files),
     Step("expired import batches", remove_expired_batches),
+    Step("orphan evidence files", remove_orphan_evidence_files),
 ]
 
 

@@ -17,6 +17,8 @@ from cpd_log import housekeeping
 from cpd_log.extensions import db
 from cpd_log.models import ExportJob, ImportBatch
 from cpd_log.portfolio import job_files, jobs
+from tests import factories
+from tests.evidence import samples
 from tests.imports.helpers import make_batch
 from tests.portfolio.builders import make_finished_job, make_portfolio
 
@@ -155,3 +157,23 @@ def _wait_for_sweep() -> None:
         if thread.name == "housekeeping":
             thread.join(timeout=max(deadline - time.monotonic(), 0))
     db.session.rollback()  # see what the sweep committed
+
+
+def test_sweep_removes_evidence_files_no_row_names_after_the_grace(user, upload_dir):
+    """A killed upload's file (no row names it) goes once it is older than ORPHAN_GRACE before
+    `now`; a file a row names stays whatever its age."""
+    activity = factories.make_activity(user)
+    kept = samples.make_evidence(user, activity, b"notes kept", "kept.txt")
+    db.session.commit()
+    folder = upload_dir / str(user.id)
+    orphan = folder / ("ab" * 32)
+    orphan.write_bytes(b"x" * 10)
+    named = {path.name for path in folder.iterdir()} - {orphan.name}
+    assert kept.sha256 in named
+
+    young = datetime.now(UTC) + housekeeping.ORPHAN_GRACE - timedelta(minutes=1)
+    assert housekeeping.sweep(now=young)["orphan evidence files"] == 0
+    assert orphan.exists()
+    later = datetime.now(UTC) + housekeeping.ORPHAN_GRACE + timedelta(minutes=1)
+    assert housekeeping.sweep(now=later)["orphan evidence files"] == 1
+    assert {path.name for path in folder.iterdir()} == named

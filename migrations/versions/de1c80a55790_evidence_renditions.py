@@ -1,7 +1,7 @@
 """evidence.rendition_sha256: the smaller copy of a large image that the portfolio PDF places
 
 Revision ID: de1c80a55790
-Revises: 5d2e8c1a9f37
+Revises: 709101aa9403
 Create Date: 2026-12-01 07:20:00
 
 Data step: existing images larger than images.RENDITION_SIDE get their rendition here, once
@@ -19,7 +19,7 @@ from flask import current_app
 
 
 revision = "de1c80a55790"
-down_revision = "5d2e8c1a9f37"
+down_revision = "709101aa9403"
 branch_labels = None
 depends_on = None
 
