@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services
 from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, competency_choices
+from cpd_log.activities.versions import EditConflict
 from cpd_log.competencies.services import competency_options
 from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
@@ -79,17 +80,26 @@ def detail(activity_id: int):
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 def edit(activity_id: int):
+    """The edit form; a save from a form older than the saved activity writes nothing and
+    answers 409 with the user's input kept and the saved values beside it."""
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = _activity_form(obj=activity)
     if request.method == "GET":
         form.hours.data = f"{activity.minutes / 60:g}"
         form.competencies.data = [c.id for c in activity.competencies]
+    conflict = None
     if form.validate_on_submit():
-        services.update_activity(activity, form.activity_data())
-        db.session.commit()
-        flash("Activity saved.", "success")
-        return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=activity)
+        try:
+            services.update_activity(activity, form.activity_data(), form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            conflict = services.edit_conflict(form, activity)
+        else:
+            db.session.commit()
+            flash("Activity saved.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    page = render_template("activities/form.html", form=form, activity=activity, conflict=conflict)
+    return page, 409 if conflict is not None else 200
 
 
 @bp.route("/<int:activity_id>/delete", methods=["GET", "POST"])

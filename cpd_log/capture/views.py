@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services as activity_services
 from cpd_log.activities.forms import ActivityForm, competency_choices
+from cpd_log.activities.versions import EditConflict
 from cpd_log.capture import services
 from cpd_log.capture.forms import QuickCaptureForm
 from cpd_log.competencies.services import competency_options
@@ -44,19 +45,27 @@ def quick():
 
 @bp.route("/<int:activity_id>/complete", methods=["GET", "POST"])
 def complete(activity_id: int):
-    """The full form for a captured activity; saving it clears the dashboard prompt."""
+    """The full form for a captured activity; saving it clears the dashboard prompt. A save
+    from a form older than the saved activity writes nothing (409, both versions shown)."""
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = _activity_form(activity)
     if not form.is_submitted():
         form.hours.data = f"{activity.minutes / 60:g}"
         form.competencies.data = [c.id for c in activity.competencies]
+    conflict = None
     if form.validate_on_submit():
-        activity_services.update_activity(activity, form.activity_data())
-        services.settle_capture(activity)
-        db.session.commit()
-        flash("Activity completed.", "success")
-        return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("capture/complete.html", form=form, activity=activity)
+        try:
+            activity_services.update_activity(activity, form.activity_data(), form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            conflict = activity_services.edit_conflict(form, activity)
+        else:
+            services.settle_capture(activity)
+            db.session.commit()
+            flash("Activity completed.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    page = render_template("capture/complete.html", form=form, activity=activity, conflict=conflict)
+    return page, 409 if conflict is not None else 200
 
 
 @bp.post("/<int:activity_id>/dismiss")
