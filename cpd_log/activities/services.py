@@ -10,7 +10,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from cpd_log.access import owned
-from cpd_log.activities.tags import insert_tags, set_tags
+from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.activities.versions import Difference, claim_version, differences
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
@@ -31,13 +31,6 @@ EDITABLE = (
     "url",
     "status",
 )
-
-
-def _competencies(ids: list[int]) -> list[Competency]:
-    """The competencies with these ids; the form has already checked the user may see them."""
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Competency).where(Competency.id.in_(ids))))
 
 
 def log_activity(user, data: dict) -> Activity:
@@ -73,11 +66,6 @@ def edit_conflict(form, activity: Activity) -> list[Difference]:
 
 def _shown(data: dict) -> dict[str, str]:
     """Field values as a person reads them, keyed by form field name."""
-    tags = db.session.execute(
-        select(Competency.code, Competency.name)
-        .where(Competency.id.in_(data["competency_ids"]))
-        .order_by(Competency.code)
-    )
     shown = {
         field: (value.label if isinstance(value, StrEnum) else str(value or "—"))
         for field, value in data.items()
@@ -85,7 +73,7 @@ def _shown(data: dict) -> dict[str, str]:
     }
     shown["participatory"] = "Yes" if data["participatory"] else "No"
     shown["hours"] = f"{data['minutes'] / 60:g}"
-    shown["competencies"] = ", ".join(f"{code} {name}" for code, name in tags) or "—"
+    shown["competencies"] = tag_names(data["competency_ids"])
     del shown["minutes"]
     return shown
 

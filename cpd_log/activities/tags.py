@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from cpd_log.extensions import db
 from cpd_log.models.activity import activity_competency
+from cpd_log.models.competency import Competency
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -39,3 +40,13 @@ def set_tags(
             delete(table).where(owner == owner_id, table.c.competency_id.in_(current - wanted))
         )
     insert_tags([{owner.name: owner_id, "competency_id": cid} for cid in wanted - current], table)
+
+
+def tag_names(competency_ids: Iterable[int]) -> str:
+    """The tags as a person reads them ("A1.1 Name, A1.2 Name"), for the conflict pages."""
+    rows = db.session.execute(
+        select(Competency.code, Competency.name)
+        .where(Competency.id.in_(list(competency_ids)))
+        .order_by(Competency.code)
+    )
+    return ", ".join(f"{code} {name}" for code, name in rows) or "—"

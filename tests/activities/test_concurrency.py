@@ -11,7 +11,7 @@ import threading
 from sqlalchemy import select
 
 from cpd_log.extensions import db
-from cpd_log.models import Activity
+from cpd_log.models import Activity, Reflection
 from cpd_log.models.activity import activity_competency
 from tests import factories
 from tests.activities.test_views import form_data
@@ -188,3 +188,46 @@ def test_completing_a_quick_capture_from_an_older_form_writes_nothing(app, logge
     db.session.rollback()
     assert db.session.get(Activity, activity.id).title == "Completed from the prompt"
     assert db.session.get(QuickCapture, activity.id) is None
+
+
+def test_two_tabs_saving_one_reflection_one_wins_the_other_sees_both(app, user, framework):
+    first, second, *_ = factories.leaves(framework)
+    reflection = factories.make_reflection(user, competencies=[first])
+    url = f"/reflections/{reflection.id}/edit"
+    tabs = [tab(app, user), tab(app, user)]
+    versions = [version_in(t.get(url).get_data(as_text=True)) for t in tabs]
+    base = {"title": reflection.title, "reflected_on": "2026-03-12", "model": "gibbs"}
+    mine = {**base, "stage_gibbs_description": "Tab A text", "competencies": [str(first.id)]}
+    theirs = {**base, "stage_gibbs_description": "Tab B text", "competencies": [str(second.id)]}
+    barrier = threading.Barrier(2, timeout=30)
+    answers: list = [None, None]
+
+    def save(n, data):
+        barrier.wait()
+        answers[n] = post(tabs[n], url, {**data, "save": "1", "version": versions[n]})
+
+    threads = [threading.Thread(target=save, args=(n, d)) for n, d in enumerate([mine, theirs])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(code for code, _response in answers) == [302, 409], answers
+    winner = 0 if answers[0][0] == 302 else 1
+    won, lost = [mine, theirs][winner], [mine, theirs][1 - winner]
+    page = answers[1 - winner][1].get_data(as_text=True)
+    assert "This reflection was changed elsewhere — review and save again" in page
+    differences = page.split('data-testid="conflict"', 1)[1].split("</table>", 1)[0]
+    assert won["stage_gibbs_description"] in differences
+    assert lost["stage_gibbs_description"] in differences
+    assert "Title" not in differences  # the same in both
+    db.session.rollback()
+    saved = db.session.get(Reflection, reflection.id)
+    assert saved.stages["gibbs_description"] == won["stage_gibbs_description"]
+    assert [c.id for c in saved.competencies] == [int(won["competencies"][0])]
+    again = tabs[1 - winner].post(url, data={**lost, "save": "1", "version": version_in(page)})
+    assert again.status_code == 302
+    db.session.rollback()
+    saved = db.session.get(Reflection, reflection.id)
+    assert saved.stages["gibbs_description"] == lost["stage_gibbs_description"]
+    assert saved.version == 3
