@@ -11,12 +11,12 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from cpd_log.access import owned
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
-from cpd_log.activities.versions import Difference, claim_version, differences
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
+from cpd_log.versions import Difference, claim_version, differences
 
 EDITABLE = (
     "title",

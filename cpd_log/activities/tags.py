@@ -5,7 +5,7 @@ inserted with the backend's INSERT … ON CONFLICT DO NOTHING (SQLite and Postgr
 The ORM's collection replacement instead deleted and inserted what *it* had loaded, and two saves
 of one activity at once failed with StaleDataError or a UNIQUE violation (38 % of concurrent tag
 edits answered 500). Callers that edit an existing row first take its lock with
-`versions.claim_version`, so the difference is computed from the committed tags.
+`cpd_log.versions.claim_version`, so the difference is computed from the committed tags.
 """
 
 from collections.abc import Iterable

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import services as activity_services
 from cpd_log.activities.forms import ActivityForm, competency_choices
-from cpd_log.activities.versions import EditConflict
 from cpd_log.capture import services
 from cpd_log.capture.forms import QuickCaptureForm
 from cpd_log.competencies.services import competency_options
@@ -14,6 +13,7 @@ from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
+from cpd_log.versions import EditConflict
 
 bp = Blueprint("capture", __name__, url_prefix="/log")
 

@@ -7,12 +7,12 @@ from wtforms import SelectChoice
 from cpd_log.access import owned
 from cpd_log.activities.services import _escape_like
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
-from cpd_log.activities.versions import Difference, claim_version, differences
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
 from cpd_log.models.reflection import reflection_competency
 from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS
+from cpd_log.versions import Difference, claim_version, differences
 
 EDITABLE = ("title", "reflected_on", "model", "activity_id", "stages", "is_draft")
 ACTIVITY_CHOICES = 200

@@ -7,7 +7,6 @@ from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities.forms import competency_choices
-from cpd_log.activities.versions import EditConflict
 from cpd_log.competencies.services import competency_options
 from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
@@ -17,6 +16,7 @@ from cpd_log.reflections import apply_queue, services
 from cpd_log.reflections.forms import ApplyForm, ReflectionFilterForm, ReflectionForm
 from cpd_log.reflections.models_catalogue import MODELS, previous_texts, stage_texts
 from cpd_log.reflections.rendering import render_markdown
+from cpd_log.versions import EditConflict
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
 bp.add_app_template_filter(render_markdown, "markdown")

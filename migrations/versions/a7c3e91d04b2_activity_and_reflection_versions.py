@@ -6,7 +6,7 @@ Create Date: 2026-12-01 07:05:00
 
 Each edit raises the row's version by one in an UPDATE that also compares it with the version the
 form was loaded with; a save from an older form matches no row and is shown the newer values
-instead of overwriting them (cpd_log/activities/versions.py).
+instead of overwriting them (cpd_log/versions.py).
 
 Plain `op.add_column`, never batch mode: SQLite's batch mode copies the table and drops the page
 cache's data_version triggers on activity and reflection (migration 5d2e8c1a9f37). Existing rows
