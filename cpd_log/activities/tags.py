@@ -1,12 +1,16 @@
-"""Competency tags: the one place that writes the activity–competency association rows.
+"""Competency tags of activities and reflections: how their association rows are written.
 
-Setting the tags of a row writes only the difference: the tags to remove are deleted, the new ones
-inserted with the backend's INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL both have it).
-The ORM's collection replacement instead deleted and inserted what *it* had loaded, and two saves
-of one activity at once failed with StaleDataError or a UNIQUE violation (38 % of concurrent tag
-edits answered 500). Callers that edit an existing row first take its lock with
-`cpd_log.versions.claim_version`, so the difference is computed from the committed tags.
-"""
+Setting the tags of an existing row writes only the difference (`set_tags`): the tags to remove
+are deleted, the new ones inserted with the backend's INSERT … ON CONFLICT DO NOTHING (SQLite and
+PostgreSQL both have it). The ORM's collection replacement instead deleted and inserted against
+what *it* had loaded, and two saves of one activity at once failed with StaleDataError or a UNIQUE
+violation (38 % of concurrent tag edits answered 500). Callers editing an existing row first take
+its lock with `cpd_log.versions.claim_version`, so the difference is taken from committed tags.
+
+Rows being created get their tags from `insert_tags` (the form, the spreadsheet and calendar
+imports, the demo). The account import and the badge import still set the relationship of the
+row they are creating: no other transaction can see that row before the commit, so nothing can
+race them."""
 
 from collections.abc import Iterable
 

@@ -231,3 +231,21 @@ def test_two_tabs_saving_one_reflection_one_wins_the_other_sees_both(app, user, 
     saved = db.session.get(Reflection, reflection.id)
     assert saved.stages["gibbs_description"] == lost["stage_gibbs_description"]
     assert saved.version == 3
+
+
+def test_tag_writes_are_idempotent(app, user, framework):
+    """Inserting a tag that exists is skipped, not a UNIQUE error; setting the same set twice
+    changes nothing."""
+    from cpd_log.activities.tags import insert_tags, set_tags
+
+    first, second, *_ = (c.id for c in factories.leaves(framework))
+    activity_id = factories.make_activity(user).id
+    rows = [{"activity_id": activity_id, "competency_id": first}]
+    insert_tags(rows)
+    insert_tags(rows + [{"activity_id": activity_id, "competency_id": second}])
+    db.session.commit()
+    assert tags_of(activity_id) == {first, second}
+    set_tags(activity_id, [second])
+    set_tags(activity_id, [second])
+    db.session.commit()
+    assert tags_of(activity_id) == {second}
