@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
+from cpd_log.activities.tags import insert_tags
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Delivery
-from cpd_log.models.activity import activity_competency
 from cpd_log.reflections.services import write_reflection
 from cpd_log.requirements.services import available_schemes, enrol
 
@@ -152,7 +152,7 @@ def generate_activities(
             for activity_id in ids
             for competency_id in rng.sample(competency_ids, k)
         ]
-        db.session.execute(insert(activity_competency), links)
+        insert_tags(links)
     db.session.flush()
     return len(ids)
 

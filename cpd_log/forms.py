@@ -1,7 +1,7 @@
 """The base form every feature's forms inherit, and the POST-only button form."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import HiddenField, StringField, SubmitField
 
 
 def _drop_nul(value):
@@ -24,3 +24,22 @@ class EmptyForm(Form):
     """A POST-only button (log out, delete) that still carries the CSRF token."""
 
     submit = SubmitField("Submit")
+
+
+class VersionField(HiddenField):
+    """The version of the row an edit form was loaded with (optimistic concurrency).
+
+    Missing or not a number reads as None, which never matches a stored version: such a save is
+    treated as one from an older form (shown the saved values), never trusted, and never a
+    validation error on a field the user cannot see."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            self.data = int(valuelist[0]) if valuelist else None
+        except ValueError:
+            self.data = None
+
+    def show(self, version: int) -> None:
+        """Carry `version` in the re-rendered form, whatever was submitted."""
+        self.data = version
+        self.raw_data = [str(version)]

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.forms import Form
+from cpd_log.forms import Form, VersionField
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, ActivityStatus, Delivery
 
@@ -88,6 +88,8 @@ class ActivityForm(Form):
         "Status", choices=enum_choices(ActivityStatus), default=ActivityStatus.COMPLETED.value
     )
     competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
+    # The activity's version when the form was loaded (edit only; ignored when logging one).
+    version = VersionField()
     submit = SubmitField("Save activity")
 
     def validate_end_date(self, field) -> None:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import Boolean, Select, and_, exists, func, or_, select
@@ -9,11 +10,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from cpd_log.access import owned
+from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
+from cpd_log.versions import Difference, claim_version, differences
 
 EDITABLE = (
     "title",
@@ -30,27 +33,49 @@ EDITABLE = (
 )
 
 
-def _competencies(ids: list[int]) -> list[Competency]:
-    """The competencies with these ids; the form has already checked the user may see them."""
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Competency).where(Competency.id.in_(ids))))
-
-
 def log_activity(user, data: dict) -> Activity:
     """Create an activity owned by `user` from cleaned form data."""
-    activity = Activity(user_id=user.id, competencies=_competencies(data["competency_ids"]))
+    activity = Activity(user_id=user.id)
     _apply(activity, data)
     db.session.add(activity)
     db.session.flush()
+    insert_tags([{"activity_id": activity.id, "competency_id": c} for c in data["competency_ids"]])
     return activity
 
 
-def update_activity(activity: Activity, data: dict) -> Activity:
+def update_activity(activity: Activity, data: dict, version: int | None) -> Activity:
+    """Save an edit made on the form loaded at `version`; EditConflict (nothing written) when
+    the activity was saved elsewhere since. The version check comes first and covers the whole
+    edit, tags included."""
+    claim_version(activity, version)
     _apply(activity, data)
-    activity.competencies = _competencies(data["competency_ids"])
+    set_tags(activity.id, data["competency_ids"])
+    db.session.expire(activity, ["competencies"])
     db.session.flush()
     return activity
+
+
+def edit_conflict(form, activity: Activity) -> list[Difference]:
+    """After a refused save: the fields where the user's input differs from the saved activity
+    (reloaded), and the form set to save on top of the saved version next time."""
+    form.version.show(activity.version)
+    saved = {field: getattr(activity, field) for field in EDITABLE}
+    saved["competency_ids"] = [c.id for c in activity.competencies]
+    return differences(form, _shown(form.activity_data()), _shown(saved))
+
+
+def _shown(data: dict) -> dict[str, str]:
+    """Field values as a person reads them, keyed by form field name."""
+    shown = {
+        field: (value.label if isinstance(value, StrEnum) else str(value or "—"))
+        for field, value in data.items()
+        if field in EDITABLE
+    }
+    shown["participatory"] = "Yes" if data["participatory"] else "No"
+    shown["hours"] = f"{data['minutes'] / 60:g}"
+    shown["competencies"] = tag_names(data["competency_ids"])
+    del shown["minutes"]
+    return shown
 
 
 def delete_activity(activity: Activity) -> None:

@@ -14,6 +14,7 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
 from cpd_log.page_cache import page_cache
+from cpd_log.versions import EditConflict
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -79,17 +80,26 @@ def detail(activity_id: int):
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
 def edit(activity_id: int):
+    """The edit form; a save from a form older than the saved activity writes nothing and
+    answers 409 with the user's input kept and the saved values beside it."""
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = _activity_form(obj=activity)
     if request.method == "GET":
         form.hours.data = f"{activity.minutes / 60:g}"
         form.competencies.data = [c.id for c in activity.competencies]
+    conflict = None
     if form.validate_on_submit():
-        services.update_activity(activity, form.activity_data())
-        db.session.commit()
-        flash("Activity saved.", "success")
-        return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=activity)
+        try:
+            services.update_activity(activity, form.activity_data(), form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            conflict = services.edit_conflict(form, activity)
+        else:
+            db.session.commit()
+            flash("Activity saved.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    page = render_template("activities/form.html", form=form, activity=activity, conflict=conflict)
+    return page, 409 if conflict is not None else 200
 
 
 @bp.route("/<int:activity_id>/delete", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
+from cpd_log.versions import EditConflict
 
 bp = Blueprint("capture", __name__, url_prefix="/log")
 
@@ -44,19 +45,27 @@ def quick():
 
 @bp.route("/<int:activity_id>/complete", methods=["GET", "POST"])
 def complete(activity_id: int):
-    """The full form for a captured activity; saving it clears the dashboard prompt."""
+    """The full form for a captured activity; saving it clears the dashboard prompt. A save
+    from a form older than the saved activity writes nothing (409, both versions shown)."""
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = _activity_form(activity)
     if not form.is_submitted():
         form.hours.data = f"{activity.minutes / 60:g}"
         form.competencies.data = [c.id for c in activity.competencies]
+    conflict = None
     if form.validate_on_submit():
-        activity_services.update_activity(activity, form.activity_data())
-        services.settle_capture(activity)
-        db.session.commit()
-        flash("Activity completed.", "success")
-        return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("capture/complete.html", form=form, activity=activity)
+        try:
+            activity_services.update_activity(activity, form.activity_data(), form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            conflict = activity_services.edit_conflict(form, activity)
+        else:
+            services.settle_capture(activity)
+            db.session.commit()
+            flash("Activity completed.", "success")
+            return redirect(url_for("activities.detail", activity_id=activity.id))
+    page = render_template("capture/complete.html", form=form, activity=activity, conflict=conflict)
+    return page, 409 if conflict is not None else 200
 
 
 @bp.post("/<int:activity_id>/dismiss")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, insert, select
 
+from cpd_log.activities.tags import insert_tags
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.imports.rows import duplicate_key
@@ -19,7 +20,7 @@ from cpd_log.models import (
     Delivery,
     ImportBatch,
 )
-from cpd_log.models.activity import ActivitySource, activity_competency
+from cpd_log.models.activity import ActivitySource
 
 BATCH_LIFETIME = timedelta(hours=24)
 
@@ -149,8 +150,7 @@ def insert_activities(values: list[dict], competency_ids: list[list[int]]) -> No
         for activity_id, cids in zip(ids, competency_ids, strict=True)
         for cid in cids
     ]
-    if tags:
-        db.session.execute(insert(activity_competency), tags)
+    insert_tags(tags)
 
 
 def import_badge(user, info, kind: ActivityKind, minutes: int) -> Activity:

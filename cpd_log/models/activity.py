@@ -155,6 +155,10 @@ class Activity(db.Model):
         _enum(ActivitySource, "activity_source"), default=ActivitySource.MANUAL
     )
     external_uid: Mapped[str | None] = mapped_column(String(255))
+    # Optimistic concurrency: raised by one on every edit (cpd_log/versions.py);
+    # the edit form carries the version it was loaded with, so a save from an older form is
+    # refused instead of silently overwriting the newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

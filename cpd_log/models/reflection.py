@@ -68,6 +68,8 @@ class Reflection(db.Model):
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
     applied_text: Mapped[str | None] = mapped_column(Text)
     applied_on: Mapped[date | None] = mapped_column(Date)
+    # Optimistic concurrency, as on Activity.version: a save from an older form is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

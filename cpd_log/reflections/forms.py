@@ -4,7 +4,7 @@ from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from cpd_log.activities.forms import MAX_TEXT, CompetencyField, _in_range
-from cpd_log.forms import Form
+from cpd_log.forms import Form, VersionField
 from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS, clean_stages
 
 MODEL_CHOICES = [SelectChoice(m.key, m.name) for m in MODELS.values()]
@@ -50,6 +50,8 @@ class ReflectionForm(_StageFields):
     model = SelectField("Reflective model", choices=MODEL_CHOICES, default="free")
     activity = ActivityChoiceField("About the activity", coerce=optional_int, validate_choice=False)
     competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
+    # The reflection's version when the form was loaded (edit only; ignored when writing one).
+    version = VersionField()
     save = SubmitField("Save reflection")
     save_draft = SubmitField("Save as draft")
 

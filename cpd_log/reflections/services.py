@@ -5,12 +5,14 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from cpd_log.access import owned
-from cpd_log.activities.services import _competencies, _escape_like
+from cpd_log.activities.services import _escape_like
+from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
 from cpd_log.models.reflection import reflection_competency
-from cpd_log.reflections.models_catalogue import ALL_STAGES
+from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS
+from cpd_log.versions import Difference, claim_version, differences
 
 EDITABLE = ("title", "reflected_on", "model", "activity_id", "stages", "is_draft")
 ACTIVITY_CHOICES = 200
@@ -24,7 +26,6 @@ def _apply(reflection: Reflection, data: dict) -> None:
     for field in EDITABLE:
         setattr(reflection, field, data[field])
     reflection.search_text = search_text(data["title"], data["stages"])
-    reflection.competencies = _competencies(data["competency_ids"])
 
 
 def write_reflection(user, data: dict) -> Reflection:
@@ -33,15 +34,46 @@ def write_reflection(user, data: dict) -> Reflection:
     _apply(reflection, data)
     db.session.add(reflection)
     db.session.flush()
+    tags = [{"reflection_id": reflection.id, "competency_id": c} for c in data["competency_ids"]]
+    insert_tags(tags, reflection_competency)
     return reflection
 
 
-def update_reflection(reflection: Reflection, data: dict) -> Reflection:
-    """Save an edit. Stage texts the form did not show are kept: the form shows every text."""
+def update_reflection(reflection: Reflection, data: dict, version: int | None) -> Reflection:
+    """Save an edit made on the form loaded at `version`; EditConflict (nothing written) when
+    the reflection was saved elsewhere since. Stage texts the form did not show are kept: the
+    form shows every text."""
+    claim_version(reflection, version)
     kept = {k: v for k, v in (reflection.stages or {}).items() if k not in ALL_STAGES and v}
     _apply(reflection, {**data, "stages": {**kept, **data["stages"]}})
+    set_tags(reflection.id, data["competency_ids"], reflection_competency)
+    db.session.expire(reflection, ["competencies"])
     db.session.flush()
     return reflection
+
+
+def edit_conflict(form, reflection: Reflection) -> list[Difference]:
+    """After a refused save: where the user's input differs from the saved reflection
+    (reloaded), and the form set to save on top of the saved version next time."""
+    form.version.show(reflection.version)
+    saved = {field: getattr(reflection, field) for field in EDITABLE}
+    saved["competency_ids"] = [c.id for c in reflection.competencies]
+    return differences(form, _shown(form.reflection_data()), _shown(saved))
+
+
+def _shown(data: dict) -> dict[str, str]:
+    """Field values as a person reads them, keyed by form field name."""
+    activity = data["activity_id"] and db.session.get(Activity, data["activity_id"])
+    shown = {
+        "title": data["title"],
+        "reflected_on": data["reflected_on"].isoformat(),
+        "model": MODELS[data["model"]].name if data["model"] in MODELS else data["model"],
+        "activity": activity.title if activity else "None (a standalone reflection)",
+        "competencies": tag_names(data["competency_ids"]),
+    }
+    for key in ALL_STAGES:
+        shown[f"stage_{key}"] = (data["stages"] or {}).get(key) or "—"
+    return shown
 
 
 def delete_reflection(reflection: Reflection) -> None:

@@ -16,6 +16,7 @@ from cpd_log.reflections import apply_queue, services
 from cpd_log.reflections.forms import ApplyForm, ReflectionFilterForm, ReflectionForm
 from cpd_log.reflections.models_catalogue import MODELS, previous_texts, stage_texts
 from cpd_log.reflections.rendering import render_markdown
+from cpd_log.versions import EditConflict
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
 bp.add_app_template_filter(render_markdown, "markdown")
@@ -39,8 +40,10 @@ def _form(selected_activity: int | None = None, **kwargs) -> ReflectionForm:
     return form
 
 
-def _render_form(form: ReflectionForm, reflection: Reflection | None):
-    return render_template("reflections/form.html", form=form, reflection=reflection, models=MODELS)
+def _render_form(form: ReflectionForm, reflection: Reflection | None, conflict=None):
+    return render_template(
+        "reflections/form.html", form=form, reflection=reflection, models=MODELS, conflict=conflict
+    )
 
 
 @bp.get("/")
@@ -128,12 +131,18 @@ def edit(reflection_id: int):
         for key, text in (reflection.stages or {}).items():
             if f"stage_{key}" in form:
                 form.stage_field(key).data = text
+    conflict = None
     if form.validate_on_submit():
-        services.update_reflection(reflection, form.reflection_data())
-        db.session.commit()
-        flash("Draft saved." if reflection.is_draft else "Reflection saved.", "success")
-        return redirect(url_for("reflections.detail", reflection_id=reflection.id))
-    return _render_form(form, reflection)
+        try:
+            services.update_reflection(reflection, form.reflection_data(), form.version.data)
+        except EditConflict:
+            db.session.rollback()
+            conflict = services.edit_conflict(form, reflection)
+        else:
+            db.session.commit()
+            flash("Draft saved." if reflection.is_draft else "Reflection saved.", "success")
+            return redirect(url_for("reflections.detail", reflection_id=reflection.id))
+    return _render_form(form, reflection, conflict), 409 if conflict is not None else 200
 
 
 @bp.route("/<int:reflection_id>/delete", methods=["GET", "POST"])

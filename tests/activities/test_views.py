@@ -117,13 +117,16 @@ def test_edit_keeps_and_changes_tags(logged_in, user, framework):
     page = logged_in.get(f"/activities/{activity.id}/edit").data.decode()
     assert 'value="Old title"' in page and 'value="1.5"' in page
     assert f'<option value="{first.id}" selected>' in page
+    assert f'name="version" type="hidden" value="{activity.version}"' in page
     data = form_data(title="New title", hours="2", competencies=[str(second.id)])
+    data["version"] = str(activity.version)
     response = logged_in.post(f"/activities/{activity.id}/edit", data=data)
     assert response.status_code == 302
     db.session.expire_all()
     activity = db.session.get(Activity, activity.id)
     assert (activity.title, activity.minutes) == ("New title", 120)
     assert [c.id for c in activity.competencies] == [second.id]
+    assert activity.version == 2
 
 
 def test_delete_asks_then_deletes(logged_in, user, framework):

@@ -85,6 +85,7 @@ def test_dashboard_prompts_to_complete_then_forgets_once_completed(logged_in, fr
             "status": "completed",
             "description": "RAID reviews: timebox, rotate the chair.",
             "competencies": [str(leaf.id)],
+            "version": str(activity.version),
         },
     )
     assert response.headers["Location"] == f"/activities/{activity.id}"

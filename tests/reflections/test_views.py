@@ -104,6 +104,7 @@ def test_changing_the_model_never_drops_text(logged_in, user):
         stage_what="A workshop",
         stage_gibbs_description="What happened",
         stage_gibbs_feelings="How I felt",
+        version="1",
     )
     assert logged_in.post(f"{url}/edit", data=data).status_code == 302
     db.session.expire_all()
@@ -123,7 +124,7 @@ def test_changing_the_model_never_drops_text(logged_in, user):
 
     # Clearing a kept text is the user's explicit choice.
     data.pop("stage_gibbs_feelings")
-    logged_in.post(f"{url}/edit", data=data)
+    assert logged_in.post(f"{url}/edit", data={**data, "version": "2"}).status_code == 302
     db.session.expire_all()
     assert "gibbs_feelings" not in db.session.get(Reflection, reflection.id).stages
 
@@ -199,7 +200,7 @@ def test_other_users_reflections_never_listed(logged_in, other_user):
 def test_edit_and_delete(logged_in, user):
     reflection = factories.make_reflection(user)
     rid = reflection.id
-    data = form(title="Renamed", stage_gibbs_description="New text")
+    data = form(title="Renamed", stage_gibbs_description="New text", version="1")
     assert logged_in.post(f"/reflections/{reflection.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Reflection, reflection.id).title == "Renamed"
