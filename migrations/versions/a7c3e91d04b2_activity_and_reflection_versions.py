@@ -1,7 +1,7 @@
 """activity.version and reflection.version: optimistic concurrency for the edit forms
 
 Revision ID: a7c3e91d04b2
-Revises: 5d2e8c1a9f37
+Revises: de1c80a55790
 Create Date: 2026-12-01 07:05:00
 
 Each edit raises the row's version by one in an UPDATE that also compares it with the version the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 
 revision = "a7c3e91d04b2"
-down_revision = "5d2e8c1a9f37"
+down_revision = "de1c80a55790"
 branch_labels = None
 depends_on = None
 
