@@ -39,7 +39,11 @@ def _require_login():
 
 
 def _page(backup=None, upload=None, status: int = 200):
-    forms = {"form": upload or ImportForm(), "backup_form": backup or BackupForm()}
+    # formdata=None: a form built on the import's POST must not parse its (large) body.
+    forms = {
+        "form": upload or ImportForm(formdata=None),
+        "backup_form": backup or BackupForm(formdata=None),
+    }
     return render_template("portfolio/exports.html", **forms), status
 
 
@@ -96,7 +100,10 @@ def import_account():
     request.max_content_length = limit + import_jobs.FORM_OVERHEAD  # this route's own limit
     try:
         folder = import_jobs.accept_upload(
-            request.stream, (request.content_type, request.content_length), limit, _check_token
+            lambda: request.stream,
+            (request.content_type, request.content_length),
+            limit,
+            _check_token,
         )
     except UploadRefused as problem:
         form = ImportForm(formdata=None)

@@ -61,15 +61,16 @@ def upload_limit(user) -> int:
     return current_app.config["ACCOUNT_IMPORT_JSON_MAX_BYTES"] + left * 4 // 3
 
 
-def accept_upload(body, headers: tuple, limit: int, check_fields) -> Path:
-    """Stream the form's file to a new staging folder; returns the folder. `headers` is
+def accept_upload(open_body, headers: tuple, limit: int, check_fields) -> Path:
+    """Stream the form's file to a new staging folder; returns the folder. `open_body()` gives
+    the body stream (opened only once the declared length is known to fit), `headers` is
     (content type, content length). Raises UploadRefused, leaving no folder behind."""
     content_type, length = headers
     if length is not None and length > limit + FORM_OVERHEAD:
         raise UploadRefused(too_large(limit))
     folder = new_folder()
     try:
-        save_file(body, content_type, folder / UPLOAD, limit, check_fields)
+        save_file(open_body(), content_type, folder / UPLOAD, limit, check_fields)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -40,10 +40,23 @@ def restore(user, payload: bytes) -> ImportJob:
 
 
 def upload(client, payload: bytes, name: str = "backup.zip", **fields):
+    """POST the import form as a browser does: text fields first, then the file. Encoded here
+    (the test client would spool a large body to a temporary file it leaves open on a refusal)."""
+    boundary = "----cpd-log-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        + payload
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return client.post(
         "/export/import",
-        data={"file": (io.BytesIO(payload), name), **fields},
-        content_type="multipart/form-data",
+        data=b"".join(parts),
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 
