@@ -2,8 +2,10 @@
 
 import io
 import json
+import shutil
 import time
 import zipfile
+from pathlib import Path
 
 from flask import current_app
 
@@ -27,10 +29,14 @@ def exported(user) -> dict:
     return json.loads(json.dumps(transfer.export_account(user)))
 
 
-def restore(user, payload: bytes) -> ImportJob:
-    """Run the import job on `payload` in this thread (the page runs the same job in another)."""
+def restore(user, payload: bytes | Path) -> ImportJob:
+    """Run the import job on `payload` (bytes, or a file copied without reading it into memory)
+    in this thread; the page runs the same job in another."""
     folder = import_jobs.new_folder()
-    (folder / import_jobs.UPLOAD).write_bytes(payload)
+    if isinstance(payload, Path):
+        shutil.copyfile(payload, folder / import_jobs.UPLOAD)
+    else:
+        (folder / import_jobs.UPLOAD).write_bytes(payload)
     job = ImportJob(user_id=user.id, folder=folder.name)
     db.session.add(job)
     db.session.commit()
