@@ -11,9 +11,6 @@ from datetime import UTC, date, datetime
 from enum import Enum
 from types import SimpleNamespace
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager
-
 from cpd_log.access import owned
 from cpd_log.competencies.services import load_framework
 from cpd_log.dashboard.services import today_for
@@ -21,7 +18,6 @@ from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,
     Competency,
-    Framework,
     Portfolio,
     Reflection,
     Review,
@@ -39,6 +35,7 @@ from cpd_log.portfolio.transfer import (
     REFLECTION_FIELDS,
     REVIEW_FIELDS,
     BadFile,
+    competency_resolver,
 )
 from cpd_log.reflections.models_catalogue import MODELS
 from cpd_log.reflections.services import search_text
@@ -128,7 +125,7 @@ def import_account(
             load_framework(framework, owner_id=user.id)
         except (KeyError, TypeError, AttributeError):
             raise BadFile(f"Framework {n} is incomplete.") from None
-    resolve = _competency_resolver(user)
+    resolve = competency_resolver(user)
     notes = notes if notes is not None else Notes()
     context = (resolve, files or EvidenceFiles(None), notes, progress or (lambda n: None))
     ids, added = _import_activities(user, _list(document, "activities", "File"), context)
@@ -155,33 +152,6 @@ def import_account(
 READ = SimpleNamespace(
     moment=_moment, fields=_fields, list=_list, bad=BadFile, convert=_checked, value=_value
 )
-
-
-def _competency_resolver(user):
-    """resolve(reference, where) → competency id; resolve.competency(...) → the row. Loaded
-    once: a query per record would also flush the records built so far, one by one."""
-    rows = db.session.scalars(
-        select(Competency)
-        .join(Framework, Competency.framework_id == Framework.id)
-        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
-        .options(contains_eager(Competency.framework))
-    )
-    known = {
-        (c.framework.slug, "global" if c.framework.owner_id is None else "own", c.code): c
-        for c in rows
-    }
-
-    def competency(reference, where: str) -> Competency:
-        key = tuple(reference) if isinstance(reference, list) else None
-        if key not in known:
-            raise BadFile(f"{where}: competency {reference!r} is not on this instance.")
-        return known[key]
-
-    def resolve(reference, where: str) -> int:
-        return competency(reference, where).id
-
-    resolve.competency = competency
-    return resolve
 
 
 def _import_activities(user, records: list, context) -> tuple[dict[str, int], int]:

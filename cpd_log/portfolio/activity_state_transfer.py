@@ -103,6 +103,6 @@ def _alignment(items, read, where: str, dropped: list) -> list[dict]:
         url = item.get("targetUrl")
         if url and not safe_url(url):
             dropped.append(f"{where} alignment")
-            item = {k: v for k, v in item.items() if k != "targetUrl"}
+            item = {**item, "targetUrl": ""}  # the shape the badge import gives: "" for none
         kept.append(item)
     return kept

@@ -19,8 +19,8 @@ Versions (STYLE.md rule 13; every one stays readable):
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from cpd_log.access import owned
 from cpd_log.evidence import services as evidence_services
@@ -98,6 +98,34 @@ def stored_file(evidence: Evidence) -> Path | None:
 def _ref(competency: Competency) -> list:
     owner = "global" if competency.framework.owner_id is None else "own"
     return [competency.framework.slug, owner, competency.code]
+
+
+def competency_resolver(user):
+    """The other direction of _ref, for the import: resolve(reference, where) → competency id;
+    resolve.competency(...) → the row; BadFile for a reference unknown here. Loaded
+    once: a query per record would also flush the records built so far, one by one."""
+    rows = db.session.scalars(
+        select(Competency)
+        .join(Framework, Competency.framework_id == Framework.id)
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .options(contains_eager(Competency.framework))
+    )
+    known = {
+        (c.framework.slug, "global" if c.framework.owner_id is None else "own", c.code): c
+        for c in rows
+    }
+
+    def competency(reference, where: str) -> Competency:
+        key = tuple(reference) if isinstance(reference, list) else None
+        if key not in known:
+            raise BadFile(f"{where}: competency {reference!r} is not on this instance.")
+        return known[key]
+
+    def resolve(reference, where: str) -> int:
+        return competency(reference, where).id
+
+    resolve.competency = competency
+    return resolve
 
 
 def export_account(user) -> dict:

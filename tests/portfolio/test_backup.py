@@ -148,7 +148,7 @@ def test_javascript_and_data_links_are_dropped_and_said_where(app, user):
     activity = db.session.scalar(select(Activity).where(Activity.user_id == target.id))
     badge = db.session.scalar(select(BadgeAssertion).where(BadgeAssertion.user_id == target.id))
     assert activity.url == "" and badge.issuer_url == ""
-    assert badge.alignment == [{"targetName": "Risk"}]
+    assert badge.alignment == [{"targetName": "Risk", "targetUrl": ""}]
     urls = db.session.scalars(select(Evidence.url).where(Evidence.user_id == target.id))
     assert list(urls) == ["https://example.org/"]
 
