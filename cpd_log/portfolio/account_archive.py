@@ -71,7 +71,12 @@ def missing_files(document: dict) -> list[dict]:
 
 
 def stream(user_id: int, document: dict) -> Iterator[bytes]:
-    """The archive's bytes, member by member; MANIFEST.json last, with every member's digest."""
+    """The archive's bytes, member by member; MANIFEST.json last, with every member's digest.
+    The files' paths are found now: the generator runs after the request, outside the app."""
+    return _stream(document, evidence_files(user_id, document))
+
+
+def _stream(document: dict, files: list[tuple[str, Path]]) -> Iterator[bytes]:
     out = _Pipe()
     listed: dict[str, dict] = {}
     missing = missing_files(document)
@@ -80,7 +85,7 @@ def stream(user_id: int, document: dict) -> Iterator[bytes]:
         archive.writestr(DOCUMENT, data)
         listed[DOCUMENT] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         yield out.take()
-        for member, path in evidence_files(user_id, document):
+        for member, path in files:
             try:
                 source = path.open("rb")
             except FileNotFoundError:  # deleted since account.json was written
