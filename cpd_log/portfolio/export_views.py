@@ -99,6 +99,7 @@ def import_account():
     limit = import_jobs.upload_limit(current_user)
     request.max_content_length = limit + import_jobs.FORM_OVERHEAD  # this route's own limit
     try:
+        import_jobs.refuse_if_running(current_user)
         folder = import_jobs.accept_upload(
             lambda: request.stream,
             (request.content_type, request.content_length),

@@ -61,6 +61,16 @@ def upload_limit(user) -> int:
     return current_app.config["ACCOUNT_IMPORT_JSON_MAX_BYTES"] + left * 4 // 3
 
 
+def refuse_if_running(user) -> None:
+    """One import at a time per account: two at once could both add what neither saw."""
+    sweep()
+    running = select(ImportJob.id).where(
+        ImportJob.user_id == user.id, ImportJob.state.in_(("queued", "checking", "importing"))
+    )
+    if db.session.scalar(running.limit(1)) is not None:
+        raise UploadRefused("An import into your account is already running. Wait for it to end.")
+
+
 def accept_upload(open_body, headers: tuple, limit: int, check_fields) -> Path:
     """Stream the form's file to a new staging folder; returns the folder. `open_body()` gives
     the body stream (opened only once the declared length is known to fit), `headers` is
@@ -96,7 +106,6 @@ def limits(user) -> archive_reader.Limits:
 
 def start(user, folder: Path) -> ImportJob:
     """Create the job row (committed, so the thread sees it) and start importing."""
-    sweep()
     job = ImportJob(user_id=user.id, folder=folder.name)
     db.session.add(job)
     db.session.commit()

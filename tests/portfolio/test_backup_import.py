@@ -257,3 +257,14 @@ def test_the_upload_checks_the_csrf_token_before_keeping_the_file(app_factory, u
         )
         assert response.status_code == 302
         assert wait(client, response.headers["Location"])["state"] == "done"
+
+
+def test_one_import_at_a_time(app, user, client, login_as):
+    job = ImportJob(user_id=user.id, folder=import_jobs.new_folder().name, state="importing")
+    db.session.add(job)
+    db.session.commit()
+    login_as(client, user)
+    response = upload(client, b'{"format": "cpd-log-account", "version": 2}', "a.json")
+    assert response.status_code == 400
+    assert "already running" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ImportJob.id))) == 1
