@@ -80,6 +80,13 @@ class Config:
     # admits 48 MP phone photos and 7000 × 7000 scans; decoding one once, at upload, costs up to
     # 4 bytes a pixel (cpd_log/evidence/images.py).
     EVIDENCE_MAX_PIXELS = int(os.environ.get("EVIDENCE_MAX_PIXELS", str(50_000_000)))
+    # An account backup upload is not held to MAX_CONTENT_LENGTH but to the user's remaining
+    # quota plus this cap for its account.json (a 4,000-activity account is about 4 MB).
+    ACCOUNT_IMPORT_JSON_MAX_BYTES = int(
+        os.environ.get("ACCOUNT_IMPORT_JSON_MAX_BYTES", str(64 * 1024 * 1024))
+    )
+    # Files in one backup archive (account.json, MANIFEST.json and the evidence files).
+    ACCOUNT_IMPORT_MAX_MEMBERS = int(os.environ.get("ACCOUNT_IMPORT_MAX_MEMBERS", "20000"))
     # Portfolios with more activities than this are rendered in the background, with progress.
     PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))

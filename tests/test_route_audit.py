@@ -19,6 +19,7 @@ from cpd_log.models import (
     Framework,
     Goal,
     ImportBatch,
+    ImportJob,
     Portfolio,
     Reflection,
     ShareLink,
@@ -27,7 +28,12 @@ from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
 from tests.evidence.samples import make_evidence
 from tests.imports.helpers import make_batch
-from tests.portfolio.builders import make_finished_job, make_link, make_portfolio
+from tests.portfolio.builders import (
+    make_finished_job,
+    make_import_job,
+    make_link,
+    make_portfolio,
+)
 from tests.requirements.helpers import make_cycle, make_enrolment
 
 
@@ -57,6 +63,7 @@ OWNED = {
     "job_token": Owned(
         ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
     ),
+    "import_job_id": Owned(ImportJob, make_import_job),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
+from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
@@ -15,6 +16,7 @@ __all__ = [
     "Activity",
     "BadgeAssertion",
     "ImportBatch",
+    "ImportJob",
     "ImportRow",
     "QuickCapture",
     "Audience",

@@ -1,16 +1,33 @@
-"""Account-wide exports: every activity as CSV; the whole account as JSON, and its import."""
+"""Account-wide exports: every activity as CSV; the account backup (a ZIP archive) and its import.
 
-import json
+The backup asks for the password again (a stolen session alone cannot take the whole account);
+the import streams the upload to disk and runs as a background job (import_jobs.py).
+"""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy.orm import selectinload
+from wtforms.validators import ValidationError
 
-from cpd_log.access import owned
-from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency
-from cpd_log.portfolio import account_import, exports, transfer
-from cpd_log.portfolio.forms import ImportForm
+from cpd_log.access import get_owned_or_404, owned
+from cpd_log.extensions import csrf, db
+from cpd_log.models import Activity, Competency, ImportJob
+from cpd_log.portfolio import account_archive, exports, import_jobs, transfer
+from cpd_log.portfolio.forms import BackupForm, ImportForm
+from cpd_log.portfolio.upload_stream import UploadRefused
+from cpd_log.security_log import record_event
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
@@ -21,9 +38,18 @@ def _require_login():
     """Exports are the owner's own data."""
 
 
+def _page(backup=None, upload=None, status: int = 200):
+    # formdata=None: a form built on the import's POST must not parse its (large) body.
+    forms = {
+        "form": upload or ImportForm(formdata=None),
+        "backup_form": backup or BackupForm(formdata=None),
+    }
+    return render_template("portfolio/exports.html", **forms), status
+
+
 @bp.get("/")
 def index():
-    return render_template("portfolio/exports.html", form=ImportForm())
+    return _page()
 
 
 @bp.get("/activities.csv")
@@ -43,42 +69,71 @@ def activities_csv():
     )
 
 
-@bp.get("/account.json")
-def account_json():
-    """Everything in the account, evidence files included, to import on another instance."""
-    document = json.dumps(transfer.export_account(current_user), ensure_ascii=False, indent=1)
+@bp.post("/account")
+def account_backup():
+    """The whole account as a ZIP archive, streamed; the password first."""
+    form = BackupForm()
+    if not form.validate_on_submit():
+        return _page(backup=form, status=400)
+    if not current_user.check_password(form.password.data):
+        record_event("reauth.failed", user_id=current_user.id)
+        form.password.errors.append("That is not your password.")
+        return _page(backup=form, status=400)
+    record_event("export.account", user_id=current_user.id)
+    document = transfer.export_account(current_user)
+    name = f"cpd-log-backup-{datetime.now(UTC):%Y-%m-%d}.zip"
     return Response(
-        document.encode("utf-8"),
-        mimetype="application/json",
+        account_archive.stream(current_user.id, document),
+        mimetype="application/zip",
         headers={
-            "Content-Disposition": "attachment; filename=cpd-log-account.json",
+            "Content-Disposition": f"attachment; filename={name}",
             "Cache-Control": "private, no-store",
         },
     )
 
 
+@csrf.exempt  # the token is checked in the stream, before the file (Flask would parse the body)
 @bp.post("/import")
 def import_account():
-    """One transaction: a bad file changes nothing and says what is wrong."""
-    form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            document = json.loads(form.file.data.read().decode("utf-8-sig"))
-            counts = account_import.import_account(current_user, document)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-            db.session.rollback()
-            form.file.errors.append("The file is not valid JSON.")
-        except transfer.BadFile as problem:
-            db.session.rollback()
-            form.file.errors.append(f"Nothing was imported. {problem}")
-        else:
-            db.session.commit()
-            flash(_imported(counts), "success")
-            return redirect(url_for("exports.index"))
-    return render_template("portfolio/exports.html", form=form), 400
+    """Stream the upload to disk and start the import job; a refusal is said at the field."""
+    limit = import_jobs.upload_limit(current_user)
+    request.max_content_length = limit + import_jobs.FORM_OVERHEAD  # this route's own limit
+    try:
+        import_jobs.refuse_if_running(current_user)
+        folder = import_jobs.accept_upload(
+            lambda: request.stream,
+            (request.content_type, request.content_length),
+            limit,
+            _check_token,
+        )
+    except UploadRefused as problem:
+        form = ImportForm(formdata=None)
+        form.file.errors = [str(problem)]
+        return _page(upload=form, status=400)
+    job = import_jobs.start(current_user, folder)
+    return redirect(url_for("exports.import_job", import_job_id=job.id))
 
 
-def _imported(counts: dict) -> str:
-    if not any(counts.values()):
-        return "Nothing new to import: everything in the file is already in your account."
-    return "Imported " + ", ".join(f"{n} {what}" for what, n in counts.items()) + "."
+def _check_token(fields: dict) -> None:
+    if not current_app.config["WTF_CSRF_ENABLED"]:
+        return
+    try:
+        validate_csrf(fields.get("csrf_token"))
+    except ValidationError:
+        message = "The form has expired. Reload the page and choose the file again."
+        raise UploadRefused(message) from None
+
+
+@bp.get("/imports/<int:import_job_id>")
+def import_job(import_job_id: int):
+    job = get_owned_or_404(ImportJob, import_job_id, current_user)
+    status_url = url_for("exports.import_status", import_job_id=job.id)
+    return render_template("portfolio/import_job.html", job=job, status_url=status_url)
+
+
+@bp.get("/imports/<int:import_job_id>/status")
+def import_status(import_job_id: int):
+    job = get_owned_or_404(ImportJob, import_job_id, current_user)
+    response = jsonify(import_jobs.status(job))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -94,7 +95,17 @@ class ReviewForm(Form):
 
 
 class ImportForm(Form):
+    """Rendered only: the upload is read from the request stream (import_jobs.accept_upload)."""
+
     file = FileField(
-        "Account export (.json)", validators=[FileRequired(message="Choose the file to import.")]
+        "Account backup (.zip, or a .json export from an older release)",
+        validators=[FileRequired(message="Choose the file to import.")],
     )
     submit = SubmitField("Import")
+
+
+class BackupForm(Form):
+    """The whole account leaves only after the password is entered again."""
+
+    password = PasswordField("Your password", validators=[DataRequired()])
+    submit = SubmitField("Download backup")

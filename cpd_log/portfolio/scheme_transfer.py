@@ -24,15 +24,24 @@ ENROLMENT_FIELDS = {"label": str, "start_date": date, "created_at": datetime}
 OVERRIDE_FIELDS = {"cycle": int, "category": str, "minutes": int}
 
 
-def export_schemes(user, activity_keys: dict[int, str], out) -> dict:
-    """`out` turns a value into JSON (transfer.py)."""
-    enrolments = list(
+def _enrolments(user) -> list[Enrolment]:
+    return list(
         db.session.scalars(
             owned(Enrolment, user)
             .options(selectinload(Enrolment.scheme))
             .order_by(Enrolment.created_at, Enrolment.id)
         )
     )
+
+
+def enrolment_keys(user) -> dict[int, str]:
+    """Enrolment id → its key in the file ("e1", …); a portfolio names its cycle with it."""
+    return {e.id: f"e{n}" for n, e in enumerate(_enrolments(user), start=1)}
+
+
+def export_schemes(user, activity_keys: dict[int, str], out) -> dict:
+    """`out` turns a value into JSON (transfer.py)."""
+    enrolments = _enrolments(user)
     keys = {e.id: f"e{n}" for n, e in enumerate(enrolments, start=1)}
     rows = db.session.execute(
         select(Allocation, Cycle.enrolment_id, Cycle.number)
@@ -150,6 +159,31 @@ def _import_enrolments(user, document: dict, read, today: date) -> tuple[dict, i
             moved += int(substituted)
         ids[str(record.get("key"))] = existing[key]
     return ids, added, moved
+
+
+def portfolio_cycle_finder(user, document: dict, read):
+    """A function: a portfolio's "cycle" ([enrolment key, cycle number] or null) → cycle id.
+    Runs after the enrolments are imported; they are found as _import_enrolments finds them."""
+    by_moment = {
+        (read.moment(e.created_at), e.label): e.id
+        for e in db.session.scalars(owned(Enrolment, user))
+    }
+    keys = {}
+    for record in read.list(document, "enrolments", "File"):
+        moment = read.value(record, "created_at", datetime, "Enrolment")
+        keys[str(record.get("key"))] = by_moment.get((read.moment(moment), record.get("label")))
+    cycles = {(c.enrolment_id, c.number): c.id for c in db.session.scalars(owned(Cycle, user))}
+
+    def find(reference, where: str) -> int | None:
+        if reference is None:
+            return None
+        valid = isinstance(reference, list) and len(reference) == 2
+        key = (keys.get(str(reference[0])), reference[1]) if valid else None
+        if key not in cycles:
+            raise read.bad(f"{where}: “cycle” names no cycle in this file.")
+        return cycles[key]
+
+    return find
 
 
 def _check_enrolment(values: dict, today: date, read, where: str) -> None:

@@ -1,18 +1,26 @@
-"""The whole account as JSON, and importing it into an account on another instance.
+"""The whole account as a JSON document (`account.json` in the backup archive, account_archive.py),
+and importing it into an account on another instance (account_import.py).
 
-Lossless: every field of activities, reflections (drafts too), evidence (file bytes in base64),
-self-assessments and goals (development_transfer.py), the user's own frameworks, portfolios and
+Lossless: every field of activities with their badge, quick-capture mark and dismissed apply
+prompts (activity_state_transfer.py), reflections (drafts too), evidence, self-assessments and
+goals (development_transfer.py), the user's own frameworks, portfolios (selection, cycle) and
 their reviews, the user's own CPD schemes, enrolments and split overrides (scheme_transfer.py).
 Import is one transaction and idempotent: a record already present (same creation time and title)
 is left alone, so importing the same file twice changes nothing.
 Competencies are referenced by (framework slug, owner "global" or "own", code), never by id.
+
+Versions (STYLE.md rule 13; every one stays readable):
+  1  the JSON download before December 2026: evidence bytes inline in base64, no badges,
+     quick captures, dismissed prompts or portfolio cycles.
+  2  inside the archive: evidence as `evidence/<sha256>` members named by `file` (null when the
+     file was missing at export, with `missing: true`), plus the keys version 1 lacked.
 """
 
-import base64
 from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from cpd_log.access import owned
 from cpd_log.evidence import services as evidence_services
@@ -20,11 +28,13 @@ from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio, Reflection
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
+from cpd_log.portfolio.activity_state_transfer import state_exporter
 from cpd_log.portfolio.development_transfer import export_development
-from cpd_log.portfolio.scheme_transfer import export_schemes
+from cpd_log.portfolio.scheme_transfer import enrolment_keys, export_schemes
 
 FORMAT = "cpd-log-account"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 ACTIVITY_FIELDS = {
     "title": str,
     "kind": ActivityKind,
@@ -79,9 +89,43 @@ def _out(value):
     return value.value if hasattr(value, "value") else value
 
 
+def stored_file(evidence: Evidence) -> Path | None:
+    """The evidence file on disk, or None when it is missing (the export then says so)."""
+    path = evidence_services.file_path(evidence)
+    return path if path.is_file() else None
+
+
 def _ref(competency: Competency) -> list:
     owner = "global" if competency.framework.owner_id is None else "own"
     return [competency.framework.slug, owner, competency.code]
+
+
+def competency_resolver(user):
+    """The other direction of _ref, for the import: resolve(reference, where) → competency id;
+    resolve.competency(...) → the row; BadFile for a reference unknown here. Loaded
+    once: a query per record would also flush the records built so far, one by one."""
+    rows = db.session.scalars(
+        select(Competency)
+        .join(Framework, Competency.framework_id == Framework.id)
+        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .options(contains_eager(Competency.framework))
+    )
+    known = {
+        (c.framework.slug, "global" if c.framework.owner_id is None else "own", c.code): c
+        for c in rows
+    }
+
+    def competency(reference, where: str) -> Competency:
+        key = tuple(reference) if isinstance(reference, list) else None
+        if key not in known:
+            raise BadFile(f"{where}: competency {reference!r} is not on this instance.")
+        return known[key]
+
+    def resolve(reference, where: str) -> int:
+        return competency(reference, where).id
+
+    resolve.competency = competency
+    return resolve
 
 
 def export_account(user) -> dict:
@@ -108,8 +152,12 @@ def export_account(user) -> dict:
     )
     reflection_keys = {r.id: f"r{n}" for n, r in enumerate(reflections, start=1)}
     portfolios = db.session.scalars(
-        owned(Portfolio, user).options(selectinload(Portfolio.reviews)).order_by(Portfolio.id)
+        owned(Portfolio, user)
+        .options(selectinload(Portfolio.reviews), selectinload(Portfolio.cycle))
+        .order_by(Portfolio.id)
     )
+    extra = state_exporter(user, _out)
+    cycle_keys = enrolment_keys(user)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -119,9 +167,9 @@ def export_account(user) -> dict:
                 select(Framework).where(Framework.owner_id == user.id).order_by(Framework.id)
             )
         ],
-        "activities": [_activity(a, keys[a.id]) for a in activities],
+        "activities": [{**_activity(a, keys[a.id]), **extra(a)} for a in activities],
         "reflections": [_reflection(r, reflection_keys[r.id], keys) for r in reflections],
-        "portfolios": [_portfolio(p, keys, reflection_keys) for p in portfolios],
+        "portfolios": [_portfolio(p, (keys, reflection_keys, cycle_keys)) for p in portfolios],
         **export_development(user, keys, _out, _ref),
         **export_schemes(user, keys, _out),
     }
@@ -171,15 +219,31 @@ def _reflection(reflection: Reflection, key: str, activity_keys: dict[int, str])
     }
 
 
+EVIDENCE_FIELDS = ("title", "url", "original_name", "created_at")
+
+
 def _evidence(evidence: Evidence) -> dict:
-    data = {k: _out(getattr(evidence, k)) for k in ("title", "url", "original_name", "created_at")}
+    """A file is named by its archive member; a file missing on disk is listed, not fatal."""
+    data = {k: _out(getattr(evidence, k)) for k in EVIDENCE_FIELDS}
     if evidence.is_file:
-        content = evidence_services.file_path(evidence).read_bytes()
-        data["content"] = base64.b64encode(content).decode("ascii")
+        missing = stored_file(evidence) is None
+        data |= {
+            "sha256": evidence.sha256,
+            "size_bytes": evidence.size_bytes,
+            "mime_type": evidence.mime_type,
+            "file": None if missing else evidence_member(evidence.sha256),
+            "missing": missing,
+        }
     return data
 
 
-def _portfolio(portfolio: Portfolio, keys: dict[int, str], reflection_keys: dict) -> dict:
+def evidence_member(sha256: str) -> str:
+    """The archive member holding a file: stored once per content, like on disk."""
+    return f"evidence/{sha256}"
+
+
+def _portfolio(portfolio: Portfolio, keyed: tuple[dict, dict, dict]) -> dict:
+    keys, reflection_keys, cycle_keys = keyed
     competencies = db.session.scalars(
         select(Competency)
         .where(Competency.id.in_(portfolio.competency_ids or []))
@@ -195,4 +259,8 @@ def _portfolio(portfolio: Portfolio, keys: dict[int, str], reflection_keys: dict
             if i in reflection_keys
         ),
         "reviews": [{n: _out(getattr(r, n)) for n in REVIEW_FIELDS} for r in portfolio.reviews],
+        "cycle": None
+        if portfolio.cycle is None
+        else [cycle_keys[portfolio.cycle.enrolment_id], portfolio.cycle.number],
+        "updated_at": _out(portfolio.updated_at),
     }

@@ -4,7 +4,7 @@ import secrets
 from datetime import UTC, datetime
 
 from cpd_log.extensions import db
-from cpd_log.models import Audience, ExportJob
+from cpd_log.models import Audience, ExportJob, ImportJob
 from cpd_log.portfolio import job_files, jobs, services, sharing
 
 
@@ -51,4 +51,12 @@ def make_finished_job(portfolio, kind: str = "pdf", data: bytes = b"%PDF-1.4 tes
     db.session.add(job)
     db.session.commit()
     job_files.job_path(job).write_bytes(data)
+    return job
+
+
+def make_import_job(user, state: str = "done"):
+    """A finished account import (no thread, no staging folder)."""
+    job = ImportJob(user_id=user.id, state=state, folder=secrets.token_hex(16), counts={})
+    db.session.add(job)
+    db.session.commit()
     return job

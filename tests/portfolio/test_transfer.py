@@ -1,7 +1,7 @@
-"""Account JSON: export, import on an empty account, lossless (a property test), idempotent."""
+"""Account backup: export, import on an empty account through the job, lossless (a property
+test over every kind of record), idempotent; bad files import nothing and say why."""
 
 import base64
-import io
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,17 +14,21 @@ from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,
+    ApplyPromptDismissal,
+    BadgeAssertion,
     Evidence,
     Goal,
     GoalStatus,
+    ImportJob,
     Portfolio,
+    QuickCapture,
     Reflection,
     Review,
     SelfAssessment,
 )
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
-from cpd_log.models.scheme import Allocation
+from cpd_log.models.scheme import Allocation, Cycle
 from cpd_log.portfolio import account_import, transfer
 from cpd_log.portfolio.scheme_transfer import leaf_codes
 from cpd_log.reflections.models_catalogue import MODELS
@@ -32,6 +36,15 @@ from cpd_log.reflections.services import search_text
 from cpd_log.requirements import services as scheme_services
 from tests import factories
 from tests.evidence import samples
+from tests.portfolio.backup_helpers import (
+    backup_of,
+    document_in,
+    exported,
+    import_through_page,
+    restore,
+    upload,
+    wait,
+)
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
@@ -58,6 +71,29 @@ activity_data = st.fixed_dictionaries(
             st.one_of(TEXT.map(lambda t: ("file", t)), st.just(("url", "https://badge.example/1"))),
             max_size=2,
         ),
+        "badge": st.none()
+        | st.fixed_dictionaries(
+            {
+                "badge_name": TITLE,
+                "issuer_name": TEXT,
+                "issuer_url": st.sampled_from(["", "https://issuer.example/"]),
+                "issued_on": st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+                "assertion_id": st.sampled_from(["", "https://issuer.example/a/1"]),
+                "verification": st.sampled_from(["", "hosted", "signed"]),
+                "verified": st.booleans(),
+                "verified_at": st.none() | st.just(BASE),
+                "raw": TEXT,
+                "alignment": st.lists(
+                    st.fixed_dictionaries(
+                        {"targetName": TEXT, "targetCode": TEXT},
+                        optional={"targetUrl": st.just("https://framework.example/x")},
+                    ),
+                    max_size=2,
+                ),
+            }
+        ),
+        "captured": st.booleans(),
+        "dismissed": st.lists(st.sampled_from([30, 90]), max_size=2, unique=True),
     }
 )
 reflection_data = st.sampled_from(sorted(MODELS)).flatmap(
@@ -118,6 +154,7 @@ portfolio_data = st.fixed_dictionaries(
         "exclude_first": st.booleans(),
         "exclude_first_reflection": st.booleans(),
         "reviews": st.lists(st.tuples(TITLE, TEXT, st.booleans()), max_size=2),
+        "cycle": st.booleans(),
     }
 )
 
@@ -174,6 +211,20 @@ def _build_development(user, leaves, made, development) -> None:
         )
         goal.activities = made[:2] if link else []
         db.session.add(goal)
+
+
+def _build_activity_state(user, activity, data) -> None:
+    """The badge, quick-capture mark and dismissed apply prompts of one activity."""
+    if data["badge"] is not None:
+        db.session.add(BadgeAssertion(user_id=user.id, activity_id=activity.id, **data["badge"]))
+    if data["captured"]:
+        db.session.add(QuickCapture(user_id=user.id, activity_id=activity.id, created_at=BASE))
+    for checkpoint in data["dismissed"]:
+        db.session.add(
+            ApplyPromptDismissal(
+                user_id=user.id, activity_id=activity.id, checkpoint=checkpoint, dismissed_at=BASE
+            )
+        )
 
 
 def _build_schemes(user, made, schemes) -> None:
@@ -237,13 +288,18 @@ def _build_account(
                 evidence_services.attach_file(user, activity, upload, text)
             else:
                 evidence_services.attach_url(user, activity, text, "Badge")
+        _build_activity_state(user, activity, data)
         made.append(activity)
     written = _build_reflections(user, leaves, made, reflections)
     _build_development(user, leaves, made, development or {"assessments": [], "goals": []})
     _build_schemes(user, made, schemes or {"enrolments": [], "overrides": []})
+    first_cycle = db.session.scalar(
+        select(Cycle).where(Cycle.user_id == user.id).order_by(Cycle.id).limit(1)
+    )
     for n, data in enumerate(portfolios):
         portfolio = Portfolio(
             user_id=user.id,
+            cycle_id=first_cycle.id if first_cycle and data["cycle"] else None,
             title=data["title"],
             audience=data["audience"],
             date_from=data["date_from"],
@@ -289,36 +345,29 @@ def test_round_trip_is_lossless_and_reimport_is_idempotent(
 ):
     source = factories.make_user()
     _build_account(source, framework, activities, portfolios, reflections, development, schemes)
-    exported = json.loads(json.dumps(transfer.export_account(source)))
-    assert len(exported["enrolments"]) == len(schemes["enrolments"])
+    payload = backup_of(source)
+    document = document_in(payload)
+    assert document == exported(source)
+    assert len(document["enrolments"]) == len(schemes["enrolments"])
 
     target = factories.make_user()
-    account_import.import_account(target, exported)
-    db.session.commit()
-    assert transfer.export_account(target) == exported
+    job = restore(target, payload)
+    assert job.state == "done", job.message
+    assert exported(target) == document
 
-    counts = account_import.import_account(target, exported)
-    db.session.commit()
-    assert set(counts.values()) == {0}
-    assert transfer.export_account(target) == exported
+    again = restore(target, payload)
+    assert set(again.counts.values()) == {0}
+    assert exported(target) == document
 
 
 def test_own_frameworks_travel_with_the_account(app, user):
     own = factories.make_framework(owner=user, slug="my-pmo")
     factories.make_activity(user, competencies=[factories.leaves(own)[0]])
-    exported = json.loads(json.dumps(transfer.export_account(user)))
+    document = exported(user)
     target = factories.make_user()
-    account_import.import_account(target, exported)
+    account_import.import_account(target, document)
     db.session.commit()
-    assert transfer.export_account(target) == exported
-
-
-def _post(client, payload: bytes):
-    return client.post(
-        "/export/import",
-        data={"file": (io.BytesIO(payload), "account.json")},
-        content_type="multipart/form-data",
-    )
+    assert transfer.export_account(target) == document
 
 
 def test_import_and_export_through_the_pages(logged_in, user, login_as, client, framework):
@@ -326,19 +375,31 @@ def test_import_and_export_through_the_pages(logged_in, user, login_as, client, 
         user, title="Exported course", competencies=[factories.leaves(framework)[0]]
     )
     samples.make_evidence(user, activity)
-    payload = logged_in.get("/export/account.json").get_data()
+    response = logged_in.post("/export/account", data={"password": factories.PASSWORD})
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=cpd-log-")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    payload = response.get_data()
     logged_in.post("/account/logout")
     newcomer = factories.make_user(email="new@example.com")
     login_as(client, newcomer)
-    response = _post(client, payload)
+    response = upload(client, payload)
     assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "import-progress.js" in page and "<script>" not in page
+    status = wait(client, response.headers["Location"])
+    assert status["state"] == "done" and status["counts"]["activities"] == 1
     assert (
         db.session.scalar(select(func.count(Evidence.id)).where(Evidence.user_id == newcomer.id))
         == 1
     )
-    again = _post(client, payload)
-    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    again = import_through_page(client, payload)
+    assert set(again["counts"].values()) == {0}
+    page = client.get(f"/export/imports/{_last_job(newcomer)}").get_data(as_text=True)
     assert "Nothing new to import" in page
+
+
+def _last_job(user) -> int:
+    return db.session.scalar(select(func.max(ImportJob.id)).where(ImportJob.user_id == user.id))
 
 
 def _document(user, **changes) -> bytes:
@@ -363,12 +424,22 @@ def test_malformed_files_import_nothing_and_say_why(client, login_as, user, othe
         (b"\xff\xfe not json", "not valid JSON"),
         (b"[1, 2", "not valid JSON"),
         (b'{"format": "something"}', "not a CPD Log account export"),
-        (b"[" * 5000 + b"]" * 5000, "not"),
+        (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
         (_document(user, start_date="31/12/2026"), "Activity 2: “start_date” has an invalid value"),
         (_document(user, minutes=-5), "“minutes” has an invalid value"),
         (_document(user, kind="party"), "“kind” has an invalid value"),
         (_document(user, title=None), "“title” has an invalid value"),
         (_document(user, competencies=[["nope", "global", "X"]]), "is not on this instance"),
+        (
+            _document(user, badge={"badge_name": "x"}),
+            "badge: “assertion_id” is missing",
+        ),
+        (
+            _document(
+                user, apply_prompt_dismissals=[{"checkpoint": 7, "dismissed_at": "2020-01-01"}]
+            ),
+            "dismissal 1: “checkpoint” has an invalid value",
+        ),
         (
             _document(
                 user,
@@ -399,9 +470,10 @@ def test_malformed_files_import_nothing_and_say_why(client, login_as, user, othe
         ),
     ]
     for payload, message in cases:
-        response = _post(client, payload)
-        assert response.status_code == 400, message
-        assert message in response.get_data(as_text=True), message
+        status = import_through_page(client, payload, "account.json")
+        assert status["state"] == "failed", message
+        assert message in status["message"], (message, status["message"])
+        assert status["message"].startswith("Nothing was imported.")
         assert _nothing_saved_for(other_user)
 
 

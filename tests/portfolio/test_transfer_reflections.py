@@ -12,6 +12,7 @@ from cpd_log.portfolio import account_import, transfer
 from cpd_log.portfolio.transfer import BadFile
 from tests import factories
 from tests.evidence import samples
+from tests.portfolio.backup_helpers import backup_of, restore
 
 
 def _exported(user) -> dict:
@@ -31,9 +32,9 @@ def test_a_reflection_travels_with_its_tags_activity_and_evidence(user, framewor
     assert record["activity"] == document["activities"][0]["key"]
 
     target = factories.make_user()
-    counts = account_import.import_account(target, document)
-    db.session.commit()
-    assert counts["reflections"] == 1
+    job = restore(target, backup_of(user))
+    assert job.state == "done", job.message
+    assert job.counts["reflections"] == 1
     copy = db.session.scalar(select(Reflection).where(Reflection.user_id == target.id))
     assert copy.title == "What I learnt" and copy.activity.title == "Risk workshop"
     assert [c.id for c in copy.competencies] == [leaf.id]

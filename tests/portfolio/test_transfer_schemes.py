@@ -1,7 +1,6 @@
 """CPD schemes in the account export: own schemes, enrolments (cycles re-made on import), split
 overrides; a missing shipped version falls back to the newest; malformed records import nothing."""
 
-import io
 import json
 from datetime import date
 
@@ -16,6 +15,7 @@ from cpd_log.portfolio.transfer import BadFile
 from cpd_log.requirements import services
 from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
 from tests import factories
+from tests.portfolio.backup_helpers import import_through_page
 from tests.requirements.helpers import make_enrolment
 
 
@@ -130,11 +130,7 @@ def test_unknown_scheme_through_the_page_is_a_field_error(app, user, client, log
     document = _broken(_account(user), "enrolments", scheme=["gone", "1", "global"])
     newcomer = factories.make_user(email="new@example.com")
     login_as(client, newcomer)
-    response = client.post(
-        "/export/import",
-        data={"file": (io.BytesIO(json.dumps(document).encode()), "account.json")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 400
-    assert "Nothing was imported. Enrolment 1: “scheme”" in response.get_data(as_text=True)
+    status = import_through_page(client, json.dumps(document).encode(), "account.json")
+    assert status["state"] == "failed"
+    assert "Nothing was imported. Enrolment 1: “scheme”" in status["message"]
     assert _count(Activity, newcomer) == 0 and _count(Enrolment, newcomer) == 0
