@@ -5,10 +5,11 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from cpd_log.security_log import JsonLines, record_event
+from cpd_log.security_log import EVENTS, JsonLines, record_event
 
 
 def test_events_reach_the_log_with_the_client_address(app, caplog):
@@ -60,3 +61,23 @@ def test_production_writes_json_lines_to_stderr(tmp_path):
     )
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     assert [(x["event"], x["user_id"]) for x in lines] == [("logout", 5)], done.stderr
+
+
+def test_every_event_of_the_vocabulary_is_recorded_somewhere():
+    """A name nobody records is a promise the log does not keep (e.g. exports going unlogged)."""
+    package = Path(__file__).resolve().parent.parent / "cpd_log"
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in package.rglob("*.py")
+        if path.name != "security_log.py"
+    )
+    assert {name for name in EVENTS if f'"{name}"' not in source} == set()
+
+
+def test_the_activities_csv_export_is_recorded(logged_in, user, caplog):
+    with caplog.at_level(logging.INFO, logger="cpd_log.security"):
+        assert logged_in.get("/export/activities.csv").status_code == 200
+    events = [r.security for r in caplog.records if r.name == "cpd_log.security"]
+    assert {"event": "export.activities", "user_id": user.id} in [
+        {k: e[k] for k in ("event", "user_id")} for e in events
+    ]

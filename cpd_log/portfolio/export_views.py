@@ -59,6 +59,7 @@ def activities_csv():
         .options(selectinload(Activity.competencies).selectinload(Competency.parent))
         .order_by(Activity.start_date, Activity.id)
     )
+    record_event("export.activities", user_id=current_user.id)
     return Response(
         exports.activities_csv(activities),
         mimetype="text/csv; charset=utf-8",
