@@ -16,6 +16,7 @@ import requests
 
 from cpd_log import bounded_json
 from cpd_log.imports import png_text
+from cpd_log.web_urls import is_web_url, web_url_or_blank
 
 # Budget (issue 10, defects 6 and 10): the upload is at most forms.MAX_IMPORT_BYTES; a baked PNG's
 # chunks are walked without decoding pixels (png_text.py), its badge text inflated to MAX_JSON at
@@ -163,7 +164,7 @@ def resolve_badge(data: bytes, fetch) -> BadgeInfo:
         assertion_id=str(assertion.get("id") or "")[:2000],
         badge_name=str(badge.get("name") or "").strip()[:200] or "Untitled badge",
         issuer_name=str(issuer.get("name") or "").strip()[:200],
-        issuer_url=str(issuer.get("url") or "")[:2000],
+        issuer_url=web_url_or_blank(str(issuer.get("url") or "")[:2000]),
         issued_on=_issued_on(assertion.get("issuedOn")),
         description=str(badge.get("description") or "")[:5000],
         criteria_url=_criteria(badge.get("criteria")),
@@ -208,8 +209,8 @@ def _issued_on(value) -> date:
 
 def _criteria(value) -> str:
     url = value.get("id", "") if isinstance(value, dict) else value
-    url = str(url or "")
-    return url if url.startswith(("http://", "https://")) else ""
+    url = str(url or "")[:2000]
+    return url if is_web_url(url) else ""
 
 
 def _alignment(value) -> list[dict]:

@@ -24,6 +24,7 @@ import recurring_ical_events
 
 from cpd_log.imports.budget import time_budget
 from cpd_log.imports.values import round_to_quarter
+from cpd_log.web_urls import web_url_or_blank
 
 # An all-day event counts a working day of learning per day; the user edits it afterwards.
 ALL_DAY_MINUTES = 7 * 60
@@ -143,7 +144,9 @@ def _event(component, zone: ZoneInfo) -> CalendarEvent:
     first, last, minutes = _span(start, end, zone)
     description = str(component.get("DESCRIPTION") or "")
     location = str(component.get("LOCATION") or "").strip()
-    url = str(component.get("URL") or "").strip() or _first_url(location, description)
+    url = web_url_or_blank(str(component.get("URL") or "").strip()) or _first_url(
+        location, description
+    )
     if not uid:
         raise CalendarError("An event has no UID, so re-importing could not recognise it.")
     return CalendarEvent(
