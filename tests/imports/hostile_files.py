@@ -47,13 +47,14 @@ _SHEET_HEAD = (
 )
 
 
-def xlsx(sheet_xml: bytes, dimension: str = "A1:C2") -> bytes:
-    """A minimal workbook whose first sheet is `sheet_xml` (the <sheetData> content)."""
+def xlsx(sheet_xml: bytes, dimension: str = "A1:C2", head: str = "") -> bytes:
+    """A minimal workbook whose first sheet is `sheet_xml` (the <sheetData> content); `head`
+    goes before the workbook part's root element."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        archive.writestr("xl/workbook.xml", _WORKBOOK.replace("?>", "?>" + head, 1))
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         body = (
             _SHEET_HEAD.encode()
@@ -85,6 +86,34 @@ def lying_dimension_xlsx(rows: int = 2_000) -> bytes:
         for n in range(2, rows + 2)
     )
     return xlsx(body, dimension="A1:XFD1048576")
+
+
+_LAUGHS = (
+    '<!DOCTYPE workbook [<!ENTITY a "hahahahahahahahahaha">'
+    + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(9))
+    + "]>"
+)
+
+
+def billion_laughs_xlsx() -> bytes:
+    """Nested entities in the workbook part: 10⁹ "ha"s if a parser expanded them."""
+    body = _header_row() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>'
+    return xlsx(body, head=_LAUGHS)
+
+
+def billion_laughs_sheet_xlsx() -> bytes:
+    """The same entities in the sheet part, which our own scanner reads first."""
+    data = xlsx(_header_row(), head="")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(
+                    b"?>", b"?>" + _LAUGHS.replace("workbook", "worksheet").encode()
+                )
+            dst.writestr(info, part)
+    return out.getvalue()
 
 
 def wide_row_small_xlsx() -> bytes:

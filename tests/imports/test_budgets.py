@@ -32,6 +32,8 @@ CASES = [
     ("sheet", "wide_row_small_xlsx", "refused", "more than 60 columns", QUICK),
     ("sheet", "far_value_xlsx", "refused", "more than 60 columns", QUICK),
     ("sheet", "lying_dimension_xlsx", "parsed", "", QUICK),
+    ("sheet", "billion_laughs_xlsx", "refused", "could not be opened", QUICK),
+    ("sheet", "billion_laughs_sheet_xlsx", "refused", "could not be opened", QUICK),
     ("sheet", "full_xlsx", "parsed", "", (sheets.PEAK_MB, sheets.PARSE_SECONDS)),
     ("sheet", "wide_csv", "refused", "longer than 131,072 characters", QUICK),
     ("sheet", "long_line_csv", "refused", "longer than 131,072 characters", QUICK),

@@ -132,7 +132,8 @@ def test_other_users_save_while_a_10000_row_import_runs(app, login_as, database_
     assert imported == ROWS
     assert set(statuses) == {302} and saved == len(results) + WRITERS  # and the warm-ups
     assert p99 < P99_LIMIT
-    assert max(held) < LONGEST_WRITE
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL locks rows: a long INSERT blocks no one
+        assert max(held) < LONGEST_WRITE
 
 
 def staged_batch(user, rows: int):
