@@ -8,13 +8,13 @@ code, description). The size check comes first, so a huge file is never decoded.
 """
 
 import csv
-import io
 import json
 
 from cpd_log import bounded_json
+from cpd_log.bounded_text import MAX_LINE, bounded_lines
 
 # Budget (issue 10, defect 6): MAX_BYTES read at most (checked before decoding), JSON nesting
-# bounded_json.MAX_DEPTH levels, CSV lines as read (the csv module's 128 KB field limit), cells
+# bounded_json.MAX_DEPTH levels, CSV lines ≤ bounded_text.MAX_LINE characters as read, cells
 # checked row by row, at most MAX_ITEMS rows. Measured in tests/imports/test_budgets.py: a 5 MB
 # file is refused in 0.1 s, 22 MB.
 MAX_BYTES = 5 * 1024 * 1024
@@ -185,7 +185,7 @@ def _row(code, name, description, parent, where) -> dict:
 
 def parse_csv(data: bytes, meta: dict) -> dict:
     """CSV rows of code, name, parent code, description; a header row is optional."""
-    reader = csv.reader(io.StringIO(_text(data), newline=""))
+    reader = csv.reader(bounded_lines(_text(data), _line_too_long))
     rows = []
     try:
         for record in reader:
@@ -206,6 +206,10 @@ def parse_csv(data: bytes, meta: dict) -> dict:
             f"Not readable as CSV: {error}.", f"line {reader.line_num}"
         ) from None
     return build_tree(rows, meta)
+
+
+def _line_too_long(number: int) -> FrameworkFileError:
+    return FrameworkFileError(f"The line is longer than {MAX_LINE:,} characters.", f"line {number}")
 
 
 def _unquote(cell: str) -> str:

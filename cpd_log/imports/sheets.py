@@ -10,17 +10,17 @@ from datetime import date, datetime, time
 
 import openpyxl
 
+from cpd_log.bounded_text import MAX_LINE, bounded_lines
 from cpd_log.imports.budget import time_budget
 from cpd_log.imports.xlsx_budget import WorkbookTooBig, check_archive, scan_sheet
 
 # Budget (issue 10, defect 6), applied while the file streams; the upload itself is at most
 # forms.MAX_IMPORT_BYTES. XLSX: the unpacked sizes in xlsx_budget.py, then rows and columns
-# counted cell by cell before openpyxl reads a row. CSV: the csv module's field limit bounds a line
-# (a quoted field can span lines), rows and columns are counted as they are read.
+# counted cell by cell before openpyxl reads a row. CSV: lines of at most bounded_text.MAX_LINE
+# characters reach csv.reader, so no row is built past it; rows and columns counted as read.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 MAX_CELL = 50_000
-MAX_LINE = 128 * 1024  # characters in one physical CSV line: a row is never built past it
 PARSE_SECONDS = 25  # under gunicorn's 30 s; measured 3–15 s (idle–loaded machine) for
 # MAX_ROWS × 8 columns of XLSX
 PEAK_MB = 200  # the rows as text, plus openpyxl's shared strings; measured in the same test
@@ -75,7 +75,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except csv.Error:
         delimiter = ","
     rows = []
-    lines = _bounded_lines(text)
+    lines = bounded_lines(text, _line_too_long)
     try:
         for row in csv.reader(lines, csv.excel, delimiter=delimiter):
             _check_shape(row, len(rows))
@@ -85,16 +85,11 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _bounded_lines(text: str):
-    """The lines of the text, refused at the first one longer than MAX_LINE: csv.reader would
-    otherwise build a row of millions of cells ("a,a,a,…") before its width could be checked."""
-    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
-        if len(line) > MAX_LINE:
-            raise SheetError(
-                f"Line {number} is longer than {MAX_LINE:,} characters; "
-                "this does not look like a list of activities."
-            )
-        yield line
+def _line_too_long(number: int) -> SheetError:
+    return SheetError(
+        f"Line {number} is longer than {MAX_LINE:,} characters; "
+        "this does not look like a list of activities."
+    )
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:

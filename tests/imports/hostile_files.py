@@ -296,3 +296,8 @@ def _png(width: int, height: int, chunks: list[tuple[bytes, bytes]]) -> bytes:
 def _chunk(kind: bytes, body: bytes) -> bytes:
     crc = zlib.crc32(kind + body).to_bytes(4, "big")
     return len(body).to_bytes(4, "big") + kind + body + crc
+
+
+def wide_framework_csv() -> bytes:
+    """A framework CSV of one 5 MB line of empty cells: csv.reader builds 2.5 million of them."""
+    return b"A,Area,," + b"," * (5 * 1024 * 1024 - 16) + b"\r\n"

@@ -59,6 +59,7 @@ CASES = [
     ("case", "nested_json", "refused", "nests more than 64 levels", QUICK),
     ("case", "nested_json_below_recursion_limit", "refused", "nests more than 64", QUICK),
     ("framework_csv", "big_framework_csv", "refused", "more than 5,000 areas", (100, 2)),
+    ("framework_csv", "wide_framework_csv", "refused", "longer than 131,072", QUICK),
     ("badge", "nested_badge", "refused", "nests more than 64 levels", QUICK),
     ("badge", "png_bomb", "refused", "carries no Open Badge", QUICK),
     ("badge", "png_big_text", "refused", "far larger than a badge", QUICK),
