@@ -102,3 +102,12 @@ def test_old_rows_with_hostile_urls_render_as_text(logged_in, user, client, url)
         bad = [h for h in hrefs(page) if h.lower().startswith(("javascript", "data"))]
         assert bad == [], name
     assert "javascript:alert(1)" in pages["activity"] or "data:text/html" in pages["activity"]
+
+
+def test_spreadsheet_row_with_a_javascript_url_is_an_error(logged_in):
+    from tests.imports.test_sheets import csv_bytes, upload
+
+    data = csv_bytes("title,date,hours,url", "Talk,2026-01-05,1,javascript:alert(1)")
+    page = logged_in.get(upload(logged_in, data).headers["Location"]).data.decode()
+    assert "a web address starts with http:// or https://." in page
+    assert "1 with errors" in page
