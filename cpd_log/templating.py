@@ -4,6 +4,8 @@ from datetime import date
 
 from flask import Flask
 
+from cpd_log.web_urls import web_url_or_blank
+
 
 def hours(minutes: int | None) -> str:
     """Minutes as hours for people: 90 -> '1.5', 75 -> '1.25', 120 -> '2'."""
@@ -19,3 +21,5 @@ def long_date(value: date | None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(hours, "hours")
     app.add_template_filter(long_date, "long_date")
+    # Only http(s) addresses become links: the `link` macro in _macros.html uses this.
+    app.add_template_filter(web_url_or_blank, "web_url")

@@ -11,6 +11,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from cpd_log.competencies.importers import (
     CODE_MAX,
+    MAX_ITEMS,
     NAME_MAX,
     FrameworkFileError,
     _field,
@@ -28,6 +29,8 @@ def parse_case(data: bytes, meta: dict) -> dict:
     doc = package["CFDocument"]
     doc_id = _field(doc, "identifier", "CFDocument")
     items = _list(package, "CFItems", "package")
+    if len(items) > MAX_ITEMS:  # checked before a row is built for any of them
+        raise FrameworkFileError(f"The file holds more than {MAX_ITEMS:,} items.", "CFItems")
     codes = {}
     rows = []
     for index, item in enumerate(items):

@@ -8,10 +8,17 @@ code, description). The size check comes first, so a huge file is never decoded.
 """
 
 import csv
-import io
 import json
 
+from cpd_log import bounded_json
+from cpd_log.bounded_text import MAX_LINE, bounded_lines
+
+# Budget (issue 10, defect 6): MAX_BYTES read at most (checked before decoding), JSON nesting
+# bounded_json.MAX_DEPTH levels, CSV lines ≤ bounded_text.MAX_LINE characters as read, cells
+# checked row by row, at most MAX_ITEMS rows. Measured in tests/imports/test_budgets.py: a 5 MB
+# file is refused in 0.1 s, 22 MB.
 MAX_BYTES = 5 * 1024 * 1024
+MAX_ITEMS = 5_000  # areas and competencies in one file (SFIA has ~120, APM 29)
 CODE_MAX, NAME_MAX = 32, 200
 DEFAULT_LEVELS = [
     {"value": 0, "name": "Unaware", "description": ""},
@@ -49,7 +56,9 @@ def _text(data: bytes) -> str:
 
 def _json(data: bytes):
     try:
-        return json.loads(_text(data))
+        return bounded_json.loads(_text(data))
+    except bounded_json.JsonTooDeep as error:
+        raise FrameworkFileError(str(error)) from None
     except json.JSONDecodeError as error:
         raise FrameworkFileError(
             f"Not valid JSON: {error.msg}.", f"line {error.lineno}, column {error.colno}"
@@ -87,6 +96,7 @@ def build_tree(rows: list[dict], meta: dict) -> dict:
 
     Rejects duplicate codes, unknown parents, cycles and nesting below area → competency.
     """
+    _check_count(len(rows), rows[-1]["where"] if rows else "")
     by_code: dict[str, dict] = {}
     for row in rows:
         if row["code"] in by_code:
@@ -115,6 +125,13 @@ def build_tree(rows: list[dict], meta: dict) -> dict:
             areas[row["parent"]]["competencies"].append(_node(row, False))
     levels = meta.get("levels") or DEFAULT_LEVELS
     return {**meta, "levels": _check_levels(levels), "areas": list(areas.values())}
+
+
+def _check_count(count: int, where: str) -> None:
+    if count > MAX_ITEMS:
+        raise FrameworkFileError(
+            f"The file holds more than {MAX_ITEMS:,} areas and competencies.", where
+        )
 
 
 def _node(row: dict, area: bool) -> dict:
@@ -168,7 +185,7 @@ def _row(code, name, description, parent, where) -> dict:
 
 def parse_csv(data: bytes, meta: dict) -> dict:
     """CSV rows of code, name, parent code, description; a header row is optional."""
-    reader = csv.reader(io.StringIO(_text(data), newline=""))
+    reader = csv.reader(bounded_lines(_text(data), _line_too_long))
     rows = []
     try:
         for record in reader:
@@ -183,11 +200,16 @@ def parse_csv(data: bytes, meta: dict) -> dict:
             code, name, parent, description = cells[:4]
             _limit_cells(code, name, where)
             rows.append(_row(code, name, description, parent, where))
+            _check_count(len(rows), where)
     except csv.Error as error:
         raise FrameworkFileError(
             f"Not readable as CSV: {error}.", f"line {reader.line_num}"
         ) from None
     return build_tree(rows, meta)
+
+
+def _line_too_long(number: int) -> FrameworkFileError:
+    return FrameworkFileError(f"The line is longer than {MAX_LINE:,} characters.", f"line {number}")
 
 
 def _unquote(cell: str) -> str:

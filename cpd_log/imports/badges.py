@@ -5,7 +5,6 @@ loopback addresses (unless allowed, as in tests), big answers and slow servers.
 """
 
 import hashlib
-import io
 import ipaddress
 import json
 import socket
@@ -14,9 +13,15 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import requests
-from PIL import Image, UnidentifiedImageError
 
-PNG = b"\x89PNG\r\n\x1a\n"
+from cpd_log import bounded_json
+from cpd_log.imports import png_text
+from cpd_log.web_urls import is_web_url, web_url_or_blank
+
+# Budget (issue 10, defects 6 and 10): the upload is at most forms.MAX_IMPORT_BYTES; a baked PNG's
+# chunks are walked without decoding pixels (png_text.py), its badge text inflated to MAX_JSON at
+# most; JSON nests at most bounded_json.MAX_DEPTH levels; each fetch reads MAX_JSON at most.
+PNG = png_text.SIGNATURE
 MAX_JSON = 1024 * 1024
 
 
@@ -52,6 +57,8 @@ def read_assertion(data: bytes) -> dict | str:
     try:
         text = data.decode("utf-8-sig").strip()
         return _json_object(text)
+    except bounded_json.JsonTooDeep as error:
+        raise BadgeError(str(error)) from None
     except (UnicodeDecodeError, ValueError):
         raise BadgeError(
             "This is not an Open Badge: the file is neither badge JSON nor a PNG image "
@@ -61,13 +68,9 @@ def read_assertion(data: bytes) -> dict | str:
 
 def _baked(data: bytes) -> dict | str:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            baked = (getattr(image, "text", None) or {}).get("openbadges") or image.info.get(
-                "openbadges"
-            )
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise BadgeError("The PNG image is damaged and could not be read.") from None
+        baked = png_text.find_text(data, "openbadges", MAX_JSON)
+    except png_text.PngError as error:
+        raise BadgeError(str(error)) from None
     if not baked:
         raise BadgeError("This image carries no Open Badge (no “openbadges” data inside).")
     baked = str(baked).strip()
@@ -76,13 +79,15 @@ def _baked(data: bytes) -> dict | str:
     if baked.startswith("{"):
         try:
             return _json_object(baked)
+        except bounded_json.JsonTooDeep as error:
+            raise BadgeError(str(error)) from None
         except ValueError:
             raise BadgeError("The badge data inside the image is not valid JSON.") from None
     raise BadgeError("Signed (JWS) badges are not supported yet; upload the hosted badge instead.")
 
 
 def _json_object(text: str) -> dict:
-    value = json.loads(text)
+    value = bounded_json.loads(text)
     if not isinstance(value, dict):
         raise ValueError("not an object")
     return value
@@ -115,6 +120,8 @@ def fetch_json(url: str, timeout: float, allow_private: bool) -> dict:
         raise BadgeError("The issuer's server sent far more than a badge.")
     try:
         return _json_object(body.decode("utf-8-sig"))
+    except bounded_json.JsonTooDeep as error:
+        raise BadgeError(str(error)) from None
     except (UnicodeDecodeError, ValueError):
         raise BadgeError(f"The issuer's server did not send badge JSON for {url[:80]}.") from None
 
@@ -157,7 +164,7 @@ def resolve_badge(data: bytes, fetch) -> BadgeInfo:
         assertion_id=str(assertion.get("id") or "")[:2000],
         badge_name=str(badge.get("name") or "").strip()[:200] or "Untitled badge",
         issuer_name=str(issuer.get("name") or "").strip()[:200],
-        issuer_url=str(issuer.get("url") or "")[:2000],
+        issuer_url=web_url_or_blank(str(issuer.get("url") or "")[:2000]),
         issued_on=_issued_on(assertion.get("issuedOn")),
         description=str(badge.get("description") or "")[:5000],
         criteria_url=_criteria(badge.get("criteria")),
@@ -202,8 +209,8 @@ def _issued_on(value) -> date:
 
 def _criteria(value) -> str:
     url = value.get("id", "") if isinstance(value, dict) else value
-    url = str(url or "")
-    return url if url.startswith(("http://", "https://")) else ""
+    url = str(url or "")[:2000]
+    return url if is_web_url(url) else ""
 
 
 def _alignment(value) -> list[dict]:

@@ -2,6 +2,16 @@
 
 Pure: no Flask, no database. icalendar parses (time zones, VTIMEZONE blocks, Windows zone names);
 recurring-ical-events expands RRULE/RDATE/EXDATE and moved occurrences (RECURRENCE-ID) in a window.
+
+Budget (issue 10, defect 6: a 226-byte FREQ=MINUTELY file grew past 3.4 GB, a 50,000-event file took
+21 s and 390 MB). Applied in this order, each before the work it bounds:
+- MAX_COMPONENTS event blocks, counted in the bytes before icalendar parses them;
+- recurrence rules: at most MAX_RECURRING, no repetition finer than a day, at most
+  MAX_RULE_TIMES_A_DAY times a day (a learning activity does not repeat every minute);
+- occurrences taken series by series from generators and refused at MAX_EVENTS + 1, so the list
+  never grows past the cap (recurring-ical-events' `between()` would build it whole);
+- PARSE_SECONDS of wall clock for all of it (cpd_log/imports/budget.py).
+Measured by tests/imports/test_budgets.py: peak ≤ PEAK_MB, time ≤ PARSE_SECONDS.
 """
 
 import re
@@ -12,11 +22,20 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from cpd_log.imports.budget import time_budget
 from cpd_log.imports.values import round_to_quarter
+from cpd_log.web_urls import web_url_or_blank
 
 # An all-day event counts a working day of learning per day; the user edits it afterwards.
 ALL_DAY_MINUTES = 7 * 60
-MAX_EVENTS = 2000
+MAX_EVENTS = 2000  # occurrences inside the window, offered to choose from
+MAX_COMPONENTS = 5000  # VEVENT blocks in the file (an Outlook export of 3 busy years: ≈3,000)
+MAX_RECURRING = 200  # VEVENTs with a rule
+MAX_RULE_TIMES_A_DAY = 4  # BYHOUR × BYMINUTE × BYSECOND values of one rule
+RULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+PARSE_SECONDS = 5
+PEAK_MB = 200  # measured ≈ 60 MB for MAX_COMPONENTS one-hour events
+_VEVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -46,17 +65,18 @@ def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> lis
     """Every event (each occurrence of a recurring one) that starts inside `window`, by start."""
     if not data.strip():
         raise CalendarError("The file is empty.")
+    if len(_VEVENT.findall(data)) > MAX_COMPONENTS:
+        raise CalendarError(
+            f"The file holds more than {MAX_COMPONENTS:,} events; export a shorter period."
+        )
+    too_slow = CalendarError(
+        f"Reading this calendar took longer than {PARSE_SECONDS} seconds; export a shorter period."
+    )
     try:
-        calendar = icalendar.Calendar.from_ical(data)
-        occurrences = recurring_ical_events.of(calendar).between(*window)
-        events = []
-        for component in occurrences:
-            events.append(_event(component, zone))
-            if len(events) > MAX_EVENTS:
-                raise CalendarError(
-                    f"The file holds more than {MAX_EVENTS} events in the last years; "
-                    "export a shorter period."
-                )
+        with time_budget(PARSE_SECONDS, too_slow) as budget:
+            calendar = icalendar.Calendar.from_ical(data)
+            _check_rules(calendar)
+            events = [_event(c, zone) for c in _occurrences(calendar, window, budget)]
     except CalendarError:
         raise
     # A damaged file can fail deep inside either library in many ways; all mean "unreadable".
@@ -66,6 +86,52 @@ def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> lis
             "export at all. Export it again and upload the whole file."
         ) from error
     return sorted(events, key=lambda e: (e.start, e.title))
+
+
+def _check_rules(calendar) -> None:
+    """Refuse rules that would repeat more often than learning does, before any is expanded."""
+    recurring = 0
+    for component in calendar.walk("VEVENT"):
+        rules = component.get("RRULE")
+        rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
+        recurring += bool(rules)
+        title = str(component.get("SUMMARY") or "an event")[:80]
+        for rule in rules:
+            frequency = "".join(rule.get("FREQ") or [])
+            if frequency.upper() not in RULE_FREQUENCIES:
+                raise CalendarError(
+                    f"“{title}” repeats {frequency.lower() or 'with no frequency'}; events that "
+                    "repeat more than once a day cannot be imported. Remove it and export again."
+                )
+            times = 1
+            for part in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+                times *= max(1, len(rule.get(part) or []))
+            if times > MAX_RULE_TIMES_A_DAY:
+                raise CalendarError(
+                    f"“{title}” repeats {times} times a day; at most "
+                    f"{MAX_RULE_TIMES_A_DAY} can be imported. Remove it and export again."
+                )
+    if recurring > MAX_RECURRING:
+        raise CalendarError(
+            f"The file holds more than {MAX_RECURRING} repeating events; export a shorter period."
+        )
+
+
+def _occurrences(calendar, window: tuple[date, date], budget):
+    """Each occurrence in the window, one series at a time; refused past MAX_EVENTS."""
+    query = recurring_ical_events.of(calendar)
+    start, end = query.to_datetime(window[0]), query.to_datetime(window[1])
+    count = 0
+    for series in query.series:
+        for occurrence in series.between(start, end):
+            count += 1
+            if count > MAX_EVENTS:
+                raise CalendarError(
+                    f"The file holds more than {MAX_EVENTS} events in the last years; "
+                    "export a shorter period."
+                )
+            budget.check()
+            yield occurrence.as_component(query.keep_recurrence_attributes)
 
 
 def _event(component, zone: ZoneInfo) -> CalendarEvent:
@@ -78,7 +144,9 @@ def _event(component, zone: ZoneInfo) -> CalendarEvent:
     first, last, minutes = _span(start, end, zone)
     description = str(component.get("DESCRIPTION") or "")
     location = str(component.get("LOCATION") or "").strip()
-    url = str(component.get("URL") or "").strip() or _first_url(location, description)
+    url = web_url_or_blank(str(component.get("URL") or "").strip()) or _first_url(
+        location, description
+    )
     if not uid:
         raise CalendarError("An event has no UID, so re-importing could not recognise it.")
     return CalendarEvent(

@@ -15,6 +15,7 @@ from cpd_log.imports.columns import (
 )
 from cpd_log.imports.values import parse_date, parse_minutes
 from cpd_log.models.activity import ActivityKind, Delivery
+from cpd_log.web_urls import WEB_SCHEMES, is_web_url
 
 
 @dataclass
@@ -146,9 +147,9 @@ def _status(value, *_):
 
 
 def _url(value, *_):
-    if value and not value.lower().startswith(("http://", "https://")):
+    if value and not value.lower().startswith(WEB_SCHEMES):
         raise ValueError("a web address starts with http:// or https://.")
-    if len(value) > 2000 or " " in value:
+    if value and (len(value) > 2000 or not is_web_url(value)):
         raise ValueError("enter one complete web address without spaces.")
     return value
 

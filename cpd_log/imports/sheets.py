@@ -10,9 +10,20 @@ from datetime import date, datetime, time
 
 import openpyxl
 
+from cpd_log.bounded_text import MAX_LINE, bounded_lines
+from cpd_log.imports.budget import time_budget
+from cpd_log.imports.xlsx_budget import WorkbookTooBig, check_archive, scan_sheet
+
+# Budget (issue 10, defect 6), applied while the file streams; the upload itself is at most
+# forms.MAX_IMPORT_BYTES. XLSX: the unpacked sizes in xlsx_budget.py, then rows and columns
+# counted cell by cell before openpyxl reads a row. CSV: lines of at most bounded_text.MAX_LINE
+# characters reach csv.reader, so no row is built past it; rows and columns counted as read.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 MAX_CELL = 50_000
+PARSE_SECONDS = 25  # under gunicorn's 30 s; measured 3–15 s (idle–loaded machine) for
+# MAX_ROWS × 8 columns of XLSX
+PEAK_MB = 200  # the rows as text, plus openpyxl's shared strings; measured in the same test
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -23,6 +34,12 @@ class SheetError(ValueError):
 
 def read_sheet(data: bytes) -> tuple[list[str], list[list[str]]]:
     """(headers, rows) with every cell as text; blank rows dropped."""
+    too_slow = SheetError(f"Reading this file took longer than {PARSE_SECONDS} seconds.")
+    with time_budget(PARSE_SECONDS, too_slow):
+        return _read_sheet(data)
+
+
+def _read_sheet(data: bytes) -> tuple[list[str], list[list[str]]]:
     if not data.strip():
         raise SheetError("The file is empty.")
     if data.startswith(_OLE):
@@ -58,8 +75,9 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except csv.Error:
         delimiter = ","
     rows = []
+    lines = bounded_lines(text, _line_too_long)
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter):
+        for row in csv.reader(lines, csv.excel, delimiter=delimiter):
             _check_shape(row, len(rows))
             rows.append(row)
     except csv.Error as error:
@@ -67,21 +85,40 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
+def _line_too_long(number: int) -> SheetError:
+    return SheetError(
+        f"Line {number} is longer than {MAX_LINE:,} characters; "
+        "this does not look like a list of activities."
+    )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
+        check_archive(data)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except WorkbookTooBig as error:
+        raise SheetError(str(error)) from None
     except Exception:  # a damaged or foreign ZIP fails in zipfile, lxml or openpyxl alike
         raise SheetError("This file could not be opened as an Excel workbook (.xlsx).") from None
     try:
         sheet = workbook.worksheets[0]
+        # The real extent, measured cell by cell: openpyxl would trust <dimension> and build
+        # each row whole before we could count it (openpyxl's own part reader, hence _get_source).
+        with sheet._get_source() as source:
+            shape = scan_sheet(source, MAX_ROWS, MAX_COLUMNS)
+        if not shape.rows:
+            return []
         rows = []
-        for values in sheet.iter_rows(values_only=True):
+        extent = {"max_row": shape.rows, "max_col": shape.columns}
+        for values in sheet.iter_rows(**extent, values_only=True):
             row = [_cell_text(value) for value in values]
             _check_shape(row, len(rows))
             rows.append(row)
         return rows
     except SheetError:
         raise
+    except WorkbookTooBig as error:
+        raise SheetError(str(error)) from None
     except Exception:
         raise SheetError("The workbook's first sheet could not be read.") from None
     finally:

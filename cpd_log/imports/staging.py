@@ -1,10 +1,19 @@
-"""Spreadsheet rows staged in import_row between the check and the import. Services flush.
+"""Spreadsheet rows staged in import_row between the check and the import.
 
 The check runs once per column mapping; the preview reads counts and a page of rows; the import
 is one INSERT … SELECT. Duplicate flags are worked out again before each preview and import,
 since the log may have changed since the upload.
+
+Write lock (issue 10, defect 7). SQLite lets one transaction write at a time, and every other
+user's save waits for it, for at most the busy timeout. So the slow part, checking 20,000 rows,
+writes nothing; staging writes in chunks of STAGE_CHUNK rows and the steps that write yield
+after each chunk, where the view commits (each a few milliseconds). A batch counts as staged
+only once its mapping is recorded, in the last step, so an interrupted staging is redone rather
+than previewed half. The import itself stays one transaction, all or nothing, holding only the
+INSERTs: every read and every Python step is done before its first write.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +32,7 @@ from cpd_log.models import (
 )
 from cpd_log.models.activity import ActivitySource
 
+STAGE_CHUNK = 1000  # rows written per transaction while staging (≈10 ms on SQLite)
 SHOWN_FIRST = 50
 SHOWN_FLAGGED = 250
 _COPIED = (
@@ -44,21 +54,33 @@ def _signature(mapping: dict, defaults: Defaults) -> list:
     return [mapping, defaults.kind.value, defaults.delivery.value]
 
 
-def ensure_staged(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> None:
-    """Check the rows with this mapping unless they already were; then refresh duplicates."""
+def ensure_staged(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Iterator[None]:
+    """Check the rows with this mapping unless they already were; then refresh duplicates.
+
+    Yields after each bounded write: the caller commits there (`for _ in ensure_staged(...)`).
+    """
+    batch_id = batch.id
     if batch.mapping != _signature(mapping, defaults):
-        _stage(user, batch, mapping, defaults)
-    refresh_duplicates(user, batch.id)
+        yield from _stage(user, batch, mapping, defaults)
+    yield from refresh_duplicates(user, batch_id)
 
 
-def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> None:
-    db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch.id))
+def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Iterator[None]:
+    batch_id, signature = batch.id, _signature(mapping, defaults)
     results = check_rows(batch.payload["rows"], mapping, defaults, competency_lookup(user), set())
-    rows = [_staged(batch.id, result) for result in results]
-    if rows:
-        db.session.execute(insert(ImportRow.__table__), rows)
-    batch.mapping = _signature(mapping, defaults)
+    rows = [_staged(batch_id, result) for result in results]
+    del results
+    batch.mapping = None  # not staged until the last chunk is in
+    db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
     db.session.flush()
+    yield
+    for start in range(0, len(rows), STAGE_CHUNK):
+        db.session.execute(insert(ImportRow.__table__), rows[start : start + STAGE_CHUNK])
+        yield
+    db.session.execute(
+        update(ImportBatch).where(ImportBatch.id == batch_id).values(mapping=signature)
+    )
+    yield
 
 
 def _staged(batch_id: int, result: RowResult) -> dict:
@@ -75,8 +97,11 @@ def _staged(batch_id: int, result: RowResult) -> dict:
     return row
 
 
-def refresh_duplicates(user, batch_id: int) -> None:
-    """Flag valid rows that repeat an activity already logged or an earlier row of the file."""
+def refresh_duplicates(user, batch_id: int) -> Iterator[None]:
+    """Flag valid rows that repeat an activity already logged or an earlier row of the file.
+
+    Reads first, then writes the changed flags STAGE_CHUNK at a time, yielding after each.
+    """
     seen = existing_keys(user)
     rows = db.session.execute(
         select(
@@ -96,13 +121,14 @@ def refresh_duplicates(user, batch_id: int) -> None:
         seen.add(key)
         if duplicate != flagged:
             changed.append({"n": number, "d": duplicate})
-    if changed:
-        db.session.execute(
-            update(ImportRow.__table__)
-            .where(ImportRow.batch_id == batch_id, ImportRow.number == bindparam("n"))
-            .values(duplicate=bindparam("d")),
-            changed,
-        )
+    flag = (
+        update(ImportRow.__table__)
+        .where(ImportRow.batch_id == batch_id, ImportRow.number == bindparam("n"))
+        .values(duplicate=bindparam("d"))
+    )
+    for start in range(0, len(changed), STAGE_CHUNK):
+        db.session.execute(flag, changed[start : start + STAGE_CHUNK])
+        yield
 
 
 @dataclass(frozen=True)
@@ -135,10 +161,15 @@ def staged_report(batch_id: int) -> StagedReport:
 
 
 def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
-    """Create the activities: untagged rows in one INSERT … SELECT, tagged ones with their tags."""
+    """Create the activities: untagged rows in one INSERT … SELECT, tagged ones with their tags.
+
+    The batch is marked used (expired) in the same transaction, so a second submit imports
+    nothing; its staged rows are cleared afterwards by `clear_staged`, outside the import.
+    """
     chosen = [ImportRow.batch_id == batch_id, ImportRow.errors == ""]
     if not include_duplicates:
         chosen.append(ImportRow.duplicate.is_(False))
+    tagged = _tagged_values(user, chosen)  # reads and Python work before the first write
     now = datetime.now(UTC)
     columns = [getattr(ImportRow, key) for key in _COPIED]
     plain = (
@@ -154,16 +185,33 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
     )
     targets = ["user_id", *_COPIED, "source", "created_at", "updated_at"]
     created = db.session.execute(insert(Activity.__table__).from_select(targets, plain)).rowcount
-    return created + _import_tagged(user, chosen)
+    insert_activities(*tagged)
+    db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(expires_at=now))
+    return created + len(tagged[0])
 
 
-def _import_tagged(user, chosen) -> int:
+def clear_staged(batch_id: int) -> Iterator[None]:
+    """Delete a batch's staged rows STAGE_CHUNK at a time, then the batch; yields after each."""
+    while True:
+        numbers = select(ImportRow.number).where(ImportRow.batch_id == batch_id)
+        chunk = numbers.order_by(ImportRow.number).limit(STAGE_CHUNK)
+        deleted = db.session.execute(
+            delete(ImportRow).where(ImportRow.batch_id == batch_id, ImportRow.number.in_(chunk))
+        ).rowcount
+        yield
+        if deleted < STAGE_CHUNK:
+            break
+    db.session.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+    yield
+
+
+def _tagged_values(user, chosen) -> tuple[list[dict], list[list[int]]]:
     """Rows with competency tags need their new ids; a competency deleted since is dropped."""
     rows = db.session.scalars(
         select(ImportRow).where(*chosen, ImportRow.competency_ids != "").order_by(ImportRow.number)
     ).all()
     if not rows:
-        return 0
+        return [], []
     valid = {cid for cid in competency_lookup(user).values() if cid is not None}
     values, tags = [], []
     for row in rows:
@@ -177,5 +225,4 @@ def _import_tagged(user, chosen) -> int:
         )
         values.append(value)
         tags.append([int(cid) for cid in row.competency_ids.split(",") if int(cid) in valid])
-    insert_activities(values, tags)
-    return len(values)
+    return values, tags

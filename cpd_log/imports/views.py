@@ -107,10 +107,12 @@ def upload_sheet():
                 batch = services.store_batch(
                     current_user, "spreadsheet", filename, payload, headers
                 )
-                # Checked now with the suggested columns: the preview and import reuse it.
-                staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
                 batch_id = batch.id  # read before commit expires the row
                 db.session.commit()
+                # Checked now with the suggested columns: the preview and import reuse it.
+                _commit_each(
+                    staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
+                )
                 return redirect(url_for("imports.batch", batch_id=batch_id))
     return _index(sheet_form=form)
 
@@ -211,12 +213,13 @@ def _sheet(batch: ImportBatch):
         defaults = Defaults(
             ActivityKind(form.default_kind.data), Delivery(form.default_delivery.data)
         )
-        staging.ensure_staged(current_user, batch, form.mapping(), defaults)
+        _commit_each(staging.ensure_staged(current_user, batch, form.mapping(), defaults))
         report = staging.staged_report(batch.id)
     if submitted and form.commit.data and not report.errors:
-        count = staging.import_staged(current_user, batch.id, form.include_duplicates.data)
-        services.discard_batch(batch)
-        db.session.commit()
+        batch_id = batch.id
+        count = staging.import_staged(current_user, batch_id, form.include_duplicates.data)
+        db.session.commit()  # the import: one short transaction, all or nothing
+        _commit_each(staging.clear_staged(batch_id))
         flash(_imported_message(count, report.total - count), "success")
         return redirect(url_for("activities.index"))
     if submitted:
@@ -224,6 +227,13 @@ def _sheet(batch: ImportBatch):
     if submitted and form.commit.data:
         flash(f"Nothing was imported: {report.errors} row(s) have errors.", "danger")
     return render_template("imports/sheet.html", batch=batch, form=form, report=report)
+
+
+def _commit_each(steps) -> None:
+    """Commit after each bounded write of a staging step, so SQLite's write lock is held for one
+    chunk at a time and other users' saves never wait long (staging.py explains)."""
+    for _ in steps:
+        db.session.commit()
 
 
 def _imported_message(created: int, skipped: int) -> str:

@@ -216,3 +216,20 @@ def test_levels_from_a_case_file_are_checked():
 def test_unknown_format():
     with pytest.raises(FrameworkFileError, match="format"):
         parse("xlsx", b"x", META)
+
+
+@pytest.mark.parametrize("fmt", ["case", "matrix"])
+@pytest.mark.parametrize("depth", [65, 500, 100_000])
+def test_deeply_nested_json_is_refused_not_a_recursion_error(fmt, depth):
+    """100,000 levels make json.loads itself raise RecursionError; 500 it survives, and a later
+    recursive walk would not (issue 10, defect 10)."""
+    data = b'{"CFDocument": ' + b"[" * depth + b"]" * depth + b"}"
+    with pytest.raises(FrameworkFileError, match="nests more than 64 levels"):
+        parse(fmt, data, META)
+
+
+def test_a_case_file_with_too_many_items_is_refused_before_any_is_read():
+    items = [{"identifier": str(n)} for n in range(5_001)]
+    data = json.dumps({"CFDocument": {"identifier": "d", "title": "T"}, "CFItems": items})
+    with pytest.raises(FrameworkFileError, match="more than 5,000 items"):
+        parse("case", data.encode(), META)

@@ -1,0 +1,127 @@
+"""An XLSX held to its budget before openpyxl builds anything from it. Pure.
+
+An XLSX is a ZIP of XML. A 79 KB upload inflated to 80 MB of `<c/>` in one row, and openpyxl's
+read-only reader builds a whole row (a dict per cell) before it hands it over: 2.5 GB. It also
+pads every row to the sheet's declared `<dimension>`, which the file may make up. So:
+
+1. `check_archive`: every part's declared size is bounded before anything is inflated. zipfile
+   stops inflating a part at its declared size (and then fails its CRC), so the declared size is
+   a hard cap on what is read, whatever the compressed data holds.
+2. `scan_sheet`: the first sheet's XML goes once through expat with no tree (constant memory),
+   counting rows and cells; it stops at the first cell holding a value past MAX_COLUMNS, the first
+   row past MAX_ROWS, or a row of more cells than Excel allows. It returns the real last column and
+   row, which the reader passes to openpyxl instead of the declared dimension. No DTD: a
+   worksheet never has one, and entity expansion is how XML bombs work (openpyxl itself parses
+   through defusedxml, which is installed for that reason).
+"""
+
+import io
+import pyexpat
+import zipfile
+from dataclasses import dataclass
+
+from openpyxl.utils.cell import column_index_from_string
+
+MAX_PARTS = 200
+MAX_SHEET_XML = 48 * 1024 * 1024  # 20,000 rows × 60 cells of inline text fit
+MAX_PART_XML = 8 * 1024 * 1024  # shared strings, styles, the workbook: each
+MAX_TOTAL_XML = 64 * 1024 * 1024
+MAX_CELL_ELEMENTS = 16_384  # Excel's widest row (column XFD)
+_CHUNK = 64 * 1024
+_VALUE_TAGS = {"v", "is", "f"}
+
+
+class WorkbookTooBig(ValueError):
+    """The workbook is over its budget; the message is for the user."""
+
+
+@dataclass
+class SheetShape:
+    rows: int = 0  # the last row holding a value
+    columns: int = 0  # the last column holding a value
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a workbook whose parts would inflate past the budget (declared sizes)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise WorkbookTooBig(
+            "This file could not be opened as an Excel workbook (.xlsx)."
+        ) from None
+    if len(infos) > MAX_PARTS:
+        raise WorkbookTooBig(f"The workbook has more than {MAX_PARTS} parts inside.")
+    total = 0
+    for info in infos:
+        limit = MAX_SHEET_XML if info.filename.startswith("xl/worksheets/") else MAX_PART_XML
+        total += info.file_size
+        if info.file_size > limit or total > MAX_TOTAL_XML:
+            raise WorkbookTooBig(
+                f"The workbook unpacks to more than {limit // (1024 * 1024)} MB "
+                f"({info.filename[:60]}); save only the sheet with your activities."
+            )
+
+
+def scan_sheet(stream, max_rows: int, max_columns: int) -> SheetShape:
+    """One pass over a worksheet part: its real extent, or WorkbookTooBig at the first excess."""
+    scan = _Scan(max_rows, max_columns)
+    parser = pyexpat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.StartDoctypeDeclHandler = _no_dtd
+    parser.EntityDeclHandler = _no_dtd
+    read = 0
+    try:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > MAX_SHEET_XML:  # belt and braces: zipfile already stops at the declared size
+                raise WorkbookTooBig("The sheet unpacks to more than the size allowed.")
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except pyexpat.ExpatError:
+        raise WorkbookTooBig("The workbook's first sheet could not be read.") from None
+    return scan.shape
+
+
+def _no_dtd(*_args):
+    raise WorkbookTooBig("The workbook's first sheet declares a DTD, which no spreadsheet does.")
+
+
+class _Scan:
+    def __init__(self, max_rows: int, max_columns: int):
+        self.max_rows, self.max_columns = max_rows, max_columns
+        self.shape = SheetShape()
+        self.row = self.column = self.cells = 0
+
+    def start(self, name: str, attributes: dict) -> None:
+        tag = name.rpartition(":")[2]
+        if tag == "row":
+            self.row = _number(attributes.get("r")) or self.row + 1
+            self.column = self.cells = 0
+        elif tag == "c":
+            self._cell(attributes.get("r"))
+        elif tag in _VALUE_TAGS and self.column:
+            self._value()
+
+    def _cell(self, reference: str | None) -> None:
+        self.cells += 1
+        if self.cells > MAX_CELL_ELEMENTS:
+            raise WorkbookTooBig(f"Row {self.row} has more than {self.max_columns} columns.")
+        letters = (reference or "").rstrip("0123456789")
+        try:
+            self.column = column_index_from_string(letters) if letters else self.column + 1
+        except ValueError:
+            raise WorkbookTooBig(f"Row {self.row} has a cell at “{reference[:20]}”.") from None
+
+    def _value(self) -> None:
+        if self.column > self.max_columns:
+            raise WorkbookTooBig(f"Row {self.row} has more than {self.max_columns} columns.")
+        if self.row > self.max_rows + 1:  # the header row and MAX_ROWS below it
+            raise WorkbookTooBig(
+                f"The file has more than {self.max_rows:,} rows; split it into smaller files."
+            )
+        self.shape.rows = max(self.shape.rows, self.row)
+        self.shape.columns = max(self.shape.columns, self.column)
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
