@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cpd_log import bounded_json
 from cpd_log.portfolio.account_archive import DOCUMENT, MANIFEST, MANIFEST_FORMAT
 from cpd_log.portfolio.transfer import BadFile
 
@@ -62,13 +63,18 @@ def read_upload(upload: Path, staging: Path, limits: Limits, progress: Callable)
         raise BadFile("The archive is damaged or not a ZIP file.") from None
 
 
+# account.json wraps what the account holds (a badge's assertion as received, itself bounded by
+# bounded_json.MAX_DEPTH at the badge import) in a few levels of its own.
+DOCUMENT_MAX_DEPTH = bounded_json.MAX_DEPTH + 16
+
+
 def parse_json(data: bytes) -> dict:
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        return bounded_json.loads(data.decode("utf-8-sig"), DOCUMENT_MAX_DEPTH)
+    except bounded_json.JsonTooDeep:
+        raise BadFile("The file is not valid JSON: it is nested too deeply.") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadFile("The file is not valid JSON.") from None
-    except RecursionError:
-        raise BadFile("The file is not valid JSON: it is nested too deeply.") from None
 
 
 def _read_archive(archive: zipfile.ZipFile, staging: Path, limits: Limits, progress) -> tuple:

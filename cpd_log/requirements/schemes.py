@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from cpd_log import bounded_json
 from cpd_log.requirements.rules import Scheme
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "scheme.schema.json"
@@ -89,8 +90,8 @@ def _semantic_problems(data: dict) -> list[str]:
 def parse_scheme_text(text: str) -> tuple[dict, Scheme]:
     """(data, scheme) from JSON text a user wrote; SchemeError names what is wrong."""
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
+        data = bounded_json.loads(text)
+    except (json.JSONDecodeError, bounded_json.JsonTooDeep) as error:
         raise SchemeError([f"This is not valid JSON: {error}"]) from None
     return data, check_scheme(data)
 

@@ -20,7 +20,14 @@ from cpd_log.models import Activity, Evidence, ImportJob
 from cpd_log.portfolio import import_jobs
 from tests import factories
 from tests.evidence import samples
-from tests.portfolio.backup_helpers import backup_of, import_through_page, restore, upload, wait
+from tests.portfolio.backup_helpers import (
+    backup_of,
+    exported,
+    import_through_page,
+    restore,
+    upload,
+    wait,
+)
 
 MB = 1024 * 1024
 
@@ -254,3 +261,16 @@ def test_one_import_at_a_time(app, user, client, login_as):
     assert response.status_code == 400
     assert "already running" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(ImportJob.id))) == 1
+
+
+def test_a_document_nested_too_deeply_imports_nothing(app, user):
+    """900 levels parse, but every later walk (validation, a JSON column, json.dumps) would
+    recurse that deep: refused at the parse with a message, nothing imported."""
+    activity = factories.make_activity(user, title="Course")
+    document = exported(user)
+    document["activities"][0]["title"] = "x"
+    payload = json.dumps(document).replace('"title": "x"', '"title": ' + "[" * 900 + "]" * 900)
+    job = restore(factories.make_user(), payload.encode())
+    assert job.state == "failed" and "nested too deeply" in job.message
+    assert db.session.scalar(select(func.count(Activity.id))) == 1
+    assert activity.title == "Course"

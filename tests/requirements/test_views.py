@@ -254,6 +254,7 @@ def test_write_your_own_scheme(logged_in, user):
         ("", "Paste or write the scheme."),
         ("[]", "JSON object"),
         ("[" * 3000 + "]" * 3000, "not valid JSON"),
+        ('{"categories": ' + "[" * 900 + "]" * 900 + "}", "nests more than 64 levels"),
     ],
 )
 def test_a_bad_own_scheme_is_explained_and_kept(logged_in, text, message):
