@@ -29,6 +29,7 @@ MIGRATIONS_DIR = BASE_DIR / "migrations"
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
     """Build the app from a config name in config.CONFIGS or a class (default: $CPD_LOG_CONFIG)."""
+    check_source_tree(BASE_DIR)
     app = Flask(__name__, template_folder=str(TEMPLATE_DIR), instance_path=str(INSTANCE_DIR))
     app.url_map.converters["int"] = RowIdConverter
     config = config or os.environ.get("CPD_LOG_CONFIG", "development")
@@ -59,6 +60,18 @@ class RowIdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(url_map, *args, **kwargs)
+
+
+def check_source_tree(base: Path) -> None:
+    """The pages and the migrations are read from the checkout (top-level `templates/` and
+    `migrations/`). A non-editable `pip install .` copies only the package, and the app then
+    answered every page with a TemplateNotFound it could not even render: refuse to start."""
+    missing = [name for name in ("templates", "migrations") if not (base / name).is_dir()]
+    if missing:
+        raise RuntimeError(
+            f"{' and '.join(missing)} not found in {base}: run CPD Log from a checkout of its "
+            "repository, installed with `pip install -e .` (see README, Deployment)."
+        )
 
 
 def check_secret_key(app: Flask) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from config import ProductionConfig
-from cpd_log import create_app
+from cpd_log import check_source_tree, create_app
 from cpd_log.extensions import db
 
 
@@ -125,3 +125,13 @@ def test_production_warns_when_rate_limits_are_counted_per_worker(caplog):
         overrides["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/13"
         create_app(ProductionConfig, overrides=overrides)
     assert not [r for r in caplog.records if r.name == "cpd_log"]
+
+
+def test_an_install_without_the_source_tree_refuses_to_start(tmp_path):
+    """A non-editable install has no templates/ or migrations/ beside config.py: every page was
+    a TemplateNotFound. Starting says what is missing instead."""
+    (tmp_path / "templates").mkdir()
+    with pytest.raises(RuntimeError, match="migrations not found in .*pip install -e"):
+        check_source_tree(tmp_path)
+    (tmp_path / "migrations").mkdir()
+    check_source_tree(tmp_path)

@@ -73,19 +73,28 @@ def authenticate(email: str, password: str) -> tuple[User | None, str]:
     return user, ""
 
 
+def _known_id(email: str) -> int | None:
+    user = find_by_email(email)
+    return user.id if user is not None else None
+
+
 def attempt_login(email: str, password: str, now: datetime | None = None) -> LoginAttempt:
     """One login through the per-account throttle (cpd_log/auth/throttle.py)."""
     now = now or datetime.now(UTC)
     key = throttle.account_key(email)
+    # The log names the account under attack (its id when it exists, and a keyed hash of the
+    # email either way, so attempts on one address can be followed without the address).
+    account = key[:16]
     if wait := throttle.seconds_locked(key, now):
-        record_event("login.locked", retry_after=wait)
+        record_event("login.locked", user_id=_known_id(email), account=account, retry_after=wait)
         return LoginAttempt(None, locked_seconds=wait)
     user, reason = authenticate(email, password)
     if user is None:
         lock = throttle.record_failure(key, now)
-        record_event("login.failed", reason=reason)
+        known = _known_id(email) if reason == "password" else None
+        record_event("login.failed", user_id=known, account=account, reason=reason)
         if lock:
-            record_event("login.locked", retry_after=lock)
+            record_event("login.locked", user_id=known, account=account, retry_after=lock)
         return LoginAttempt(None, locked_seconds=lock)
     throttle.clear(key)
     user.last_login_at = now

@@ -62,7 +62,7 @@ def activities_csv():
     record_event("export.activities", user_id=current_user.id)
     return Response(
         exports.activities_csv(activities),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": "attachment; filename=activities.csv",
             "Cache-Control": "private, no-store",

@@ -61,6 +61,9 @@ def test_account_lifecycle_events(app_factory, events):
         "password",
         "unknown_account",
     ]
+    failed = [e for e in entries if e["event"] == "login.failed"]
+    assert [e["user_id"] for e in failed] == [user_id, None]  # the account under attack, if any
+    assert failed[0]["account"] != failed[1]["account"] and len(failed[0]["account"]) == 16
     for entry in entries:
         if entry["event"] != "login.failed":
             assert entry["user_id"] == user_id, entry

@@ -32,6 +32,7 @@ def test_csv_has_a_header_and_every_field(logged_in, user, framework):
     )
     response = logged_in.get("/export/activities.csv")
     assert response.headers["Content-Disposition"] == "attachment; filename=activities.csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
     header, row = _rows(response)
     record = dict(zip(header, row, strict=True))
     assert record["title"] == "Café ☕ 中文"
