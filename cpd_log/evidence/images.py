@@ -20,7 +20,7 @@ Budget (tests/evidence/test_image_budget.py measures both in fresh processes):
 import io
 import warnings
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from cpd_log.evidence.sniffing import Refused
 
@@ -73,9 +73,11 @@ def _too_many_pixels_message(max_pixels: int) -> str:
 
 
 def _scaled(image: Image.Image) -> bytes:
-    """Reduced in steps (JPEG decodes straight at 1/2…1/8 scale), flattened onto white (the page
-    colour) and saved as JPEG, which ReportLab embeds without decoding."""
+    """Reduced in steps (JPEG decodes straight at 1/2…1/8 scale), turned upright as its EXIF
+    orientation says (a phone photo is stored sideways with a note to turn it), flattened onto
+    white (the page colour) and saved as JPEG, which ReportLab embeds without decoding."""
     image.thumbnail((RENDITION_SIDE, RENDITION_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
+    image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")

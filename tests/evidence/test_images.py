@@ -159,3 +159,16 @@ def test_the_migration_gives_images_already_stored_their_rendition(tmp_path):
             assert copy.exists() and len(stored_files(folder)) == 3
             db.session.close()
             db.engine.dispose()
+
+
+def test_the_pdf_copy_of_a_phone_photo_stands_upright():
+    """A phone stores a portrait photo landscape with EXIF Orientation 6 ("turn it 90°"); the
+    PDF's copy is turned as the note says, as every photo viewer shows it."""
+    photo = Image.new("RGB", (2400, 1200), "navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    out = io.BytesIO()
+    photo.save(out, "JPEG", exif=exif)
+    copy = images.rendition(out.getvalue(), max_pixels=50_000_000)
+    with Image.open(io.BytesIO(copy)) as placed:
+        assert placed.size == (1000, 2000)
