@@ -202,7 +202,7 @@ def _activity(activity: Activity, key: str) -> dict:
     return {
         "key": key,
         **{name: _out(getattr(activity, name)) for name in ACTIVITY_FIELDS},
-        "competencies": [_ref(c) for c in activity.competencies],
+        "competencies": sorted(_ref(c) for c in activity.competencies),
         "evidence": [_evidence(e) for e in activity.evidence],
     }
 
@@ -214,7 +214,7 @@ def _reflection(reflection: Reflection, key: str, activity_keys: dict[int, str])
         **{name: _out(getattr(reflection, name)) for name in REFLECTION_FIELDS},
         "stages": dict(reflection.stages or {}),
         "activity": activity_keys.get(reflection.activity_id),
-        "competencies": [_ref(c) for c in reflection.competencies],
+        "competencies": sorted(_ref(c) for c in reflection.competencies),
         "evidence": [_evidence(e) for e in reflection.evidence],
     }
 
