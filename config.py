@@ -15,7 +15,7 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-# The well-known key of development installs; production refuses it (cpd_log.check_secret_key).
+# The well-known key of development installs; production refuses it (cpd_log.app.check_secret_key).
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - documented as not secret
 # Shortest SECRET_KEY production accepts, in bytes (a 64-hex-digit key is 64 bytes).
 SECRET_KEY_MIN_BYTES = 32

@@ -3,9 +3,10 @@
 The dashboard aggregates every activity of the user and computes each scheme cycle; the activity
 list renders fifty rows with their tags and a picker of every competency. Both change only when
 the user's data does, and `user.data_version` says when: database triggers raise it on every
-write to a table behind these pages, whoever writes (the ORM, an import's bulk `INSERT … SELECT`,
-psql). A body is kept under (user id, account creation time, data version, the user's today, the
-page's own arguments), so a write makes the old entries unreachable and they age out of the LRU.
+write to a table behind these pages (declared in cpd_log/page_cache_triggers.py), whoever writes
+(the ORM, an import's bulk `INSERT … SELECT`, psql). A body is kept under (user id, account
+creation time, data version, the user's today, the page's own arguments), so a write makes the
+old entries unreachable and they age out of the LRU.
 The creation time keeps a new account that reuses a deleted account's id (SQLite reuses ids) from
 ever reaching the old account's entries.
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from config import ProductionConfig
-from cpd_log import check_source_tree, create_app
+from cpd_log import create_app
+from cpd_log.app import check_source_tree
 from cpd_log.extensions import db
 
 

@@ -173,7 +173,7 @@ def _check_target_empty(root: Path, force: bool) -> None:
 
 
 def _script() -> ScriptDirectory:
-    from cpd_log import MIGRATIONS_DIR
+    from cpd_log.app import MIGRATIONS_DIR
 
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))

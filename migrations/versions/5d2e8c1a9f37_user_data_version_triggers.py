@@ -15,9 +15,10 @@ a 10,000-row import updates the user row once, not 10,000 times.
 Rows of a shipped framework, competency or scheme (no owner) raise every user's version: they
 change only when `flask seed` loads a new release of the shipped data.
 
-Careful in later migrations: SQLite's batch mode rebuilds a table by copying it, which drops its
-triggers. Re-create them after any batch operation on a table in WATCHED
-(tests/test_page_cache.py fails when one is missing).
+WATCHED below is a frozen copy: the declaration later migrations use is
+cpd_log/page_cache_triggers.py (WATCHED, create_triggers, rebuilding). Careful in later
+migrations: SQLite's batch mode rebuilds a table by copying it, which drops its triggers; wrap
+the batch block in `rebuilding(op, table)` (tests/test_page_cache.py fails when one is missing).
 """
 
 from alembic import op
@@ -33,6 +34,7 @@ _DIRECT = '"user".id = {row}.user_id'
 _OWNER = '({row}.owner_id IS NULL OR "user".id = {row}.owner_id)'
 
 # Table -> which users a changed row concerns, as a condition on "user" with {row} the row.
+# Frozen as of this revision; cpd_log/page_cache_triggers.py holds the living declaration.
 WATCHED = {
     "activity": _DIRECT,
     "activity_competency": (

@@ -11,7 +11,8 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from cpd_log import MIGRATIONS_DIR, create_app
+from cpd_log import create_app
+from cpd_log.app import MIGRATIONS_DIR
 from cpd_log.evidence import images, services
 from cpd_log.extensions import db
 from cpd_log.models import Evidence
