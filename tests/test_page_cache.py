@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import seed_frameworks
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.models import User
 from cpd_log.page_cache import EXTENSION, PageCache

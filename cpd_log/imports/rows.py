@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
+from cpd_log.common.web_urls import WEB_SCHEMES, is_web_url
 from cpd_log.imports.columns import (
     DELIVERY_LOOKUP,
     FIELD_LABELS,
@@ -15,7 +16,6 @@ from cpd_log.imports.columns import (
 )
 from cpd_log.imports.values import parse_date, parse_minutes
 from cpd_log.models.activity import ActivityKind, Delivery
-from cpd_log.web_urls import WEB_SCHEMES, is_web_url
 
 
 @dataclass
