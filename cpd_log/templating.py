@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import Flask
 
-from cpd_log.web_urls import web_url_or_blank
+from cpd_log.common.web_urls import web_url_or_blank
 
 
 def hours(minutes: int | None) -> str:

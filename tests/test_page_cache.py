@@ -12,8 +12,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from cpd_log import create_app
+from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import seed_frameworks
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.models import User
 from cpd_log.page_cache import EXTENSION, PageCache

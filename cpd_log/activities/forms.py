@@ -1,7 +1,5 @@
 """Activity forms: the log entry and the list filters."""
 
-from datetime import date
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,12 +12,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from cpd_log.common.validators import http_url, in_range
 from cpd_log.forms import Form, VersionField
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, ActivityStatus, Delivery
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
 MAX_TEXT = 50_000
 
 
@@ -30,20 +27,6 @@ def enum_choices(enum_cls) -> list[SelectChoice]:
 def competency_choices(options, value=int) -> list[SelectChoice]:
     """Competency options grouped by "Framework — Area" (one <optgroup> each)."""
     return [SelectChoice(value(o.id), f"{o.code} {o.name}", optgroup=o.group) for o in options]
-
-
-def _in_range(form, field) -> None:
-    if field.data and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError("Enter a date between 1900 and 2100.")
-
-
-def _http_url(form, field) -> None:
-    value = (field.data or "").strip()
-    field.data = value
-    if value and not value.lower().startswith(("http://", "https://")):
-        raise ValidationError("Enter a web address starting with http:// or https://.")
-    if value and (" " in value or len(value) <= len("https://")):
-        raise ValidationError("Enter a complete web address without spaces.")
 
 
 class CompetencyField(SelectMultipleField):
@@ -70,9 +53,9 @@ class ActivityForm(Form):
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
     provider = StringField("Provider or organiser", validators=[Optional(), Length(max=200)])
     start_date = DateField(
-        "Start date", validators=[InputRequired(message="Enter a date."), _in_range]
+        "Start date", validators=[InputRequired(message="Enter a date."), in_range]
     )
-    end_date = DateField("End date", validators=[Optional(), _in_range])
+    end_date = DateField("End date", validators=[Optional(), in_range])
     hours = StringField(
         "Hours",
         validators=[DataRequired(message="Enter the hours, e.g. 1.5.")],
@@ -83,7 +66,7 @@ class ActivityForm(Form):
     description = TextAreaField(
         "Description and learning outcomes", validators=[Optional(), Length(max=MAX_TEXT)]
     )
-    url = StringField("Web address", validators=[Optional(), Length(max=2000), _http_url])
+    url = StringField("Web address", validators=[Optional(), Length(max=2000), http_url])
     status = SelectField(
         "Status", choices=enum_choices(ActivityStatus), default=ActivityStatus.COMPLETED.value
     )
@@ -142,8 +125,8 @@ class ActivityFilterForm(Form):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
-    date_from = DateField("From", validators=[Optional(), _in_range])
-    date_to = DateField("To", validators=[Optional(), _in_range])
+    date_from = DateField("From", validators=[Optional(), in_range])
+    date_to = DateField("To", validators=[Optional(), in_range])
     # default="": no filter is a valid choice, so an empty form shows no errors.
     kind = SelectField(
         "Kind", choices=[SelectChoice("", "Any kind"), *enum_choices(ActivityKind)], default=""

@@ -11,6 +11,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from cpd_log.access import owned
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
+from cpd_log.common.sql import escape_like
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
@@ -110,10 +111,6 @@ ORDERINGS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class contains_text(FunctionElement):
     """`contains_text(column, pattern)`: a LIKE pattern matched ignoring case.
 
@@ -146,7 +143,7 @@ def activity_query(user, criteria: dict) -> Select:
 
 def _apply_criteria(query: Select, criteria: dict) -> Select:
     if criteria.get("q"):
-        pattern = f"%{_escape_like(criteria['q'])}%"
+        pattern = f"%{escape_like(criteria['q'])}%"
         query = query.where(
             or_(
                 contains_text(Activity.title, pattern),

@@ -8,8 +8,8 @@ from cpd_log.activities import services as activity_services
 from cpd_log.activities.forms import ActivityForm, competency_choices
 from cpd_log.capture import services
 from cpd_log.capture.forms import QuickCaptureForm
+from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import competency_options
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity

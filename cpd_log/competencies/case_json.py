@@ -14,54 +14,56 @@ from cpd_log.competencies.importers import (
     MAX_ITEMS,
     NAME_MAX,
     FrameworkFileError,
-    _field,
-    _json,
-    _list,
-    _row,
     build_tree,
+    list_field,
+    load_json,
+    text_field,
+    tree_row,
 )
 
 
 def parse_case(data: bytes, meta: dict) -> dict:
-    package = _json(data)
+    package = load_json(data)
     if not isinstance(package, dict) or "CFDocument" not in package:
         raise FrameworkFileError("A CASE file has a CFDocument object.", "CFDocument")
     doc = package["CFDocument"]
-    doc_id = _field(doc, "identifier", "CFDocument")
-    items = _list(package, "CFItems", "package")
+    doc_id = text_field(doc, "identifier", "CFDocument")
+    items = list_field(package, "CFItems", "package")
     if len(items) > MAX_ITEMS:  # checked before a row is built for any of them
         raise FrameworkFileError(f"The file holds more than {MAX_ITEMS:,} items.", "CFItems")
     codes = {}
     rows = []
     for index, item in enumerate(items):
         where = f"CFItems[{index}]"
-        identifier = _field(item, "identifier", where)
-        code = _field(item, "humanCodingScheme", where, limit=CODE_MAX)
-        full = _field(item, "fullStatement", where)
-        short = _field(item, "abbreviatedStatement", where, required=False)
+        identifier = text_field(item, "identifier", where)
+        code = text_field(item, "humanCodingScheme", where, limit=CODE_MAX)
+        full = text_field(item, "fullStatement", where)
+        short = text_field(item, "abbreviatedStatement", where, required=False)
         name = short or full
         if len(name) > NAME_MAX:
             raise FrameworkFileError(
                 f"The name is longer than {NAME_MAX} characters: give an abbreviatedStatement.",
                 f"{where}.fullStatement",
             )
-        description = full if short and full != short else _field(item, "notes", where, False)
+        description = full if short and full != short else text_field(item, "notes", where, False)
         if identifier in codes:
             raise FrameworkFileError(f"Duplicate identifier “{identifier}”.", f"{where}.identifier")
         codes[identifier] = code
-        rows.append(_row(code, name, description, "", where))
+        rows.append(tree_row(code, name, description, "", where))
     _link_parents(package, rows, codes, doc_id)
     return build_tree(rows, {**meta, **_document_meta(doc)})
 
 
 def _link_parents(package: dict, rows: list[dict], codes: dict, doc_id: str) -> None:
     by_code = {row["code"]: row for row in rows}
-    for index, link in enumerate(_list(package, "CFAssociations", "package")):
+    for index, link in enumerate(list_field(package, "CFAssociations", "package")):
         where = f"CFAssociations[{index}]"
-        if _field(link, "associationType", where) != "isChildOf":
+        if text_field(link, "associationType", where) != "isChildOf":
             continue
-        child = _field(link.get("originNodeURI"), "identifier", f"{where}.originNodeURI")
-        parent = _field(link.get("destinationNodeURI"), "identifier", f"{where}.destinationNodeURI")
+        child = text_field(link.get("originNodeURI"), "identifier", f"{where}.originNodeURI")
+        parent = text_field(
+            link.get("destinationNodeURI"), "identifier", f"{where}.destinationNodeURI"
+        )
         if child not in codes:
             raise FrameworkFileError(
                 "No CFItem has this identifier.", f"{where}.originNodeURI.identifier"
@@ -87,12 +89,12 @@ def _document_meta(doc: dict) -> dict:
         else ""
     )
     meta = {
-        "name": _field(doc, "title", "CFDocument", limit=NAME_MAX),
-        "version": _field(doc, "version", "CFDocument", required=False, limit=32) or "1.0",
-        "description": _field(doc, "description", "CFDocument", required=False),
-        "source": _field(extra, "source", "CFDocument.extensions.cpd_log", False)
-        or _field(doc, "creator", "CFDocument", required=False),
-        "licence": _field(extra, "licence", "CFDocument.extensions.cpd_log", False) or licence,
+        "name": text_field(doc, "title", "CFDocument", limit=NAME_MAX),
+        "version": text_field(doc, "version", "CFDocument", required=False, limit=32) or "1.0",
+        "description": text_field(doc, "description", "CFDocument", required=False),
+        "source": text_field(extra, "source", "CFDocument.extensions.cpd_log", False)
+        or text_field(doc, "creator", "CFDocument", required=False),
+        "licence": text_field(extra, "licence", "CFDocument.extensions.cpd_log", False) or licence,
     }
     if extra.get("levels") is not None:
         meta["levels"] = extra["levels"]

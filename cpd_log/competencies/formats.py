@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.competencies.case_json import export_case, parse_case
 from cpd_log.competencies.importers import FORMATS, FrameworkFileError, parse_csv
 from cpd_log.competencies.mahara_matrix import export_matrix, parse_matrix
@@ -11,7 +12,6 @@ from cpd_log.competencies.mahara_matrix import export_matrix, parse_matrix
 PARSERS = {"case": parse_case, "matrix": parse_matrix, "csv": parse_csv}
 EXTENSIONS = {"case": "case.json", "matrix": "matrix", "csv": "csv"}
 MIMETYPES = {"case": "application/json", "matrix": "application/json", "csv": "text/csv"}
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def parse(fmt: str, data: bytes, meta: dict) -> dict:
@@ -54,22 +54,17 @@ def _node(competency) -> dict:
     return {"code": competency.code, "name": competency.name, "description": competency.description}
 
 
-def _neutralise(cell: str) -> str:
-    """A spreadsheet must not run a formula from a framework cell; import strips the quote."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 def export_csv(framework: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["code", "name", "parent code", "description"])
     for area in framework["areas"]:
         writer.writerow(
-            [_neutralise(v) for v in (area["code"], area["name"], "", area["description"])]
+            [neutralise(v) for v in (area["code"], area["name"], "", area["description"])]
         )
         for c in area["competencies"]:
             writer.writerow(
-                [_neutralise(v) for v in (c["code"], c["name"], area["code"], c["description"])]
+                [neutralise(v) for v in (c["code"], c["name"], area["code"], c["description"])]
             )
     return "\ufeff" + out.getvalue()
 

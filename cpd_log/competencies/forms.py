@@ -12,7 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import MAX_TEXT, _in_range
+from cpd_log.activities.forms import MAX_TEXT
+from cpd_log.common.validators import in_range
 from cpd_log.competencies.importers import CODE_MAX, FORMATS, NAME_MAX
 from cpd_log.forms import Form
 from cpd_log.models import GoalStatus
@@ -24,7 +25,7 @@ def level_choices(levels: list[dict]) -> list[SelectChoice]:
 
 class SelfAssessmentForm(Form):
     level = SelectField("Your level now", coerce=int, validate_choice=True)
-    assessed_on = DateField("Date", validators=[InputRequired(message="Enter a date."), _in_range])
+    assessed_on = DateField("Date", validators=[InputRequired(message="Enter a date."), in_range])
     note = TextAreaField("Note", validators=[Optional(), Length(max=MAX_TEXT)])
     submit = SubmitField("Record self-assessment")
 
@@ -45,7 +46,7 @@ class IdListField(SelectMultipleField):
 
 class GoalForm(Form):
     target_level = SelectField("Target level", coerce=int, validate_choice=True)
-    due_on = DateField("Due date", validators=[Optional(), _in_range])
+    due_on = DateField("Due date", validators=[Optional(), in_range])
     status = SelectField(
         "Status",
         choices=[SelectChoice(s.value, s.label) for s in GoalStatus],
@@ -157,3 +158,18 @@ class CompetencyForm(Form):
             "parent_id": int(self.parent.data) if self.parent.data else None,
             "description": self.description.data or "",
         }
+
+
+def competency_form(fw, competency=None, **kwargs) -> CompetencyForm:
+    """The competency form with the areas a competency may sit under (none when it has children)."""
+    form = CompetencyForm(obj=competency, **kwargs)
+    has_children = competency is not None and any(
+        c.parent_id == competency.id for c in fw.competencies
+    )
+    areas = (
+        []
+        if has_children
+        else [c for c in fw.competencies if c.parent_id is None and c is not competency]
+    )
+    form.parent.choices = [("", "None: this is an area"), *((str(a.id), a.label) for a in areas)]
+    return form

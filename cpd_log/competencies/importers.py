@@ -12,6 +12,7 @@ import json
 
 from cpd_log import bounded_json
 from cpd_log.bounded_text import MAX_LINE, bounded_lines
+from cpd_log.common.spreadsheet_safety import unneutralise
 
 # Budget (issue 10, defect 6): MAX_BYTES read at most (checked before decoding), JSON nesting
 # bounded_json.MAX_DEPTH levels, CSV lines ≤ bounded_text.MAX_LINE characters as read, cells
@@ -54,7 +55,8 @@ def _text(data: bytes) -> str:
     return text
 
 
-def _json(data: bytes):
+def load_json(data: bytes):
+    """The parsed JSON document; FrameworkFileError naming the line when it is not JSON."""
     try:
         return bounded_json.loads(_text(data))
     except bounded_json.JsonTooDeep as error:
@@ -65,7 +67,7 @@ def _json(data: bytes):
         ) from None
 
 
-def _field(obj, key: str, where: str, required: bool = True, limit: int | None = None) -> str:
+def text_field(obj, key: str, where: str, required: bool = True, limit: int | None = None) -> str:
     """A string field of a JSON object; missing, not text or too long is an error naming it."""
     if not isinstance(obj, dict):
         raise FrameworkFileError("Expected an object.", where)
@@ -84,7 +86,8 @@ def _field(obj, key: str, where: str, required: bool = True, limit: int | None =
     return value
 
 
-def _list(obj, key: str, where: str) -> list:
+def list_field(obj, key: str, where: str) -> list:
+    """A list field of a JSON object (empty when absent); anything else is an error naming it."""
     value = obj.get(key, []) if isinstance(obj, dict) else None
     if not isinstance(value, list):
         raise FrameworkFileError(f"“{key}” must be a list.", f"{where}.{key}")
@@ -162,18 +165,19 @@ def _check_levels(levels) -> list[dict]:
         if value in values:
             raise FrameworkFileError(f"Level {value} appears twice.", f"{where}.value")
         values.add(value)
-        name = _field(level, "name", where, limit=NAME_MAX)
+        name = text_field(level, "name", where, limit=NAME_MAX)
         clean.append(
             {
                 "value": value,
                 "name": name,
-                "description": _field(level, "description", where, False),
+                "description": text_field(level, "description", where, False),
             }
         )
     return sorted(clean, key=lambda level: level["value"])
 
 
-def _row(code, name, description, parent, where) -> dict:
+def tree_row(code, name, description, parent, where) -> dict:
+    """One row for `build_tree`."""
     return {
         "code": code,
         "name": name,
@@ -196,10 +200,10 @@ def parse_csv(data: bytes, meta: dict) -> dict:
                 continue  # the header
             if len(record) < 2:
                 raise FrameworkFileError("Expected code, name, parent code, description.", where)
-            cells = [_unquote(cell.strip()) for cell in record] + ["", ""]
+            cells = [unneutralise(cell.strip()) for cell in record] + ["", ""]
             code, name, parent, description = cells[:4]
             _limit_cells(code, name, where)
-            rows.append(_row(code, name, description, parent, where))
+            rows.append(tree_row(code, name, description, parent, where))
             _check_count(len(rows), where)
     except csv.Error as error:
         raise FrameworkFileError(
@@ -210,11 +214,6 @@ def parse_csv(data: bytes, meta: dict) -> dict:
 
 def _line_too_long(number: int) -> FrameworkFileError:
     return FrameworkFileError(f"The line is longer than {MAX_LINE:,} characters.", f"line {number}")
-
-
-def _unquote(cell: str) -> str:
-    """Undo the quote export puts before a cell starting like a spreadsheet formula."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def _limit_cells(code: str, name: str, where: str) -> None:

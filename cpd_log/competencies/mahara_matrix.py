@@ -10,39 +10,39 @@ from cpd_log.competencies.importers import (
     CODE_MAX,
     NAME_MAX,
     FrameworkFileError,
-    _field,
-    _json,
-    _list,
-    _row,
     build_tree,
+    list_field,
+    load_json,
+    text_field,
+    tree_row,
 )
 
 
 def parse_matrix(data: bytes, meta: dict) -> dict:
-    package = _json(data)
+    package = load_json(data)
     if not isinstance(package, dict) or not isinstance(package.get("framework"), dict):
         raise FrameworkFileError("A .matrix file has a “framework” object.", "framework")
     framework = package["framework"]
     rows = []
-    for index, standard in enumerate(_list(framework, "standards", "framework")):
+    for index, standard in enumerate(list_field(framework, "standards", "framework")):
         where = f"framework.standards[{index}]"
-        area = _field(standard, "shortname", where, limit=CODE_MAX)
+        area = text_field(standard, "shortname", where, limit=CODE_MAX)
         rows.append(_standard_row(standard, area, "", where))
-        for number, element in enumerate(_list(standard, "standardelement", where)):
+        for number, element in enumerate(list_field(standard, "standardelement", where)):
             element_where = f"{where}.standardelement[{number}]"
-            code = _field(element, "shortname", element_where, limit=CODE_MAX)
+            code = text_field(element, "shortname", element_where, limit=CODE_MAX)
             rows.append(_standard_row(element, code, area, element_where))
     info = {
-        "name": _field(framework, "name", "framework", limit=NAME_MAX),
-        "description": _field(framework, "description", "framework", required=False),
+        "name": text_field(framework, "name", "framework", limit=NAME_MAX),
+        "description": text_field(framework, "description", "framework", required=False),
     }
     return build_tree(rows, {**meta, **info})
 
 
 def _standard_row(obj: dict, code: str, parent: str, where: str) -> dict:
-    name = _field(obj, "name", where, limit=NAME_MAX)
-    description = _field(obj, "description", where, required=False)
-    return _row(code, name, description, parent, where)
+    name = text_field(obj, "name", where, limit=NAME_MAX)
+    description = text_field(obj, "description", where, required=False)
+    return tree_row(code, name, description, parent, where)
 
 
 def export_matrix(framework: dict) -> dict:

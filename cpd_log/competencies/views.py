@@ -1,11 +1,13 @@
 """Framework pages: the list, one framework's tree, import, export, and editing one's own."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+import cpd_log.competencies.views_development  # noqa: F401 - its routes register on bp too
 from cpd_log.competencies import formats, frameworks
-from cpd_log.competencies.forms import CompetencyForm, FrameworkForm, ImportForm
+from cpd_log.competencies.blueprint import bp
+from cpd_log.competencies.forms import FrameworkForm, ImportForm, competency_form
 from cpd_log.competencies.importers import MAX_BYTES, FrameworkFileError
 from cpd_log.competencies.services import (
     get_own_framework_or_404,
@@ -16,15 +18,8 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Framework
 
-bp = Blueprint("competencies", __name__, url_prefix="/competencies")
 # Room for a file well over the import limit, so it gets a message at the field, not a 413 page.
 IMPORT_REQUEST_LIMIT = 4 * MAX_BYTES + 1024 * 1024
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every competency page is for a logged-in user."""
 
 
 @bp.get("/")
@@ -140,24 +135,10 @@ def delete_framework(framework_id: int):
     return render_template("competencies/delete.html", thing=fw, used=used, form=form)
 
 
-def _competency_form(fw: Framework, competency=None, **kwargs) -> CompetencyForm:
-    form = CompetencyForm(obj=competency, **kwargs)
-    has_children = competency is not None and any(
-        c.parent_id == competency.id for c in fw.competencies
-    )
-    areas = (
-        []
-        if has_children
-        else [c for c in fw.competencies if c.parent_id is None and c is not competency]
-    )
-    form.parent.choices = [("", "None: this is an area"), *((str(a.id), a.label) for a in areas)]
-    return form
-
-
 @bp.route("/frameworks/<int:framework_id>/competencies/new", methods=["GET", "POST"])
 def add_competency(framework_id: int):
     fw = get_own_framework_or_404(framework_id, current_user, selectinload(Framework.competencies))
-    form = _competency_form(fw, data={"parent": request.args.get("parent", "")})
+    form = competency_form(fw, data={"parent": request.args.get("parent", "")})
     if form.validate_on_submit():
         try:
             frameworks.save_competency(fw, form.competency_data())
@@ -170,6 +151,3 @@ def add_competency(framework_id: int):
     return render_template(
         "competencies/competency_form.html", form=form, framework=fw, competency=None
     )
-
-
-from cpd_log.competencies import views_development  # noqa: E402, F401 - registers its routes on bp

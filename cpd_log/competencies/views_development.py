@@ -5,14 +5,19 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from cpd_log.access import get_owned_or_404
+from cpd_log.common.dates import today_for
 from cpd_log.competencies import development, frameworks, gap
-from cpd_log.competencies.forms import GoalForm, SelfAssessmentForm, level_choices
+from cpd_log.competencies.blueprint import bp
+from cpd_log.competencies.forms import (
+    GoalForm,
+    SelfAssessmentForm,
+    competency_form,
+    level_choices,
+)
 from cpd_log.competencies.services import (
     get_visible_competency_or_404,
     get_visible_framework_or_404,
 )
-from cpd_log.competencies.views import _competency_form, bp
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Competency, Framework, Goal
@@ -123,7 +128,7 @@ def edit_competency(competency_id: int):
     fw = get_visible_framework_or_404(
         c.framework_id, current_user, selectinload(Framework.competencies)
     )
-    form = _competency_form(fw, c)
+    form = competency_form(fw, c)
     if request.method == "GET":
         form.parent.data = str(c.parent_id or "")
     if form.validate_on_submit():

@@ -1,8 +1,7 @@
 """Dashboard figures. Each is one aggregate query, so the page costs the same at any data size."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -19,15 +18,6 @@ class Totals:
     last_12_months: int
     all_time: int
     count: int
-
-
-def today_for(user) -> date:
-    """Today in the user's own time zone (an activity logged at 23:30 in Sydney is today there)."""
-    try:
-        zone = ZoneInfo(user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
 
 
 def _year_ago(today: date) -> date:

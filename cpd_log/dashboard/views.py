@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.capture.services import pending_captures
+from cpd_log.common.dates import today_for
 from cpd_log.dashboard import services
 from cpd_log.extensions import db
 from cpd_log.page_cache import page_cache
@@ -28,7 +29,7 @@ def index():
 
     The body is kept by the page cache until the user's data changes or the day turns.
     """
-    today = services.today_for(current_user)
+    today = today_for(current_user)
     period = request.args.get("period", "12m")
     period = period if period in services.PERIODS else "12m"
     body = page_cache().body(

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from cpd_log.activities.forms import _http_url
+from cpd_log.common.validators import http_url
 from cpd_log.forms import Form
 
 
@@ -15,7 +15,7 @@ class EvidenceForm(Form):
         description="PDF, PNG, JPEG, GIF, WebP, plain text or Word (.docx). The type is checked "
         "from the content, not the name.",
     )
-    url = StringField("…or a web address", validators=[Optional(), Length(max=2000), _http_url])
+    url = StringField("…or a web address", validators=[Optional(), Length(max=2000), http_url])
     submit = SubmitField("Attach")
 
     def validate(self, extra_validators=None) -> bool:

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import requests
 
 from cpd_log import bounded_json
+from cpd_log.common.web_urls import is_web_url, web_url_or_blank
 from cpd_log.imports import png_text
-from cpd_log.web_urls import is_web_url, web_url_or_blank
 
 # Budget (issue 10, defects 6 and 10): the upload is at most forms.MAX_IMPORT_BYTES; a baked PNG's
 # chunks are walked without decoding pixels (png_text.py), its badge text inflated to MAX_JSON at

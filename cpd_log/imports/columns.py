@@ -136,7 +136,6 @@ STATUS_LOOKUP = {
     "yes": ActivityStatus.COMPLETED,
     "no": ActivityStatus.PLANNED,
 }
-NEUTRALISED = ("'=", "'+", "'-", "'@")
 
 
 def normalise(text: str) -> str:

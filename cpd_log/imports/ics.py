@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
+from cpd_log.common.web_urls import web_url_or_blank
 from cpd_log.imports.budget import time_budget
 from cpd_log.imports.values import round_to_quarter
-from cpd_log.web_urls import web_url_or_blank
 
 # An all-day event counts a working day of learning per day; the user edits it afterwards.
 ALL_DAY_MINUTES = 7 * 60

@@ -3,11 +3,12 @@
 import re
 from dataclasses import dataclass, field
 
+from cpd_log.common.spreadsheet_safety import unneutralise
+from cpd_log.common.web_urls import WEB_SCHEMES, is_web_url
 from cpd_log.imports.columns import (
     DELIVERY_LOOKUP,
     FIELD_LABELS,
     KIND_LOOKUP,
-    NEUTRALISED,
     NO,
     STATUS_LOOKUP,
     YES,
@@ -15,7 +16,6 @@ from cpd_log.imports.columns import (
 )
 from cpd_log.imports.values import parse_date, parse_minutes
 from cpd_log.models.activity import ActivityKind, Delivery
-from cpd_log.web_urls import WEB_SCHEMES, is_web_url
 
 
 @dataclass
@@ -75,8 +75,7 @@ def check_row(number, row, plan, defaults: Defaults, competencies: dict) -> RowR
         if first == "=":
             errors.append(f"{FIELD_LABELS[name]} is a formula; paste it as a value.")
             continue
-        if first == "'" and value.startswith(NEUTRALISED):
-            value = value[1:]  # our own export neutralises formula-like text; undo it
+        value = unneutralise(value)  # our own export neutralises formula-like text; undo it
         try:
             data[key] = parse(value, defaults, competencies)
         except ValueError as error:

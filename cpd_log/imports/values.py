@@ -7,8 +7,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
+from cpd_log.common.dates import EARLIEST, LATEST
+
 QUARTER = Decimal("0.25")
 
 _CLOCK = re.compile(r"^(\d{1,3}):([0-5]\d)$")

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 from functools import partial
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,8 +9,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities.forms import competency_choices
+from cpd_log.common.dates import today_for, zone_for
 from cpd_log.competencies.services import competency_options
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.imports import badges, ics, services, sheets, staging
@@ -62,13 +61,6 @@ def index():
     return _index()
 
 
-def _zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(current_user.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @bp.post("/calendar")
 def upload_calendar():
     """Parse the .ics into a stored batch, then show its events to choose from."""
@@ -77,7 +69,7 @@ def upload_calendar():
         today = today_for(current_user)
         window = (today.replace(year=today.year - CALENDAR_YEARS_BACK), today + timedelta(365))
         try:
-            events = ics.read_calendar(read_upload(form.calendar), _zone(), window)
+            events = ics.read_calendar(read_upload(form.calendar), zone_for(current_user), window)
             if not events:
                 raise ics.CalendarError("The file holds no events from the last three years.")
         except ValueError as error:

@@ -12,8 +12,8 @@ from enum import Enum
 from types import SimpleNamespace
 
 from cpd_log.access import owned
+from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import load_framework
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,

@@ -1,25 +1,19 @@
 """CSV of activities and the portfolio's JSON: plain data out of `gather()`, no Flask here.
 
-CSV is UTF-8 with a BOM so spreadsheet programs detect the encoding, and any cell that starts with
-= + - @ (or a tab / carriage return) is prefixed with an apostrophe so it is never run as a formula
-(OWASP "CSV injection").
+CSV is UTF-8 with a BOM so spreadsheet programs detect the encoding, and every cell goes through
+common.spreadsheet_safety.neutralise so it is never run as a formula.
 """
 
 import csv
 import io
 
+from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.imports.columns import FIELDS
 from cpd_log.portfolio.services import Content
 from cpd_log.reflections.models_catalogue import MODELS, stage_texts
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The spreadsheet import's own field names, so an export re-imports with no mapping work.
 CSV_COLUMNS = list(FIELDS)
-
-
-def neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def plain_hours(minutes: int) -> str:

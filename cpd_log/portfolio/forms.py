@@ -14,7 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import CompetencyField, _in_range, enum_choices
+from cpd_log.activities.forms import CompetencyField, enum_choices
+from cpd_log.common.validators import in_range
 from cpd_log.forms import Form
 from cpd_log.models import Audience
 
@@ -33,8 +34,8 @@ class PortfolioForm(Form):
         "Scheme cycle", coerce=_cycle_id, validate_choice=False, default=0,
         description="Choose a cycle to use its dates as the period and report its rules.",
     )  # fmt: skip
-    date_from = DateField("From", validators=[Optional(), _in_range])
-    date_to = DateField("To", validators=[Optional(), _in_range])
+    date_from = DateField("From", validators=[Optional(), in_range])
+    date_to = DateField("To", validators=[Optional(), in_range])
     competencies = CompetencyField(
         "Only activities tagged with (optional)", coerce=int, validate_choice=True
     )

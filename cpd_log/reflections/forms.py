@@ -3,7 +3,8 @@
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import MAX_TEXT, CompetencyField, _in_range
+from cpd_log.activities.forms import MAX_TEXT, CompetencyField
+from cpd_log.common.validators import in_range
 from cpd_log.forms import Form, VersionField
 from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS, clean_stages
 
@@ -46,7 +47,7 @@ for _key, (_model, _stage) in ALL_STAGES.items():
 
 class ReflectionForm(_StageFields):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    reflected_on = DateField("Date", validators=[InputRequired(message="Enter a date."), _in_range])
+    reflected_on = DateField("Date", validators=[InputRequired(message="Enter a date."), in_range])
     model = SelectField("Reflective model", choices=MODEL_CHOICES, default="free")
     activity = ActivityChoiceField("About the activity", coerce=optional_int, validate_choice=False)
     competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
@@ -85,8 +86,8 @@ class ReflectionFilterForm(Form):
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
     model = SelectField("Model", choices=[SelectChoice("", "Any model"), *MODEL_CHOICES])
-    date_from = DateField("From", validators=[Optional(), _in_range])
-    date_to = DateField("To", validators=[Optional(), _in_range])
+    date_from = DateField("From", validators=[Optional(), in_range])
+    date_to = DateField("To", validators=[Optional(), in_range])
     competency = SelectField("Competency", coerce=str, validate_choice=True)
     activity = SelectField("Activity", coerce=str, validate_choice=True)
     drafts = SelectField(

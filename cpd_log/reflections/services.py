@@ -5,8 +5,8 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from cpd_log.access import owned
-from cpd_log.activities.services import _escape_like
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
+from cpd_log.common.sql import escape_like
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
@@ -102,7 +102,7 @@ def reflection_query(user, criteria: dict) -> Select:
     )
     query = query.where(Reflection.is_draft.is_(bool(criteria.get("drafts"))))
     if criteria.get("q"):
-        pattern = f"%{_escape_like(criteria['q'].lower())}%"
+        pattern = f"%{escape_like(criteria['q'].lower())}%"
         query = query.where(Reflection.search_text.like(pattern, escape="\\"))
     if criteria.get("model"):
         query = query.where(Reflection.model == criteria["model"])

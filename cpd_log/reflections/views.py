@@ -7,8 +7,8 @@ from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities.forms import competency_choices
+from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import competency_options
-from cpd_log.dashboard.services import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity, Reflection

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import _in_range
+from cpd_log.common.validators import in_range
 from cpd_log.forms import Form
 from cpd_log.requirements.schemes import SchemeError, parse_scheme_text
 from cpd_log.requirements.splits import split_errors
@@ -24,7 +24,7 @@ class EnrolForm(Form):
     )
     start_date = DateField(
         "Cycle start date",
-        validators=[InputRequired(message="Enter a date."), _in_range],
+        validators=[InputRequired(message="Enter a date."), in_range],
         description="The day you were certified, joined, or your appraisal year starts.",
     )
     submit = SubmitField("Enrol")

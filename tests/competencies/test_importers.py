@@ -233,3 +233,22 @@ def test_a_case_file_with_too_many_items_is_refused_before_any_is_read():
     data = json.dumps({"CFDocument": {"identifier": "d", "title": "T"}, "CFItems": items})
     with pytest.raises(FrameworkFileError, match="more than 5,000 items"):
         parse("case", data.encode(), META)
+
+
+def test_csv_export_then_import_keeps_formula_like_and_tab_or_cr_text():
+    """The export's apostrophe before = + - @ TAB CR comes off on import, and nothing else does."""
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    areas = [
+        {
+            "code": f"A{n}",
+            "name": "Area",
+            "description": f"{start}Area notes",
+            "competencies": [
+                {"code": f"A{n}.1", "name": f"{start}Name", "description": f"{start}x"}
+            ],
+        }
+        for n, start in enumerate(starts)
+    ]
+    framework = {**META, "areas": areas}
+    exported = export("csv", framework)
+    assert tree(parse("csv", exported.encode(), META)) == tree(framework)

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from cpd_log.common.dates import today_for
 from cpd_log.dashboard import services
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
@@ -21,7 +22,7 @@ def test_new_user_sees_what_to_do_first(logged_in):
 
 
 def test_totals_by_period(logged_in, user):
-    today = services.today_for(user)
+    today = today_for(user)
     make = factories.make_activity
     make(user, start_date=today, minutes=90)
     make(user, start_date=today.replace(month=1, day=1), minutes=60)
@@ -77,7 +78,7 @@ def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_q
 
 
 def test_breakdowns_follow_the_chosen_period(logged_in, user):
-    today = services.today_for(user)
+    today = today_for(user)
     factories.make_activity(user, kind=ActivityKind.COURSE, start_date=today, minutes=60)
     factories.make_activity(
         user, kind=ActivityKind.EXAM, start_date=today - timedelta(days=900), minutes=120

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from cpd_log.common.web_urls import is_web_url
 from cpd_log.extensions import db
 from cpd_log.models import Activity, BadgeAssertion, Evidence
-from cpd_log.web_urls import is_web_url
 from tests import factories
 from tests.imports.test_badges import upload as upload_badge
 from tests.portfolio.builders import make_link, make_portfolio

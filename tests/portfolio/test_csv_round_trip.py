@@ -101,3 +101,31 @@ def test_export_then_import_into_another_account_gives_the_same_activities(
     db.session.expire_all()
     assert _activities_of(other_user) == _activities_of(user)
     assert len(_activities_of(other_user)) == 3
+
+
+# Every start a spreadsheet reads as a formula or a hidden cell prefix: the export puts an
+# apostrophe before each, and the import must take exactly that apostrophe off again.
+FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_formula_like_text_comes_back_without_the_export_apostrophe(
+    client, login_as, user, other_user
+):
+    for number, start in enumerate(FORMULA_LIKE):
+        factories.make_activity(
+            user,
+            title=f"{start}Title {number}",
+            provider=f"{start}Provider",
+            description=f"{start}Notes\nline two",
+            start_date=date(2026, 5, 1 + number),
+            minutes=60,
+        )
+    login_as(client, user)
+    exported = client.get("/export/activities.csv").get_data()
+    client.post("/account/logout")
+
+    login_as(client, other_user)
+    _import(client, exported)
+    db.session.expire_all()
+    assert _activities_of(other_user) == _activities_of(user)
+    assert {a[0][0] for a in _activities_of(other_user)} == set(FORMULA_LIKE)

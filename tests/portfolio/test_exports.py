@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.imports.columns import FIELDS
-from cpd_log.portfolio.exports import neutralise, plain_hours
+from cpd_log.portfolio.exports import plain_hours
 from tests import factories
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from cpd_log.dashboard.services import today_for
+from cpd_log.common.dates import today_for
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import (

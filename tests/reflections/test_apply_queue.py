@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from cpd_log.dashboard.services import today_for
+from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.models import ActivityStatus, ApplyPromptDismissal, Reflection
 from tests import factories

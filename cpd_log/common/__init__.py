@@ -1,0 +1,1 @@
+"""Small helpers shared by several features, one module per concept. No feature imports here."""
