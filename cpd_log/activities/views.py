@@ -95,4 +95,11 @@ def delete(activity_id: int):
         db.session.commit()
         flash(f"Deleted “{activity.title}”.", "info")
         return redirect(url_for("activities.index"))
-    return render_template("activities/delete.html", activity=activity, form=form)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete activity",
+        name=activity.title,
+        consequences="This removes the activity and its competency tags. It cannot be undone.",
+        cancel_url=url_for("activities.detail", activity_id=activity.id),
+    )

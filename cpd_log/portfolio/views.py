@@ -132,7 +132,15 @@ def delete(portfolio_id: int):
         db.session.commit()
         flash(f"Deleted “{portfolio.title}”.", "info")
         return redirect(url_for("portfolio.index"))
-    return render_template("portfolio/delete.html", portfolio=portfolio, form=form)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete portfolio",
+        name=portfolio.title,
+        consequences="The portfolio, its share links and the reviews left on it are removed. "
+        "Your activities and evidence stay.",
+        cancel_url=url_for("portfolio.detail", portfolio_id=portfolio.id),
+    )
 
 
 @bp.get("/<int:portfolio_id>/portfolio.pdf")
