@@ -6,15 +6,14 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
-from cpd_log.activities import services
-from cpd_log.activities.forms import ActivityFilterForm, ActivityForm, competency_choices
+from cpd_log.activities import editing, services
+from cpd_log.activities.forms import ActivityFilterForm, competency_choices
 from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
 from cpd_log.page_cache import page_cache
-from cpd_log.versions import EditConflict
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -23,12 +22,6 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 @login_required
 def _require_login():
     """Every activity page is for a logged-in owner."""
-
-
-def _activity_form(**kwargs) -> ActivityForm:
-    form = ActivityForm(**kwargs)
-    form.competencies.choices = competency_choices(competency_options(current_user))
-    return form
 
 
 @bp.get("/")
@@ -60,13 +53,13 @@ def _list_body(**template_context) -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    form = _activity_form()
+    form = editing.activity_form()
     if form.validate_on_submit():
         activity = services.log_activity(current_user, form.activity_data())
         db.session.commit()
         flash(f"Logged “{activity.title}”.", "success")
         return redirect(url_for("activities.detail", activity_id=activity.id))
-    return render_template("activities/form.html", form=form, activity=None)
+    return editing.form_page(form, None)
 
 
 @bp.get("/<int:activity_id>")
@@ -83,23 +76,13 @@ def edit(activity_id: int):
     """The edit form; a save from a form older than the saved activity writes nothing and
     answers 409 with the user's input kept and the saved values beside it."""
     activity = get_owned_or_404(Activity, activity_id, current_user)
-    form = _activity_form(obj=activity)
-    if request.method == "GET":
-        form.hours.data = f"{activity.minutes / 60:g}"
-        form.competencies.data = [c.id for c in activity.competencies]
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_activity(activity, form.activity_data(), form.version.data)
-        except EditConflict:
-            db.session.rollback()
-            conflict = services.edit_conflict(form, activity)
-        else:
-            db.session.commit()
-            flash("Activity saved.", "success")
-            return redirect(url_for("activities.detail", activity_id=activity.id))
-    page = render_template("activities/form.html", form=form, activity=activity, conflict=conflict)
-    return page, 409 if conflict is not None else 200
+    form = editing.edit_form(activity)
+    saved, conflict = editing.save_edit(form, activity)
+    if saved:
+        db.session.commit()
+        flash("Activity saved.", "success")
+        return redirect(url_for("activities.detail", activity_id=activity.id))
+    return editing.form_page(form, activity, conflict)
 
 
 @bp.route("/<int:activity_id>/delete", methods=["GET", "POST"])
@@ -112,4 +95,11 @@ def delete(activity_id: int):
         db.session.commit()
         flash(f"Deleted “{activity.title}”.", "info")
         return redirect(url_for("activities.index"))
-    return render_template("activities/delete.html", activity=activity, form=form)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete activity",
+        name=activity.title,
+        consequences="This removes the activity and its competency tags. It cannot be undone.",
+        cancel_url=url_for("activities.detail", activity_id=activity.id),
+    )

@@ -105,4 +105,11 @@ def delete(evidence_id: int):
         db.session.commit()
         flash("Evidence deleted.", "info")
         return redirect(back)
-    return render_template("evidence/delete.html", evidence=evidence, form=form, back=back)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete evidence",
+        name=evidence.label,
+        consequences="The file is removed for good.",
+        cancel_url=back,
+    )

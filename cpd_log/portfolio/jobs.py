@@ -28,6 +28,13 @@ from cpd_log.portfolio.job_files import job_path
 KEEP = timedelta(hours=1)
 
 
+def in_background(content: services.Content) -> bool:
+    """Whether the portfolio's PDF and ZIP are offered as background jobs (a progress page)
+    rather than as direct downloads: more than PORTFOLIO_BACKGROUND_AT activities. The owner's
+    and the reviewer's pages both ask here."""
+    return len(content.activities) > current_app.config["PORTFOLIO_BACKGROUND_AT"]
+
+
 def fingerprint(portfolio_id: int) -> str:
     """The portfolio's content version, in one query.
 

@@ -66,7 +66,13 @@ def view(token: str):
     sharing.record_view(link)
     db.session.commit()
     content = services.gather(link.portfolio)
-    return render_template("portfolio/shared.html", content=content, form=form, token=token)
+    return render_template(
+        "portfolio/shared.html",
+        content=content,
+        background=jobs.in_background(content),
+        form=form,
+        token=token,
+    )
 
 
 @bp.get("/<token>/portfolio.pdf")

@@ -22,7 +22,7 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Portfolio, ShareLink
 from cpd_log.models.scheme import Cycle
-from cpd_log.portfolio import additions, bundle, pdf, services, sharing
+from cpd_log.portfolio import additions, bundle, jobs, pdf, services, sharing
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
 from cpd_log.security_log import record_event
 
@@ -81,8 +81,13 @@ def create():
 def detail(portfolio_id: int):
     """The HTML preview: exactly what the PDF and the reviewer will see."""
     portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    content = services.gather(portfolio)
-    return render_template("portfolio/detail.html", content=content, form=EmptyForm())
+    return _detail_page(services.gather(portfolio), form=EmptyForm())
+
+
+def _detail_page(content, **page) -> str:
+    return render_template(
+        "portfolio/detail.html", content=content, background=jobs.in_background(content), **page
+    )
 
 
 @bp.route("/<int:portfolio_id>/edit", methods=["GET", "POST"])
@@ -132,7 +137,15 @@ def delete(portfolio_id: int):
         db.session.commit()
         flash(f"Deleted “{portfolio.title}”.", "info")
         return redirect(url_for("portfolio.index"))
-    return render_template("portfolio/delete.html", portfolio=portfolio, form=form)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete portfolio",
+        name=portfolio.title,
+        consequences="The portfolio, its share links and the reviews left on it are removed. "
+        "Your activities and evidence stay.",
+        cancel_url=url_for("portfolio.detail", portfolio_id=portfolio.id),
+    )
 
 
 @bp.get("/<int:portfolio_id>/portfolio.pdf")
@@ -192,9 +205,7 @@ def share(portfolio_id: int):
         share_link_id=link.id,
     )
     address = url_for("shared.view", token=token, _external=True)
-    page = render_template(
-        "portfolio/detail.html", content=services.gather(portfolio), form=form, new_link=address
-    )
+    page = _detail_page(services.gather(portfolio), form=form, new_link=address)
     return page, 200, {"Cache-Control": "private, no-store"}
 
 

@@ -155,7 +155,17 @@ def delete(reflection_id: int):
         db.session.commit()
         flash(f"Deleted “{reflection.title}”.", "info")
         return redirect(url_for("reflections.index"))
-    return render_template("reflections/delete.html", reflection=reflection, form=form)
+    return render_template(
+        "_confirm_delete.html",
+        form=form,
+        title="Delete reflection",
+        name=reflection.title,
+        consequences="The reflection and its tags are deleted for good. "
+        "The activity it is about is kept.",
+        button="Delete reflection",
+        cancel_url=url_for("reflections.detail", reflection_id=reflection.id),
+        cancel_label="Cancel",
+    )
 
 
 @bp.post("/<int:reflection_id>/applied")
