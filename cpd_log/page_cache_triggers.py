@@ -85,7 +85,7 @@ def create_statements(table: str, dialect: str) -> list[str]:
                 f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
             )
         else:
-            raise NotImplementedError(f"CPD Log runs on SQLite or PostgreSQL, not {dialect}")
+            raise ValueError(f"CPD Log runs on SQLite or PostgreSQL, not {dialect}")
     return statements
 
 
