@@ -70,9 +70,16 @@ def app_factory(database_url) -> Iterator[Callable[..., Flask]]:
 
 
 @pytest.fixture
-def app(app_factory) -> Iterator[Flask]:
-    """The app under test, with an app context; every row is deleted afterwards."""
-    app = app_factory()
+def upload_dir(tmp_path):
+    """Each test's own evidence folder, so stored files can be counted and never leak across."""
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def app(app_factory, upload_dir) -> Iterator[Flask]:
+    """The app under test, with an app context and its own upload folder; every row is deleted
+    afterwards."""
+    app = app_factory(UPLOAD_DIR=str(upload_dir))
     with app.app_context():
         yield app
 

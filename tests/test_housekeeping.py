@@ -10,7 +10,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from cpd_log import housekeeping
@@ -24,18 +23,6 @@ from tests.portfolio.builders import make_finished_job, make_portfolio
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def upload_dir(tmp_path):
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def app(app_factory, upload_dir):
-    app = app_factory(UPLOAD_DIR=str(upload_dir))
-    with app.app_context():
-        yield app
 
 
 def _files() -> set[str]:

@@ -1,18 +1,4 @@
-"""Evidence tests get their own upload folder, so files can be counted."""
-
-import pytest
-
-
-@pytest.fixture
-def upload_dir(tmp_path):
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def app(app_factory, upload_dir):
-    app = app_factory(UPLOAD_DIR=str(upload_dir))
-    with app.app_context():
-        yield app
+"""Evidence tests count the files in their own upload folder (the `upload_dir` fixture)."""
 
 
 def stored_files(upload_dir) -> list:
