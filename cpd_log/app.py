@@ -156,19 +156,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from cpd_log.account.views import bp as exports_bp
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.competencies.views import bp as competencies_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.documents.job_views import bp as export_jobs_bp
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.imports.views import bp as imports_bp
-    from cpd_log.portfolio.export_views import bp as exports_bp
-    from cpd_log.portfolio.job_views import bp as export_jobs_bp
-    from cpd_log.portfolio.shared_views import bp as shared_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
     from cpd_log.requirements.views import bp as requirements_bp
+    from cpd_log.sharing.views import bp as shared_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)

@@ -12,10 +12,11 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
+from cpd_log.documents import job_files
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Portfolio, Reflection, User
 from cpd_log.models.activity import activity_competency
-from cpd_log.portfolio import additions, job_files
+from cpd_log.portfolio import cycle_report as additions
 
 
 def matching_query(user, criteria: dict) -> Select:

@@ -18,13 +18,16 @@ from flask_login import current_user, login_required
 from cpd_log.access import get_owned_or_404, owned
 from cpd_log.activities.forms import competency_choices
 from cpd_log.competencies.services import competency_options
+from cpd_log.documents import bundle, jobs, pdf
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Portfolio, ShareLink
 from cpd_log.models.scheme import Cycle
-from cpd_log.portfolio import additions, bundle, jobs, pdf, services, sharing
+from cpd_log.portfolio import cycle_report as additions
+from cpd_log.portfolio import services
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
 from cpd_log.security_log import record_event
+from cpd_log.sharing import services as sharing
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
 bp.add_app_template_global(additions.in_units, "portfolio_units")
