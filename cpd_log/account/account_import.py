@@ -15,7 +15,6 @@ from cpd_log.access import owned
 from cpd_log.account.activity_state_transfer import import_state
 from cpd_log.account.development_transfer import import_development
 from cpd_log.account.evidence_transfer import EvidenceFiles, Notes, import_evidence
-from cpd_log.account.links import safe_url
 from cpd_log.account.scheme_transfer import import_schemes, portfolio_cycle_finder
 from cpd_log.account.transfer import (
     ACTIVITY_FIELDS,
@@ -28,6 +27,7 @@ from cpd_log.account.transfer import (
     competency_resolver,
 )
 from cpd_log.common.dates import today_for
+from cpd_log.common.web_urls import is_web_url
 from cpd_log.competencies.services import load_framework
 from cpd_log.extensions import db
 from cpd_log.models import (
@@ -170,7 +170,7 @@ def _import_activities(user, records: list, context) -> tuple[dict[str, int], in
         keyed.append((str(record.get("key")), key))
         if key in existing:
             continue
-        if values["url"] and not safe_url(values["url"]):
+        if values["url"] and not is_web_url(values["url"]):
             notes.dropped.append(f"{where}, web address")
             values["url"] = ""
         activity = Activity(user_id=user.id, **values)

@@ -4,14 +4,14 @@ prompts the user dismissed.
 
 Version 1 files have none of these keys; they import with no badge, no mark, no dismissals.
 A badge's links (issuer, alignment targets) are kept only when they are http(s): a `javascript:`
-or `data:` address in an imported file is dropped and counted (links.safe_url).
+or `data:` address in an imported file is dropped and counted (common/web_urls.is_web_url).
 """
 
 from datetime import date, datetime
 
 from sqlalchemy import select
 
-from cpd_log.account.links import safe_url
+from cpd_log.common.web_urls import is_web_url
 from cpd_log.extensions import db
 from cpd_log.models import ApplyPromptDismissal, BadgeAssertion, QuickCapture
 
@@ -72,7 +72,7 @@ def import_state(user, activity_id: int, record: dict, read, where: str, dropped
     badge = record.get("badge")
     if badge is not None:
         values = read.fields(badge, BADGE_FIELDS, f"{where}, badge", optional=("verified_at",))
-        if values["issuer_url"] and not safe_url(values["issuer_url"]):
+        if values["issuer_url"] and not is_web_url(values["issuer_url"]):
             dropped.append(f"{where}, badge issuer")
             values["issuer_url"] = ""
         alignment = _alignment(badge.get("alignment", []), read, f"{where}, badge", dropped)
@@ -101,7 +101,7 @@ def _alignment(items, read, where: str, dropped: list) -> list[dict]:
     kept = []
     for item in items:
         url = item.get("targetUrl")
-        if url and not safe_url(url):
+        if url and not is_web_url(url):
             dropped.append(f"{where} alignment")
             item = {**item, "targetUrl": ""}  # the shape the badge import gives: "" for none
         kept.append(item)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from cpd_log.account.links import safe_url
 from cpd_log.account.transfer import BadFile, evidence_member
+from cpd_log.common.web_urls import is_web_url
 from cpd_log.evidence import services as evidence_services
 from cpd_log.evidence.sniffing import Refused
 from cpd_log.models import Evidence
@@ -80,7 +80,7 @@ def import_evidence(user, target, item, where_read: tuple, files: EvidenceFiles,
     created_at = read.value(item, "created_at", datetime, where)
     if item.get("content") is None and item.get("sha256") is None:
         url = read.value(item, "url", str, where)
-        if not safe_url(url):
+        if not is_web_url(url):
             notes.dropped.append(where)
             return
         try:
