@@ -1,4 +1,5 @@
-"""The PDF's own flowables: pre-broken lines of plain text, and the contents' page numbers.
+"""The PDF's own flowables: section headings, pre-broken lines of plain text, the contents' page
+numbers.
 
 `plain_text()` is how the details and reflections sections set user text. Most of it is in the
 main face, and for that a Paragraph does work the text does not need: it parses markup (so the
@@ -20,6 +21,13 @@ from cpd_log.documents import fonts
 
 # Whitespace other than space and line break (no-break, thin, tab…) and the soft hyphen.
 _SPECIAL_SPACE = re.compile(r"[^\S \n]|\xad")
+
+
+def heading(text: str, style: ParagraphStyle, level: int, key: str | None = None) -> Paragraph:
+    """A section heading; `outline` becomes its PDF bookmark and its line in the contents."""
+    paragraph = Paragraph(fonts.markup(text), style)
+    paragraph.outline = (text, level, key)
+    return paragraph
 
 
 def plain_text(value: str, style: ParagraphStyle) -> Flowable:

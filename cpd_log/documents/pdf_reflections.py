@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph
 
-from cpd_log.documents.pdf_flowables import plain_text
+from cpd_log.documents.pdf_flowables import heading, plain_text
 from cpd_log.reflections.models_catalogue import MODELS, stage_texts
 
 _parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -51,7 +51,7 @@ def _stage(label: str, text: str, s) -> list:
     return story
 
 
-def _reflection(reflection, content, s, heading) -> list:
+def _reflection(reflection, content, s) -> list:
     model = MODELS.get(reflection.model, MODELS["free"])
     facts = [
         ("Model", model.name),
@@ -75,12 +75,12 @@ def _reflection(reflection, content, s, heading) -> list:
     return story
 
 
-def reflections(content, s, heading) -> list:
+def reflections(content, s) -> list:
     story = [PageBreak(), heading("Reflections by competency", s["h1"], 0, "reflections")]
     if not content.reflections:
         return [*story, Paragraph("No reflections are in this portfolio.", s["body"])]
     for competency, items in content.reflections.items():
         story.append(heading(competency, s["h2"], 1, None))
         for reflection in items:
-            story.extend(_reflection(reflection, content, s, heading))
+            story.extend(_reflection(reflection, content, s))
     return story

@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Tabl
 from cpd_log.documents import fonts, pdf_reflections
 from cpd_log.documents.fonts import MAIN, markup
 from cpd_log.documents.pdf_evidence import StoredImage
-from cpd_log.documents.pdf_flowables import ContentsRow, PageNumber, plain_text
+from cpd_log.documents.pdf_flowables import ContentsRow, PageNumber, heading, plain_text
 from cpd_log.portfolio.cycle_report import in_units
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
@@ -57,12 +57,6 @@ def styles() -> dict[str, ParagraphStyle]:
             "centre", parent=base, fontSize=12, leading=16, alignment=TA_CENTER
         ),
     }
-
-
-def heading(text: str, style: ParagraphStyle, level: int, key: str | None = None) -> Paragraph:
-    paragraph = Paragraph(markup(text), style)
-    paragraph.outline = (text, level, key)
-    return paragraph
 
 
 def _p(text, style) -> Paragraph:
@@ -247,7 +241,7 @@ def details(content: Content, s) -> list:
 
 
 def reflections(content: Content, s) -> list:
-    return pdf_reflections.reflections(content, s, heading)
+    return pdf_reflections.reflections(content, s)
 
 
 def evidence_index(content: Content, s, notes: dict[str, str]) -> list:
