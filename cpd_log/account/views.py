@@ -22,15 +22,14 @@ from sqlalchemy.orm import selectinload
 from wtforms.validators import ValidationError
 
 from cpd_log.access import get_owned_or_404, owned
-from cpd_log.account import account_archive, import_jobs, transfer
-from cpd_log.account import activity_csv as exports
+from cpd_log.account import account_archive, activity_csv, import_jobs, transfer
+from cpd_log.account.forms import BackupForm, ImportForm
 from cpd_log.account.upload_stream import UploadRefused
 from cpd_log.extensions import csrf, db
 from cpd_log.models import Activity, Competency, ImportJob
-from cpd_log.portfolio.forms import BackupForm, ImportForm
 from cpd_log.security_log import record_event
 
-bp = Blueprint("exports", __name__, url_prefix="/export")
+bp = Blueprint("account", __name__, url_prefix="/export")
 
 
 @bp.before_request
@@ -62,7 +61,7 @@ def activities_csv():
     )
     record_event("export.activities", user_id=current_user.id)
     return Response(
-        exports.activities_csv(activities),
+        activity_csv.activities_csv(activities),
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": "attachment; filename=activities.csv",
@@ -113,7 +112,7 @@ def import_account():
         form.file.errors = [str(problem)]
         return _page(upload=form, status=400)
     job = import_jobs.start(current_user, folder)
-    return redirect(url_for("exports.import_job", import_job_id=job.id))
+    return redirect(url_for("account.import_job", import_job_id=job.id))
 
 
 def _check_token(fields: dict) -> None:
@@ -129,7 +128,7 @@ def _check_token(fields: dict) -> None:
 @bp.get("/imports/<int:import_job_id>")
 def import_job(import_job_id: int):
     job = get_owned_or_404(ImportJob, import_job_id, current_user)
-    status_url = url_for("exports.import_status", import_job_id=job.id)
+    status_url = url_for("account.import_status", import_job_id=job.id)
     return render_template("account/import_job.html", job=job, status_url=status_url)
 
 

@@ -11,8 +11,9 @@ import tempfile
 import zipfile
 from typing import BinaryIO
 
-from cpd_log.account import activity_csv as exports
+from cpd_log.account.activity_csv import activities_csv
 from cpd_log.documents import pdf
+from cpd_log.documents.portfolio_json import portfolio_json
 from cpd_log.evidence.services import MissingFile, open_file
 from cpd_log.portfolio.services import Content
 
@@ -41,8 +42,8 @@ def write_zip(content: Content, out: BinaryIO) -> list[str]:
         missing = _add_evidence(archive, _evidence_folders(content), digests)
         if missing:
             add("MISSING.txt", "".join(missing).encode("utf-8"))
-        add("activities.csv", exports.activities_csv(content.activities))
-        document = json.dumps(exports.portfolio_json(content), ensure_ascii=False, indent=2)
+        add("activities.csv", activities_csv(content.activities))
+        document = json.dumps(portfolio_json(content), ensure_ascii=False, indent=2)
         add("portfolio.json", document.encode("utf-8"))
         manifest = "".join(f"{digest}  {name}\n" for digest, name in digests)
         archive.writestr("MANIFEST", manifest.encode("utf-8"))

@@ -2,7 +2,7 @@
 
 Jobs are addressed by their random token; the pages and the file answer for the owner's own jobs
 (404 for anything else). The progress page, the status and the file are shared with the
-reviewer's side (shared_views.py) through `progress_page`, `status_response` and `file_response`.
+reviewer's side (sharing/views.py) through `progress_page`, `status_response` and `file_response`.
 """
 
 from dataclasses import dataclass

@@ -20,15 +20,15 @@ from flask import (
 
 from cpd_log.documents import jobs
 from cpd_log.documents.job_views import JobUrls, file_response, progress_page, status_response
+from cpd_log.documents.responses import pdf_response, zip_response
 from cpd_log.extensions import db, limiter
 from cpd_log.forms import EmptyForm
 from cpd_log.models import ExportJob, ShareLink
 from cpd_log.portfolio import services
-from cpd_log.portfolio.forms import ReviewForm
-from cpd_log.portfolio.views import pdf_response, zip_response
 from cpd_log.sharing import services as sharing
+from cpd_log.sharing.forms import ReviewForm
 
-bp = Blueprint("shared", __name__, url_prefix="/shared")
+bp = Blueprint("sharing", __name__, url_prefix="/shared")
 
 
 def _limit() -> str:
@@ -64,7 +64,7 @@ def view(token: str):
         sharing.add_review(link, form.data)
         db.session.commit()
         flash("Thank you: your review is recorded and the owner can see it.", "success")
-        return redirect(url_for("shared.view", token=token))
+        return redirect(url_for("sharing.view", token=token))
     sharing.record_view(link)
     db.session.commit()
     content = services.gather(link.portfolio)
@@ -98,7 +98,7 @@ def prepare(token: str):
     if not EmptyForm().validate_on_submit() or kind not in ("pdf", "zip"):
         abort(400)
     job = jobs.start(link.portfolio, kind, services.chosen_count(link.portfolio), link=link)
-    return redirect(url_for("shared.job", token=token, job_token=job.token))
+    return redirect(url_for("sharing.job", token=token, job_token=job.token))
 
 
 def _job(token: str, job_token: str) -> tuple[ExportJob, JobUrls]:
@@ -108,10 +108,10 @@ def _job(token: str, job_token: str) -> tuple[ExportJob, JobUrls]:
     if job is None:
         abort(404)
     return job, JobUrls(
-        status=url_for("shared.job_status", token=token, job_token=job.token),
-        file=url_for("shared.job_file", token=token, job_token=job.token),
-        back=url_for("shared.view", token=token),
-        restart=url_for("shared.prepare", token=token),
+        status=url_for("sharing.job_status", token=token, job_token=job.token),
+        file=url_for("sharing.job_file", token=token, job_token=job.token),
+        back=url_for("sharing.view", token=token),
+        restart=url_for("sharing.prepare", token=token),
     )
 
 
