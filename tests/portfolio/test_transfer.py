@@ -33,7 +33,7 @@ from cpd_log.portfolio import account_import, transfer
 from cpd_log.portfolio.scheme_transfer import leaf_codes
 from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import search_text
-from cpd_log.requirements import services as scheme_services
+from cpd_log.schemes import services as scheme_services
 from tests import factories
 from tests.evidence import samples
 from tests.portfolio.backup_helpers import (

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cpd_log.requirements.rules import Allocation, carry_over, evaluate
-from cpd_log.requirements.schemes import read_scheme_file, shipped_scheme_files
+from cpd_log.schemes.checking import read_scheme_file, shipped_scheme_files
+from cpd_log.schemes.rules import Allocation, carry_over, evaluate
 
 SCHEMES = [read_scheme_file(path)[1] for path in shipped_scheme_files()]
 START = date(2025, 1, 1)

@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from cpd_log.requirements.definition import Category, CountRule, Scheme
-from cpd_log.requirements.periods import add_months
+from cpd_log.schemes.definition import Category, CountRule, Scheme
+from cpd_log.schemes.periods import add_months
 
 __all__ = [
     "Allocation",

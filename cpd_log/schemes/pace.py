@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cpd_log.requirements.rules import Progress, Scheme
+from cpd_log.schemes.rules import Progress, Scheme
 
 PACE_DAYS = 90
 DAYS_PER_MONTH = 365.25 / 12

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from cpd_log.requirements import rules
-from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
+from cpd_log.schemes import rules
+from cpd_log.schemes.splits import ActivityFacts, default_split, explain_default
 
 STALE_SPLIT = (
     "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "

@@ -12,7 +12,7 @@ The `allocation` section of a scheme file:
 
 from typing import NamedTuple
 
-from cpd_log.requirements.rules import Scheme
+from cpd_log.schemes.rules import Scheme
 
 
 class ActivityFacts(NamedTuple):

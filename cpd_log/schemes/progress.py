@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cpd_log.models.scheme import Cycle
-from cpd_log.requirements import loading, rules
-from cpd_log.requirements.counting import Counter, Line
-from cpd_log.requirements.pace import PACE_DAYS, Projection, project
-from cpd_log.requirements.periods import add_months
-from cpd_log.requirements.reflection_counts import reflection_counts
-from cpd_log.requirements.services import user_enrolments
+from cpd_log.schemes import loading, rules
+from cpd_log.schemes.counting import Counter, Line
+from cpd_log.schemes.pace import PACE_DAYS, Projection, project
+from cpd_log.schemes.periods import add_months
+from cpd_log.schemes.reflection_counts import reflection_counts
+from cpd_log.schemes.services import user_enrolments
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from cpd_log import bounded_json
-from cpd_log.requirements.rules import Scheme
+from cpd_log.schemes.rules import Scheme
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "scheme.schema.json"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemes"

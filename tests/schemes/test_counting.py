@@ -7,11 +7,11 @@ from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind
 from cpd_log.models.scheme import Allocation as OwnSplit
-from cpd_log.requirements import progress, rules, services
-from cpd_log.requirements.periods import add_months
-from cpd_log.requirements.reflection_counts import reflection_counts
+from cpd_log.schemes import progress, rules, services
+from cpd_log.schemes.periods import add_months
+from cpd_log.schemes.reflection_counts import reflection_counts
 from tests import factories
-from tests.requirements.helpers import make_enrolment
+from tests.schemes.helpers import make_enrolment
 
 TODAY = date.today()
 

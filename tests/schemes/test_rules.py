@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from cpd_log.requirements.rules import MET, NOT_MET, UNMEASURED, Allocation, carry_over, evaluate
-from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
+from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
+from cpd_log.schemes.rules import MET, NOT_MET, UNMEASURED, Allocation, carry_over, evaluate
 
 
 def scheme(slug):
