@@ -1,5 +1,5 @@
 """The pages count cycles with a tally and per-page memos (progress.compute); these tests hold
-that path to the plain rules engine (rules.evaluate over one allocation per activity share)."""
+that path to the plain rules engine (rules.evaluate of a CategoryShare per category of a split)."""
 
 from datetime import date, timedelta
 
@@ -56,13 +56,13 @@ def test_tally_path_agrees_with_the_rules_engine(app, user):
     assert any(line.stale for v in views.values() for line in v.lines)
     assert any(line.overridden and not line.stale for v in views.values() for line in v.lines)
     for view in views.values():
-        allocations = [
-            rules.Allocation(line.activity.id, code, minutes, line.activity.last_date)
+        shares = [
+            rules.CategoryShare(line.activity.id, code, minutes, line.activity.last_date)
             for line in view.lines
             for code, minutes in line.split.items()
         ]
         expected = rules.evaluate(
-            view.scheme, allocations, counts[view.cycle.id], view.progress.carried_in
+            view.scheme, shares, counts[view.cycle.id], view.progress.carried_in
         )
         assert view.progress.rules == expected.rules
         assert view.progress.total == expected.total

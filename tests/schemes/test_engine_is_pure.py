@@ -38,14 +38,14 @@ import cpd_log.schemes.rules as rules
 from cpd_log.schemes import counting, pace, splits
 
 data = json.loads(open(sys.argv[1], encoding="utf-8").read())
-scheme = rules.Scheme.from_dict(data)
+scheme = rules.SchemeRules.from_dict(data)
 day = date(2026, 3, 1)
 progress = rules.evaluate(
     scheme,
     [
-        rules.Allocation(1, "EDU.WOW", 30 * 60, day),
-        rules.Allocation(2, "GB.WORK", 10 * 60, day),
-        rules.Allocation(3, "GB.VOL", 30 * 60, day),
+        rules.CategoryShare(1, "EDU.WOW", 30 * 60, day),
+        rules.CategoryShare(2, "GB.WORK", 10 * 60, day),
+        rules.CategoryShare(3, "GB.VOL", 30 * 60, day),
     ],
 )
 print(json.dumps({{
