@@ -2,7 +2,7 @@
 the rules engine's verdict and each activity's split into the cycle's categories.
 
 `gather()` in services.py calls `fill()`; the rules come from the public API of
-cpd_log/requirements/progress.py (`compute()` → `CycleView`), never recomputed here.
+cpd_log/schemes/progress.py (`compute()` → `CycleView`), never recomputed here.
 """
 
 from collections import defaultdict
@@ -16,9 +16,9 @@ from cpd_log.extensions import db
 from cpd_log.models import Portfolio, Reflection
 from cpd_log.models.reflection import reflection_competency
 from cpd_log.models.scheme import Cycle, Enrolment
-from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import evidence as reflections_as_evidence
-from cpd_log.requirements import progress, rules
+from cpd_log.schemes import progress, rules
 from cpd_log.templating import hours
 
 NOT_TAGGED = "Not tagged"
@@ -75,7 +75,7 @@ def by_competency(reflections: list[Reflection], chosen_ids: list[int]) -> dict[
 
 
 def model_name(key: str) -> str:
-    return MODELS.get(key, MODELS["free"]).name
+    return REFLECTIVE_MODELS.get(key, REFLECTIVE_MODELS["free"]).name
 
 
 def user_cycles(user) -> list[Cycle]:

@@ -10,7 +10,7 @@ import io
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.imports.columns import FIELDS
 from cpd_log.portfolio.services import Content
-from cpd_log.reflections.models_catalogue import MODELS, stage_texts
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, stage_texts
 
 # The spreadsheet import's own field names, so an export re-imports with no mapping work.
 CSV_COLUMNS = list(FIELDS)
@@ -99,7 +99,7 @@ def portfolio_json(content: Content) -> dict:
 
 def _reflection(reflection, content: Content) -> dict:
     """A reflection as data: every stage of its model under its heading, Markdown as written."""
-    model = MODELS.get(reflection.model, MODELS["free"])
+    model = REFLECTIVE_MODELS.get(reflection.model, REFLECTIVE_MODELS["free"])
     return {
         "title": reflection.title,
         "model": model.name,
