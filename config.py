@@ -95,7 +95,8 @@ class Config:
     # background; 0 leaves it to `flask --app cpd_log sweep` from cron or a systemd timer.
     HOUSEKEEPING_EVERY_MINUTES = float(os.environ.get("HOUSEKEEPING_EVERY_MINUTES", "10"))
     SHARE_RATE_LIMIT = os.environ.get("SHARE_RATE_LIMIT", "30 per minute;300 per hour")
-    ACTIVITIES_PER_PAGE = 50
+    # Entries on one page of the activity list and of the reflection list.
+    ITEMS_PER_PAGE = 50
     # Rendered dashboards and activity lists kept in each process until the user's data changes
     # (cpd_log/page_cache.py); the size is in millions of characters of HTML. 0 turns it off.
     PAGE_CACHE_MB = float(os.environ.get("PAGE_CACHE_MB", "64"))

@@ -23,8 +23,8 @@ from cpd_log.auth.services import register_user
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
-from cpd_log.requirements import services
-from cpd_log.requirements.services import seed_schemes
+from cpd_log.schemes import services
+from cpd_log.schemes.services import seed_schemes
 
 SIZES = (100, 1_000, 5_000)
 RUNS = 7

@@ -1,8 +1,8 @@
 """CPD Log: log learning, reflect on it, count it toward every CPD scheme, export evidence.
 
 The package itself imports nothing: the app factory lives in cpd_log/app.py, so the pure parts
-(the rules engine in cpd_log/requirements/rules.py) import without Flask or SQLAlchemy
-(tests/requirements/test_engine_is_pure.py).
+(the rules engine in cpd_log/schemes/rules.py) import without Flask or SQLAlchemy
+(tests/schemes/test_engine_is_pure.py).
 """
 
 

@@ -168,14 +168,14 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.imports.views import bp as imports_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
-    from cpd_log.requirements.views import bp as requirements_bp
+    from cpd_log.schemes.views import bp as schemes_bp
     from cpd_log.sharing.owner_views import bp as share_links_bp
     from cpd_log.sharing.views import bp as sharing_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
-    app.register_blueprint(requirements_bp)
+    app.register_blueprint(schemes_bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(competencies_bp)
     app.register_blueprint(capture_bp)

@@ -15,7 +15,7 @@ from cpd_log.extensions import db
 from cpd_log.instance_backup.commands import backup, restore
 from cpd_log.models import Activity
 from cpd_log.models.user import Role
-from cpd_log.requirements.services import seed_schemes
+from cpd_log.schemes.services import seed_schemes
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo account

@@ -9,7 +9,7 @@ from cpd_log.activities.tags import insert_tags
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Delivery
 from cpd_log.reflections.services import write_reflection
-from cpd_log.requirements.services import available_schemes, enrol
+from cpd_log.schemes.services import available_schemes, enrol
 
 # (kind, title, provider, delivery, participatory, minutes choices)
 TEMPLATES = [

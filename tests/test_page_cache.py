@@ -24,7 +24,7 @@ from cpd_log.page_cache_triggers import (
     reading,
     rebuilding,
 )
-from cpd_log.requirements.services import seed_schemes
+from cpd_log.schemes.services import seed_schemes
 from tests import factories
 from tests.database import scratch_database
 

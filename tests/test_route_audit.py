@@ -34,7 +34,7 @@ from tests.portfolio.builders import (
     make_link,
     make_portfolio,
 )
-from tests.requirements.helpers import make_cycle, make_enrolment
+from tests.schemes.helpers import make_cycle, make_enrolment
 
 
 @dataclass(frozen=True)

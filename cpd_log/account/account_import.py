@@ -37,7 +37,7 @@ from cpd_log.models import (
     Reflection,
     Review,
 )
-from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import search_text
 
 NULLABLE = {
@@ -213,7 +213,7 @@ def _import_reflections(user, records: list, activity_ids: dict, context) -> tup
     for n, record in enumerate(records, start=1):
         where = f"Reflection {n}"
         values = _fields(record, REFLECTION_FIELDS, where)
-        if values["model"] not in MODELS or not values["title"].strip():
+        if values["model"] not in REFLECTIVE_MODELS or not values["title"].strip():
             raise BadFile(f"{where}: “model” or “title” has an invalid value.")
         if (values["applied_text"] is None) != (values["applied_on"] is None):
             raise BadFile(f"{where}: “applied_text” and “applied_on” go together.")

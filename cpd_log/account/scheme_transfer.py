@@ -1,6 +1,6 @@
 """CPD schemes in the account export: the user's own schemes, enrolments and split overrides.
 
-Cycles are derived (requirements.services.enrol creates them from the start date), so they are not
+Cycles are derived (schemes.services.enrol creates them from the start date), so they are not
 in the file; an override names its cycle by enrolment key and cycle number, its activity by the
 activity's key in the same file. A shipped scheme is referenced by slug and version; when the
 target instance lacks that version, the newest shipped version of the slug is used and counted.
@@ -16,9 +16,9 @@ from sqlalchemy.orm import selectinload
 from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
-from cpd_log.requirements import services
-from cpd_log.requirements.forms import EARLIEST_START_YEARS
-from cpd_log.requirements.schemes import SchemeError, check_scheme
+from cpd_log.schemes import services
+from cpd_log.schemes.checking import SchemeError, check_scheme
+from cpd_log.schemes.forms import EARLIEST_START_YEARS
 
 ENROLMENT_FIELDS = {"label": str, "start_date": date, "created_at": datetime}
 OVERRIDE_FIELDS = {"cycle": int, "category": str, "minutes": int}

@@ -44,7 +44,7 @@ def _list_body(**template_context) -> str:
     criteria = filters.criteria()
     page = request.args.get("page", 1, type=int)
     pagination = services.list_activities(
-        current_user, criteria, page, current_app.config["ACTIVITIES_PER_PAGE"]
+        current_user, criteria, page, current_app.config["ITEMS_PER_PAGE"]
     )
     return render_template(
         "activities/_list_body.html", filters=filters, pagination=pagination, **template_context

@@ -9,7 +9,7 @@ from cpd_log.dashboard import services
 from cpd_log.extensions import db
 from cpd_log.page_cache import page_cache
 from cpd_log.reflections.apply_queue import apply_queue
-from cpd_log.requirements.progress import dashboard_cycles
+from cpd_log.schemes.progress import dashboard_cycles
 
 bp = Blueprint("dashboard", __name__)
 

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph
 
 from cpd_log.documents.pdf_flowables import heading, plain_text
-from cpd_log.reflections.models_catalogue import MODELS, stage_texts
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, stage_texts
 
 _parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _INLINE_TEXT = {"text", "code_inline"}
@@ -52,7 +52,7 @@ def _stage(label: str, text: str, s) -> list:
 
 
 def _reflection(reflection, content, s) -> list:
-    model = MODELS.get(reflection.model, MODELS["free"])
+    model = REFLECTIVE_MODELS.get(reflection.model, REFLECTIVE_MODELS["free"])
     facts = [
         ("Model", model.name),
         ("Date", f"{reflection.reflected_on:%-d %b %Y}"),

@@ -5,7 +5,7 @@ Each activity carries the fields of the activities CSV, in its words (account/ac
 
 from cpd_log.account.activity_csv import CSV_COLUMNS, activity_row
 from cpd_log.portfolio.services import Content
-from cpd_log.reflections.models_catalogue import MODELS, stage_texts
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, stage_texts
 
 
 def portfolio_json(content: Content) -> dict:
@@ -58,7 +58,7 @@ def portfolio_json(content: Content) -> dict:
 
 def _reflection(reflection, content: Content) -> dict:
     """A reflection as data: every stage of its model under its heading, Markdown as written."""
-    model = MODELS.get(reflection.model, MODELS["free"])
+    model = REFLECTIVE_MODELS.get(reflection.model, REFLECTIVE_MODELS["free"])
     return {
         "title": reflection.title,
         "model": model.name,

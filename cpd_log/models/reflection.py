@@ -60,7 +60,7 @@ class Reflection(db.Model):
     )
     title: Mapped[str] = mapped_column(String(200))
     reflected_on: Mapped[date] = mapped_column(Date)
-    model: Mapped[str] = mapped_column(String(24))  # a key of reflections.models_catalogue.MODELS
+    model: Mapped[str] = mapped_column(String(24))  # a key of reflective_models.REFLECTIVE_MODELS
     stages: Mapped[dict] = mapped_column(JSON, default=dict)
     # Title and every stage text, lower-cased: one portable LIKE for search on every backend.
     search_text: Mapped[str] = mapped_column(Text, default="")

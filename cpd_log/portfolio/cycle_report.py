@@ -2,7 +2,7 @@
 cycle's categories, in the scheme's unit; and the user's cycles the portfolio form offers.
 
 `gather()` in services.py asks here; the rules come from the public API of
-cpd_log/requirements/progress.py (`compute()` → `CycleView`), never recomputed here.
+cpd_log/schemes/progress.py (`compute()` → `CycleView`), never recomputed here.
 """
 
 from datetime import date
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Cycle, Enrolment
-from cpd_log.requirements import progress, rules
+from cpd_log.schemes import progress, rules
 from cpd_log.templating import hours
 
 

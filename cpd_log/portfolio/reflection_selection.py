@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from cpd_log.extensions import db
 from cpd_log.models import Portfolio, Reflection
 from cpd_log.models.reflection import reflection_competency
-from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import evidence as reflections_as_evidence
 
 NOT_TAGGED = "Not tagged"
@@ -67,4 +67,4 @@ def by_competency(reflections: list[Reflection], chosen_ids: list[int]) -> dict[
 
 
 def model_name(key: str) -> str:
-    return MODELS.get(key, MODELS["free"]).name
+    return REFLECTIVE_MODELS.get(key, REFLECTIVE_MODELS["free"]).name

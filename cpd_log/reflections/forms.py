@@ -6,9 +6,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from cpd_log.activities.forms import MAX_TEXT, CompetencyField
 from cpd_log.common.validators import in_range
 from cpd_log.forms import Form, VersionField
-from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS, clean_stages
+from cpd_log.reflections.reflective_models import ALL_STAGES, REFLECTIVE_MODELS, clean_stages
 
-MODEL_CHOICES = [SelectChoice(m.key, m.name) for m in MODELS.values()]
+MODEL_CHOICES = [SelectChoice(m.key, m.name) for m in REFLECTIVE_MODELS.values()]
 
 
 def optional_int(value) -> int | None:

@@ -11,7 +11,7 @@ from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
 from cpd_log.models.reflection import reflection_competency
-from cpd_log.reflections.models_catalogue import ALL_STAGES, MODELS
+from cpd_log.reflections.reflective_models import ALL_STAGES, REFLECTIVE_MODELS
 from cpd_log.versions import Difference, claim_version, differences
 
 EDITABLE = ("title", "reflected_on", "model", "activity_id", "stages", "is_draft")
@@ -67,7 +67,9 @@ def _shown(data: dict) -> dict[str, str]:
     shown = {
         "title": data["title"],
         "reflected_on": data["reflected_on"].isoformat(),
-        "model": MODELS[data["model"]].name if data["model"] in MODELS else data["model"],
+        "model": REFLECTIVE_MODELS[data["model"]].name
+        if data["model"] in REFLECTIVE_MODELS
+        else data["model"],
         "activity": activity.title if activity else "None (a standalone reflection)",
         "competencies": tag_names(data["competency_ids"]),
     }

@@ -14,7 +14,7 @@ from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity, Reflection
 from cpd_log.reflections import apply_queue, services
 from cpd_log.reflections.forms import ApplyForm, ReflectionFilterForm, ReflectionForm
-from cpd_log.reflections.models_catalogue import MODELS, previous_texts, stage_texts
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, previous_texts, stage_texts
 from cpd_log.reflections.rendering import render_markdown
 from cpd_log.versions import EditConflict
 
@@ -42,7 +42,11 @@ def _form(selected_activity: int | None = None, **kwargs) -> ReflectionForm:
 
 def _render_form(form: ReflectionForm, reflection: Reflection | None, conflict=None):
     return render_template(
-        "reflections/form.html", form=form, reflection=reflection, models=MODELS, conflict=conflict
+        "reflections/form.html",
+        form=form,
+        reflection=reflection,
+        models=REFLECTIVE_MODELS,
+        conflict=conflict,
     )
 
 
@@ -65,7 +69,7 @@ def index():
     criteria = filters.criteria()
     page = request.args.get("page", 1, type=int)
     pagination = services.list_reflections(
-        current_user, criteria, page, current_app.config["ACTIVITIES_PER_PAGE"]
+        current_user, criteria, page, current_app.config["ITEMS_PER_PAGE"]
     )
     return render_template(
         "reflections/index.html",
@@ -73,7 +77,7 @@ def index():
         pagination=pagination,
         drafts=criteria["drafts"],
         draft_count=services.draft_count(current_user),
-        models=MODELS,
+        models=REFLECTIVE_MODELS,
     )
 
 
@@ -83,7 +87,7 @@ def create():
     activity_id = request.args.get("activity", type=int)
     if activity_id:
         get_owned_or_404(Activity, activity_id, current_user)
-    model = request.args.get("model") if request.args.get("model") in MODELS else "free"
+    model = request.args.get("model") if request.args.get("model") in REFLECTIVE_MODELS else "free"
     form = _form(activity_id, data={"activity": activity_id, "model": model})
     if request.method == "GET":
         form.reflected_on.data = today_for(current_user)
@@ -110,7 +114,7 @@ def _detail(reflection: Reflection, apply_form: ApplyForm):
     return render_template(
         "reflections/detail.html",
         reflection=reflection,
-        model=MODELS.get(reflection.model, MODELS["free"]),
+        model=REFLECTIVE_MODELS.get(reflection.model, REFLECTIVE_MODELS["free"]),
         apply_form=apply_form,
     )
 

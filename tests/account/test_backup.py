@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import Activity, BadgeAssertion, Enrolment, Evidence, Portfolio, Reflection
-from cpd_log.requirements import services as scheme_services
+from cpd_log.schemes import services as scheme_services
 from tests import factories
 from tests.account.backup_helpers import backup_of, exported, restore
 from tests.evidence import samples

@@ -31,9 +31,9 @@ from cpd_log.models import (
 from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
 from cpd_log.models.scheme import Allocation, Cycle
-from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import search_text
-from cpd_log.requirements import services as scheme_services
+from cpd_log.schemes import services as scheme_services
 from tests import factories
 from tests.account.backup_helpers import (
     backup_of,
@@ -96,13 +96,15 @@ activity_data = st.fixed_dictionaries(
         "dismissed": st.lists(st.sampled_from([30, 90]), max_size=2, unique=True),
     }
 )
-reflection_data = st.sampled_from(sorted(MODELS)).flatmap(
+reflection_data = st.sampled_from(sorted(REFLECTIVE_MODELS)).flatmap(
     lambda model: st.fixed_dictionaries(
         {
             "title": TITLE,
             "model": st.just(model),
             "reflected_on": st.dates(date(2000, 1, 1), date(2030, 12, 31)),
-            "stages": st.dictionaries(st.sampled_from(MODELS[model].stage_keys), TEXT, max_size=3),
+            "stages": st.dictionaries(
+                st.sampled_from(REFLECTIVE_MODELS[model].stage_keys), TEXT, max_size=3
+            ),
             "is_draft": st.booleans(),
             "applied": st.none() | st.tuples(TEXT, st.dates(date(2020, 1, 1), date(2030, 1, 1))),
             "tags": st.lists(st.integers(0, 3), max_size=2, unique=True),

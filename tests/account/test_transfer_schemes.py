@@ -12,11 +12,11 @@ from cpd_log.account.transfer import BadFile
 from cpd_log.extensions import db
 from cpd_log.models import Activity
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
-from cpd_log.requirements import services
-from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
+from cpd_log.schemes import services
+from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
 from tests import factories
 from tests.account.backup_helpers import import_through_page
-from tests.requirements.helpers import make_enrolment
+from tests.schemes.helpers import make_enrolment
 
 
 def _account(user) -> dict:

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from cpd_log import create_app
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.extensions import db
-from cpd_log.requirements.services import seed_schemes
+from cpd_log.schemes.services import seed_schemes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

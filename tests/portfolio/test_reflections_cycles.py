@@ -17,7 +17,7 @@ from cpd_log.portfolio import services
 from tests import factories
 from tests.evidence import samples
 from tests.portfolio.builders import make_link, make_portfolio
-from tests.requirements.helpers import make_cycle
+from tests.schemes.helpers import make_cycle
 
 TODAY = date(2026, 11, 23)
 

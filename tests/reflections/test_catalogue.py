@@ -2,9 +2,9 @@
 
 import pytest
 
-from cpd_log.reflections.models_catalogue import (
+from cpd_log.reflections.reflective_models import (
     ALL_STAGES,
-    MODELS,
+    REFLECTIVE_MODELS,
     clean_stages,
     previous_texts,
     stage_texts,
@@ -32,23 +32,23 @@ EXPECTED = {
 
 @pytest.mark.parametrize("key", EXPECTED)
 def test_model_has_its_stages_in_order(key):
-    model = MODELS[key]
+    model = REFLECTIVE_MODELS[key]
     assert [stage.label for stage in model.stages] == EXPECTED[key]
     assert all(stage.prompt.strip() for stage in model.stages)
 
 
 def test_the_catalogue_is_exactly_the_six_models():
-    assert set(MODELS) == set(EXPECTED)
+    assert set(REFLECTIVE_MODELS) == set(EXPECTED)
 
 
 def test_stage_keys_are_unique_across_models():
-    keys = [stage.key for model in MODELS.values() for stage in model.stages]
+    keys = [stage.key for model in REFLECTIVE_MODELS.values() for stage in model.stages]
     assert len(keys) == len(set(keys)) == len(ALL_STAGES)
 
 
 @pytest.mark.parametrize("key", EXPECTED)
 def test_stage_texts_map_each_stage_to_its_text(key):
-    model = MODELS[key]
+    model = REFLECTIVE_MODELS[key]
     stages = {stage.key: f"text for {stage.label}" for stage in model.stages}
     mapped = stage_texts(key, stages)
     assert [(stage.label, text) for stage, text in mapped] == [

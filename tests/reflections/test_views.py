@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
-from cpd_log.reflections.models_catalogue import MODELS
+from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from tests import factories
 
 
@@ -28,9 +28,9 @@ def titles(response) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("key", list(MODELS))
+@pytest.mark.parametrize("key", list(REFLECTIVE_MODELS))
 def test_write_a_reflection_in_each_model(logged_in, key):
-    model = MODELS[key]
+    model = REFLECTIVE_MODELS[key]
     texts = {f"stage_{s.key}": f"**{s.label}** text" for s in model.stages}
     response = logged_in.post("/reflections/new", data=form(key, **texts, save="1"))
     assert response.status_code == 302
@@ -46,7 +46,7 @@ def test_write_a_reflection_in_each_model(logged_in, key):
 def test_new_page_shows_every_models_stages_with_prompts(logged_in):
     page = logged_in.get("/reflections/new?model=kolb").data.decode()
     assert '<option value="kolb" selected>' in page
-    for model in MODELS.values():
+    for model in REFLECTIVE_MODELS.values():
         for stage in model.stages:
             assert f'id="stage_{stage.key}"' in page
             assert stage.prompt.replace("'", "&#39;") in page

@@ -17,8 +17,8 @@ from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
 from cpd_log.models.scheme import Allocation
-from cpd_log.requirements.counting import Logged
-from cpd_log.requirements.splits import ActivityFacts
+from cpd_log.schemes.counting import Logged
+from cpd_log.schemes.splits import ActivityFacts
 
 LAST_DAY = Activity.last_date
 

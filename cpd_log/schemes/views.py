@@ -13,11 +13,11 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity, ActivityKind
 from cpd_log.models.scheme import Cycle, Enrolment
-from cpd_log.requirements import progress, services
-from cpd_log.requirements.forms import EnrolForm, SchemeForm, split_form
-from cpd_log.requirements.schemes import DATA_DIR
+from cpd_log.schemes import progress, services
+from cpd_log.schemes.checking import DATA_DIR
+from cpd_log.schemes.forms import EnrolForm, SchemeForm, split_form
 
-bp = Blueprint("requirements", __name__, url_prefix="/schemes")
+bp = Blueprint("schemes", __name__, url_prefix="/schemes")
 
 
 @bp.before_request
@@ -40,10 +40,10 @@ def index():
         )
         db.session.commit()
         flash(f"Enrolled in {enrolment.label}.", "success")
-        return redirect(url_for("requirements.index"))
+        return redirect(url_for("schemes.index"))
     enrolments = services.user_enrolments(current_user, today)
     page = render_template(
-        "requirements/index.html", form=form, enrolments=enrolments, schemes=schemes, today=today
+        "schemes/index.html", form=form, enrolments=enrolments, schemes=schemes, today=today
     )
     db.session.commit()  # cycles that began since the last visit are stored (after rendering,
     return page  # which reads the rows before the commit expires them)
@@ -72,9 +72,7 @@ def cycle(cycle_id: int):
     found = _owned_cycle(cycle_id, today)
     cycles = progress.with_predecessors([found])
     view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
-    return render_template(
-        "requirements/cycle.html", view=view, today=today, reset_form=EmptyForm()
-    )
+    return render_template("schemes/cycle.html", view=view, today=today, reset_form=EmptyForm())
 
 
 def _cycle_and_activity(cycle_id: int, activity_id: int):
@@ -100,9 +98,9 @@ def split(cycle_id: int, activity_id: int):
         services.set_split(found, activity_id, form.split)
         db.session.commit()
         flash(f"Saved your split of “{line.activity.title}”.", "success")
-        return redirect(url_for("requirements.cycle", cycle_id=found.id))
+        return redirect(url_for("schemes.cycle", cycle_id=found.id))
     return render_template(
-        "requirements/split.html", form=form, view=view, line=line, reset_form=EmptyForm()
+        "schemes/split.html", form=form, view=view, line=line, reset_form=EmptyForm()
     )
 
 
@@ -113,7 +111,7 @@ def reset(cycle_id: int, activity_id: int):
         services.reset_split(found, activity_id)
         db.session.commit()
         flash(f"“{line.activity.title}” counts by the scheme's rules again.", "info")
-    return redirect(url_for("requirements.cycle", cycle_id=found.id))
+    return redirect(url_for("schemes.cycle", cycle_id=found.id))
 
 
 @bp.post("/enrolments/<int:enrolment_id>/leave")
@@ -124,7 +122,7 @@ def leave(enrolment_id: int):
         services.leave(enrolment)
         db.session.commit()
         flash(f"Left {enrolment.label}. Your activities are unchanged.", "info")
-    return redirect(url_for("requirements.index"))
+    return redirect(url_for("schemes.index"))
 
 
 def _starting_text(scheme_id: int) -> str:
@@ -152,7 +150,7 @@ def new_scheme():
             scheme, _ = services.load_scheme(form.data_, owner_id=current_user.id)
             db.session.commit()
             flash(f"Saved {scheme.name} (version {scheme.version}).", "success")
-            return redirect(url_for("requirements.index"))
+            return redirect(url_for("schemes.index"))
     return render_template(
-        "requirements/new.html", form=form, kinds=[kind.value for kind in ActivityKind]
+        "schemes/new.html", form=form, kinds=[kind.value for kind in ActivityKind]
     )

@@ -9,10 +9,10 @@ import pytest
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Cycle
-from cpd_log.requirements import services
-from cpd_log.requirements.schemes import DATA_DIR, SchemeError
+from cpd_log.schemes import services
+from cpd_log.schemes.checking import DATA_DIR, SchemeError
 from tests import factories
-from tests.requirements.helpers import make_enrolment, talent_triangle
+from tests.schemes.helpers import make_enrolment, talent_triangle
 
 TODAY = date.today()
 

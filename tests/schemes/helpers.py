@@ -5,8 +5,8 @@ from datetime import date
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Framework
-from cpd_log.requirements import services
-from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
+from cpd_log.schemes import services
+from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
 
 
 def shipped(slug: str):

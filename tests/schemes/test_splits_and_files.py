@@ -5,15 +5,15 @@ from datetime import date
 
 import pytest
 
-from cpd_log.requirements.periods import cycles_until
-from cpd_log.requirements.schemes import (
+from cpd_log.schemes.checking import (
     DATA_DIR,
     SchemeError,
     parse_scheme_text,
     read_scheme_file,
     shipped_scheme_files,
 )
-from cpd_log.requirements.splits import ActivityFacts, default_split, split_errors
+from cpd_log.schemes.periods import cycles_until
+from cpd_log.schemes.splits import ActivityFacts, default_split, split_errors
 
 PMP = read_scheme_file(DATA_DIR / "pmi-pmp.json")[1]
 TT = "pmi-talent-triangle"

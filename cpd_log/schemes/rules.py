@@ -1,8 +1,9 @@
 """The CPD rules engine: pure Python (no Flask, no SQLAlchemy), so every rule is tested alone.
 
-Given a scheme (parsed from its data file), the allocations of one cycle (minutes of an activity
-counted toward one category) and counts measured elsewhere (reflections), `evaluate()` says for
-each rule whether it is met, what counts after caps, what is still needed, and why.
+Given a scheme's rules (SchemeRules, parsed from its data file), the category shares of one
+cycle (minutes of an activity counted toward one category) and counts measured elsewhere
+(reflections), `evaluate()` says for each rule whether it is met, what counts after caps, what is
+still needed, and why.
 
 Everything is in whole minutes; the scheme's unit (hour, PDU, point) is only for display.
 """
@@ -11,17 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from cpd_log.requirements.definition import Category, CountRule, Scheme
-from cpd_log.requirements.periods import add_months
+from cpd_log.schemes.definition import Category, CountRule, SchemeRules
+from cpd_log.schemes.periods import add_months
 
 __all__ = [
-    "Allocation",
     "Category",
+    "CategoryShare",
     "Counted",
     "CountRule",
     "Progress",
     "RuleResult",
-    "Scheme",
+    "SchemeRules",
     "Tally",
 ]
 
@@ -29,7 +30,10 @@ MET, NOT_MET, UNMEASURED, INFO = "met", "not_met", "unmeasured", "info"
 
 
 @dataclass(frozen=True)
-class Allocation:
+class CategoryShare:
+    """Minutes of one activity counted toward one category (the stored split of an activity is
+    the ORM model cpd_log.models.scheme.Allocation)."""
+
     activity_id: int
     category: str  # a leaf category's code
     minutes: int
@@ -58,7 +62,7 @@ class Progress:
     rules: tuple[RuleResult, ...]
     total: int  # minutes counted toward the total (carried-in included)
     by_category: dict[str, int]  # minutes counted per category after caps
-    counted: tuple[Allocation, ...] = ()  # from evaluate(): each allocation after limits and step
+    counted: tuple[CategoryShare, ...] = ()  # from evaluate(): each share after limits and step
     carried_in: int = 0
     daily: dict[date, int] = field(default_factory=dict)  # counted by day (or stretch) completed
 
@@ -89,7 +93,7 @@ class Counted:
     capped: bool = False  # over the per-activity maximum
 
 
-def count_activity(scheme: Scheme, split: tuple[tuple[str, int], ...]) -> Counted:
+def count_activity(scheme: SchemeRules, split: tuple[tuple[str, int], ...]) -> Counted:
     """Apply the per-activity limits then each category's step to one activity's split
     ((category, minutes) pairs; an empty split is an activity that counts toward nothing)."""
     total = sum(minutes for _, minutes in split)
@@ -109,7 +113,7 @@ def count_activity(scheme: Scheme, split: tuple[tuple[str, int], ...]) -> Counte
     return Counted(tuple(shares), counted, any(share > 0 for _, share in shares), capped=capped)
 
 
-def _step(scheme: Scheme, code: str) -> int:
+def _step(scheme: SchemeRules, code: str) -> int:
     category = scheme.category(code)
     return category.step if category else 1
 
@@ -118,7 +122,7 @@ class Tally:
     """One cycle's counted minutes summed per category and per day as activities are added, so
     a page can count thousands of activities without an object per allocation."""
 
-    def __init__(self, scheme: Scheme):
+    def __init__(self, scheme: SchemeRules):
         self.scheme = scheme
         self.logged: dict[str, int] = defaultdict(int)
         self.daily: dict[date, int] = defaultdict(int)
@@ -162,22 +166,22 @@ class Tally:
         return Progress(tuple(rules), total, by_category, tuple(counted), carried_in, daily)
 
 
-def evaluate(scheme: Scheme, allocations, counts: dict | None = None, carried_in: int = 0):
-    """Every rule of `scheme` for one cycle's allocations (see Tally.progress)."""
-    by_activity: dict[int, list[Allocation]] = defaultdict(list)
-    for allocation in allocations:
-        by_activity[allocation.activity_id].append(allocation)
+def evaluate(scheme: SchemeRules, shares, counts: dict | None = None, carried_in: int = 0):
+    """Every rule of `scheme` for one cycle's category shares (see Tally.progress)."""
+    by_activity: dict[int, list[CategoryShare]] = defaultdict(list)
+    for share in shares:
+        by_activity[share.activity_id].append(share)
     tally, counted = Tally(scheme), []
     for items in by_activity.values():
         result = count_activity(scheme, tuple((a.category, a.minutes) for a in items))
         tally.add(result)
-        for item, (code, share) in zip(items, result.shares, strict=False):  # none if below
-            tally.add_day(item.on, share)
-            counted.append(Allocation(item.activity_id, code, share, item.on))
+        for item, (code, minutes) in zip(items, result.shares, strict=False):  # none if below
+            tally.add_day(item.on, minutes)
+            counted.append(CategoryShare(item.activity_id, code, minutes, item.on))
     return tally.progress(counts, carried_in, counted)
 
 
-def _limit_rules(scheme: Scheme, below: int, capped: int):
+def _limit_rules(scheme: SchemeRules, below: int, capped: int):
     notes = []
     if below:
         notes.append(
@@ -198,7 +202,7 @@ def _cap(value: int, cap: int | None) -> int:
     return value if cap is None else min(value, cap)
 
 
-def _total_rule(scheme: Scheme, total: int, carried_in: int) -> RuleResult:
+def _total_rule(scheme: SchemeRules, total: int, carried_in: int) -> RuleResult:
     needed = max(0, scheme.total_min - total)
     carried = f" (including {scheme.amount(carried_in)} carried over)" if carried_in else ""
     if needed:
@@ -214,7 +218,7 @@ def _total_rule(scheme: Scheme, total: int, carried_in: int) -> RuleResult:
     )
 
 
-def _category_rules(scheme: Scheme, category: Category, logged: int, by_category: dict):
+def _category_rules(scheme: SchemeRules, category: Category, logged: int, by_category: dict):
     counted = by_category[category.code]
     if category.min:
         needed = max(0, category.min - counted)
@@ -290,7 +294,7 @@ def _count_rule(rule: CountRule, counts: dict) -> RuleResult:
     )
 
 
-def carry_over(scheme: Scheme, progress: Progress, cycle_end: date) -> int:
+def carry_over(scheme: SchemeRules, progress: Progress, cycle_end: date) -> int:
     """Minutes that carry into the next cycle: earned in the cycle's last months, beyond the
     total required, and never more than the scheme's limit (PMI: 20 PDUs from the last year)."""
     if not scheme.carry_over_max:

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cpd_log.models.scheme import Cycle
-from cpd_log.requirements import loading, rules
-from cpd_log.requirements.counting import Counter, Line
-from cpd_log.requirements.pace import PACE_DAYS, Projection, project
-from cpd_log.requirements.periods import add_months
-from cpd_log.requirements.reflection_counts import reflection_counts
-from cpd_log.requirements.services import user_enrolments
+from cpd_log.schemes import loading, rules
+from cpd_log.schemes.counting import Counter, Line
+from cpd_log.schemes.pace import PACE_DAYS, Projection, project
+from cpd_log.schemes.periods import add_months
+from cpd_log.schemes.reflection_counts import reflection_counts
+from cpd_log.schemes.services import user_enrolments
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class CycleInfo:
 @dataclass(frozen=True)
 class CycleView:
     cycle: CycleInfo
-    scheme: rules.Scheme
+    scheme: rules.SchemeRules
     lines: list[Line]
     progress: rules.Progress
     projection: Projection | None
@@ -66,7 +66,8 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     if not cycles:
         return {}
     counters = {
-        cycle.scheme_id: Counter(rules.Scheme.from_dict(cycle.scheme.content)) for cycle in cycles
+        cycle.scheme_id: Counter(rules.SchemeRules.from_dict(cycle.scheme.content))
+        for cycle in cycles
     }
     frameworks = {
         c.scheme.allocation.get("competencies", {}).get("framework") for c in counters.values()
@@ -133,7 +134,7 @@ def with_predecessors(cycles: list[Cycle]) -> list[Cycle]:
     scheme takes nothing carried over needs none: counting its predecessor would be wasted."""
     extra = []
     for cycle in cycles:
-        if not rules.Scheme.from_dict(cycle.scheme.content).carry_over_max:
+        if not rules.SchemeRules.from_dict(cycle.scheme.content).carry_over_max:
             continue
         before = [c for c in cycle.enrolment.cycles if c.number == cycle.number - 1]
         extra.extend(before)

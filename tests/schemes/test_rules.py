@@ -4,30 +4,30 @@ from datetime import date
 
 import pytest
 
-from cpd_log.requirements.rules import MET, NOT_MET, UNMEASURED, Allocation, carry_over, evaluate
-from cpd_log.requirements.schemes import DATA_DIR, read_scheme_file
+from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
+from cpd_log.schemes.rules import MET, NOT_MET, UNMEASURED, CategoryShare, carry_over, evaluate
 
 
 def scheme(slug):
     return read_scheme_file(DATA_DIR / f"{slug}.json")[1]
 
 
-def alloc(activity_id, category, hours, on=date(2025, 6, 1)):
-    return Allocation(activity_id, category, round(hours * 60), on)
+def share(activity_id, category, hours, on=date(2025, 6, 1)):
+    return CategoryShare(activity_id, category, round(hours * 60), on)
 
 
 def test_pmp_complete_cycle():
     """60 PDUs: 8 in each area plus 11 more Education (35), 25 Giving Back."""
     pmp = scheme("pmi-pmp")
-    allocations = [
-        alloc(1, "EDU.WOW", 8),
-        alloc(2, "EDU.PS", 8),
-        alloc(3, "EDU.BA", 8),
-        alloc(4, "EDU.NONE", 11),
-        alloc(5, "GB.WORK", 8),
-        alloc(6, "GB.VOL", 17),
+    shares = [
+        share(1, "EDU.WOW", 8),
+        share(2, "EDU.PS", 8),
+        share(3, "EDU.BA", 8),
+        share(4, "EDU.NONE", 11),
+        share(5, "GB.WORK", 8),
+        share(6, "GB.VOL", 17),
     ]
-    progress = evaluate(pmp, allocations)
+    progress = evaluate(pmp, shares)
     assert progress.total == 60 * 60
     assert progress.complete
     assert progress.rule("min:EDU").counted == 35 * 60
@@ -36,7 +36,7 @@ def test_pmp_complete_cycle():
 def test_pmp_giving_back_caps_and_practitioner_cap():
     """30 PDUs of Giving Back count as 25; 12 of working as a practitioner count as 8."""
     pmp = scheme("pmi-pmp")
-    progress = evaluate(pmp, [alloc(1, "GB.WORK", 12), alloc(2, "GB.VOL", 18)])
+    progress = evaluate(pmp, [share(1, "GB.WORK", 12), share(2, "GB.VOL", 18)])
     assert progress.by_category["GB.WORK"] == 8 * 60
     assert progress.by_category["GB"] == 25 * 60
     assert progress.total == 25 * 60
@@ -49,7 +49,7 @@ def test_pmp_giving_back_caps_and_practitioner_cap():
 
 def test_pmp_triangle_minimum_not_met_even_with_enough_education():
     """35 Education PDUs all in Ways of Working leave Power Skills and Business Acumen unmet."""
-    progress = evaluate(scheme("pmi-pmp"), [alloc(1, "EDU.WOW", 35)])
+    progress = evaluate(scheme("pmi-pmp"), [share(1, "EDU.WOW", 35)])
     assert progress.rule("min:EDU").status == MET
     assert progress.rule("min:EDU.PS").status == NOT_MET
     assert progress.rule("min:EDU.PS").needed == 8 * 60
@@ -62,8 +62,8 @@ def test_education_counts_in_quarter_pdu_steps_giving_back_in_whole_pdus():
     progress = evaluate(
         scheme("pmi-pmp"),
         [
-            Allocation(1, "EDU.PS", 50, date(2025, 1, 1)),
-            Allocation(2, "GB.VOL", 100, date(2025, 1, 1)),
+            CategoryShare(1, "EDU.PS", 50, date(2025, 1, 1)),
+            CategoryShare(2, "GB.VOL", 100, date(2025, 1, 1)),
         ],
     )
     assert progress.by_category["EDU.PS"] == 45
@@ -86,29 +86,29 @@ def test_pmp_carry_over_only_surplus_from_the_last_12_months_up_to_20():
     pmp = scheme("pmi-pmp")
     end = date(2028, 3, 13)
     early = [
-        alloc(i, c, 8, date(2025, 6, 1)) for i, c in enumerate(["EDU.WOW", "EDU.PS", "EDU.BA"])
+        share(i, c, 8, date(2025, 6, 1)) for i, c in enumerate(["EDU.WOW", "EDU.PS", "EDU.BA"])
     ]
     base = [
         *early,
-        alloc(10, "EDU.NONE", 11, date(2025, 7, 1)),
-        alloc(11, "GB.VOL", 25, date(2026, 1, 1)),
+        share(10, "EDU.NONE", 11, date(2025, 7, 1)),
+        share(11, "GB.VOL", 25, date(2026, 1, 1)),
     ]
     # 30 more Education PDUs in the last year: surplus 30, but at most 20 carry over.
-    late = [alloc(12, "EDU.WOW", 30, date(2027, 12, 1))]
+    late = [share(12, "EDU.WOW", 30, date(2027, 12, 1))]
     assert carry_over(pmp, evaluate(pmp, base + late), end) == 20 * 60
     # The same surplus earned before the last 12 months carries nothing.
-    old = [alloc(12, "EDU.WOW", 30, date(2026, 2, 1))]
+    old = [share(12, "EDU.WOW", 30, date(2026, 2, 1))]
     assert carry_over(pmp, evaluate(pmp, base + old), end) == 0
     # 5 late PDUs of surplus carry 5.
     assert (
-        carry_over(pmp, evaluate(pmp, base + [alloc(12, "EDU.PS", 5, date(2028, 1, 1))]), end)
+        carry_over(pmp, evaluate(pmp, base + [share(12, "EDU.PS", 5, date(2028, 1, 1))]), end)
         == 300
     )
 
 
 def test_carried_in_counts_to_the_total_and_is_limited():
     pmp = scheme("pmi-pmp")
-    progress = evaluate(pmp, [alloc(1, "EDU.WOW", 10)], carried_in=50 * 60)
+    progress = evaluate(pmp, [share(1, "EDU.WOW", 10)], carried_in=50 * 60)
     assert progress.carried_in == 20 * 60
     assert progress.total == 30 * 60
     assert "including 20 PDUs carried over" in progress.rule("total").explanation
@@ -119,7 +119,7 @@ def test_peoplecert_per_activity_limits_and_category_caps():
     pc = scheme("peoplecert-axelos")
     progress = evaluate(
         pc,
-        [Allocation(1, "PED", 20, date(2025, 1, 1)), alloc(2, "PED", 18), alloc(3, "PE", 4)],
+        [CategoryShare(1, "PED", 20, date(2025, 1, 1)), share(2, "PED", 18), share(3, "PE", 4)],
     )
     assert progress.by_category["PED"] == 15 * 60
     assert progress.rule("min:PE").status == NOT_MET and progress.rule("min:PE").needed == 60
@@ -131,20 +131,20 @@ def test_peoplecert_per_activity_limits_and_category_caps():
 
 def test_apm_needs_more_than_one_activity_and_statements_unmeasured():
     apm = scheme("apm")
-    progress = evaluate(apm, [alloc(1, "CPD", 35)])
+    progress = evaluate(apm, [share(1, "CPD", 35)])
     assert progress.rule("total").status == MET
     assert progress.rule("activities").status == NOT_MET
     assert progress.rule("statements").status == UNMEASURED
     assert not progress.complete
     two = evaluate(
-        apm, [alloc(1, "CPD", 30), alloc(2, "CPD", 5)], counts={"reflective_statements": 2}
+        apm, [share(1, "CPD", 30), share(2, "CPD", 5)], counts={"reflective_statements": 2}
     )
     assert two.complete
 
 
 def test_nmc_participatory_minimum_and_reflective_accounts():
     nmc = scheme("nmc-style")
-    progress = evaluate(nmc, [alloc(1, "PART", 15), alloc(2, "IND", 20)], counts={"reflections": 3})
+    progress = evaluate(nmc, [share(1, "PART", 15), share(2, "IND", 20)], counts={"reflections": 3})
     assert progress.rule("total").status == MET
     assert progress.rule("min:PART").needed == 5 * 60
     reflections = progress.rule("reflections")
@@ -153,7 +153,7 @@ def test_nmc_participatory_minimum_and_reflective_accounts():
 
 def test_rics_formal_minimum():
     rics = scheme("rics-style")
-    progress = evaluate(rics, [alloc(1, "FORMAL", 9), alloc(2, "INFORMAL", 11)])
+    progress = evaluate(rics, [share(1, "FORMAL", 9), share(2, "INFORMAL", 11)])
     assert progress.rule("total").status == MET
     assert progress.rule("min:FORMAL").status == NOT_MET
 

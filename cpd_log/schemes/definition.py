@@ -26,7 +26,10 @@ class CountRule:
 
 
 @dataclass(frozen=True)
-class Scheme:
+class SchemeRules:
+    """One scheme file's rules as the engine reads them (the stored file version is the ORM
+    model cpd_log.models.scheme.Scheme, whose `content` this is parsed from)."""
+
     slug: str
     name: str
     version: str
@@ -44,7 +47,7 @@ class Scheme:
     allocation: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Scheme":
+    def from_dict(cls, data: dict) -> "SchemeRules":
         """Parse a validated scheme file; figures in the scheme's unit become minutes."""
         unit = data["unit"]
         per = int(unit.get("minutes", 60))

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind, ActivityStatus
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
-from cpd_log.requirements import services
-from cpd_log.requirements.schemes import DATA_DIR
+from cpd_log.schemes import services
+from cpd_log.schemes.checking import DATA_DIR
 from tests import factories
-from tests.requirements.helpers import make_cycle, make_enrolment, shipped, talent_triangle
+from tests.schemes.helpers import make_cycle, make_enrolment, shipped, talent_triangle
 
 TODAY = date.today()
 

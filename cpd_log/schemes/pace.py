@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cpd_log.requirements.rules import Progress, Scheme
+from cpd_log.schemes.rules import Progress, SchemeRules
 
 PACE_DAYS = 90
 DAYS_PER_MONTH = 365.25 / 12
@@ -20,7 +20,7 @@ class Projection:
     sentences: tuple[str, ...]
 
 
-def project(scheme: Scheme, progress: Progress, start: date, end: date, today: date):
+def project(scheme: SchemeRules, progress: Progress, start: date, end: date, today: date):
     """The projection for an open cycle (None once it has ended)."""
     if today > end:
         return None

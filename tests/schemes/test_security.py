@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind
 from cpd_log.models.scheme import Allocation, Enrolment
-from cpd_log.requirements.schemes import DATA_DIR
+from cpd_log.schemes.checking import DATA_DIR
 from tests import factories
-from tests.requirements.helpers import make_cycle, shipped
+from tests.schemes.helpers import make_cycle, shipped
 
 SCRIPT = "<script>alert(1)</script>"
 

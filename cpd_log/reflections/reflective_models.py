@@ -15,7 +15,7 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class ReflectionModel:
+class ReflectiveModel:
     key: str
     name: str
     summary: str
@@ -26,7 +26,7 @@ class ReflectionModel:
         return tuple(stage.key for stage in self.stages)
 
 
-FREE = ReflectionModel(
+FREE = ReflectiveModel(
     "free",
     "Free text",
     "Write in your own way.",
@@ -37,7 +37,7 @@ FREE = ReflectionModel(
     ),
 )
 
-GIBBS = ReflectionModel(
+GIBBS = ReflectiveModel(
     "gibbs",
     "Gibbs' reflective cycle",
     "Six stages from what happened to what you would do next time.",
@@ -53,7 +53,7 @@ GIBBS = ReflectionModel(
     ),
 )
 
-KOLB = ReflectionModel(
+KOLB = ReflectiveModel(
     "kolb",
     "Kolb's learning cycle",
     "From an experience, through reflection and ideas, to trying something new.",
@@ -73,7 +73,7 @@ KOLB = ReflectionModel(
     ),
 )
 
-DRISCOLL = ReflectionModel(
+DRISCOLL = ReflectiveModel(
     "driscoll",
     "Driscoll / Rolfe: What? So what? Now what?",
     "Three questions: the event, its meaning, your next step.",
@@ -84,7 +84,7 @@ DRISCOLL = ReflectionModel(
     ),
 )
 
-SCHON = ReflectionModel(
+SCHON = ReflectiveModel(
     "schon",
     "Schön: reflection in and on action",
     "Thinking on your feet during the work, and looking back on it afterwards.",
@@ -102,7 +102,7 @@ SCHON = ReflectionModel(
     ),
 )
 
-REVALIDATION = ReflectionModel(
+REVALIDATION = ReflectiveModel(
     "revalidation",
     "Revalidation: four questions",
     "The four questions of a professional revalidation reflective account.",
@@ -122,24 +122,24 @@ REVALIDATION = ReflectionModel(
     ),
 )
 
-MODELS: dict[str, ReflectionModel] = {
+REFLECTIVE_MODELS: dict[str, ReflectiveModel] = {
     m.key: m for m in (FREE, GIBBS, KOLB, DRISCOLL, SCHON, REVALIDATION)
 }
-ALL_STAGES: dict[str, tuple[ReflectionModel, Stage]] = {
-    stage.key: (model, stage) for model in MODELS.values() for stage in model.stages
+ALL_STAGES: dict[str, tuple[ReflectiveModel, Stage]] = {
+    stage.key: (model, stage) for model in REFLECTIVE_MODELS.values() for stage in model.stages
 }
 
 
 def stage_texts(model_key: str, stages: dict[str, str]) -> list[tuple[Stage, str]]:
     """The model's stages in order, each with its text ("" when not written)."""
-    return [(stage, stages.get(stage.key, "")) for stage in MODELS[model_key].stages]
+    return [(stage, stages.get(stage.key, "")) for stage in REFLECTIVE_MODELS[model_key].stages]
 
 
 def previous_texts(
     model_key: str, stages: dict[str, str]
-) -> list[tuple[ReflectionModel, Stage, str]]:
+) -> list[tuple[ReflectiveModel, Stage, str]]:
     """Texts written under another model's stages: kept, shown apart, never silently dropped."""
-    own = set(MODELS[model_key].stage_keys)
+    own = set(REFLECTIVE_MODELS[model_key].stage_keys)
     return [
         (*ALL_STAGES[key], text)
         for key, text in stages.items()

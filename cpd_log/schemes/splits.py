@@ -12,7 +12,7 @@ The `allocation` section of a scheme file:
 
 from typing import NamedTuple
 
-from cpd_log.requirements.rules import Scheme
+from cpd_log.schemes.rules import SchemeRules
 
 
 class ActivityFacts(NamedTuple):
@@ -25,14 +25,14 @@ class ActivityFacts(NamedTuple):
     tags: frozenset[tuple[str, str]] = frozenset()  # (framework slug, competency code)
 
 
-def default_category(scheme: Scheme, facts: ActivityFacts) -> str | None:
+def default_category(scheme: SchemeRules, facts: ActivityFacts) -> str | None:
     rules = scheme.allocation
     if "participatory" in rules:
         return rules["participatory"]["true" if facts.participatory else "false"]
     return rules.get("kinds", {}).get(facts.kind, rules.get("default"))
 
 
-def default_split(scheme: Scheme, facts: ActivityFacts) -> dict[str, int]:
+def default_split(scheme: SchemeRules, facts: ActivityFacts) -> dict[str, int]:
     """{category code: minutes}. Several mapped tags share the minutes evenly in the category's
     step, the remainder going to the first; no mapped tag leaves it in the kind's category."""
     category = default_category(scheme, facts)
@@ -54,7 +54,9 @@ def default_split(scheme: Scheme, facts: ActivityFacts) -> dict[str, int]:
     return {code: minutes for code, minutes in split.items() if minutes > 0}
 
 
-def split_errors(scheme: Scheme, activity_minutes: int, split: dict[str, int]) -> dict[str, str]:
+def split_errors(
+    scheme: SchemeRules, activity_minutes: int, split: dict[str, int]
+) -> dict[str, str]:
     """{category code or "": message} for a user-written split; empty when it is acceptable."""
     errors: dict[str, str] = {}
     leaves = {c.code: c for c in scheme.leaves()}
@@ -79,7 +81,7 @@ def split_errors(scheme: Scheme, activity_minutes: int, split: dict[str, int]) -
     return errors
 
 
-def explain_default(scheme: Scheme, facts: ActivityFacts) -> str:
+def explain_default(scheme: SchemeRules, facts: ActivityFacts) -> str:
     """Why the default split is what it is, in one sentence for the cycle page."""
     rules = scheme.allocation
     split = default_split(scheme, facts)
@@ -95,7 +97,7 @@ def explain_default(scheme: Scheme, facts: ActivityFacts) -> str:
     return f"A “{facts.kind.replace('_', ' ')}” counts as {names} by the scheme's rules."
 
 
-def _name(scheme: Scheme, code: str) -> str:
+def _name(scheme: SchemeRules, code: str) -> str:
     category = scheme.category(code)
     if category is None:
         return code

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from cpd_log.requirements import rules
-from cpd_log.requirements.splits import ActivityFacts, default_split, explain_default
+from cpd_log.schemes import rules
+from cpd_log.schemes.splits import ActivityFacts, default_split, explain_default
 
 STALE_SPLIT = (
     "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
@@ -41,7 +41,7 @@ class Line:
     activity: Logged
     split: dict[str, int]
     overridden: bool
-    scheme: rules.Scheme
+    scheme: rules.SchemeRules
     stale: bool = False  # the user's split was set aside
 
     @property
@@ -56,7 +56,7 @@ class Line:
 class Counter:
     """One scheme's default splits, remembered for the length of one page."""
 
-    def __init__(self, scheme: rules.Scheme):
+    def __init__(self, scheme: rules.SchemeRules):
         self.scheme = scheme
         self.leaves = {c.code for c in scheme.leaves()}
         self._defaults: dict[ActivityFacts, tuple[dict[str, int], rules.Counted]] = {}

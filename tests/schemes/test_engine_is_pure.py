@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BLOCKED = ("flask", "flask_sqlalchemy", "flask_login", "flask_wtf", "sqlalchemy", "werkzeug")
 
 # Runs in a fresh interpreter: a meta path finder refuses the web and database libraries (and
-# their submodules) before anything is imported, then the engine reads a shipped scheme file
-# directly (no jsonschema, no app) and evaluates one cycle.
+# their submodules) before anything is imported, then `import cpd_log.schemes.rules` (and the
+# other pure modules of cpd_log/schemes/) reads a shipped scheme file directly (no jsonschema, no
+# app) and evaluates one cycle.
 PROBE = f"""
 import json, sys
 from datetime import date
@@ -33,17 +34,18 @@ for name in ("flask", "sqlalchemy", "cpd_log.app"):
     except ImportError:
         blocked.append(name)
 
-from cpd_log.requirements import counting, pace, rules, splits
+import cpd_log.schemes.rules as rules
+from cpd_log.schemes import counting, pace, splits
 
 data = json.loads(open(sys.argv[1], encoding="utf-8").read())
-scheme = rules.Scheme.from_dict(data)
+scheme = rules.SchemeRules.from_dict(data)
 day = date(2026, 3, 1)
 progress = rules.evaluate(
     scheme,
     [
-        rules.Allocation(1, "EDU.WOW", 30 * 60, day),
-        rules.Allocation(2, "GB.WORK", 10 * 60, day),
-        rules.Allocation(3, "GB.VOL", 30 * 60, day),
+        rules.CategoryShare(1, "EDU.WOW", 30 * 60, day),
+        rules.CategoryShare(2, "GB.WORK", 10 * 60, day),
+        rules.CategoryShare(3, "GB.VOL", 30 * 60, day),
     ],
 )
 print(json.dumps({{

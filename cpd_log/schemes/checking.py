@@ -9,7 +9,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from cpd_log import bounded_json
-from cpd_log.requirements.rules import Scheme
+from cpd_log.schemes.rules import SchemeRules
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "scheme.schema.json"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemes"
@@ -33,7 +33,7 @@ def _where(error) -> str:
     return f"{path}: " if path else ""
 
 
-def check_scheme(data) -> Scheme:
+def check_scheme(data) -> SchemeRules:
     """The parsed scheme, or SchemeError with every problem found."""
     if not isinstance(data, dict):
         raise SchemeError(["A scheme is a JSON object ({ … })."])
@@ -43,7 +43,7 @@ def check_scheme(data) -> Scheme:
     problems = _semantic_problems(data)
     if problems:
         raise SchemeError(problems)
-    return Scheme.from_dict(data)
+    return SchemeRules.from_dict(data)
 
 
 def _amounts(data: dict):
@@ -87,7 +87,7 @@ def _semantic_problems(data: dict) -> list[str]:
     return problems
 
 
-def parse_scheme_text(text: str) -> tuple[dict, Scheme]:
+def parse_scheme_text(text: str) -> tuple[dict, SchemeRules]:
     """(data, scheme) from JSON text a user wrote; SchemeError names what is wrong."""
     try:
         data = bounded_json.loads(text)
@@ -100,6 +100,6 @@ def shipped_scheme_files() -> list[Path]:
     return sorted(DATA_DIR.glob("*.json"))
 
 
-def read_scheme_file(path: Path) -> tuple[dict, Scheme]:
+def read_scheme_file(path: Path) -> tuple[dict, SchemeRules]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return data, check_scheme(data)

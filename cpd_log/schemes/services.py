@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 from cpd_log.access import owned
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
-from cpd_log.requirements.periods import cycles_until
-from cpd_log.requirements.schemes import SchemeError, read_scheme_file, shipped_scheme_files
+from cpd_log.schemes.checking import SchemeError, read_scheme_file, shipped_scheme_files
+from cpd_log.schemes.periods import cycles_until
 
 
 def load_scheme(data: dict, owner_id: int | None = None) -> tuple[Scheme, bool]:

@@ -1,5 +1,5 @@
 """The pages count cycles with a tally and per-page memos (progress.compute); these tests hold
-that path to the plain rules engine (rules.evaluate over one allocation per activity share)."""
+that path to the plain rules engine (rules.evaluate of a CategoryShare per category of a split)."""
 
 from datetime import date, timedelta
 
@@ -7,11 +7,11 @@ from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind
 from cpd_log.models.scheme import Allocation as OwnSplit
-from cpd_log.requirements import progress, rules, services
-from cpd_log.requirements.periods import add_months
-from cpd_log.requirements.reflection_counts import reflection_counts
+from cpd_log.schemes import progress, rules, services
+from cpd_log.schemes.periods import add_months
+from cpd_log.schemes.reflection_counts import reflection_counts
 from tests import factories
-from tests.requirements.helpers import make_enrolment
+from tests.schemes.helpers import make_enrolment
 
 TODAY = date.today()
 
@@ -56,13 +56,13 @@ def test_tally_path_agrees_with_the_rules_engine(app, user):
     assert any(line.stale for v in views.values() for line in v.lines)
     assert any(line.overridden and not line.stale for v in views.values() for line in v.lines)
     for view in views.values():
-        allocations = [
-            rules.Allocation(line.activity.id, code, minutes, line.activity.last_date)
+        shares = [
+            rules.CategoryShare(line.activity.id, code, minutes, line.activity.last_date)
             for line in view.lines
             for code, minutes in line.split.items()
         ]
         expected = rules.evaluate(
-            view.scheme, allocations, counts[view.cycle.id], view.progress.carried_in
+            view.scheme, shares, counts[view.cycle.id], view.progress.carried_in
         )
         assert view.progress.rules == expected.rules
         assert view.progress.total == expected.total

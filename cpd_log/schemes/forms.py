@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from cpd_log.common.validators import in_range
 from cpd_log.forms import Form
-from cpd_log.requirements.schemes import SchemeError, parse_scheme_text
-from cpd_log.requirements.splits import split_errors
+from cpd_log.schemes.checking import SchemeError, parse_scheme_text
+from cpd_log.schemes.splits import split_errors
 
 MAX_SCHEME_TEXT = 100_000
 EARLIEST_START_YEARS = 40

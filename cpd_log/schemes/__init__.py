@@ -1,0 +1,1 @@
+"""CPD schemes: scheme files, enrolments and cycles, and the rules engine that counts activities."""
