@@ -113,7 +113,7 @@ def _plain(content) -> int:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from cpd_log.portfolio import fonts
+    from cpd_log.documents import fonts
     from cpd_log.templating import hours
 
     fonts.register()
@@ -145,7 +145,8 @@ def _cpu_seconds() -> float:
 
 
 def _child(n: int, mode: str) -> None:
-    from cpd_log.portfolio import fonts, pdf, services
+    from cpd_log.documents import fonts, pdf
+    from cpd_log.portfolio import services
 
     with tempfile.TemporaryDirectory() as folder:
         app = _app(Path(folder))

@@ -156,19 +156,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from cpd_log.account.views import bp as account_bp
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.competencies.views import bp as competencies_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
+    from cpd_log.documents.job_views import bp as export_jobs_bp
+    from cpd_log.documents.views import bp as documents_bp
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.imports.views import bp as imports_bp
-    from cpd_log.portfolio.export_views import bp as exports_bp
-    from cpd_log.portfolio.job_views import bp as export_jobs_bp
-    from cpd_log.portfolio.shared_views import bp as shared_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
     from cpd_log.schemes.views import bp as schemes_bp
+    from cpd_log.sharing.owner_views import bp as share_links_bp
+    from cpd_log.sharing.views import bp as sharing_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -180,9 +182,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(portfolio_bp)
-    app.register_blueprint(exports_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(export_jobs_bp)
-    app.register_blueprint(shared_bp)
+    app.register_blueprint(share_links_bp)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -204,7 +208,7 @@ def register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        if request.blueprint == "shared" or (
+        if request.blueprint == "sharing" or (
             request.endpoint != "static" and current_user.is_authenticated
         ):
             if "no-store" not in response.headers.get("Cache-Control", ""):

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
 
+from cpd_log.documents import job_files
 from cpd_log.evidence.services import sweep_orphan_files
 from cpd_log.extensions import db
 from cpd_log.imports.services import remove_expired_batches
-from cpd_log.portfolio import job_files
 
 
 @dataclass(frozen=True)

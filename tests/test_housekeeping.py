@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from cpd_log import housekeeping
+from cpd_log.documents import job_files, jobs
 from cpd_log.extensions import db
 from cpd_log.models import ExportJob, ImportBatch
-from cpd_log.portfolio import job_files, jobs
 from tests import factories
 from tests.evidence import samples
 from tests.imports.helpers import make_batch

@@ -68,9 +68,9 @@ OWNED = {
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
 # A reviewer opens a share link without an account: the token is the credential. Scope, expiry and
-# revocation are tested in tests/portfolio/test_sharing.py.
-PUBLIC |= {"shared.view", "shared.download_pdf", "shared.download_zip", "shared.prepare"}
-PUBLIC |= {"shared.job", "shared.job_status", "shared.job_file"}
+# revocation are tested in tests/sharing/test_sharing.py.
+PUBLIC |= {"sharing.view", "sharing.download_pdf", "sharing.download_zip", "sharing.prepare"}
+PUBLIC |= {"sharing.job", "sharing.job_status", "sharing.job_file"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]

@@ -9,10 +9,10 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cpd_log.auth import sessions, throttle
+from cpd_log.documents.job_files import forget_files as forget_export_files
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
-from cpd_log.portfolio.job_files import forget_files as forget_export_files
 from cpd_log.security_log import record_event
 
 # Compared against when the email is unknown, so an unknown email costs exactly as long as a

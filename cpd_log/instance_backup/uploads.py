@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 # Top-level folders whose files are transient. `.exports/` holds finished export jobs
-# (cpd_log/portfolio/jobs.py): re-made on demand and removed after an hour anyway.
+# (cpd_log/documents/jobs.py): re-made on demand and removed after an hour anyway.
 TRANSIENT_FOLDERS = {".exports": "export job files (transient)"}
 # Evidence is written to `.<hash>.<pid>.part` and renamed when complete (evidence/services.py).
 PARTIAL_SUFFIX = ".part"

@@ -10,7 +10,7 @@ from cpd_log.models.types import utcnow
 
 # queued → checking (the archive is read and verified) → importing (one transaction) → done;
 # any problem → failed with `message`. A job whose worker died stays "checking" or "importing"
-# until the sweep marks it failed (portfolio/import_jobs.py).
+# until the sweep marks it failed (account/import_jobs.py).
 IMPORT_STATES = ("queued", "checking", "importing", "done", "failed")
 
 

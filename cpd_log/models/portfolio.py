@@ -133,7 +133,7 @@ class ExportJob(db.Model):
 
     `token` is the only way to address a job from outside. A job started through a share link
     records it and is served through that link only. `fingerprint` is the portfolio's content
-    version when the job started (cpd_log/portfolio/jobs.py): a file whose content has since
+    version when the job started (cpd_log/documents/jobs.py): a file whose content has since
     changed is never served. The file is removed with the job, the portfolio and the account,
     and by the housekeeping sweep once `expires_at` has passed.
     """

@@ -1,15 +1,12 @@
-"""Portfolio forms: the selection, the kept activities, and the reviewer's sign-off."""
+"""Portfolio forms: the selection (period, cycle, competencies) and the kept activities."""
 
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
     widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -77,36 +74,3 @@ class ChosenField(SelectMultipleField):
 class PortfolioEditForm(PortfolioForm):
     activities = ChosenField("Activities in this portfolio", coerce=int)
     reflections = ChosenField("Reflections in this portfolio", coerce=int)
-
-
-class ReviewForm(Form):
-    reviewer_name = StringField("Your name", validators=[DataRequired(), Length(max=100)])
-    reviewer_role = StringField("Your role", validators=[Optional(), Length(max=100)])
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
-    signed_off = BooleanField("I have reviewed this portfolio (sign-off)")
-    submit = SubmitField("Send")
-
-    def validate(self, extra_validators=None) -> bool:
-        """A review says something: a comment, a sign-off, or both."""
-        valid = super().validate(extra_validators)
-        if not (self.comment.data or "").strip() and not self.signed_off.data:
-            self.comment.errors.append("Write a comment or tick the sign-off.")
-            return False
-        return valid
-
-
-class ImportForm(Form):
-    """Rendered only: the upload is read from the request stream (import_jobs.accept_upload)."""
-
-    file = FileField(
-        "Account backup (.zip, or a .json export from an older release)",
-        validators=[FileRequired(message="Choose the file to import.")],
-    )
-    submit = SubmitField("Import")
-
-
-class BackupForm(Form):
-    """The whole account leaves only after the password is entered again."""
-
-    password = PasswordField("Your password", validators=[DataRequired()])
-    submit = SubmitField("Download backup")

@@ -1,7 +1,8 @@
 """Portfolio operations and `gather()`, the one function that collects what a portfolio shows.
 
 Every output (HTML preview, PDF, ZIP, the reviewer's page) renders what `gather()` returns:
-activities, reflections and, for a scheme cycle, its rules and categories (additions.py).
+activities, reflections and, for a scheme cycle, its rules and categories
+(reflection_selection.py, cycle_report.py).
 """
 
 from collections import defaultdict
@@ -12,10 +13,11 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
+from cpd_log.documents import job_files
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Portfolio, Reflection, User
 from cpd_log.models.activity import activity_competency
-from cpd_log.portfolio import additions, job_files
+from cpd_log.portfolio import cycle_report, reflection_selection
 
 
 def matching_query(user, criteria: dict) -> Select:
@@ -57,7 +59,7 @@ def update_portfolio(
     criteria = criteria_of(portfolio)
     shown = {a.id for a in matching_activities(user, criteria)}
     portfolio.excluded_activity_ids = sorted(shown - set(kept_ids))
-    shown = {r.id for r in additions.matching_reflections(user, criteria)}
+    shown = {r.id for r in reflection_selection.matching_reflections(user, criteria)}
     portfolio.excluded_reflection_ids = sorted(shown - set(kept_reflections))
     _apply(portfolio, data)
     db.session.flush()
@@ -132,7 +134,7 @@ class Content:
     minutes_by_year: list[tuple[int, int]] = field(default_factory=list)
     minutes_by_kind: list[tuple[str, int]] = field(default_factory=list)
     minutes_by_area: list[tuple[str, int]] = field(default_factory=list)
-    # {competency label: [reflection]}, each reflection once (additions.by_competency).
+    # {competency label: [reflection]}, each reflection once (reflection_selection.by_competency).
     reflections: dict[str, list] = field(default_factory=dict)
     reflection_list: list[Reflection] = field(default_factory=list)
     # For a cycle portfolio: one row per rule (name, met, status, detail), the cycle's scheme,
@@ -177,7 +179,7 @@ class Content:
         cycle = self.portfolio.cycle
         if cycle is None or self.scheme is None:
             return ""
-        return additions.counted_note(cycle.start_date, cycle.end_date, self.cycle_not_listed)
+        return cycle_report.counted_note(cycle.start_date, cycle.end_date, self.cycle_not_listed)
 
     def categories_of(self, activity: Activity) -> list[str]:
         """The register's category cell: the cycle's categories when a cycle is chosen (with
@@ -198,14 +200,14 @@ def gather(portfolio: Portfolio, today: date | None = None) -> Content:
             )
         )
     )
-    reflections = additions.chosen_reflections(portfolio, owner, criteria_of(portfolio))
+    reflections = reflection_selection.chosen_reflections(portfolio, owner, criteria_of(portfolio))
     content = Content(
         portfolio=portfolio,
         owner=owner,
         generated=today or date.today(),
         activities=activities,
         evidence=_evidence_entries(activities, reflections) if portfolio.include_evidence else [],
-        reflections=additions.by_competency(reflections, portfolio.competency_ids or []),
+        reflections=reflection_selection.by_competency(reflections, portfolio.competency_ids or []),
         reflection_list=reflections,
         reviews=list(portfolio.reviews),
     )
@@ -224,10 +226,10 @@ def _evidence_entries(activities: list[Activity], reflections: list) -> list[Evi
 
 def _add_cycle(content: Content, cycle) -> None:
     """The rules engine's verdict on the cycle, and its categories for the register."""
-    view = additions.cycle_view(cycle, content.owner, content.generated)
-    content.rules = additions.rule_rows(view)
+    view = cycle_report.cycle_view(cycle, content.owner, content.generated)
+    content.rules = cycle_report.rule_rows(view)
     content.scheme = view.scheme
-    content.category_splits = additions.category_splits(view)
+    content.category_splits = cycle_report.category_splits(view)
     listed = {activity.id for activity in content.activities}
     not_listed = {line.activity.id for line in view.lines} - listed
     content.cycle_not_listed = len(not_listed)

@@ -1,16 +1,14 @@
-"""Portfolio pages for the owner: list, build, preview, edit, delete, PDF and ZIP downloads."""
+"""Portfolio pages for the owner: list, build, preview, edit, delete.
 
-import tempfile
+The PDF and ZIP downloads are in documents/views.py; share links in sharing/owner_views.py.
+"""
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -18,34 +16,29 @@ from flask_login import current_user, login_required
 from cpd_log.access import get_owned_or_404, owned
 from cpd_log.activities.forms import competency_choices
 from cpd_log.competencies.services import competency_options
+from cpd_log.documents import jobs
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.models import Portfolio, ShareLink
+from cpd_log.models import Portfolio
 from cpd_log.models.scheme import Cycle
-from cpd_log.portfolio import additions, bundle, jobs, pdf, services, sharing
+from cpd_log.portfolio import cycle_report, reflection_selection, services
 from cpd_log.portfolio.forms import PortfolioEditForm, PortfolioForm
-from cpd_log.security_log import record_event
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolios")
-bp.add_app_template_global(additions.in_units, "portfolio_units")
-bp.add_app_template_global(additions.model_name, "reflection_model_name")
+bp.add_app_template_global(cycle_report.in_units, "portfolio_units")
+bp.add_app_template_global(reflection_selection.model_name, "reflection_model_name")
 
 
 @bp.before_request
 @login_required
 def _require_login():
-    """Portfolios are built by their owner; reviewers use share links (shared_views.py)."""
-
-
-@bp.app_context_processor
-def _share_state():
-    return {"share_state": sharing.state}
+    """Portfolios are built by their owner; reviewers use share links (sharing/views.py)."""
 
 
 def _with_competencies(form):
     form.competencies.choices = competency_choices(competency_options(current_user))
     form.cycle.choices = [(0, "No cycle: use the dates below")] + [
-        (c.id, additions.cycle_label(c)) for c in additions.user_cycles(current_user)
+        (c.id, cycle_report.cycle_label(c)) for c in cycle_report.user_cycles(current_user)
     ]
     return form
 
@@ -81,10 +74,11 @@ def create():
 def detail(portfolio_id: int):
     """The HTML preview: exactly what the PDF and the reviewer will see."""
     portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    return _detail_page(services.gather(portfolio), form=EmptyForm())
+    return detail_page(services.gather(portfolio), form=EmptyForm())
 
 
-def _detail_page(content, **page) -> str:
+def detail_page(content, **page) -> str:
+    """The preview page; `page` adds to it (the share-link form, a link just created)."""
     return render_template(
         "portfolio/detail.html", content=content, background=jobs.in_background(content), **page
     )
@@ -115,7 +109,7 @@ def _offered(form, portfolio: Portfolio) -> tuple[list, list]:
     """The activities and reflections matching the saved criteria, ticked unless taken out."""
     criteria = services.criteria_of(portfolio)
     matching = services.matching_activities(current_user, criteria)
-    reflections = additions.matching_reflections(current_user, criteria)
+    reflections = reflection_selection.matching_reflections(current_user, criteria)
     form.activities.choices = [(a.id, a.title) for a in matching]
     form.reflections.choices = [(r.id, r.title) for r in reflections]
     if request.method == "GET":
@@ -146,82 +140,3 @@ def delete(portfolio_id: int):
         "Your activities and evidence stay.",
         cancel_url=url_for("portfolio.detail", portfolio_id=portfolio.id),
     )
-
-
-@bp.get("/<int:portfolio_id>/portfolio.pdf")
-def download_pdf(portfolio_id: int):
-    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    return pdf_response(portfolio)
-
-
-def pdf_response(portfolio: Portfolio):
-    return send_rendered(lambda out: pdf.render(services.gather(portfolio), out), portfolio, "pdf")
-
-
-def send_rendered(write, portfolio: Portfolio, extension: str):
-    """Write into a temporary file (large documents go to disk, not memory) and send it."""
-    # Not a context manager: send_file streams it and closes it when the response ends.
-    output = tempfile.TemporaryFile()  # noqa: SIM115
-    write(output)
-    output.seek(0)
-    response = send_file(
-        output,
-        mimetype={"pdf": "application/pdf", "zip": "application/zip"}[extension],
-        as_attachment=True,
-        download_name=f"portfolio-{portfolio.id}.{extension}",
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/<int:portfolio_id>/portfolio.zip")
-def download_zip(portfolio_id: int):
-    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    return zip_response(portfolio)
-
-
-def zip_response(portfolio: Portfolio):
-    return send_rendered(
-        lambda out: bundle.write_zip(services.gather(portfolio), out), portfolio, "zip"
-    )
-
-
-@bp.post("/<int:portfolio_id>/share")
-def share(portfolio_id: int):
-    """A new share link, shown once on this response's own page: never in a redirect's flash
-    message, which would carry the token in the (signed, not encrypted) session cookie. Only a
-    hash of the token is kept."""
-    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    link, token = sharing.create_link(portfolio, current_app.config["SHARE_LINK_DAYS"])
-    db.session.commit()
-    record_event(
-        "share_link.created",
-        user_id=current_user.id,
-        portfolio_id=portfolio.id,
-        share_link_id=link.id,
-    )
-    address = url_for("shared.view", token=token, _external=True)
-    page = _detail_page(services.gather(portfolio), form=form, new_link=address)
-    return page, 200, {"Cache-Control": "private, no-store"}
-
-
-@bp.post("/<int:portfolio_id>/links/<int:link_id>/revoke")
-def revoke(portfolio_id: int, link_id: int):
-    portfolio = get_owned_or_404(Portfolio, portfolio_id, current_user)
-    link = get_owned_or_404(ShareLink, link_id, current_user)
-    if link.portfolio_id != portfolio.id or not EmptyForm().validate_on_submit():
-        abort(404)
-    sharing.revoke(link)
-    db.session.commit()
-    record_event(
-        "share_link.revoked",
-        user_id=current_user.id,
-        portfolio_id=portfolio.id,
-        share_link_id=link.id,
-    )
-    flash("Share link revoked: it no longer opens the portfolio.", "info")
-    return redirect(url_for("portfolio.detail", portfolio_id=portfolio.id))

@@ -57,8 +57,9 @@ def upload(user_id: str, activity_id: str, side: str) -> dict:
 
 
 def render(plain_id: str, image_id: str) -> dict:
+    from cpd_log.documents import pdf
     from cpd_log.models import Portfolio
-    from cpd_log.portfolio import pdf, services
+    from cpd_log.portfolio import services
 
     result = {}
     for name, portfolio_id in (("plain", plain_id), ("image", image_id)):

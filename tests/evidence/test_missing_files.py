@@ -87,7 +87,7 @@ def test_pdf_says_missing_in_the_index_and_the_appendix(logged_in, user, lost):
 
 def test_a_certificate_lost_during_the_render_becomes_blank_pages(user):
     """Counted, then gone before merging: the contents' page numbers must stay true."""
-    from cpd_log.portfolio import pdf, pdf_evidence
+    from cpd_log.documents import pdf, pdf_evidence
     from cpd_log.portfolio import services as portfolio_services
 
     activity = factories.make_activity(user)

@@ -3,9 +3,11 @@
 import secrets
 from datetime import UTC, datetime
 
+from cpd_log.documents import job_files, jobs
 from cpd_log.extensions import db
 from cpd_log.models import Audience, ExportJob, ImportJob
-from cpd_log.portfolio import job_files, jobs, services, sharing
+from cpd_log.portfolio import services
+from cpd_log.sharing import services as sharing
 
 
 def make_portfolio(user, title: str = "Appraisal 2026", **fields):

@@ -10,9 +10,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from cpd_log.documents import bundle, pdf
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind, ActivityStatus, Portfolio
-from cpd_log.portfolio import bundle, pdf, services
+from cpd_log.portfolio import services
 from tests import factories
 from tests.evidence import samples
 from tests.portfolio.builders import make_link, make_portfolio

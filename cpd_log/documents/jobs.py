@@ -1,0 +1,200 @@
+"""Large exports run in a background thread and report progress in their ExportJob row.
+
+A portfolio with more activities than PORTFOLIO_BACKGROUND_AT is rendered this way: the request
+returns at once with a page whose script polls the job's status (pages laid out so far) and
+fetches the file when it is done, so no request waits long enough to time out.
+
+A job is addressed by its random token, never by its row id. A file is served only while it shows
+the portfolio as it is now: the job records the portfolio's content fingerprint when it starts,
+and a job whose fingerprint no longer matches (the owner edited the portfolio, an activity or a
+reflection, removed evidence; a review was added) answers "out of date, start a new one". Files
+live in the upload folder's `.exports/` (job_files.py) and go an hour later.
+"""
+
+import hashlib
+import secrets
+import threading
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app, send_file
+from sqlalchemy import func, select
+
+from cpd_log.documents import bundle, pdf
+from cpd_log.documents.job_files import job_path
+from cpd_log.extensions import db
+from cpd_log.models import Evidence, ExportJob, Portfolio, Review, ShareLink, User
+from cpd_log.models.types import utcnow
+from cpd_log.portfolio import services
+
+KEEP = timedelta(hours=1)
+
+
+def in_background(content: services.Content) -> bool:
+    """Whether the portfolio's PDF and ZIP are offered as background jobs (a progress page)
+    rather than as direct downloads: more than PORTFOLIO_BACKGROUND_AT activities. The owner's
+    and the reviewer's pages both ask here."""
+    return len(content.activities) > current_app.config["PORTFOLIO_BACKGROUND_AT"]
+
+
+def fingerprint(portfolio_id: int) -> str:
+    """The portfolio's content version, in one query.
+
+    What a PDF or ZIP shows comes from the portfolio row (its `updated_at`), the owner's log (the
+    `user.data_version` that triggers raise on every activity, reflection, tag, framework, scheme
+    and cycle write) and the owner's evidence, which no trigger watches: its count catches a
+    removal, its latest `created_at` an addition (ids alone would not: SQLite reuses the highest
+    id after a delete). Reviews are printed too, and the owner's name.
+    """
+    owner = Portfolio.user_id
+
+    def of_evidence(aggregate):
+        return select(aggregate).where(Evidence.user_id == owner).scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            Portfolio.updated_at,
+            User.data_version,
+            User.display_name,
+            of_evidence(func.count(Evidence.id)),
+            of_evidence(func.max(Evidence.id)),
+            of_evidence(func.max(Evidence.created_at)),
+            select(func.count(Review.id))
+            .where(Review.portfolio_id == Portfolio.id)
+            .scalar_subquery(),
+        )
+        .join(User, User.id == owner)
+        .where(Portfolio.id == portfolio_id)
+    ).one_or_none()
+    if row is None:  # the portfolio went meanwhile: matches no job
+        return ""
+    return hashlib.sha256(repr(tuple(map(str, row))).encode()).hexdigest()
+
+
+def start(portfolio: Portfolio, kind: str, total: int, link: ShareLink | None = None) -> ExportJob:
+    """The job for this portfolio, kind and requester (the owner, or one share link).
+
+    A current job of the same requester is reused, so clicking again does not render again;
+    otherwise a new row is committed (so the thread sees it) and rendering starts.
+    """
+    current = fingerprint(portfolio.id)
+    now = utcnow()
+    job = db.session.scalar(
+        select(ExportJob)
+        .where(
+            ExportJob.portfolio_id == portfolio.id,
+            ExportJob.kind == kind,
+            ExportJob.share_link_id == (link.id if link else None),
+            ExportJob.fingerprint == current,
+            ExportJob.state != "failed",
+            ExportJob.expires_at > now,
+        )
+        .order_by(ExportJob.id.desc())
+        .limit(1)
+    )
+    if job is not None:
+        return job
+    job = ExportJob(
+        user_id=portfolio.user_id,
+        portfolio_id=portfolio.id,
+        share_link_id=link.id if link else None,
+        kind=kind,
+        total=total,
+        file_name=f"{secrets.token_hex(16)}.{kind}",
+        fingerprint=current,
+        created_at=now,
+        expires_at=now + KEEP,
+    )
+    db.session.add(job)
+    db.session.commit()
+    app = current_app._get_current_object()
+    threading.Thread(target=_run, args=(app, job.id), name=f"export-{job.id}", daemon=True).start()
+    return job
+
+
+def _run(app: Flask, job_id: int) -> None:
+    """Render, then mark the job done (or failed). Status updates use short transactions of their
+    own, and the session's read ends before rendering, so no lock is held while pages are laid out.
+    A job deleted meanwhile (its portfolio or account went) leaves no file behind.
+    """
+    with app.app_context():
+        try:
+            job = db.session.get(ExportJob, job_id)
+            if job is None:
+                return
+            kind, target = job.kind, job_path(job)
+            content = services.gather(db.session.get(Portfolio, job.portfolio_id))
+            db.session.close()  # everything the renderer reads is loaded; end the read
+            partial = target.with_suffix(".part")
+            with partial.open("wb") as out:
+                if kind == "pdf":
+                    pages = pdf.render(content, out, progress=lambda n: _set(job_id, pages=n))
+                else:
+                    bundle.write_zip(content, out)
+                    pages = 0
+            partial.replace(target)
+            if not _set(job_id, state="done", pages=pages):
+                target.unlink(missing_ok=True)
+        except Exception:
+            current_app.logger.exception("export job %s failed", job_id)
+            _set(job_id, state="failed")
+        finally:
+            db.session.remove()
+
+
+def _set(job_id: int, **values) -> bool:
+    """Update the job in a transaction of its own; False when the row is gone."""
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            ExportJob.__table__.update().where(ExportJob.id == job_id).values(**values)
+        )
+    return result.rowcount > 0
+
+
+def find(job_token: str, user_id: int | None = None, link: ShareLink | None = None):
+    """The job with this token, for its owner (`user_id`) or for the share link that started
+    it (`link`); None otherwise — another user's job, another link's, the owner's own job asked
+    for through a link."""
+    if not job_token or len(job_token) > 64:
+        return None
+    query = select(ExportJob).where(ExportJob.token == job_token)
+    if link is not None:
+        query = query.where(ExportJob.share_link_id == link.id)
+    else:
+        query = query.where(ExportJob.user_id == user_id)
+    return db.session.scalar(query)
+
+
+def is_current(job: ExportJob, now: datetime | None = None) -> bool:
+    """Not expired, and the portfolio's content is what it was when the job started."""
+    expires = job.expires_at if job.expires_at.tzinfo else job.expires_at.replace(tzinfo=UTC)
+    if expires <= (now or datetime.now(UTC)):
+        return False
+    return job.fingerprint == fingerprint(job.portfolio_id)
+
+
+def status(job: ExportJob, file_url: str) -> dict:
+    """What the progress page's script polls for; `stale` when the content has changed."""
+    state = job.state if is_current(job) else "stale"
+    return {
+        "state": state,
+        "pages": job.pages,
+        "activities": job.total,
+        "file": file_url if state == "done" else None,
+    }
+
+
+def ready(job: ExportJob) -> bool:
+    return job.state == "done" and job_path(job).exists()
+
+
+def send(job: ExportJob):
+    """The finished file as an attachment (the caller has checked `is_current` and `ready`)."""
+    response = send_file(
+        job_path(job),
+        mimetype="application/pdf" if job.kind == "pdf" else "application/zip",
+        as_attachment=True,
+        download_name=f"portfolio-{job.portfolio_id}.{job.kind}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,129 @@
+"""The PDF's own flowables: section headings, pre-broken lines of plain text, the contents' page
+numbers.
+
+`plain_text()` is how the details and reflections sections set user text. Most of it is in the
+main face, and for that a Paragraph does work the text does not need: it parses markup (so the
+text must be escaped first), builds fragments per word and, with line breaks, takes its slowest
+drawing path. `Lines` breaks the text once and draws each line as a string, at about half the
+cost, with nothing to escape. Text that needs another face or right-to-left reordering, or that
+has spaces a Paragraph treats specially (no-break, soft hyphen, tabs), stays a Paragraph with
+per-glyph font fallback (fonts.markup).
+"""
+
+import re
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from cpd_log.documents import fonts
+
+# Whitespace other than space and line break (no-break, thin, tab…) and the soft hyphen.
+_SPECIAL_SPACE = re.compile(r"[^\S \n]|\xad")
+
+
+def heading(text: str, style: ParagraphStyle, level: int, key: str | None = None) -> Paragraph:
+    """A section heading; `outline` becomes its PDF bookmark and its line in the contents."""
+    paragraph = Paragraph(fonts.markup(text), style)
+    paragraph.outline = (text, level, key)
+    return paragraph
+
+
+def plain_text(value: str, style: ParagraphStyle) -> Flowable:
+    """User text as a flowable: Lines when the main face sets all of it, else a Paragraph."""
+    value = value.replace("\r\n", "\n")
+    if not _SPECIAL_SPACE.search(value) and fonts.main_font_only(value.replace("\n", " ")):
+        return Lines(value, style)
+    return Paragraph(fonts.markup(value), style)
+
+
+class Lines(Flowable):
+    """Plain text in the style's font, broken at spaces like a left-aligned Paragraph ("\\n"
+    starts a new line, a word wider than the column is cut) and drawn line by line. It splits
+    across pages between lines, never leaving a single line at the foot of a page."""
+
+    def __init__(self, value: str, style: ParagraphStyle, lines: list[str] | None = None):
+        super().__init__()
+        self.value, self.style, self.lines = value, style, lines
+        self._broken_for = None if lines is None else "split"  # the width the lines fit
+
+    def _break(self, available_width: float) -> None:
+        if self._broken_for in (available_width, "split"):
+            return
+        name, size = self.style.fontName, self.style.fontSize
+        width = available_width - self.style.leftIndent - self.style.rightIndent
+        self.lines = []
+        for line in self.value.split("\n"):
+            for part in simpleSplit(line, name, size, width) or [""]:
+                self.lines.extend(_cut(part, name, size, width))
+        self._broken_for = available_width
+
+    def wrap(self, available_width, available_height):
+        self._break(available_width)
+        self.width, self.height = available_width, len(self.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self._break(available_width)
+        fit = int(available_height / self.style.leading)  # as Paragraph.split counts
+        if fit <= 1:  # no room, or room for an orphan line only
+            return []
+        if fit >= len(self.lines):
+            return [self]
+        return [Lines("", self.style, self.lines[:fit]), Lines("", self.style, self.lines[fit:])]
+
+    def draw(self) -> None:
+        style = self.style
+        self.canv.setFillColor(style.textColor)
+        lines = self.canv.beginText(style.leftIndent, self.height - style.fontSize)
+        lines.setFont(style.fontName, style.fontSize, style.leading)
+        for line in self.lines:
+            lines.textLine(line)
+        self.canv.drawText(lines)
+
+
+def _cut(line: str, name: str, size: float, width: float) -> list[str]:
+    """A line wider than the column (one long word, as simpleSplit leaves it) cut into pieces.
+    simpleSplit only adds a word to a line when it fits, so a line with a space fits already."""
+    if " " in line or stringWidth(line, name, size) <= width:
+        return [line]
+    pieces, current = [], ""
+    for char in line:
+        if current and stringWidth(current + char, name, size) > width:
+            pieces.append(current)
+            current = char
+        else:
+            current += char
+    return [*pieces, current]
+
+
+class ContentsRow:
+    """A row of the contents. Its page number is known only after layout, so it is drawn as a
+    form named after the row and filled in by `fill()` once every page is laid out.
+    `certificate_pages`: for an appended PDF certificate, its page count."""
+
+    def __init__(self, title: str, level: int, certificate_pages: int = 0):
+        self.title, self.level, self.certificate_pages = title, level, certificate_pages
+        self.form = f"contents{id(self)}"
+        self.style: ParagraphStyle | None = None  # set by the contents table
+
+    def fill(self, canvas, page: int) -> None:
+        canvas.beginForm(self.form)
+        canvas.setFont(self.style.fontName, self.style.fontSize)
+        canvas.drawString(0, self.style.leading - self.style.fontSize, str(page))
+        canvas.endForm()
+
+
+class PageNumber(Flowable):
+    """A contents row's page number: draws the row's form, one line of its style high."""
+
+    def __init__(self, row: ContentsRow):
+        super().__init__()
+        self.row = row
+
+    def wrap(self, available_width, available_height):
+        return available_width, self.row.style.leading
+
+    def draw(self) -> None:
+        self.canv.doForm(self.row.form)
