@@ -15,8 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from cpd_log.activities.choices import KIND_LABELS, ActivityKind
 from cpd_log.extensions import db
-from cpd_log.models.activity import KIND_LABELS, ActivityKind
 from cpd_log.models.types import utcnow
 
 

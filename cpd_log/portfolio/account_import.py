@@ -29,6 +29,7 @@ from cpd_log.portfolio.links import safe_url
 from cpd_log.portfolio.scheme_transfer import import_schemes, portfolio_cycle_finder
 from cpd_log.portfolio.transfer import (
     ACTIVITY_FIELDS,
+    ACTIVITY_OPTIONAL,
     FORMAT,
     PORTFOLIO_FIELDS,
     READABLE_VERSIONS,
@@ -165,7 +166,7 @@ def _import_activities(user, records: list, context) -> tuple[dict[str, int], in
     new: list[tuple[dict, Activity, str]] = []
     for n, record in enumerate(records, start=1):
         where = f"Activity {n}"
-        values = _fields(record, ACTIVITY_FIELDS, where)
+        values = _fields(record, ACTIVITY_FIELDS, where, ACTIVITY_OPTIONAL)
         key = (_moment(values["created_at"]), values["title"])
         keyed.append((str(record.get("key")), key))
         if key in existing:
