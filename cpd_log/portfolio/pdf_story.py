@@ -218,9 +218,17 @@ def _register_cell(activity, fields, width: float, style):
     lines = [shown(first, activity)]
     for field in more:
         if text := field.of(activity):
-            cut = text if len(text) <= REGISTER_TEXT else text[:REGISTER_TEXT].rstrip() + "…"
-            lines.append(f"{field.pdf}: {cut}")
+            lines.append(f"{field.pdf}: {_cut(text)}")
     return _cell("\n".join(lines), width, style)
+
+
+def _cut(text: str) -> str:
+    """`text` on one line, at most REGISTER_TEXT characters, ended at a word where it can be."""
+    text = " ".join(text.split())
+    if len(text) <= REGISTER_TEXT:
+        return text
+    head = text[: REGISTER_TEXT + 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head[:REGISTER_TEXT]) + "…"
 
 
 def shown(field, activity) -> str:
