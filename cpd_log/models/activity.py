@@ -87,6 +87,7 @@ class Activity(db.Model):
     delivery: Mapped[Delivery] = mapped_column(_enum(Delivery, "delivery"))
     participatory: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str | None] = mapped_column(Text)  # what the person set out to learn
     url: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[ActivityStatus] = mapped_column(
         _enum(ActivityStatus, "activity_status"), default=ActivityStatus.COMPLETED

@@ -73,6 +73,7 @@ class ImportRow(db.Model):
     delivery: Mapped[str | None] = mapped_column(String(24))
     participatory: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[str | None] = mapped_column(String(24))
     competency_ids: Mapped[str] = mapped_column(String(2000), default="")  # "3,7"; "" for none

@@ -42,6 +42,7 @@ def _make_log(user, framework) -> None:
         delivery=Delivery.ONLINE,
         participatory=True,
         description='Benefit maps; "quotes", line one\nline two',
+        objective="+Read a benefit map, then draw one",
         url="https://example.org/f",
         competencies=[a1, a2],
     )
