@@ -13,6 +13,7 @@ figures are printed beside it.
 """
 
 import argparse
+import csv
 import io
 import statistics
 import tempfile
@@ -35,17 +36,26 @@ KINDS = ["Course", "Webinar", "Reading", "Podcast", "Conference", "community_eve
 
 
 def make_csv(rows: int) -> bytes:
-    """Rows shaped like our own export: every column filled, dates spread over years."""
-    lines = [",".join(FIELDS)]
+    """Rows shaped like our own export: its columns, filled by name, dates spread over years."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
     start = date(2020, 1, 1)
     for n in range(rows):
-        day = (start + timedelta(days=n % 2000)).isoformat()
-        lines.append(
-            f"Activity {n} on portfolio reporting,{KINDS[n % len(KINDS)]},Provider {n % 37},"
-            f"{day},,{(n % 12 + 1) * 0.25:g},Online,{'yes' if n % 2 else 'no'},"
-            f'"What stuck from session {n}, in a sentence",https://example.org/{n},Completed,'
-        )
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+        cells = {
+            "title": f"Activity {n} on portfolio reporting",
+            "kind": KINDS[n % len(KINDS)],
+            "provider": f"Provider {n % 37}",
+            "start_date": (start + timedelta(days=n % 2000)).isoformat(),
+            "hours": f"{(n % 12 + 1) * 0.25:g}",
+            "delivery": "Online",
+            "participatory": "yes" if n % 2 else "no",
+            "description": f"What stuck from session {n}, in a sentence",
+            "url": f"https://example.org/{n}",
+            "status": "Completed",
+        }
+        writer.writerow([cells.get(column, "") for column in FIELDS])
+    return ("\ufeff" + buffer.getvalue()).encode()
 
 
 def bare_rows(user_id: int, rows: int) -> list[dict]:

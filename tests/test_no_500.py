@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cpd_log.activities.fields import COLUMNS
 from tests import factories
 
 JUNK = st.one_of(
@@ -11,20 +12,7 @@ JUNK = st.one_of(
     st.sampled_from(["", " ", "0", "-1", "1e309", "NaN", "2026-02-30", "9999-12-31", "0001-01-01"]),
     st.sampled_from(["\x00", "%00", "' OR 1=1 --", "<script>", "{{7*7}}", "𝕏" * 50, "١٢٫٥"]),
 )
-ACTIVITY_FIELDS = [
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "hours",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-    "competencies",
-]
+ACTIVITY_FIELDS = list(COLUMNS)  # the activity form's fields, named as in the field table
 FORMS = {
     "/activities/new": ACTIVITY_FIELDS,
     "/activities/{activity_id}/edit": ACTIVITY_FIELDS,

@@ -18,6 +18,7 @@ from cpd_log.account.evidence_transfer import EvidenceFiles, Notes, import_evide
 from cpd_log.account.scheme_transfer import import_schemes, portfolio_cycle_finder
 from cpd_log.account.transfer import (
     ACTIVITY_FIELDS,
+    ACTIVITY_OPTIONAL,
     FORMAT,
     PORTFOLIO_FIELDS,
     READABLE_VERSIONS,
@@ -165,7 +166,7 @@ def _import_activities(user, records: list, context) -> tuple[dict[str, int], in
     new: list[tuple[dict, Activity, str]] = []
     for n, record in enumerate(records, start=1):
         where = f"Activity {n}"
-        values = _fields(record, ACTIVITY_FIELDS, where)
+        values = _fields(record, ACTIVITY_FIELDS, where, ACTIVITY_OPTIONAL)
         key = (_moment(values["created_at"]), values["title"])
         keyed.append((str(record.get("key")), key))
         if key in existing:

@@ -7,11 +7,11 @@ common.spreadsheet_safety.neutralise so it is never run as a formula.
 import csv
 import io
 
+from cpd_log.activities.fields import COLUMNS, ENTERED, Value
 from cpd_log.common.spreadsheet_safety import neutralise
-from cpd_log.imports.columns import FIELDS
 
 # The spreadsheet import's own field names, so an export re-imports with no mapping work.
-CSV_COLUMNS = list(FIELDS)
+CSV_COLUMNS = list(COLUMNS)
 
 
 def plain_hours(minutes: int) -> str:
@@ -19,22 +19,23 @@ def plain_hours(minutes: int) -> str:
     return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") or "0"
 
 
-def activity_row(activity) -> list[str]:
-    """One activity in CSV_COLUMNS order, in the words the import understands."""
-    return [
-        activity.title,
-        activity.kind.label,
-        activity.provider,
-        activity.start_date.isoformat(),
-        activity.end_date.isoformat() if activity.end_date else "",
-        plain_hours(activity.minutes),
-        activity.delivery.label,
-        "yes" if activity.participatory else "no",
-        activity.description,
-        activity.url,
-        activity.status.label,
-        "; ".join(f"{c.code} {c.name}" for c in activity.competencies),
-    ]
+# Each kind of value in the words the import understands; text as it is.
+_WRITE = {
+    Value.CHOICE: lambda value: value.label,
+    Value.DATE: lambda value: value.isoformat() if value else "",
+    Value.HOURS: plain_hours,
+    Value.YES_NO: lambda value: "yes" if value else "no",
+    Value.COMPETENCIES: lambda tags: "; ".join(f"{c.code} {c.name}" for c in tags),
+}
+
+
+def activity_row(activity) -> dict[str, str]:
+    """One activity's CSV cells by column name."""
+    return {f.column: _WRITE.get(f.value, _as_text)(f.of(activity)) for f in ENTERED}
+
+
+def _as_text(value) -> str:
+    return value or ""
 
 
 def activities_csv(activities) -> bytes:
@@ -43,5 +44,6 @@ def activities_csv(activities) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for activity in activities:
-        writer.writerow([neutralise(cell) for cell in activity_row(activity)])
+        row = activity_row(activity)
+        writer.writerow([neutralise(row[column]) for column in CSV_COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")

@@ -26,32 +26,19 @@ from cpd_log.access import owned
 from cpd_log.account.activity_state_transfer import state_exporter
 from cpd_log.account.development_transfer import export_development
 from cpd_log.account.scheme_transfer import enrolment_keys, export_schemes
+from cpd_log.activities.fields import BACKED_UP
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Framework, Portfolio, Reflection
-from cpd_log.models.activity import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.models.portfolio import Audience
 
 FORMAT = "cpd-log-account"
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
-ACTIVITY_FIELDS = {
-    "title": str,
-    "kind": ActivityKind,
-    "provider": str,
-    "start_date": date,
-    "end_date": date,
-    "minutes": int,
-    "delivery": Delivery,
-    "participatory": bool,
-    "description": str,
-    "url": str,
-    "status": ActivityStatus,
-    "source": ActivitySource,
-    "external_uid": str,
-    "created_at": datetime,
-    "updated_at": datetime,
-}
+# An activity's keys and their types, from the field table; the optional ones are keys added
+# after backups were made, absent in older files (read as empty).
+ACTIVITY_FIELDS = {field.name: field.type for field in BACKED_UP}
+ACTIVITY_OPTIONAL = tuple(field.name for field in BACKED_UP if field.optional_in_backup)
 PORTFOLIO_FIELDS = {
     "title": str,
     "audience": Audience,

@@ -1,4 +1,5 @@
-"""Activity forms: the log entry and the list filters."""
+"""Activity forms: the log entry (its fields made from the field table, fields.py) and the list
+filters."""
 
 from wtforms import (
     BooleanField,
@@ -12,12 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from cpd_log.activities.fields import ENTERED, Field, Value
 from cpd_log.common.validators import http_url, in_range
 from cpd_log.forms import Form, VersionField
 from cpd_log.imports.values import parse_minutes
-from cpd_log.models import ActivityKind, ActivityStatus, Delivery
-
-MAX_TEXT = 50_000
+from cpd_log.models import ActivityKind, ActivityStatus
 
 
 def enum_choices(enum_cls) -> list[SelectChoice]:
@@ -48,29 +48,56 @@ class CompetencyField(SelectMultipleField):
             ) from None
 
 
-class ActivityForm(Form):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
-    provider = StringField("Provider or organiser", validators=[Optional(), Length(max=200)])
-    start_date = DateField(
-        "Start date", validators=[InputRequired(message="Enter a date."), in_range]
-    )
-    end_date = DateField("End date", validators=[Optional(), in_range])
-    hours = StringField(
-        "Hours",
-        validators=[DataRequired(message="Enter the hours, e.g. 1.5.")],
-        description="In steps of 0.25 (15 minutes): 1.5 or 1:30.",
-    )
-    delivery = SelectField("Delivery", choices=enum_choices(Delivery))
-    participatory = BooleanField("Participatory (you interacted with others)")
-    description = TextAreaField(
-        "Description and learning outcomes", validators=[Optional(), Length(max=MAX_TEXT)]
-    )
-    url = StringField("Web address", validators=[Optional(), Length(max=2000), http_url])
-    status = SelectField(
-        "Status", choices=enum_choices(ActivityStatus), default=ActivityStatus.COMPLETED.value
-    )
-    competencies = CompetencyField("Competencies", coerce=int, validate_choice=True)
+def _text_checks(field: Field) -> list:
+    return [DataRequired() if field.required else Optional(), Length(max=field.max_length)]
+
+
+# How the form asks for each kind of value: a WTForms field from a row of the table.
+_ASK = {
+    Value.TEXT: lambda f: StringField(f.shown_label, _text_checks(f), description=f.help),
+    Value.LONG_TEXT: lambda f: TextAreaField(f.shown_label, _text_checks(f), description=f.help),
+    Value.WEB_ADDRESS: lambda f: StringField(
+        f.shown_label, [*_text_checks(f), http_url], description=f.help
+    ),
+    Value.CHOICE: lambda f: SelectField(
+        f.shown_label,
+        choices=enum_choices(f.choices),
+        validators=[DataRequired()] if f.required else [],
+        default=f.default.value if f.default else None,
+        description=f.help,
+    ),
+    Value.DATE: lambda f: DateField(
+        f.shown_label,
+        [InputRequired(message="Enter a date.") if f.required else Optional(), in_range],
+        description=f.help,
+    ),
+    Value.HOURS: lambda f: StringField(
+        f.shown_label, [DataRequired(message="Enter the hours, e.g. 1.5.")], description=f.help
+    ),
+    Value.YES_NO: lambda f: BooleanField(f.shown_label, description=f.help),
+    Value.COMPETENCIES: lambda f: CompetencyField(
+        f.shown_label, coerce=int, validate_choice=True, description=f.help
+    ),
+}
+# What the service receives of each kind of value, from what the form holds.
+_CLEAN = {
+    Value.TEXT: lambda f, data: (data or "").strip() or f.empty,
+    Value.LONG_TEXT: lambda f, data: data or f.empty,
+    Value.WEB_ADDRESS: lambda f, data: data or f.empty,
+    Value.CHOICE: lambda f, data: f.choices(data),
+    Value.DATE: lambda f, data: data,
+    Value.HOURS: lambda f, data: parse_minutes(data),
+    Value.YES_NO: lambda f, data: bool(data),
+    Value.COMPETENCIES: lambda f, data: list(data or []),
+}
+# One form field a table row, named by its column, in the table's order (the base class is
+# made before ActivityForm's own fields, so WTForms lists the table's first).
+_EnteredFields = type(
+    "_EnteredFields", (Form,), {field.column: _ASK[field.value](field) for field in ENTERED}
+)
+
+
+class ActivityForm(_EnteredFields):
     # The activity's version when the form was loaded (edit only; ignored when logging one).
     version = VersionField()
     submit = SubmitField("Save activity")
@@ -89,24 +116,10 @@ class ActivityForm(Form):
         days = (end - start).days + 1 if start and end and end >= start else 1
         if minutes > 24 * 60 * days:
             raise ValidationError(f"At most {24 * days} hours fit in {days} day(s).")
-        self.minutes = minutes
 
     def activity_data(self) -> dict:
-        """The cleaned values, as the activities service expects them."""
-        return {
-            "title": self.title.data.strip(),
-            "kind": ActivityKind(self.kind.data),
-            "provider": (self.provider.data or "").strip(),
-            "start_date": self.start_date.data,
-            "end_date": self.end_date.data,
-            "minutes": self.minutes,
-            "delivery": Delivery(self.delivery.data),
-            "participatory": bool(self.participatory.data),
-            "description": self.description.data or "",
-            "url": self.url.data or "",
-            "status": ActivityStatus(self.status.data),
-            "competency_ids": list(self.competencies.data or []),
-        }
+        """The cleaned values, as the activities service expects them, keyed by field name."""
+        return {f.name: _CLEAN[f.value](f, self[f.column].data) for f in ENTERED}
 
 
 SORTS = {

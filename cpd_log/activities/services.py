@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import Boolean, Select, and_, exists, func, or_, select
@@ -10,6 +9,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from cpd_log.access import owned
+from cpd_log.activities.fields import EDITABLE, ENTERED, LISTED, SEARCHED, Value
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.common.sql import escape_like
 from cpd_log.evidence.services import forget_files_of
@@ -18,20 +18,6 @@ from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
 from cpd_log.versions import Difference, claim_version, differences
-
-EDITABLE = (
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "minutes",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-)
 
 
 def log_activity(user, data: dict) -> Activity:
@@ -67,16 +53,19 @@ def edit_conflict(form, activity: Activity) -> list[Difference]:
 
 def _shown(data: dict) -> dict[str, str]:
     """Field values as a person reads them, keyed by form field name."""
-    shown = {
-        field: (value.label if isinstance(value, StrEnum) else str(value or "—"))
-        for field, value in data.items()
-        if field in EDITABLE
-    }
-    shown["participatory"] = "Yes" if data["participatory"] else "No"
-    shown["hours"] = f"{data['minutes'] / 60:g}"
-    shown["competencies"] = tag_names(data["competency_ids"])
-    del shown["minutes"]
-    return shown
+    return {field.column: _as_read(field, data[field.name]) for field in ENTERED}
+
+
+def _as_read(field, value) -> str:
+    if field.value is Value.CHOICE:
+        return value.label
+    if field.value is Value.YES_NO:
+        return "Yes" if value else "No"
+    if field.value is Value.HOURS:
+        return f"{value / 60:g}"
+    if field.value is Value.COMPETENCIES:
+        return tag_names(value)
+    return str(value or "—")
 
 
 def delete_activity(activity: Activity) -> None:
@@ -90,17 +79,7 @@ def _apply(activity: Activity, data: dict) -> None:
         setattr(activity, field, data[field])
 
 
-LIST_COLUMNS = (
-    Activity.id,
-    Activity.title,
-    Activity.kind,
-    Activity.provider,
-    Activity.start_date,
-    Activity.end_date,
-    Activity.minutes,
-    Activity.status,
-    Activity.source,
-)
+LIST_COLUMNS = (Activity.id, *(getattr(Activity, name) for name in LISTED))
 
 ORDERINGS = {
     "date_desc": (Activity.start_date.desc(), Activity.id.desc()),
@@ -145,11 +124,7 @@ def _apply_criteria(query: Select, criteria: dict) -> Select:
     if criteria.get("q"):
         pattern = f"%{escape_like(criteria['q'])}%"
         query = query.where(
-            or_(
-                contains_text(Activity.title, pattern),
-                contains_text(Activity.provider, pattern),
-                contains_text(Activity.description, pattern),
-            )
+            or_(*(contains_text(getattr(Activity, name), pattern) for name in SEARCHED))
         )
     # An activity overlaps the range when it starts before the range ends and ends after it starts.
     if criteria.get("date_from"):

@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
 from cpd_log.activities import editing, services
+from cpd_log.activities.fields import LONG_TEXTS
 from cpd_log.activities.forms import ActivityFilterForm, competency_choices
 from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import competency_options
@@ -68,7 +69,7 @@ def detail(activity_id: int):
     activity = get_owned_or_404(
         Activity, activity_id, current_user, selectinload(Activity.competencies)
     )
-    return render_template("activities/detail.html", activity=activity)
+    return render_template("activities/detail.html", activity=activity, sections=LONG_TEXTS)
 
 
 @bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])

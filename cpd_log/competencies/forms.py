@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import MAX_TEXT
+from cpd_log.activities.fields import MAX_TEXT
 from cpd_log.common.validators import in_range
 from cpd_log.competencies.importers import CODE_MAX, FORMATS, NAME_MAX
 from cpd_log.forms import Form

@@ -15,6 +15,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from cpd_log.activities.fields import FIELDS, LONG_TEXTS, Value
 from cpd_log.documents import fonts, pdf_reflections
 from cpd_log.documents.fonts import MAIN, markup
 from cpd_log.documents.pdf_evidence import StoredImage
@@ -150,28 +151,44 @@ def _reviews(content: Content, s) -> list:
     return story
 
 
+# The register's columns and their widths in mm; the field table says which of the activity's
+# fields fill a column (`register`), the others are the portfolio's.
+REGISTER = {
+    "#": 8,
+    "Dates": 20,
+    "Title": 43,
+    "Category": 30,
+    "Type": 24,
+    "Provider": 24,
+    "Hours": 11,
+    "Evidence": 14,
+}
+REGISTER_FIELDS = {
+    column: [field for field in FIELDS if field.register == column] for column in REGISTER
+}
+REGISTER_TEXT = 160  # characters of a further field in a cell; the details have all of it
+
+
 def register(content: Content, s) -> list:
     """The register: app-made cells (numbers, dates, labels) stay plain strings, which are far
     cheaper to lay out than Paragraphs; user text is a Paragraph so it wraps and can fall back."""
     story = [PageBreak(), heading("Activity register", s["h1"], 0, "register")]
-    header = ["#", "Dates", "Title", "Category", "Type", "Provider", "Hours", "Evidence"]
-    widths = [8 * mm, 20 * mm, 43 * mm, 30 * mm, 24 * mm, 24 * mm, 11 * mm, 14 * mm]
+    header = list(REGISTER)
+    widths = [width * mm for width in REGISTER.values()]
     small = s["small"]
     rows = []
     for number, activity in enumerate(content.activities, start=1):
         labels = [e.label for e in content.evidence_of(activity)]
-        rows.append(
-            [
-                str(number),
-                _dates(activity).replace(" – ", " –\n"),
-                _cell(activity.title, widths[2], small),
-                _cell(", ".join(content.categories_of(activity)) or "—", widths[3], small),
-                _cell(activity.kind.label, widths[4], small),
-                _cell(activity.provider or "—", widths[5], small),
-                hours(activity.minutes),
-                label_runs(labels, widths[7] - CELL_PADDING, small.fontSize) or "—",
-            ]
-        )
+        cells = {
+            "#": str(number),
+            "Dates": _dates(activity).replace(" – ", " –\n"),
+            "Category": _cell(", ".join(content.categories_of(activity)) or "—", widths[3], small),
+            "Evidence": label_runs(labels, widths[7] - CELL_PADDING, small.fontSize) or "—",
+        }
+        for (column, fields), width in zip(REGISTER_FIELDS.items(), widths, strict=True):
+            if fields:
+                cells[column] = _register_cell(activity, fields, width, small)
+        rows.append([cells[column] for column in header])
     if not rows:
         return [*story, _p("No activities are in this portfolio.", s["body"])]
     for start in range(0, len(rows), REGISTER_CHUNK):
@@ -184,6 +201,38 @@ def register(content: Content, s) -> list:
         table.setStyle(GRID)
         story.append(table)
     return story
+
+
+def _register_cell(activity, fields, width: float, style):
+    """The first field as shown, any further one that has a value under it, labelled and cut
+    short; hours stay a plain string."""
+    first, *more = fields
+    if first.value is Value.HOURS:
+        return shown(first, activity)
+    lines = [shown(first, activity)]
+    for field in more:
+        if text := field.of(activity):
+            lines.append(f"{field.pdf}: {_cut(text)}")
+    return _cell("\n".join(lines), width, style)
+
+
+def _cut(text: str) -> str:
+    """`text` on one line, at most REGISTER_TEXT characters, ended at a word where it can be."""
+    text = " ".join(text.split())
+    if len(text) <= REGISTER_TEXT:
+        return text
+    head = text[: REGISTER_TEXT + 1]
+    return (head.rsplit(" ", 1)[0] if " " in head else head[:REGISTER_TEXT]) + "…"
+
+
+def shown(field, activity) -> str:
+    """A field's value as the PDF shows it."""
+    value = field.of(activity)
+    if field.value is Value.CHOICE:
+        return value.label
+    if field.value is Value.HOURS:
+        return hours(value)
+    return value or "—"
 
 
 def label_runs(labels: list[str], room: float, size: float) -> str:
@@ -235,8 +284,9 @@ def details(content: Content, s) -> list:
             ("Evidence", evidence or "—"),
         ]
         story.append(plain_text("\n".join(f"{k}: {v}" for k, v in fields), s["body"]))
-        if activity.description:
-            story.append(plain_text(f"Learning outcomes: {activity.description}", s["body"]))
+        for section in LONG_TEXTS:  # each its own paragraph
+            if text := section.of(activity):
+                story.append(plain_text(f"{section.pdf}: {text}", s["body"]))
     return story
 
 

@@ -3,7 +3,7 @@
 Each activity carries the fields of the activities CSV, in its words (account/activity_csv.py).
 """
 
-from cpd_log.account.activity_csv import CSV_COLUMNS, activity_row
+from cpd_log.account.activity_csv import activity_row
 from cpd_log.portfolio.services import Content
 from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, stage_texts
 
@@ -21,7 +21,7 @@ def portfolio_json(content: Content) -> dict:
         "total_minutes": content.total_minutes,
         "activities": [
             {
-                **dict(zip(CSV_COLUMNS, activity_row(a), strict=True)),
+                **activity_row(a),
                 "category": "; ".join(content.categories_of(a)),
                 "minutes": a.minutes,
                 "evidence": [e.label for e in content.evidence_of(a)],

@@ -1,102 +1,19 @@
-"""The columns an activity spreadsheet can have, their usual header spellings, and the words
-people type in them. Pure data plus the header-matching rule.
+"""The columns an activity spreadsheet can have (with their usual header spellings, from the field
+table), and the words people type in them. Pure data plus the header-matching rule.
 
 FIELDS is also the column set of our own CSV export, so an export re-imports with no mapping work.
 """
 
 import re
 
-from cpd_log.models.activity import KIND_LABELS, ActivityKind, ActivityStatus, Delivery
+from cpd_log.activities.choices import KIND_LABELS, ActivityKind, ActivityStatus, Delivery
+from cpd_log.activities.fields import COLUMNS, ENTERED
 
-FIELDS = (
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "hours",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-    "competencies",
-)
-FIELD_LABELS = {
-    "title": "Title",
-    "kind": "Kind",
-    "provider": "Provider or organiser",
-    "start_date": "Start date",
-    "end_date": "End date",
-    "hours": "Hours",
-    "delivery": "Delivery",
-    "participatory": "Participatory",
-    "description": "Description",
-    "url": "Web address",
-    "status": "Status",
-    "competencies": "Competencies",
-}
+# The spreadsheet import's fields, named and spelled as the field table says (activities/fields.py).
+FIELDS = COLUMNS
+FIELD_LABELS = {field.column: field.label for field in ENTERED}
 # Header spellings seen in our export, PMI-style claim sheets (CCRS) and home-made logs.
-SYNONYMS = {
-    "title": [
-        "activity title",
-        "course title",
-        "activity name",
-        "activity",
-        "name",
-        "event",
-        "course",
-        "subject",
-        "summary",
-    ],
-    "kind": ["type", "activity type", "kind of activity", "learning type"],
-    "provider": [
-        "provider name",
-        "organiser",
-        "organizer",
-        "education provider",
-        "organisation",
-        "organization",
-        "host",
-        "training provider",
-    ],
-    "start_date": [
-        "date",
-        "date started",
-        "start",
-        "activity date",
-        "date attended",
-        "from",
-        "start date",
-    ],
-    "end_date": ["date completed", "completion date", "end", "to", "finish date", "end date"],
-    "hours": [
-        "pdus",
-        "pdus claimed",
-        "pdu",
-        "number of pdus",
-        "cpd hours",
-        "duration",
-        "duration hours",
-        "hours claimed",
-        "time spent",
-        "points",
-        "credits",
-    ],
-    "delivery": ["delivery mode", "mode", "format", "delivery method"],
-    "participatory": ["interactive", "participative"],
-    "description": [
-        "notes",
-        "learning outcomes",
-        "what i learned",
-        "comments",
-        "reflection",
-        "activity description",
-    ],
-    "url": ["link", "web address", "website", "web link"],
-    "status": ["state", "completed"],
-    "competencies": ["competency", "tags", "skills", "talent triangle"],
-}
+SYNONYMS = {field.column: field.aliases for field in ENTERED}
 _KIND_WORDS = {
     "community event": ActivityKind.COMMUNITY_EVENT,
     "meetup": ActivityKind.COMMUNITY_EVENT,

@@ -1,8 +1,10 @@
 """Spreadsheet rows to activity data: every per-row check, duplicate flags, the report. Pure."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
+from cpd_log.activities.choices import ActivityKind, Delivery
+from cpd_log.activities.fields import ENTERED, Value
 from cpd_log.common.spreadsheet_safety import unneutralise
 from cpd_log.common.web_urls import WEB_SCHEMES, is_web_url
 from cpd_log.imports.columns import (
@@ -15,7 +17,6 @@ from cpd_log.imports.columns import (
     normalise,
 )
 from cpd_log.imports.values import parse_date, parse_minutes
-from cpd_log.models.activity import ActivityKind, Delivery
 
 
 @dataclass
@@ -96,21 +97,27 @@ def _check_span(result: RowResult) -> None:
         result.errors.append(f"Hours: at most {24 * days} hours fit in {days} day(s).")
 
 
-def _title(value, *_):
-    if not value:
-        raise ValueError("a title is needed.")
-    if len(value) > 200:
-        raise ValueError("at most 200 characters.")
-    return value
+def _text(field):
+    limit = field.max_length
 
-
-def _text(limit):
     def parse(value, *_):
+        if field.required and not value:
+            raise ValueError(f"a {field.label.lower()} is needed.")
         if len(value) > limit:
             raise ValueError(f"at most {limit:,} characters.")
-        return value
+        return value or field.empty
 
     return parse
+
+
+def _date(field):
+    if field.required:
+        return lambda value, *_: parse_date(value)
+    return lambda value, *_: parse_date(value) if value else None
+
+
+def _hours(value, *_):
+    return parse_minutes(value)
 
 
 def _kind(value, defaults, _):
@@ -131,7 +138,7 @@ def _delivery(value, defaults, _):
     return delivery
 
 
-def _participatory(value, *_):
+def _yes_no(value, *_):
     text = value.strip().lower()
     if text in YES or text in NO:
         return text in YES
@@ -145,12 +152,15 @@ def _status(value, *_):
     return status
 
 
-def _url(value, *_):
-    if value and not value.lower().startswith(WEB_SCHEMES):
-        raise ValueError("a web address starts with http:// or https://.")
-    if value and (len(value) > 2000 or not is_web_url(value)):
-        raise ValueError("enter one complete web address without spaces.")
-    return value
+def _url(field):
+    def parse(value, *_):
+        if value and not value.lower().startswith(WEB_SCHEMES):
+            raise ValueError("a web address starts with http:// or https://.")
+        if value and (len(value) > field.max_length or not is_web_url(value)):
+            raise ValueError("enter one complete web address without spaces.")
+        return value or field.empty
+
+    return parse
 
 
 def _competency_ids(value, _defaults, competencies):
@@ -167,18 +177,23 @@ def _competency_ids(value, _defaults, competencies):
     return sorted(set(ids))
 
 
-_PARSERS = (
-    ("title", "title", _title),
-    ("kind", "kind", _kind),
-    ("provider", "provider", _text(200)),
-    ("start_date", "start_date", lambda v, *_: parse_date(v)),
-    ("end_date", "end_date", lambda v, *_: parse_date(v) if v else None),
-    ("hours", "minutes", lambda v, *_: parse_minutes(v)),
-    ("delivery", "delivery", _delivery),
-    ("participatory", "participatory", _participatory),
-    ("description", "description", _text(50_000)),
-    ("url", "url", _url),
-    ("status", "status", _status),
-    ("competencies", "competency_ids", _competency_ids),
+# How the import reads each kind of value; a choice field has its own words (columns.py) and may
+# take the mapping form's default.
+_READ = {
+    Value.TEXT: _text,
+    Value.LONG_TEXT: _text,
+    Value.WEB_ADDRESS: _url,
+    Value.DATE: _date,
+    Value.HOURS: lambda _: _hours,
+    Value.YES_NO: lambda _: _yes_no,
+    Value.COMPETENCIES: lambda _: _competency_ids,
+}
+_CHOICES = {"kind": _kind, "delivery": _delivery, "status": _status}
+_PARSERS = tuple(
+    (f.column, f.name, _CHOICES[f.name] if f.value is Value.CHOICE else _READ[f.value](f))
+    for f in ENTERED
 )
-REQUIRED = ("title", "start_date", "hours")
+# A file must have these columns, except those the mapping form gives a default for (Defaults).
+REQUIRED = tuple(
+    f.column for f in ENTERED if f.required and f.name not in {d.name for d in fields(Defaults)}
+)

@@ -19,35 +19,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, update
 
+from cpd_log.activities.fields import BY_NAME, CHOICES, EDITABLE
 from cpd_log.extensions import db
 from cpd_log.imports.rows import Defaults, RowResult, check_rows, duplicate_key
 from cpd_log.imports.services import competency_lookup, existing_keys, insert_activities
-from cpd_log.models import (
-    Activity,
-    ActivityKind,
-    ActivityStatus,
-    Delivery,
-    ImportBatch,
-    ImportRow,
-)
+from cpd_log.models import Activity, ImportBatch, ImportRow
 from cpd_log.models.activity import ActivitySource
 
 STAGE_CHUNK = 1000  # rows written per transaction while staging (≈10 ms on SQLite)
 SHOWN_FIRST = 50
 SHOWN_FLAGGED = 250
-_COPIED = (
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "minutes",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-)
+# Staged as Activity stores them (activities/fields.py), the enums as their values.
+_CHOSEN = tuple(field for field in CHOICES if field.name in EDITABLE)
 
 
 def _signature(mapping: dict, defaults: Defaults) -> list:
@@ -84,15 +67,14 @@ def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Itera
 
 
 def _staged(batch_id: int, result: RowResult) -> dict:
-    row = dict.fromkeys(_COPIED)
-    row.update(provider="", participatory=False, description="", url="", competency_ids="")
+    row = {name: BY_NAME[name].empty for name in EDITABLE}
     row.update(batch_id=batch_id, number=result.number, label=result.label, duplicate=False)
-    row["errors"] = "\n".join(result.errors)
+    row.update(errors="\n".join(result.errors), competency_ids="")
     if not result.errors:
         data = result.data
-        row.update({key: data[key] for key in _COPIED})
-        for key in ("kind", "delivery", "status"):
-            row[key] = data[key].value
+        row.update({key: data[key] for key in EDITABLE})
+        for field in _CHOSEN:
+            row[field.name] = data[field.name].value
         row["competency_ids"] = ",".join(map(str, data["competency_ids"]))
     return row
 
@@ -171,7 +153,7 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
         chosen.append(ImportRow.duplicate.is_(False))
     tagged = _tagged_values(user, chosen)  # reads and Python work before the first write
     now = datetime.now(UTC)
-    columns = [getattr(ImportRow, key) for key in _COPIED]
+    columns = [getattr(ImportRow, key) for key in EDITABLE]
     plain = (
         select(
             literal(user.id),
@@ -183,7 +165,7 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
         .where(*chosen, ImportRow.competency_ids == "")
         .order_by(ImportRow.number)
     )
-    targets = ["user_id", *_COPIED, "source", "created_at", "updated_at"]
+    targets = ["user_id", *EDITABLE, "source", "created_at", "updated_at"]
     created = db.session.execute(insert(Activity.__table__).from_select(targets, plain)).rowcount
     insert_activities(*tagged)
     db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(expires_at=now))
@@ -215,14 +197,9 @@ def _tagged_values(user, chosen) -> tuple[list[dict], list[list[int]]]:
     valid = {cid for cid in competency_lookup(user).values() if cid is not None}
     values, tags = [], []
     for row in rows:
-        value = {key: getattr(row, key) for key in _COPIED}
-        value.update(
-            user_id=user.id,
-            kind=ActivityKind(row.kind),
-            delivery=Delivery(row.delivery),
-            status=ActivityStatus(row.status),
-            source=ActivitySource.CSV,
-        )
+        value = {key: getattr(row, key) for key in EDITABLE}
+        value.update({field.name: field.choices(value[field.name]) for field in _CHOSEN})
+        value.update(user_id=user.id, source=ActivitySource.CSV)
         values.append(value)
         tags.append([int(cid) for cid in row.competency_ids.split(",") if int(cid) in valid])
     return values, tags

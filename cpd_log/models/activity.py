@@ -22,71 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The enums are declared with the field table (plain Python) and imported from here as before.
+from cpd_log.activities.choices import ActivityKind, ActivitySource, ActivityStatus, Delivery
 from cpd_log.extensions import db
 from cpd_log.models.competency import Competency
 from cpd_log.models.types import utcnow
-
-
-class ActivityKind(StrEnum):
-    COURSE = "course"
-    COMMUNITY_EVENT = "community_event"
-    CONFERENCE = "conference"
-    WEBINAR = "webinar"
-    READING = "reading"
-    PODCAST = "podcast"
-    MENTORING_RECEIVED = "mentoring_received"
-    MENTORING_GIVEN = "mentoring_given"
-    VOLUNTEERING = "volunteering"
-    ON_THE_JOB = "on_the_job"
-    EXAM = "exam"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    ActivityKind.COURSE: "Course",
-    ActivityKind.COMMUNITY_EVENT: "Community event (e.g. PMO Flashmob)",
-    ActivityKind.CONFERENCE: "Conference",
-    ActivityKind.WEBINAR: "Webinar",
-    ActivityKind.READING: "Reading",
-    ActivityKind.PODCAST: "Podcast",
-    ActivityKind.MENTORING_RECEIVED: "Mentoring or coaching received",
-    ActivityKind.MENTORING_GIVEN: "Mentoring or coaching given",
-    ActivityKind.VOLUNTEERING: "Volunteering",
-    ActivityKind.ON_THE_JOB: "On-the-job learning",
-    ActivityKind.EXAM: "Exam",
-    ActivityKind.OTHER: "Other",
-}
-
-
-class Delivery(StrEnum):
-    IN_PERSON = "in_person"
-    ONLINE = "online"
-    SELF_PACED = "self_paced"
-
-    @property
-    def label(self) -> str:
-        return {"in_person": "In person", "online": "Online", "self_paced": "Self-paced"}[self]
-
-
-class ActivityStatus(StrEnum):
-    PLANNED = "planned"
-    COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-
-class ActivitySource(StrEnum):
-    MANUAL = "manual"
-    CSV = "csv"
-    ICS = "ics"
-    BADGE = "badge"
-    API = "api"
 
 
 def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
@@ -147,6 +87,7 @@ class Activity(db.Model):
     delivery: Mapped[Delivery] = mapped_column(_enum(Delivery, "delivery"))
     participatory: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str | None] = mapped_column(Text)  # what the person set out to learn
     url: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[ActivityStatus] = mapped_column(
         _enum(ActivityStatus, "activity_status"), default=ActivityStatus.COMPLETED

@@ -15,8 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from cpd_log.activities.choices import KIND_LABELS, ActivityKind
 from cpd_log.extensions import db
-from cpd_log.models.activity import KIND_LABELS, ActivityKind
 from cpd_log.models.types import utcnow
 
 
@@ -73,6 +73,7 @@ class ImportRow(db.Model):
     delivery: Mapped[str | None] = mapped_column(String(24))
     participatory: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str] = mapped_column(String(2000), default="")
     status: Mapped[str | None] = mapped_column(String(24))
     competency_ids: Mapped[str] = mapped_column(String(2000), default="")  # "3,7"; "" for none

@@ -3,7 +3,8 @@
 from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from cpd_log.activities.forms import MAX_TEXT, CompetencyField
+from cpd_log.activities.fields import MAX_TEXT
+from cpd_log.activities.forms import CompetencyField
 from cpd_log.common.validators import in_range
 from cpd_log.forms import Form, VersionField
 from cpd_log.reflections.reflective_models import ALL_STAGES, REFLECTIVE_MODELS, clean_stages

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from cpd_log.account import account_import
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import Activity, BadgeAssertion, Enrolment, Evidence, Portfolio, Reflection
@@ -111,6 +112,27 @@ def test_todays_json_export_version_1_still_imports(app, user):
     assert document["portfolios"][0]["cycle"] is None
     again = restore(user, V1_FILE.read_bytes())
     assert set(again.counts.values()) == {0}
+
+
+def test_backups_made_before_the_learning_objective_import_with_none(app, user):
+    """The version-1 file and a version-2 document without the key: no objective, no error."""
+    scheme_services.seed_schemes()
+    db.session.commit()
+    assert not any("objective" in a for a in json.loads(V1_FILE.read_text())["activities"])
+    job = restore(user, V1_FILE.read_bytes())
+    assert job.state == "done", job.message
+    mine = select(Activity.objective).where(Activity.user_id == user.id)
+    assert db.session.scalars(mine).all() == [None, None]
+
+    source = factories.make_user()
+    factories.make_activity(source, title="Logged before objectives", objective="dropped below")
+    document = exported(source)
+    assert document["version"] == 2
+    del document["activities"][0]["objective"]
+    target = factories.make_user()
+    assert account_import.import_account(target, document)["activities"] == 1
+    theirs = select(Activity.objective).where(Activity.user_id == target.id)
+    assert db.session.scalars(theirs).all() == [None]
 
 
 def _with_unsafe_links(user) -> dict:

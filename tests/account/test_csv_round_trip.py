@@ -8,24 +8,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from cpd_log.activities.fields import EDITABLE
 from cpd_log.extensions import db
 from cpd_log.imports.columns import FIELDS, suggest_mapping
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery
 from tests import factories
 
-COMPARED = (
-    "title",
-    "kind",
-    "provider",
-    "start_date",
-    "end_date",
-    "minutes",
-    "delivery",
-    "participatory",
-    "description",
-    "url",
-    "status",
-)
+COMPARED = EDITABLE  # every field a person enters, from the field table
 
 
 def _activities_of(user) -> list[tuple]:
@@ -53,6 +42,7 @@ def _make_log(user, framework) -> None:
         delivery=Delivery.ONLINE,
         participatory=True,
         description='Benefit maps; "quotes", line one\nline two',
+        objective="+Read a benefit map, then draw one",
         url="https://example.org/f",
         competencies=[a1, a2],
     )

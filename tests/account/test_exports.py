@@ -44,6 +44,16 @@ def test_csv_has_a_header_and_every_field(logged_in, user, framework):
     assert header == list(FIELDS)
 
 
+def test_csv_has_the_learning_objective_beside_the_description(logged_in, user):
+    factories.make_activity(user, title="Aimed", objective="Learn =SUM traps", description="Did")
+    factories.make_activity(user, title="Unaimed", start_date=date(2026, 1, 1))
+    header, *rows = _rows(logged_in.get("/export/activities.csv"))
+    assert header[8:10] == ["objective", "description"]
+    records = {r["title"]: r for r in (dict(zip(header, row, strict=True)) for row in rows)}
+    assert records["Aimed"]["objective"] == "Learn =SUM traps"
+    assert records["Unaimed"]["objective"] == ""
+
+
 @pytest.mark.parametrize("value", ["=SUM(A1:A2)", "+1", "-2+3", "@cmd", "\t=x", "\r=x"])
 def test_formula_cells_are_neutralised(logged_in, user, value):
     factories.make_activity(user, title=value, provider=value)

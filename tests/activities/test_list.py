@@ -82,6 +82,14 @@ def test_filters_and_sorting(logged_in, sample, query, expected):
     assert titles(logged_in.get(f"/activities/?{query}")) == expected
 
 
+def test_search_reads_the_learning_objective(logged_in, user):
+    factories.make_activity(
+        user, title="Contracts day", objective="Master NEC4 compensation events"
+    )
+    factories.make_activity(user, title="Other day", description="nothing on contracts")
+    assert titles(logged_in.get("/activities/?q=nec4 COMPENSATION")) == ["Contracts day"]
+
+
 def test_filter_by_competency(logged_in, sample):
     response = logged_in.get(f"/activities/?competency={sample['a1'].id}")
     assert titles(response) == ["Risk workshop"]

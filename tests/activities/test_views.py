@@ -47,6 +47,27 @@ def test_log_an_activity(logged_in, user, framework):
     assert b'data-testid="hours">1.5<' in page
 
 
+def test_the_learning_objective_is_saved_shown_and_can_be_emptied(logged_in):
+    data = form_data(objective="Price schedule risk with Monte Carlo.\nThen explain it.")
+    response = logged_in.post("/activities/new", data=data)
+    activity = db.session.scalar(select(Activity))
+    assert activity.objective == "Price schedule risk with Monte Carlo.\nThen explain it."
+    page = logged_in.get(response.headers["Location"]).data.decode()
+    heading = '<h2 class="h5">Learning objective</h2>'
+    assert heading in page and "Price schedule risk with Monte Carlo.\nThen explain it." in page
+    assert page.index(heading) < page.index("Description and learning outcomes")  # aim, then what
+    form = logged_in.get(f"/activities/{activity.id}/edit").data.decode()
+    assert "What you set out to learn." in form
+    textarea = form.split('name="objective">', 1)[1].split("</textarea>", 1)[0]
+    assert "Price schedule risk with Monte Carlo." in textarea
+
+    edit = form_data(objective="", version=str(activity.version))
+    assert logged_in.post(f"/activities/{activity.id}/edit", data=edit).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).objective is None  # empty is no objective
+    assert heading not in logged_in.get(f"/activities/{activity.id}").data.decode()
+
+
 def test_form_offers_competencies_grouped_by_area(logged_in, framework):
     page = logged_in.get("/activities/new").data.decode()
     assert '<optgroup label="Test Framework — Area 1">' in page
@@ -76,6 +97,7 @@ def test_form_offers_competencies_grouped_by_area(logged_in, framework):
         ({"kind": "party"}, "kind", "Not a valid choice."),
         ({"competencies": ["999999"]}, "competencies", "Choose competencies from the list"),
         ({"competencies": ["abc"]}, "competencies", "Choose competencies from the list"),
+        ({"objective": "x" * 50_001}, "objective", "cannot be longer than 50000 characters."),
     ],
 )
 def test_bad_input_is_named_at_the_field_and_the_rest_kept(

@@ -87,6 +87,29 @@ def test_pdf_has_cover_contents_summary_register_and_bookmarks(user, framework_l
     assert any(child.title == "1. Risk workshop" for group in nested for child in group)
 
 
+def test_the_learning_objective_is_in_the_register_and_the_details(user):
+    factories.make_activity(
+        user,
+        title="Risk workshop",
+        objective="Price schedule risk",
+        description="Learnt Monte Carlo.",
+        start_date=date(2026, 1, 5),
+    )
+    aim = " ".join(f"aim{n}" for n in range(60))  # longer than a register cell keeps
+    factories.make_activity(user, title="Long aim", objective=aim, start_date=date(2026, 1, 6))
+    factories.make_activity(user, title="No aim", start_date=date(2026, 1, 7))
+    text = _text(_render(make_portfolio(user)))
+    before, details = text.rsplit("Activity details", 1)
+    register = " ".join(before.rsplit("Activity register", 1)[1].split())
+    assert "Risk workshop Learning objective: Price schedule risk" in register
+    assert "aim20 aim21" in register and "aim59" not in register and "…" in register
+    assert register.count("Learning objective") == 2
+    flat = " ".join(details.split())
+    assert "Learning objective: Price schedule risk Learning outcomes: Learnt Monte Carlo." in flat
+    assert f"Learning objective: {aim}" in flat
+    assert flat.count("Learning objective") == 2
+
+
 def test_contents_page_numbers_point_at_the_sections(user):
     for n in range(60):
         factories.make_activity(user, title=f"Course number {n}", description="Words. " * 60)

@@ -99,9 +99,10 @@ def test_our_own_export_round_trips(logged_in, user, framework):
     data = csv_bytes(
         EXPORT_HEADER,
         "PMO Flashmob: benefits,Community event (e.g. PMO Flashmob),PMO Flashmob,2026-03-10,,1.5,"
-        f'Online,yes,"Benefit maps, line one\nline two",https://example.org/f,Completed,'
+        "Online,yes,'-Read a benefit map,"
+        f'"Benefit maps, line one\nline two",https://example.org/f,Completed,'
         f'"{a1.code} {a1.name}; {a2.code} {a2.name}"',
-        "'=Not a formula,course,,2026-04-01,2026-04-02,12,in_person,no,,,planned,",
+        "'=Not a formula,course,,2026-04-01,2026-04-02,12,in_person,no,,,,planned,",
     )
     location = upload(logged_in, data).headers["Location"]
     page = logged_in.get(location).data.decode()
@@ -116,12 +117,42 @@ def test_our_own_export_round_trips(logged_in, user, framework):
     assert first.kind is ActivityKind.COMMUNITY_EVENT
     assert (first.minutes, first.delivery, first.participatory) == (90, Delivery.ONLINE, True)
     assert first.description == "Benefit maps, line one\nline two"
+    assert (first.objective, second.objective) == ("-Read a benefit map", None)
     assert first.source is ActivitySource.CSV
     assert {c.id for c in first.competencies} == {a1.id, a2.id}
     assert second.title == "=Not a formula"  # our export's neutralising apostrophe is undone
     assert (second.end_date, second.status) == (date(2026, 4, 2), ActivityStatus.PLANNED)
     assert second.user_id == user.id
     assert count(ImportBatch) == 0
+
+
+@pytest.mark.parametrize("header", ["Objective", "Learning objective", "LEARNING OBJECTIVE"])
+def test_the_learning_objective_column_is_found_by_its_names(header):
+    assert suggest_mapping(["Title", "Notes", header, "Date", "Hours"])["objective"] == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "name"), [("Objective", "log.csv"), ("Learning objective", "log.xlsx")]
+)
+def test_the_learning_objective_imports_from_csv_and_xlsx(logged_in, header, name):
+    headers = ["Title", "Date", "Hours", header, "Notes"]
+    rows = [
+        ["Estimating clinic", "2026-05-04", "2", "Size work with reference classes", "Went well"],
+        ["Quiet reading", "2026-05-05", "1", "", ""],
+    ]
+    if name.endswith(".csv"):
+        data = csv_bytes(*(",".join(row) for row in [headers, *rows]))
+    else:
+        data = xlsx_bytes([headers, *rows])
+    location = upload(logged_in, data, name).headers["Location"]
+    logged_in.post(location, data=mapping_form(suggest_mapping(headers), commit="1"))
+    imported = db.session.execute(
+        select(Activity.title, Activity.objective, Activity.description).order_by(Activity.title)
+    ).all()
+    assert imported == [
+        ("Estimating clinic", "Size work with reference classes", "Went well"),
+        ("Quiet reading", None, ""),
+    ]
 
 
 def test_pmi_claim_sheet_with_semicolons_and_day_first_dates(logged_in):
