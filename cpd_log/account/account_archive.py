@@ -1,6 +1,6 @@
 """The account backup: a ZIP written while it streams to the browser, so its size is unbounded.
 
-    account.json     the account document (transfer.py, format version 2)
+    account.json     the account document (transfer.py, format version transfer.VERSION)
     evidence/<sha>   each evidence file as itself, stored once per content (not base64)
     MANIFEST.json    format and app version, counts, size and SHA-256 of every member, the files
                      that were missing from disk at export, and what a backup leaves out (LEFT_OUT)
@@ -19,6 +19,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from cpd_log.account import transfer
+from cpd_log.account.account_format import record
+from cpd_log.account.codec import write
 from cpd_log.evidence.storage import blob_path
 
 DOCUMENT = "account.json"
@@ -56,8 +58,8 @@ def evidence_files(user_id: int, document: dict) -> list[tuple[str, Path]]:
 
 def _evidence_entries(document: dict) -> Iterator[tuple[str, dict]]:
     for kind, label in (("activities", "Activity"), ("reflections", "Reflection")):
-        for n, record in enumerate(document[kind], start=1):
-            for item in record["evidence"]:
+        for n, entry in enumerate(document[kind], start=1):
+            for item in entry["evidence"]:
                 yield f"{label} {n}", item
 
 
@@ -121,16 +123,17 @@ def _manifest(document: dict, listed: dict, missing: list) -> bytes:
         "goals": len(document.get("goals", [])),
         "evidence files": len(listed) - 1,
     }
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "version": transfer.VERSION,
-        "app_version": app_version(),
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": counts,
-        "members": listed,
-        "missing": missing,
-        "left_out": list(LEFT_OUT),
-    }
+    manifest = write(
+        record("manifest"),
+        format=MANIFEST_FORMAT,
+        version=transfer.VERSION,
+        app_version=app_version(),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        counts=counts,
+        members=listed,
+        missing=missing,
+        left_out=list(LEFT_OUT),
+    )
     return json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
 
 

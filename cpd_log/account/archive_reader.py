@@ -11,7 +11,9 @@ Budgets, applied while reading (STYLE.md rule 15):
   by the user's remaining quota and EVIDENCE_MAX_BYTES, account.json and a bare JSON upload by
   ACCOUNT_IMPORT_JSON_MAX_BYTES;
 - integrity: each member's size and SHA-256 must match MANIFEST.json, and an evidence member's
-  name is its own SHA-256.
+  name is its own SHA-256;
+- versions: MANIFEST.json's format name must be ours and its version, when it has one, any from
+  1 on; a newer one is read like a newer account.json (account_format.note_manifest).
 Memory: one chunk while extracting; then the parsed document (a few times the JSON's size).
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from cpd_log import bounded_json
 from cpd_log.account.account_archive import DOCUMENT, MANIFEST, MANIFEST_FORMAT
+from cpd_log.account.codec import readable_version
 from cpd_log.account.transfer import BadFile
 
 CHUNK = 1024 * 1024
@@ -46,16 +49,16 @@ def is_zip(path: Path) -> bool:
 
 
 def read_upload(upload: Path, staging: Path, limits: Limits, progress: Callable) -> tuple:
-    """(the account document, hashes MANIFEST.json lists as missing at export); the archive's
-    evidence files are left in `staging` under their hash. Raises BadFile saying what is wrong.
-    `progress(done, total)` counts members."""
+    """(the account document, hashes MANIFEST.json lists as missing at export, MANIFEST.json or
+    None for a bare JSON upload); the archive's evidence files are left in `staging` under their
+    hash. Raises BadFile saying what is wrong. `progress(done, total)` counts members."""
     if not is_zip(upload):
         # A version 1 download: evidence inline in base64, so its cap includes the quota.
         cap = limits.json_max + limits.quota_left * 4 // 3
         if upload.stat().st_size > cap:
             raise BadFile("The file is larger than your remaining storage allows.")
         with upload.open("rb") as source:
-            return parse_json(source.read()), frozenset()
+            return parse_json(source.read()), frozenset(), None
     try:
         with zipfile.ZipFile(upload) as archive:
             return _read_archive(archive, staging, limits, progress)
@@ -98,8 +101,14 @@ def _read_archive(archive: zipfile.ZipFile, staging: Path, limits: Limits, progr
     if not document:
         raise BadFile("The archive has no account.json.")
     missing = manifest.get("missing") or []
-    return parse_json(document), frozenset(
-        m.get("sha256") for m in missing if isinstance(m, dict) and isinstance(m.get("sha256"), str)
+    return (
+        parse_json(document),
+        frozenset(
+            m.get("sha256")
+            for m in missing
+            if isinstance(m, dict) and isinstance(m.get("sha256"), str)
+        ),
+        manifest,
     )
 
 
@@ -132,6 +141,8 @@ def _manifest(archive: zipfile.ZipFile, members: dict) -> dict:
     manifest = parse_json(_extract(archive, members[MANIFEST], None, None))
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise BadFile("MANIFEST.json is not a CPD Log backup manifest.")
+    if "version" in manifest and not readable_version(manifest["version"]):
+        raise BadFile(f"MANIFEST.json: its version ({manifest.get('version')!r}) is not supported.")
     for name, entry in (manifest.get("members") or {}).items():
         valid = isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
         if not valid or not isinstance(entry.get("size"), int):

@@ -5,28 +5,18 @@ activities by their keys in the same file. Import skips a record already present
 time, competency and level), so re-importing changes nothing.
 """
 
-from datetime import date, datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
+from cpd_log.account.account_format import record
+from cpd_log.account.codec import Reader, Seen, write
+from cpd_log.account.transfer import reference
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Goal, SelfAssessment
-from cpd_log.models.development import GoalStatus
-
-ASSESSMENT_FIELDS = {"level": int, "assessed_on": date, "note": str, "created_at": datetime}
-GOAL_FIELDS = {
-    "target_level": int,
-    "due_on": date,
-    "status": GoalStatus,
-    "note": str,
-    "created_at": datetime,
-}
 
 
-def export_development(user, activity_keys: dict[int, str], out, ref) -> dict:
-    """`out` turns a value into JSON, `ref` a competency into its reference (transfer.py)."""
+def export_development(user, activity_keys: dict[int, str]) -> dict:
     assessments = db.session.scalars(
         owned(SelfAssessment, user)
         .options(selectinload(SelfAssessment.competency).selectinload(Competency.framework))
@@ -42,59 +32,50 @@ def export_development(user, activity_keys: dict[int, str], out, ref) -> dict:
     )
     return {
         "self_assessments": [
-            {"competency": ref(a.competency), **{n: out(getattr(a, n)) for n in ASSESSMENT_FIELDS}}
+            write(record("self_assessment"), a, competency=reference(a.competency))
             for a in assessments
         ],
         "goals": [
-            {
-                "competency": ref(g.competency),
-                **{n: out(getattr(g, n)) for n in GOAL_FIELDS},
-                "activities": sorted(activity_keys[a.id] for a in g.activities),
-            }
+            write(
+                record("goal"),
+                g,
+                competency=reference(g.competency),
+                activities=sorted(activity_keys[a.id] for a in g.activities),
+            )
             for g in goals
         ],
     }
 
 
-def import_development(user, document: dict, activity_ids: dict, resolve, read) -> int:
-    """Add the file's self-assessments and goals; `read` is account_import's reader (fields,
-    lists, moments). Returns how many records were added."""
+def import_development(user, document: dict, activity_ids: dict, resolve, reader: Reader) -> int:
+    """Add the file's self-assessments and goals (`document`: its values as `reader` read them).
+    Returns how many records were added."""
     added = 0
-    seen = {
-        (read.moment(a.created_at), a.competency_id, a.level)
-        for a in db.session.scalars(owned(SelfAssessment, user))
-    }
-    for n, record in enumerate(read.list(document, "self_assessments", "File"), start=1):
-        where = f"Self-assessment {n}"
-        values = read.fields(record, ASSESSMENT_FIELDS, where)
-        competency_id = resolve(record.get("competency"), where)
-        key = (read.moment(values["created_at"]), competency_id, values["level"])
-        if key not in seen:
-            db.session.add(SelfAssessment(user_id=user.id, competency_id=competency_id, **values))
-            seen.add(key)
+    seen = Seen(record("self_assessment"), db.session.scalars(owned(SelfAssessment, user)))
+    for where, _, values in reader.each(
+        "self_assessment", document["self_assessments"], "Self-assessment"
+    ):
+        values["competency_id"] = resolve(values.pop("competency"), where)
+        if seen.get(values) is None:
+            assessment = SelfAssessment(user_id=user.id, **values)
+            db.session.add(assessment)
+            seen.add(values, assessment)
             added += 1
-    return added + _import_goals(user, document, activity_ids, resolve, read)
+    return added + _import_goals(user, document, activity_ids, resolve, reader)
 
 
-def _import_goals(user, document: dict, activity_ids: dict, resolve, read) -> int:
+def _import_goals(user, document: dict, activity_ids: dict, resolve, reader: Reader) -> int:
     added = 0
-    seen = {
-        (read.moment(g.created_at), g.competency_id, g.target_level)
-        for g in db.session.scalars(owned(Goal, user))
-    }
-    for n, record in enumerate(read.list(document, "goals", "File"), start=1):
-        where = f"Goal {n}"
-        values = read.fields(record, GOAL_FIELDS, where)
-        competency_id = resolve(record.get("competency"), where)
-        key = (read.moment(values["created_at"]), competency_id, values["target_level"])
-        if key in seen:
+    seen = Seen(record("goal"), db.session.scalars(owned(Goal, user)))
+    for where, _, values in reader.each("goal", document["goals"], "Goal"):
+        values["competency_id"] = resolve(values.pop("competency"), where)
+        keys = values.pop("activities")
+        if seen.get(values) is not None:
             continue
-        linked = [
-            activity_ids[k] for k in read.list(record, "activities", where) if k in activity_ids
-        ]
-        goal = Goal(user_id=user.id, competency_id=competency_id, **values)
+        linked = [activity_ids[k] for k in keys if k in activity_ids]
+        goal = Goal(user_id=user.id, **values)
         goal.activities = list(db.session.scalars(select(Activity).where(Activity.id.in_(linked))))
         db.session.add(goal)
-        seen.add(key)
+        seen.add(values, goal)
         added += 1
     return added

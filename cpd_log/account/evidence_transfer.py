@@ -12,10 +12,9 @@ import base64
 import binascii
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
+from cpd_log.account.codec import Reader
 from cpd_log.account.transfer import BadFile, evidence_member
 from cpd_log.common.web_urls import is_web_url
 from cpd_log.evidence import services as evidence_services
@@ -23,32 +22,6 @@ from cpd_log.evidence.sniffing import Refused
 from cpd_log.models import Evidence
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-@dataclass
-class Notes:
-    """What the import left out on purpose, by where it was in the file."""
-
-    dropped: list[str] = field(default_factory=list)  # javascript:/data: and other unsafe links
-    missing: list[str] = field(default_factory=list)  # files missing when the backup was made
-
-    def summary(self, limit: int = 20) -> str:
-        """Where, for the job's page: the first `limit` places of each kind."""
-        parts = []
-        for what, places in (
-            ("Links left out (only http and https addresses are imported)", self.dropped),
-            ("Files that were already missing when the backup was made", self.missing),
-        ):
-            if places:
-                more = f" and {len(places) - limit} more" if len(places) > limit else ""
-                parts.append(f"{what}: {'; '.join(places[:limit])}{more}.")
-        return " ".join(parts)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "unsafe links dropped": len(self.dropped),
-            "evidence files that were missing from the backup": len(self.missing),
-        }
 
 
 class EvidenceFiles:
@@ -71,43 +44,40 @@ class EvidenceFiles:
         return path.read_bytes() if path is not None and path.is_file() else None
 
 
-def import_evidence(user, target, item, where_read: tuple, files: EvidenceFiles, notes: Notes):
-    """One evidence entry of `target` (an activity or reflection). `where_read` is (reader,
-    where). A link that is not http(s) is dropped, a file missing at export is skipped: both are
-    noted, neither fails the import."""
-    read, where = where_read
-    title = read.value(item, "title", str, where)
-    created_at = read.value(item, "created_at", datetime, where)
-    if item.get("content") is None and item.get("sha256") is None:
-        url = read.value(item, "url", str, where)
-        if not is_web_url(url):
+def import_evidence(user, target, item, where: str, files: EvidenceFiles, reader: Reader):
+    """One evidence entry of `target` (an activity or reflection). A link that is not http(s)
+    is dropped, a file missing at export is skipped: both are noted, neither fails the import."""
+    notes = reader.notes
+    values = reader.read("evidence", item, where)
+    if values["content"] is None and values["sha256"] is None:
+        if not is_web_url(values["url"]):
             notes.dropped.append(where)
             return
         try:
-            evidence = evidence_services.attach_url(user, target, url, title)
+            evidence = evidence_services.attach_url(user, target, values["url"], values["title"])
         except Refused as refused:
             raise BadFile(f"{where}: {refused}") from None
-    elif item.get("missing") is True or item.get("sha256") in files.missing:
+    elif values["missing"] or values["sha256"] in files.missing:
         notes.missing.append(where)
         return
     else:
-        name = read.value(item, "original_name", str, where)
-        evidence = _file(user, target, name, _content(item, read, where, files), where, files)
-    evidence.title, evidence.created_at = title.strip(), created_at
+        content = _content(values, where, files)
+        evidence = _file(user, target, values["original_name"], content, where)
+    evidence.title, evidence.created_at = values["title"].strip(), values["created_at"]
 
 
-def _content(item: dict, read, where: str, files: EvidenceFiles) -> tuple[str, bytes]:
+def _content(values: dict, where: str, files: EvidenceFiles) -> tuple[str, bytes]:
     """(hash, bytes) from version 1's base64 or version 2's archive member."""
-    if item.get("content") is not None:
+    if values["content"] is not None:
         try:
-            data = base64.b64decode(read.value(item, "content", str, where), validate=True)
+            data = base64.b64decode(values["content"], validate=True)
         except (binascii.Error, ValueError):
             raise BadFile(f"{where}: the file content is not valid base64.") from None
         return files.stage(data), data
-    digest = item.get("sha256")
-    if not isinstance(digest, str) or not SHA256.fullmatch(digest):
+    digest = values["sha256"]
+    if not SHA256.fullmatch(digest):
         raise BadFile(f"{where}: “sha256” has an invalid value.")
-    if item.get("file") != evidence_member(digest):
+    if values["file"] != evidence_member(digest):
         raise BadFile(f"{where}: “file” does not name the file's member in the archive.")
     data = files.read(digest)
     if data is None:
@@ -115,7 +85,7 @@ def _content(item: dict, read, where: str, files: EvidenceFiles) -> tuple[str, b
     return digest, data
 
 
-def _file(user, target, name: str, content: tuple[str, bytes], where: str, files) -> Evidence:
+def _file(user, target, name: str, content: tuple[str, bytes], where: str) -> Evidence:
     """The row for a staged file, through the upload's own service: size, type by content,
     pixel budget and PDF copy of a large image, evidence per item and the quota, checked under
     the user's storage lock. A rolled-back import takes the files it stored with it."""

@@ -24,8 +24,9 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from cpd_log.account import account_import, archive_reader
-from cpd_log.account.evidence_transfer import EvidenceFiles, Notes
+from cpd_log.account import account_format, account_import, archive_reader
+from cpd_log.account.codec import Notes
+from cpd_log.account.evidence_transfer import EvidenceFiles
 from cpd_log.account.transfer import BadFile
 from cpd_log.account.upload_stream import UploadRefused, save_file
 from cpd_log.evidence.services import used_bytes
@@ -140,15 +141,17 @@ def run(app: Flask, job_id: int) -> None:
 def _import(job_id: int, user, folder: Path) -> None:
     report = _Progress(job_id, sqlite=db.engine.dialect.name == "sqlite")
     _set(job_id, state="checking")
-    document, missing = archive_reader.read_upload(
+    document, missing, manifest = archive_reader.read_upload(
         folder / UPLOAD, folder / FILES, limits(user), report.checking
     )
-    account_import.check_document(document)
+    account_format.check_document(document)
+    notes = Notes()
+    if manifest is not None:
+        account_format.note_manifest(manifest, notes)
     files = EvidenceFiles(folder / FILES, missing)
     total = len(document.get("activities") or [])
     db.session.commit()  # end the read; the import's transaction starts with its first write
     _set(job_id, state="importing", done=0, total=total)
-    notes = Notes()
     counts = account_import.import_account(user, document, files, report.importing, notes)
     job = db.session.get(ImportJob, job_id)
     job.state, job.done, job.counts = "done", total, counts

@@ -8,20 +8,20 @@ Import skips what is already there (enrolment: same creation time and label; ove
 cycle, activity and category), so re-importing changes nothing.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
+from cpd_log.account.account_format import record
+from cpd_log.account.codec import Reader, Seen, write
+from cpd_log.account.transfer import BadFile
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
 from cpd_log.schemes import services
 from cpd_log.schemes.checking import SchemeError, check_scheme
 from cpd_log.schemes.forms import EARLIEST_START_YEARS
-
-ENROLMENT_FIELDS = {"label": str, "start_date": date, "created_at": datetime}
-OVERRIDE_FIELDS = {"cycle": int, "category": str, "minutes": int}
 
 
 def _enrolments(user) -> list[Enrolment]:
@@ -39,8 +39,7 @@ def enrolment_keys(user) -> dict[int, str]:
     return {e.id: f"e{n}" for n, e in enumerate(_enrolments(user), start=1)}
 
 
-def export_schemes(user, activity_keys: dict[int, str], out) -> dict:
-    """`out` turns a value into JSON (transfer.py)."""
+def export_schemes(user, activity_keys: dict[int, str]) -> dict:
     enrolments = _enrolments(user)
     keys = {e.id: f"e{n}" for n, e in enumerate(enrolments, start=1)}
     rows = db.session.execute(
@@ -50,30 +49,31 @@ def export_schemes(user, activity_keys: dict[int, str], out) -> dict:
     )
     overrides = sorted(
         (
-            {
-                "enrolment": keys[enrolment_id],
-                "cycle": number,
-                "activity": activity_keys[row.activity_id],
-                "category": row.category,
-                "minutes": row.minutes,
-            }
+            write(
+                record("split_override"),
+                row,
+                enrolment=keys[enrolment_id],
+                cycle=number,
+                activity=activity_keys[row.activity_id],
+            )
             for row, enrolment_id, number in rows
         ),
         key=lambda o: (o["enrolment"], o["cycle"], o["activity"], o["category"]),
     )
     return {
         "schemes": [
-            {k: getattr(s, k) for k in ("slug", "version", "name", "source", "content")}
+            write(record("scheme"), s, content=s.content)
             for s in db.session.scalars(
                 select(Scheme).where(Scheme.owner_id == user.id).order_by(Scheme.id)
             )
         ],
         "enrolments": [
-            {
-                "key": keys[e.id],
-                "scheme": [e.scheme.slug, e.scheme.version, _owner(e.scheme)],
-                **{n: out(getattr(e, n)) for n in ENROLMENT_FIELDS},
-            }
+            write(
+                record("enrolment"),
+                e,
+                key=keys[e.id],
+                scheme=[e.scheme.slug, e.scheme.version, _owner(e.scheme)],
+            )
             for e in enrolments
         ],
         "split_overrides": overrides,
@@ -84,15 +84,14 @@ def _owner(scheme: Scheme) -> str:
     return "global" if scheme.owner_id is None else "own"
 
 
-def import_schemes(user, document: dict, activity_ids: dict, read, today: date) -> dict:
-    """Own schemes, then enrolments (cycles made by the enrol service), then overrides.
-    `read` is account_import's reader (fields, lists, moments, and `bad`, the BadFile error).
-    Returns counts of what was added."""
+def import_schemes(user, document: dict, activity_ids: dict, reader: Reader, today: date) -> dict:
+    """Own schemes, then enrolments (cycles made by the enrol service), then overrides
+    (`document`: its values as `reader` read them). Returns counts of what was added."""
     schemes = 0
-    for n, record in enumerate(read.list(document, "schemes", "File"), start=1):
-        schemes += _import_scheme(user, record, read, f"Scheme {n}")
-    enrolment_ids, enrolments, moved = _import_enrolments(user, document, read, today)
-    overrides = _import_overrides(user, document, (enrolment_ids, activity_ids), read)
+    for where, _, values in reader.each("scheme", document["schemes"], "Scheme"):
+        schemes += _import_scheme(user, values, where)
+    enrolment_ids, enrolments, moved = _import_enrolments(user, document, reader, today)
+    overrides = _import_overrides(user, document, (enrolment_ids, activity_ids), reader)
     return {
         "schemes": schemes,
         "enrolments": enrolments,
@@ -101,19 +100,19 @@ def import_schemes(user, document: dict, activity_ids: dict, read, today: date) 
     }
 
 
-def _import_scheme(user, record, read, where: str) -> int:
-    content = record.get("content") if isinstance(record, dict) else None
+def _import_scheme(user, values: dict, where: str) -> int:
+    content = values["content"]
     try:
         check_scheme(content)
     except SchemeError as error:
-        raise read.bad(f"{where}: “content” is not a valid scheme ({error}).") from None
+        raise BadFile(f"{where}: “content” is not a valid scheme ({error}).") from None
     for name in ("slug", "version"):
-        if record.get(name) != content[name]:
-            raise read.bad(f"{where}: “{name}” does not match the scheme's content.")
+        if values[name] != content[name]:
+            raise BadFile(f"{where}: “{name}” does not match the scheme's content.")
     return int(services.load_scheme(content, owner_id=user.id)[1])
 
 
-def _scheme_finder(user, read):
+def _scheme_finder(user):
     rows = db.session.scalars(
         select(Scheme)
         .where((Scheme.owner_id.is_(None)) | (Scheme.owner_id == user.id))
@@ -132,46 +131,37 @@ def _scheme_finder(user, read):
             return exact[key], False
         if key is not None and key[2] == "global" and (key[0], "global") in newest:
             return newest[(key[0], "global")], True
-        raise read.bad(f"{where}: “scheme” {reference!r} is not a scheme on this instance.")
+        raise BadFile(f"{where}: “scheme” {reference!r} is not a scheme on this instance.")
 
     return find
 
 
-def _import_enrolments(user, document: dict, read, today: date) -> tuple[dict, int, int]:
-    existing = {
-        (read.moment(e.created_at), e.label): e.id
-        for e in db.session.scalars(owned(Enrolment, user))
-    }
-    find = _scheme_finder(user, read)
+def _import_enrolments(user, document: dict, reader: Reader, today: date) -> tuple[dict, int, int]:
+    seen = Seen(record("enrolment"), db.session.scalars(owned(Enrolment, user)))
+    find = _scheme_finder(user)
     ids: dict[str, int] = {}
     added = moved = 0
-    for n, record in enumerate(read.list(document, "enrolments", "File"), start=1):
-        where = f"Enrolment {n}"
-        values = read.fields(record, ENROLMENT_FIELDS, where)
-        _check_enrolment(values, today, read, where)
-        scheme, substituted = find(record.get("scheme"), where)
-        key = (read.moment(values["created_at"]), values["label"])
-        if key not in existing:
+    for where, _, values in reader.each("enrolment", document["enrolments"], "Enrolment"):
+        _check_enrolment(values, today, where)
+        scheme, substituted = find(values["scheme"], where)
+        if seen.get(values) is None:
             enrolment = services.enrol(user, scheme, values["start_date"], values["label"], today)
             enrolment.created_at = values["created_at"]
-            existing[key] = enrolment.id
+            seen.add(values, enrolment.id)
             added += 1
             moved += int(substituted)
-        ids[str(record.get("key"))] = existing[key]
+        ids[str(values["key"])] = seen.get(values)
     return ids, added, moved
 
 
-def portfolio_cycle_finder(user, document: dict, read):
+def portfolio_cycle_finder(user, document: dict, reader: Reader):
     """A function: a portfolio's "cycle" ([enrolment key, cycle number] or null) → cycle id.
     Runs after the enrolments are imported; they are found as _import_enrolments finds them."""
-    by_moment = {
-        (read.moment(e.created_at), e.label): e.id
-        for e in db.session.scalars(owned(Enrolment, user))
+    seen = Seen(record("enrolment"), db.session.scalars(owned(Enrolment, user)))
+    keys = {
+        str(values["key"]): seen.get(values)
+        for _, _, values in reader.each("enrolment", document["enrolments"], "Enrolment")
     }
-    keys = {}
-    for record in read.list(document, "enrolments", "File"):
-        moment = read.value(record, "created_at", datetime, "Enrolment")
-        keys[str(record.get("key"))] = by_moment.get((read.moment(moment), record.get("label")))
     cycles = {(c.enrolment_id, c.number): c.id for c in db.session.scalars(owned(Cycle, user))}
 
     def find(reference, where: str) -> int | None:
@@ -180,54 +170,43 @@ def portfolio_cycle_finder(user, document: dict, read):
         valid = isinstance(reference, list) and len(reference) == 2
         key = (keys.get(str(reference[0])), reference[1]) if valid else None
         if key not in cycles:
-            raise read.bad(f"{where}: “cycle” names no cycle in this file.")
+            raise BadFile(f"{where}: “cycle” names no cycle in this file.")
         return cycles[key]
 
     return find
 
 
-def _check_enrolment(values: dict, today: date, read, where: str) -> None:
+def _check_enrolment(values: dict, today: date, where: str) -> None:
     """The enrol form's limits: every cycle since the start is stored."""
     if not values["label"].strip() or len(values["label"]) > 100:
-        raise read.bad(f"{where}: “label” has an invalid value.")
+        raise BadFile(f"{where}: “label” has an invalid value.")
     earliest = today - timedelta(days=EARLIEST_START_YEARS * 365)
     if not earliest <= values["start_date"] <= date(2100, 12, 31):
-        raise read.bad(f"{where}: “start_date” has an invalid value.")
+        raise BadFile(f"{where}: “start_date” has an invalid value.")
 
 
-def _import_overrides(user, document: dict, keyed: tuple[dict, dict], read) -> int:
+def _import_overrides(user, document: dict, keyed: tuple[dict, dict], reader: Reader) -> int:
     enrolment_ids, activity_ids = keyed
     cycles = {
         (c.enrolment_id, c.number): c
         for c in db.session.scalars(owned(Cycle, user).options(selectinload(Cycle.scheme)))
     }
-    seen = {
-        (a.cycle_id, a.activity_id, a.category) for a in db.session.scalars(owned(Allocation, user))
-    }
+    seen = Seen(record("split_override"), db.session.scalars(owned(Allocation, user)))
     added = 0
-    for n, record in enumerate(read.list(document, "split_overrides", "File"), start=1):
-        where = f"Split override {n}"
-        values = read.fields(record, OVERRIDE_FIELDS, where)
-        cycle = cycles.get((enrolment_ids.get(str(record.get("enrolment"))), values["cycle"]))
+    overrides = document["split_overrides"]
+    for where, _, values in reader.each("split_override", overrides, "Split override"):
+        cycle = cycles.get((enrolment_ids.get(str(values["enrolment"])), values["cycle"]))
         if cycle is None:
-            raise read.bad(f"{where}: “enrolment” and “cycle” name no cycle in this file.")
-        activity_id = activity_ids.get(str(record.get("activity")))
+            raise BadFile(f"{where}: “enrolment” and “cycle” name no cycle in this file.")
+        activity_id = activity_ids.get(str(values["activity"]))
         if activity_id is None:
-            raise read.bad(f"{where}: “activity” names no activity in this file.")
+            raise BadFile(f"{where}: “activity” names no activity in this file.")
         if values["category"] not in leaf_codes(cycle.scheme):
-            raise read.bad(f"{where}: “category” is not a category of {cycle.scheme.name}.")
-        key = (cycle.id, activity_id, values["category"])
-        if key not in seen:
-            db.session.add(
-                Allocation(
-                    user_id=user.id,
-                    cycle_id=cycle.id,
-                    activity_id=activity_id,
-                    category=values["category"],
-                    minutes=values["minutes"],
-                )
-            )
-            seen.add(key)
+            raise BadFile(f"{where}: “category” is not a category of {cycle.scheme.name}.")
+        same = {"cycle_id": cycle.id, "activity_id": activity_id, "category": values["category"]}
+        if seen.get(same) is None:
+            db.session.add(Allocation(user_id=user.id, minutes=values["minutes"], **same))
+            seen.add(same, True)
             added += 1
     return added
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.validators import ValidationError
 
 from cpd_log.access import get_owned_or_404, owned
-from cpd_log.account import account_archive, activity_csv, import_jobs, transfer
+from cpd_log.account import account_archive, account_export, activity_csv, import_jobs
 from cpd_log.account.forms import BackupForm, ImportForm
 from cpd_log.account.upload_stream import UploadRefused
 from cpd_log.extensions import csrf, db
@@ -81,7 +81,7 @@ def account_backup():
         form.password.errors.append("That is not your password.")
         return _page(backup=form, status=400)
     record_event("export.account", user_id=current_user.id)
-    document = transfer.export_account(current_user)
+    document = account_export.export_account(current_user)
     name = f"cpd-log-backup-{datetime.now(UTC):%Y-%m-%d}.zip"
     return Response(
         account_archive.stream(current_user.id, document),

@@ -68,9 +68,9 @@ class Field:
     searchable: bool = False  # the list's search looks in it
     pdf: str | None = None  # its label in the PDF's activity details (a long text's paragraph)
     register: str | None = None  # the PDF register column it is shown in
-    # In the account backup every field but the competencies travels under its name; a key
-    # added after backups were made is optional there: a file without it reads as empty.
-    optional_in_backup: bool = False
+    # In the account backup every field but the competencies travels under its name; the
+    # format version that added it (account/transfer.py): an older file reads it as empty.
+    backup_since: int = 1
 
     @property
     def type(self) -> type:
@@ -225,7 +225,7 @@ FIELDS = (
         searchable=True,
         pdf="Learning objective",
         register="Title",
-        optional_in_backup=True,
+        backup_since=3,
         aliases=("learning objectives", "objectives", "learning aim", "learning goal"),
     ),
     Field(

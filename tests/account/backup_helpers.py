@@ -9,14 +9,14 @@ from pathlib import Path
 
 from flask import current_app
 
-from cpd_log.account import account_archive, import_jobs, transfer
+from cpd_log.account import account_archive, account_export, import_jobs
 from cpd_log.extensions import db
 from cpd_log.models import ImportJob
 
 
 def backup_of(user) -> bytes:
     """The archive the backup page streams, joined."""
-    return b"".join(account_archive.stream(user.id, transfer.export_account(user)))
+    return b"".join(account_archive.stream(user.id, account_export.export_account(user)))
 
 
 def document_in(payload: bytes) -> dict:
@@ -26,7 +26,7 @@ def document_in(payload: bytes) -> dict:
 
 def exported(user) -> dict:
     """The account document as it travels (JSON and back)."""
-    return json.loads(json.dumps(transfer.export_account(user)))
+    return json.loads(json.dumps(account_export.export_account(user)))
 
 
 def restore(user, payload: bytes | Path) -> ImportJob:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from cpd_log.account import account_archive, transfer
+from cpd_log.account import account_archive, account_export
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery, Evidence
@@ -57,7 +57,7 @@ def test_export_streams_and_import_runs_in_budget(app, user, tmp_path):
     tracemalloc.start()
     began = time.perf_counter()
     with archive.open("wb") as out:
-        for chunk in account_archive.stream(user.id, transfer.export_account(user)):
+        for chunk in account_archive.stream(user.id, account_export.export_account(user)):
             out.write(chunk)
     export_seconds = time.perf_counter() - began
     export_peak = tracemalloc.get_traced_memory()[1]

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from cpd_log.account import account_import, transfer
+from cpd_log.account import account_export, account_import
 from cpd_log.account.scheme_transfer import leaf_codes
 from cpd_log.common.dates import today_for
 from cpd_log.evidence import services as evidence_services
@@ -371,7 +371,7 @@ def test_own_frameworks_travel_with_the_account(app, user):
     target = factories.make_user()
     account_import.import_account(target, document)
     db.session.commit()
-    assert transfer.export_account(target) == document
+    assert account_export.export_account(target) == document
 
 
 def test_import_and_export_through_the_pages(logged_in, user, login_as, client, framework):
@@ -408,7 +408,7 @@ def _last_job(user) -> int:
 
 def _document(user, **changes) -> bytes:
     factories.make_activity(user, title="Good one")
-    document = transfer.export_account(user)
+    document = account_export.export_account(user)
     document["activities"].append(
         {**document["activities"][0], "created_at": "2020-01-01T00:00:00+00:00", **changes}
     )

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from cpd_log.account import account_import, transfer
+from cpd_log.account import account_export, account_import
 from cpd_log.account.transfer import BadFile
 from cpd_log.extensions import db
 from cpd_log.models import Evidence, Reflection
@@ -16,7 +16,7 @@ from tests.evidence import samples
 
 
 def _exported(user) -> dict:
-    return json.loads(json.dumps(transfer.export_account(user)))
+    return json.loads(json.dumps(account_export.export_account(user)))
 
 
 def test_a_reflection_travels_with_its_tags_activity_and_evidence(user, framework):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from cpd_log.account import account_import, transfer
+from cpd_log.account import account_export, account_import
 from cpd_log.account.transfer import BadFile
 from cpd_log.extensions import db
 from cpd_log.models import Activity
@@ -27,7 +27,7 @@ def _account(user) -> dict:
     enrolment = make_enrolment(user, "pmi-pmp", date(2025, 1, 1), "PMP")
     services.set_split(enrolment.cycles[0], activity.id, {"EDU.WOW": 60, "GB.WORK": 60})
     db.session.commit()
-    return json.loads(json.dumps(transfer.export_account(user)))
+    return json.loads(json.dumps(account_export.export_account(user)))
 
 
 def _count(model, user) -> int:
@@ -45,7 +45,7 @@ def test_schemes_enrolments_and_overrides_travel(app, user):
     assert _count(Cycle, target) == _count(Cycle, user)  # made by the enrol service
     own = db.session.scalar(select(Scheme).where(Scheme.owner_id == target.id))
     assert own.slug == "my-scheme" and own.content["slug"] == "my-scheme"
-    assert transfer.export_account(target) == document
+    assert account_export.export_account(target) == document
     again = account_import.import_account(target, document)
     db.session.commit()
     assert set(again.values()) == {0} and _count(Allocation, target) == 2
