@@ -27,6 +27,11 @@ from cpd_log.models import Activity, Competency, Portfolio, Reflection, Review
 from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS
 from cpd_log.reflections.services import search_text
 
+# Activities are inserted this many at a time: the driver builds each batch's statement and
+# parameters in memory (on PostgreSQL about 9 KB a row), so a batch bounds the import's peak
+# memory by this rather than by the account's size, at one round trip per batch.
+FLUSH_ROWS = 100
+
 
 def import_account(
     user, document, files: EvidenceFiles | None = None, progress: Callable | None = None, notes=None
@@ -65,8 +70,8 @@ def import_account(
 
 
 def _import_activities(user, records: list, context) -> tuple[dict[str, int], int]:
-    """Build every new activity, then one flush (batched INSERTs: one round trip per thousand
-    rows, not per row), then their badges, marks, dismissals and evidence."""
+    """Build every new activity, then flush them FLUSH_ROWS at a time (batched INSERTs: one round
+    trip per batch, not per row), then their badges, marks, dismissals and evidence."""
     resolve, files, reader, progress = context
     seen = Seen(record("activity"), db.session.scalars(owned(Activity, user)))
     keyed: list[tuple[str, dict]] = []
@@ -83,8 +88,9 @@ def _import_activities(user, records: list, context) -> tuple[dict[str, int], in
         activity.competencies = [resolve.competency(r, where) for r in values["competencies"]]
         seen.add(values, activity)
         new.append((values, activity, where))
-    db.session.add_all(activity for _, activity, _ in new)
-    db.session.flush()
+    for start in range(0, len(new), FLUSH_ROWS):
+        db.session.add_all(activity for _, activity, _ in new[start : start + FLUSH_ROWS])
+        db.session.flush()
     for n, (values, activity, where) in enumerate(new, start=1):
         import_state(user, activity.id, values, reader, where)
         for m, item in enumerate(values["evidence"], start=1):
