@@ -147,7 +147,7 @@ def _applied_notes(user, where: tuple) -> dict[int, str]:
         )
         .order_by(Reflection.applied_on, Reflection.id)
     )
-    return dict(rows.tuples())
+    return dict(rows.all())
 
 
 def save_status(user, cycle: Cycle, activity_id: int, status: Status) -> None:
