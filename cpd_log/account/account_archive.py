@@ -121,6 +121,7 @@ def _manifest(document: dict, listed: dict, missing: list) -> bytes:
         "enrolments": len(document.get("enrolments", [])),
         "self-assessments": len(document.get("self_assessments", [])),
         "goals": len(document.get("goals", [])),
+        "claim statuses": len(document.get("claim_statuses", [])),
         "evidence files": len(listed) - 1,
     }
     manifest = write(

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from cpd_log.access import owned
 from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import state_exporter
+from cpd_log.account.claim_transfer import export_claims
 from cpd_log.account.codec import write
 from cpd_log.account.development_transfer import export_development
 from cpd_log.account.scheme_transfer import enrolment_keys, export_schemes
@@ -58,6 +59,7 @@ def export_account(user) -> dict:
         portfolios=[_portfolio(p, (keys, reflection_keys, cycle_keys)) for p in portfolios],
         **export_development(user, keys),
         **export_schemes(user, keys),
+        **export_claims(user, keys, cycle_keys),
     )
 
 

@@ -23,6 +23,7 @@ from cpd_log.account.codec import (
 )
 from cpd_log.account.transfer import FORMAT, VERSION, BadFile
 from cpd_log.activities.fields import BACKED_UP
+from cpd_log.claims.choices import ClaimState
 from cpd_log.models.development import GoalStatus
 from cpd_log.models.portfolio import Audience
 
@@ -54,6 +55,7 @@ RECORDS = {
         Key("schemes", Many("scheme")),
         Key("enrolments", Many("enrolment")),
         Key("split_overrides", Many("split_override")),
+        Key("claim_statuses", Many("claim_status"), since=4),
     ),
     # The user's own frameworks, read by competencies.services.load_framework as shipped ones.
     "framework": Record(
@@ -170,6 +172,19 @@ RECORDS = {
         Key("category", str),
         Key("minutes", int),
         same_when=("cycle_id", "activity_id", "category"),
+    ),
+    # Where an activity's claim with the body stands in a cycle (claim_transfer.py).
+    "claim_status": Record(
+        Key("enrolment", JSON),  # the enrolment's key
+        Key("cycle", int, column=False),  # its number
+        Key("activity", JSON),  # the activity's key
+        Key("state", ClaimState),
+        Key("claimed_on", date, nullable=True),
+        Key("reference", str),
+        Key("reason", str),
+        Key("body_type", str, nullable=True),  # the user's choice of the body's type
+        Key("updated_at", datetime),
+        same_when=("cycle_id", "activity_id"),
     ),
     # MANIFEST.json of the backup archive (account_archive.py): its own format name, same version.
     "manifest": Record(

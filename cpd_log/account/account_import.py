@@ -14,6 +14,7 @@ from cpd_log.access import owned
 from cpd_log.account import account_format
 from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import import_state
+from cpd_log.account.claim_transfer import import_claims
 from cpd_log.account.codec import Notes, Seen
 from cpd_log.account.development_transfer import import_development
 from cpd_log.account.evidence_transfer import EvidenceFiles, import_evidence
@@ -58,6 +59,7 @@ def import_account(
     portfolios = _import_portfolios(
         user, top["portfolios"], (ids, reflection_ids, cycle_of), context
     )
+    claims = import_claims(user, top, ids, cycle_of, reader)
     db.session.flush()
     return {
         "activities": added,
@@ -65,6 +67,7 @@ def import_account(
         "portfolios": portfolios,
         "self-assessments and goals": development,
         **schemes,
+        "claim statuses": claims,
         **notes.counts(),
     }
 

@@ -3,6 +3,7 @@
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
+from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
@@ -15,6 +16,7 @@ from cpd_log.models.user import User
 __all__ = [
     "Activity",
     "BadgeAssertion",
+    "ClaimStatus",
     "ImportBatch",
     "ImportJob",
     "ImportRow",

@@ -9,6 +9,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from cpd_log import bounded_json
+from cpd_log.activities.choices import ActivityKind, Delivery
 from cpd_log.schemes.rules import SchemeRules
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "scheme.schema.json"
@@ -84,6 +85,24 @@ def _semantic_problems(data: dict) -> list[str]:
     parent = rules.get("competencies", {}).get("parent")
     if parent is not None and parent not in codes:
         problems.append(f"allocation/competencies/parent: {parent} is not a category.")
+    return problems + _claims_problems(data.get("claims"))
+
+
+def _claims_problems(claims: dict | None) -> list[str]:
+    """The claim vocabulary names real kinds and deliveries, and only types the body has."""
+    if not claims:
+        return []
+    problems = []
+    kinds, deliveries = {k.value for k in ActivityKind}, {d.value for d in Delivery}
+    for key in sorted(claims["types"]):
+        kind, _, delivery = key.partition("+")
+        if kind not in kinds or (delivery and delivery not in deliveries):
+            problems.append(f"claims/types: {key} is not an activity kind (or kind+delivery).")
+    choices = set(claims["choices"])
+    named = {*claims["types"].values(), claims["default_type"]}
+    problems += [
+        f"claims: “{name}” is not one of claims/choices." for name in sorted(named - choices)
+    ]
     return problems
 
 

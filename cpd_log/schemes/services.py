@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
-from cpd_log.access import owned
+from cpd_log.access import get_owned_or_404, owned
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
 from cpd_log.schemes.checking import SchemeError, read_scheme_file, shipped_scheme_files
@@ -116,6 +116,22 @@ def user_enrolments(user, today: date) -> list[Enrolment]:
     )
     sync_cycles(enrolments, today)
     return enrolments
+
+
+def owned_cycle(user, cycle_id: int, today: date) -> tuple[Cycle, bool]:
+    """The user's cycle (404 otherwise) with its scheme and its enrolment's cycles, moved to the
+    newest scheme version if still open; (cycle, changed): the caller commits when changed, before
+    a page reads the cycle."""
+    enrolment = selectinload(Cycle.enrolment)
+    found = get_owned_or_404(
+        Cycle,
+        cycle_id,
+        user,
+        selectinload(Cycle.scheme),
+        enrolment.selectinload(Enrolment.scheme),
+        enrolment.selectinload(Enrolment.cycles).selectinload(Cycle.scheme),
+    )
+    return found, sync_cycles([found.enrolment], today)
 
 
 def _newest_versions(enrolments: list[Enrolment]) -> dict[tuple, Scheme]:

@@ -4,7 +4,6 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
@@ -51,16 +50,8 @@ def index():
 
 def _owned_cycle(cycle_id: int, today) -> Cycle:
     """The user's cycle (404 otherwise), moved to the newest scheme version if still open."""
-    enrolment = selectinload(Cycle.enrolment)
-    found = get_owned_or_404(
-        Cycle,
-        cycle_id,
-        current_user,
-        selectinload(Cycle.scheme),
-        enrolment.selectinload(Enrolment.scheme),
-        enrolment.selectinload(Enrolment.cycles).selectinload(Cycle.scheme),
-    )
-    if services.sync_cycles([found.enrolment], today):
+    found, changed = services.owned_cycle(current_user, cycle_id, today)
+    if changed:
         db.session.commit()  # store the newer scheme version before the page reads the cycle
     return found
 

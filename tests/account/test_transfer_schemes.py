@@ -18,6 +18,8 @@ from tests import factories
 from tests.account.backup_helpers import import_through_page
 from tests.schemes.helpers import make_enrolment
 
+PMP_VERSION = read_scheme_file(DATA_DIR / "pmi-pmp.json")[0]["version"]  # the shipped one
+
 
 def _account(user) -> dict:
     """An activity, an own scheme, an enrolment on a shipped scheme with one split override."""
@@ -36,7 +38,7 @@ def _count(model, user) -> int:
 
 def test_schemes_enrolments_and_overrides_travel(app, user):
     document = _account(user)
-    assert document["enrolments"][0]["scheme"] == ["pmi-pmp", "2024.1", "global"]
+    assert document["enrolments"][0]["scheme"] == ["pmi-pmp", PMP_VERSION, "global"]
     assert "cycles" not in document and len(document["split_overrides"]) == 2
     target = factories.make_user()
     counts = account_import.import_account(target, document)
@@ -59,7 +61,7 @@ def test_a_missing_shipped_version_falls_back_to_the_newest(app, user):
     db.session.commit()
     assert counts["enrolments moved to the newest version of their scheme"] == 1
     enrolment = db.session.scalar(select(Enrolment).where(Enrolment.user_id == target.id))
-    assert (enrolment.scheme.slug, enrolment.scheme.version) == ("pmi-pmp", "2024.1")
+    assert (enrolment.scheme.slug, enrolment.scheme.version) == ("pmi-pmp", PMP_VERSION)
 
 
 def _broken(document: dict, where: str, **changes) -> dict:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,
     BadgeAssertion,
+    ClaimStatus,
     Evidence,
     Goal,
     ImportJob,
@@ -32,6 +34,7 @@ from tests.account.backup_helpers import backup_of, exported, import_through_pag
 DATA = Path(__file__).parent / "data"
 FIXTURES = {v: DATA / name for v, name in ((1, "account-v1.json"), (2, "account-v2.zip"))}
 FIXTURES[3] = DATA / "account-v3.zip"  # the learning objective
+FIXTURES[4] = DATA / "account-v4.zip"  # claim statuses
 
 
 def _restored(user, payload: bytes):
@@ -75,6 +78,11 @@ def test_every_version_imports_with_its_records_tags_and_files(app, user, versio
         assert badge.badge_name == "Risk Practitioner" and badge.alignment[0]["targetCode"] == "R1"
         assert _of(Portfolio, user)[0].cycle_id is not None and len(_of(Allocation, user)) == 2
         assert document["activities"][0]["apply_prompt_dismissals"][0]["checkpoint"] == 30
+    claims = {(c.state.value, c.claimed_on, c.reference) for c in _of(ClaimStatus, user)}
+    if version >= 4:
+        assert claims == {("claimed", date(2026, 11, 20), "CCR-20261120-1"), ("rejected", None, "")}
+    else:
+        assert claims == set()
     again = restore(user, FIXTURES[version].read_bytes())
     assert set(again.counts.values()) == {0}
 
