@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.schemes import rules
-from cpd_log.schemes.splits import ActivityFacts, default_split, explain_default
+from cpd_log.schemes.splits import NO_CROSSWALKS, ActivityFacts, default_split, explain_default
 
 STALE_SPLIT = (
     "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
@@ -43,21 +44,24 @@ class Line:
     overridden: bool
     scheme: rules.SchemeRules
     stale: bool = False  # the user's split was set aside
+    crosswalks: CrosswalkMap = NO_CROSSWALKS  # the versions in force for the cycle
 
     @property
     def reason(self) -> str:
         """Worded only when a page shows it (the dashboard never does)."""
         if self.overridden and not self.stale:
             return "Your own split."
-        reason = explain_default(self.scheme, self.activity.facts)
+        reason = explain_default(self.scheme, self.activity.facts, self.crosswalks)
         return f"{STALE_SPLIT} {reason}" if self.stale else reason
 
 
 class Counter:
-    """One scheme's default splits, remembered for the length of one page."""
+    """One scheme's default splits with one set of crosswalk versions, remembered for the length
+    of one page."""
 
-    def __init__(self, scheme: rules.SchemeRules):
+    def __init__(self, scheme: rules.SchemeRules, crosswalks: CrosswalkMap = NO_CROSSWALKS):
         self.scheme = scheme
+        self.crosswalks = crosswalks
         self.leaves = {c.code for c in scheme.leaves()}
         self._defaults: dict[ActivityFacts, tuple[dict[str, int], rules.Counted]] = {}
 
@@ -65,7 +69,7 @@ class Counter:
         """(the scheme's split of an activity with these facts, what of it counts)."""
         found = self._defaults.get(facts)
         if found is None:
-            split = default_split(self.scheme, facts)
+            split = default_split(self.scheme, facts, self.crosswalks)
             counted = rules.count_activity(self.scheme, tuple(split.items()))
             found = self._defaults[facts] = (split, counted)
         return found
@@ -90,5 +94,7 @@ class Counter:
                 split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
             tally.add(counted, activity.last_date, activity.times)
             if lines is not None:
-                lines.append(Line(activity, split, own is not None, self.scheme, stale))
+                lines.append(
+                    Line(activity, split, own is not None, self.scheme, stale, self.crosswalks)
+                )
         return tally

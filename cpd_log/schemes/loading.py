@@ -99,13 +99,17 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_ids) -> list:
+def summarised(
+    user, cuts: list[date], end: date, frameworks: set[str], cycle_ids, signature=frozenset
+) -> list:
     """The activities that ended within [cuts[0], end] as counting sees them, sorted by day:
     Logged ones for those read one by one, and for the rest one Logged per group, filed under the
     first day of its stretch (`cuts`: sorted first days of the stretches), counted `times` over.
 
     Tagged activities are grouped as if untagged (finding them in the grouping query would cost
-    a second pass over the tags), then corrected: counted once less untagged, once tagged.
+    a second pass over the tags), then corrected: counted less untagged, and more tagged, by
+    groups of the same facts whose tags have the same `signature` (what of the tags counting sees:
+    the crosswalks' CrosswalkMap.signature; by default the tags themselves).
     """
     start, reader = cuts[0], _Reader()
     tagged = {}
@@ -120,10 +124,20 @@ def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_id
     )
     found = [*alone, *_groups(reader, user, cuts, end, not_(split))]
     own = {activity.id for activity in alone}
-    for activity in reader.logged(row for aid, row in tagged.items() if aid not in own):
-        found.append(activity)
-        untagged = reader.facts(*activity.facts[:3])
-        found.append(Logged(None, "", _stretch(cuts, activity.last_date), untagged, -1))
+    alike: dict[tuple, list] = {}
+    for aid, _title, kind, minutes, participatory, day in tagged.values():
+        if aid in own:
+            continue
+        tags = frozenset(reader.tags[aid])
+        key = (_stretch(cuts, _day(day)), kind, minutes, participatory, signature(tags))
+        group = alike.get(key)
+        if group is None:
+            alike[key] = [reader.facts(kind, minutes, participatory, tags), 1]
+        else:
+            group[1] += 1
+    for (day, *plain, _), (facts, times) in alike.items():
+        found.append(Logged(None, "", day, facts, times))
+        found.append(Logged(None, "", day, reader.facts(*plain), -times))
     return sorted(found, key=lambda activity: activity.last_date)
 
 
