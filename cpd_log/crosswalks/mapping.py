@@ -90,7 +90,6 @@ class CrosswalkMap:
             self.steps[ahead.tag][m.to_framework].append(ahead)
             self.steps[back.tag][m.from_framework].append(back)
         self.steps = {tag: dict(targets) for tag, targets in self.steps.items()}
-        self._signatures: dict[tuple, frozenset] = {}
 
     def frameworks_into(self, framework: str) -> set[str]:
         """The frameworks whose tags can reach `framework`."""
@@ -110,19 +109,3 @@ class CrosswalkMap:
                 if related or not step.related:
                     found[step.code].append(step)
         return dict(found)
-
-    def signature(self, tags: frozenset[Tag], frameworks: frozenset[str]) -> frozenset:
-        """What of the tags counting can see, given schemes that count in `frameworks`: the tags
-        in them and every step the others take into them. Activities with the same signature split
-        alike in every scheme, whichever versions are in force, so a page may count them as one."""
-        found = self._signatures.get((tags, frameworks))
-        if found is None:
-            seen: set = set()
-            for tag in tags:
-                if tag[0] in frameworks:
-                    seen.add(tag)
-                for framework, steps in self.steps.get(tag, {}).items():
-                    if framework in frameworks:
-                        seen.update((s.code, s.crosswalk, s.related, framework) for s in steps)
-            found = self._signatures[tags, frameworks] = frozenset(seen)
-        return found

@@ -64,14 +64,35 @@ class Counter:
         self.crosswalks = crosswalks
         self.leaves = {c.code for c in scheme.leaves()}
         self._defaults: dict[ActivityFacts, tuple[dict[str, int], rules.Counted]] = {}
+        self._alike: dict[tuple, tuple[dict[str, int], rules.Counted]] = {}  # by what it sees
+        self.tagged = scheme.allocation.get("competencies")  # the rule that looks at tags
+        self._seen: dict[tuple[str, str], frozenset[str]] = {}
+
+    def sees(self, tags) -> frozenset[str]:
+        """The codes of the competency rule's map that the tags reach: all the default split
+        looks at of them, so activities alike but for tags it sees alike split alike."""
+        found = frozenset()
+        for tag in tags:
+            one = self._seen.get(tag)
+            if one is None:
+                rule = self.tagged
+                reached = self.crosswalks.reached((tag,), rule["framework"], rule.get("related"))
+                one = self._seen[tag] = frozenset(code for code in reached if code in rule["map"])
+            found |= one
+        return found
 
     def default(self, facts: ActivityFacts) -> tuple[dict[str, int], rules.Counted]:
         """(the scheme's split of an activity with these facts, what of it counts)."""
         found = self._defaults.get(facts)
         if found is None:
-            split = default_split(self.scheme, facts, self.crosswalks)
-            counted = rules.count_activity(self.scheme, tuple(split.items()))
-            found = self._defaults[facts] = (split, counted)
+            seen = self.sees(facts.tags) if self.tagged else None
+            alike = (facts.kind, facts.minutes, facts.participatory, seen)
+            found = self._alike.get(alike)
+            if found is None:
+                split = default_split(self.scheme, facts, self.crosswalks)
+                counted = rules.count_activity(self.scheme, tuple(split.items()))
+                found = self._alike[alike] = (split, counted)
+            self._defaults[facts] = found
         return found
 
     def tally(self, activities, own_splits: dict, lines: list | None = None) -> rules.Tally:

@@ -9,7 +9,6 @@ the crosswalk versions in force on its last day; the others with the newest.
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 from cpd_log.crosswalks.loading import page_crosswalks
 from cpd_log.models.scheme import Cycle
@@ -70,10 +69,10 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     if not cycles:
         return {}
     schemes = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
-    frameworks = {
-        s.allocation.get("competencies", {}).get("framework") for s in schemes.values()
-    } - {None}
+    rules_on_tags = [s.allocation["competencies"] for s in schemes.values() if s.tagged]
+    frameworks = {rule["framework"] for rule in rules_on_tags}
     walks = page_crosswalks(user, frameworks)
+    counters = _counters(cycles, schemes, walks, today)
     start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
     ids = [c.id for c in cycles]
     tagged_in = walks.frameworks_into(frameworks)
@@ -81,20 +80,15 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         activities = loading.activities(user, start, end, tagged_in)
     else:
         cuts = _cuts(cycles, schemes, start, today)
-        signature = partial(walks.every.signature, frameworks=frozenset(frameworks))
+        signature = _signature([c for c in dict.fromkeys(counters.values()) if c.tagged])
         activities = loading.summarised(user, cuts, end, tagged_in, ids, signature)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
     counts = reflection_counts(user, cycles)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
-    counters: dict[tuple, Counter] = {}
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
-        crosswalks = walks.for_cycle(cycle.end_date if cycle.is_closed(today) else None)
-        key = (cycle.scheme_id, id(crosswalks))
-        counter = counters.get(key) or counters.setdefault(
-            key, Counter(schemes[cycle.scheme_id], crosswalks)
-        )
+        counter = counters[cycle.id]
         first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
         lines = [] if cycle.id in lines_of else None
         tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
@@ -104,6 +98,28 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
         views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)
     return views
+
+
+def _counters(cycles, schemes, walks, today: date) -> dict[int, Counter]:
+    """A Counter per cycle id; cycles of one scheme counted with the same crosswalk versions
+    share one (and its memos)."""
+    shared: dict[tuple, Counter] = {}
+    found = {}
+    for cycle in cycles:
+        crosswalks = walks.for_cycle(cycle.end_date if cycle.is_closed(today) else None)
+        key = (cycle.scheme_id, id(crosswalks))
+        if key not in shared:
+            shared[key] = Counter(schemes[cycle.scheme_id], crosswalks)
+        found[cycle.id] = shared[key]
+    return found
+
+
+def _signature(counters: list[Counter]):
+    """What of an activity's tags the page's counting sees: the codes each counter with a
+    competency rule sees. Activities alike but for tags seen alike count alike (loading.py)."""
+    if len(counters) == 1:
+        return counters[0].sees
+    return lambda tags: tuple(counter.sees(tags) for counter in counters)
 
 
 def _cuts(cycles, schemes, start: date, today: date) -> list[date]:

@@ -56,12 +56,3 @@ def test_the_newest_version_counts_and_an_ended_cycle_keeps_the_one_of_its_last_
     assert in_force(versions, date(2026, 5, 31)) == {1, 2}
     assert in_force(versions, date(2026, 6, 1)) == {2, 5}
     assert in_force(versions, date(2024, 12, 31)) == frozenset()
-
-
-def test_tags_with_the_same_signature_reach_the_same_codes():
-    walks = _map(("X1", "TT.PS", "narrower"), ("X2", "TT.PS", "narrower"), ("X3", "TT.BA", "exact"))
-    frameworks = frozenset({TT})
-    one = walks.signature(frozenset({("x", "X1"), ("other", "Z")}), frameworks)
-    assert one == walks.signature(frozenset({("x", "X1"), ("x", "X2")}), frameworks)
-    assert one != walks.signature(frozenset({("x", "X3")}), frameworks)
-    assert walks.signature(frozenset({("other", "Z")}), frameworks) == frozenset()

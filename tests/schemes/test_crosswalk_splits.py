@@ -2,8 +2,8 @@
 
 from copy import deepcopy
 
-from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
-from cpd_log.schemes.rules import SchemeRules
+from cpd_log.schemes.checking import DATA_DIR, check_scheme, read_scheme_file
+from cpd_log.schemes.counting import Counter
 from cpd_log.schemes.splits import ActivityFacts, default_split, explain_default
 from tests.crosswalks.shipped import SHIPPED
 
@@ -49,7 +49,7 @@ def test_related_mappings_count_only_where_the_scheme_says_so():
     assert default_split(PMP, governance, SHIPPED) == {"EDU.BA": 240}
     data = deepcopy(PMP_DATA)
     data["allocation"]["competencies"]["related"] = True
-    with_related = SchemeRules.from_dict(data)
+    with_related = check_scheme(data)  # the scheme file's schema allows "related"
     assert default_split(with_related, governance, SHIPPED) == {"EDU.WOW": 120, "EDU.BA": 120}
 
 
@@ -63,3 +63,13 @@ def test_a_scheme_without_a_competency_rule_ignores_crosswalks():
     apm = read_scheme_file(DATA_DIR / "apm.json")[1]
     course = facts((PMO, "STK.3"))
     assert default_split(apm, course, SHIPPED) == default_split(apm, course)
+
+
+def test_activities_whose_tags_reach_the_same_codes_split_alike():
+    counter = Counter(PMP, SHIPPED)
+    influencing = counter.sees({(PMO, "STK.3"), ("someone-elses", "Z1")})
+    assert influencing == counter.sees({(PMO, "STK.1"), (APM, "APM-15")}) == {"TT.PS"}
+    assert counter.sees({(TT, "TT.PS"), (PMO, "FIN.1")}) == {"TT.PS", "TT.BA"}
+    assert counter.sees({(PMO, "GOV.1")}) == {"TT.BA"}  # its "related" mapping is not seen
+    for tags in ({(PMO, "STK.3")}, {(PMO, "STK.1"), (APM, "APM-15")}):
+        assert counter.default(facts(*tags))[0] == {"EDU.PS": 240}
