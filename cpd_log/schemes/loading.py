@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, case, func, not_, select, type_coerce
+from sqlalchemy import String, case, func, not_, or_, select, type_coerce
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
@@ -24,6 +24,7 @@ from cpd_log.schemes.splits import ActivityFacts
 LAST_DAY = Activity.last_date
 ACTIVITY_KIND = type_coerce(Activity.kind, String)  # the stored value: no Enum object per row
 LAST_DAY_TEXT = type_coerce(LAST_DAY, String)  # see _day
+PLAIN = (ACTIVITY_KIND, Activity.minutes, Activity.participatory, LAST_DAY_TEXT)
 
 
 def _in_span(user, start: date, end: date) -> tuple:
@@ -116,13 +117,13 @@ def summarised(
     default the tags themselves, see progress._signature), and taken off the untagged groups.
     """
     start, reader = cuts[0], _Reader()
-    plain_columns = (ACTIVITY_KIND, Activity.minutes, Activity.participatory, LAST_DAY_TEXT)
     tagged: dict[int, tuple] = {}
-    for aid, kind, minutes, participatory, day, slug, code in _tags(
-        user, start, end, frameworks, Activity.id, *plain_columns
-    ):
-        tagged[aid] = (kind, minutes, participatory, day)
-        reader.tags[aid].add((slug, code))
+    known = _competencies(user, frameworks)
+    for aid, cid, kind, minutes, participatory, day in _tag_rows(user, start, end, known):
+        tag = known.get(cid)
+        if tag is not None:
+            tagged[aid] = (kind, minutes, participatory, day)
+            reader.tags[aid].add(tag)
     split = Activity.id.in_(
         select(Allocation.activity_id).where(Allocation.cycle_id.in_(cycle_ids))
     )
@@ -146,6 +147,45 @@ def summarised(
     found = [*alone, *_groups(reader, user, cuts, end, not_(split), fewer)]
     found += [Logged(None, "", key[0][0], facts, times) for key, (facts, times) in alike.items()]
     return sorted(found, key=lambda activity: activity.last_date)
+
+
+# Up to this many competencies, the database looks up each one per activity; beyond, reading
+# every tag of the activities and keeping the known ones is faster (measured on SQLite: 100 codes
+# of 5,000 activities took 20 times as long as reading their 10,000 tags).
+FEW_COMPETENCIES = 12
+
+
+def _competencies(user, frameworks: set[str]) -> dict[int, tuple[str, str]]:
+    """{competency id: (framework slug, code)} of the frameworks (the user's or global). One
+    query, none without frameworks."""
+    if not frameworks:
+        return {}
+    rows = db.session.connection().execute(
+        select(Competency.id, Framework.slug, Competency.code)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(
+            Framework.slug.in_(sorted(frameworks)),
+            or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
+        )
+    )
+    return {cid: (slug, code) for cid, slug, code in rows}
+
+
+def _tag_rows(user, start: date, end: date, known: dict):
+    """(activity id, competency id, kind, minutes, participatory, last day) per tag of an
+    activity that ended within [start, end]: every tag, or only those in `known` when few."""
+    if not known:
+        return ()
+    tags = activity_competency.c
+    query = (
+        select(tags.activity_id, tags.competency_id, *PLAIN)
+        .select_from(Activity)
+        .join(activity_competency, tags.activity_id == Activity.id)
+        .where(*_in_span(user, start, end))
+    )
+    if len(known) <= FEW_COMPETENCIES:
+        query = query.where(tags.competency_id.in_(sorted(known)))
+    return db.session.connection().execute(query)
 
 
 def _stretch(cuts: list[date], day: date) -> date:
