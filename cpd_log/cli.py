@@ -10,6 +10,7 @@ from cpd_log import housekeeping
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
+from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.demo import demo_reflections_and_schemes, generate_activities
 from cpd_log.extensions import db
 from cpd_log.instance_backup.commands import backup, restore
@@ -32,12 +33,18 @@ def register(app: Flask) -> None:
 
 @click.command()
 def seed() -> None:
-    """Load the shipped competency frameworks (safe to run again: nothing is duplicated)."""
+    """Load the shipped competency frameworks, crosswalks and schemes (safe to run again: nothing
+    is duplicated)."""
     results = seed_frameworks()
+    crosswalks = seed_crosswalks()
     schemes = seed_schemes()
     db.session.commit()
     for framework, created in results:
         click.echo(f"{'created' if created else 'updated'}: {framework.name} ({framework.version})")
+    for crosswalk, created in crosswalks:
+        click.echo(
+            f"{'created' if created else 'unchanged'}: {crosswalk.name} ({crosswalk.version})"
+        )
     for scheme, created in schemes:
         click.echo(f"{'created' if created else 'unchanged'}: {scheme.name} ({scheme.version})")
 
@@ -66,6 +73,7 @@ def create_user(email: str, display_name: str, password: str, role: str) -> None
 def demo(count: int) -> None:
     """Create the demo account with a year of activities (running it again changes nothing)."""
     seed_frameworks()
+    seed_crosswalks()
     seed_schemes()
     user = auth_services.find_by_email(DEMO_EMAIL)
     if user is None:

@@ -2,7 +2,8 @@
 `user.data_version` on every write to them (cpd_log/page_cache.py says why triggers).
 
 WATCHED maps each table to the users a changed row concerns: a condition on "user" with {row} the
-changed row. Rows of a shipped framework, competency or scheme (no owner) concern every user.
+changed row. Rows of a shipped framework, competency, scheme or crosswalk (no owner) concern every
+user.
 SQLite gets row-level triggers; PostgreSQL statement-level triggers with transition tables, so a
 10,000-row import raises the version once, not 10,000 times.
 
@@ -44,6 +45,11 @@ WATCHED = {
         ' AND (framework.owner_id IS NULL OR framework.owner_id = "user".id))'
     ),
     "scheme": _OWNER,
+    "crosswalk": _OWNER,
+    "crosswalk_mapping": (
+        "EXISTS (SELECT 1 FROM crosswalk WHERE crosswalk.id = {row}.crosswalk_id"
+        ' AND (crosswalk.owner_id IS NULL OR crosswalk.owner_id = "user".id))'
+    ),
     "enrolment": _DIRECT,
     "cycle": _DIRECT,
     "allocation": _DIRECT,

@@ -5,6 +5,7 @@ from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
@@ -26,6 +27,8 @@ __all__ = [
     "ActivityStatus",
     "ApplyPromptDismissal",
     "Competency",
+    "Crosswalk",
+    "CrosswalkMapping",
     "Delivery",
     "Evidence",
     "ExportJob",

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.schemes import rules
-from cpd_log.schemes.splits import ActivityFacts, default_split, explain_default
+from cpd_log.schemes.splits import NO_CROSSWALKS, ActivityFacts, default_split, explain_default
 
 STALE_SPLIT = (
     "Your own split no longer fits this activity (it was edited, or the scheme changed), so the "
@@ -43,31 +44,55 @@ class Line:
     overridden: bool
     scheme: rules.SchemeRules
     stale: bool = False  # the user's split was set aside
+    crosswalks: CrosswalkMap = NO_CROSSWALKS  # the versions in force for the cycle
 
     @property
     def reason(self) -> str:
         """Worded only when a page shows it (the dashboard never does)."""
         if self.overridden and not self.stale:
             return "Your own split."
-        reason = explain_default(self.scheme, self.activity.facts)
+        reason = explain_default(self.scheme, self.activity.facts, self.crosswalks)
         return f"{STALE_SPLIT} {reason}" if self.stale else reason
 
 
 class Counter:
-    """One scheme's default splits, remembered for the length of one page."""
+    """One scheme's default splits with one set of crosswalk versions, remembered for the length
+    of one page."""
 
-    def __init__(self, scheme: rules.SchemeRules):
+    def __init__(self, scheme: rules.SchemeRules, crosswalks: CrosswalkMap = NO_CROSSWALKS):
         self.scheme = scheme
+        self.crosswalks = crosswalks
         self.leaves = {c.code for c in scheme.leaves()}
         self._defaults: dict[ActivityFacts, tuple[dict[str, int], rules.Counted]] = {}
+        self._alike: dict[tuple, tuple[dict[str, int], rules.Counted]] = {}  # by what it sees
+        self.tagged = scheme.allocation.get("competencies")  # the rule that looks at tags
+        self._seen: dict[tuple[str, str], frozenset[str]] = {}
+
+    def sees(self, tags) -> frozenset[str]:
+        """The codes of the competency rule's map that the tags reach: all the default split
+        looks at of them, so activities alike but for tags it sees alike split alike."""
+        found = frozenset()
+        for tag in tags:
+            one = self._seen.get(tag)
+            if one is None:
+                rule = self.tagged
+                reached = self.crosswalks.reached((tag,), rule["framework"], rule.get("related"))
+                one = self._seen[tag] = frozenset(code for code in reached if code in rule["map"])
+            found |= one
+        return found
 
     def default(self, facts: ActivityFacts) -> tuple[dict[str, int], rules.Counted]:
         """(the scheme's split of an activity with these facts, what of it counts)."""
         found = self._defaults.get(facts)
         if found is None:
-            split = default_split(self.scheme, facts)
-            counted = rules.count_activity(self.scheme, tuple(split.items()))
-            found = self._defaults[facts] = (split, counted)
+            seen = self.sees(facts.tags) if self.tagged else None
+            alike = (facts.kind, facts.minutes, facts.participatory, seen)
+            found = self._alike.get(alike)
+            if found is None:
+                split = default_split(self.scheme, facts, self.crosswalks)
+                counted = rules.count_activity(self.scheme, tuple(split.items()))
+                found = self._alike[alike] = (split, counted)
+            self._defaults[facts] = found
         return found
 
     def tally(self, activities, own_splits: dict, lines: list | None = None) -> rules.Tally:
@@ -90,5 +115,7 @@ class Counter:
                 split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
             tally.add(counted, activity.last_date, activity.times)
             if lines is not None:
-                lines.append(Line(activity, split, own is not None, self.scheme, stale))
+                lines.append(
+                    Line(activity, split, own is not None, self.scheme, stale, self.crosswalks)
+                )
         return tally

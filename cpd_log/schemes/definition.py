@@ -101,6 +101,11 @@ class SchemeRules:
     def children(self, code: str | None) -> list[Category]:
         return self._children.get(code, [])
 
+    @property
+    def tagged(self) -> bool:
+        """Whether the scheme's default split looks at an activity's competency tags."""
+        return "competencies" in self.allocation
+
     def leaves(self) -> list[Category]:
         """Categories an activity's minutes can be allocated to (those without sub-categories)."""
         return [c for c in self.categories if not self.children(c.code)]

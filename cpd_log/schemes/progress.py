@@ -1,13 +1,16 @@
 """Which activities count toward which cycle and category, and each cycle's progress.
 
 All cycles of a page are computed together from one load of the user's activities (with their
-tags) and one load of the user's own splits, so the query count does not grow with the data.
+tags), one load of the crosswalks that reach the schemes' frameworks and one load of the user's
+own splits, so the query count does not grow with the data. A cycle that has ended counts with
+the crosswalk versions in force on its last day; the others with the newest.
 """
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cpd_log.crosswalks.loading import page_crosswalks
 from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter, Line
@@ -65,27 +68,27 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none."""
     if not cycles:
         return {}
-    counters = {
-        cycle.scheme_id: Counter(rules.SchemeRules.from_dict(cycle.scheme.content))
-        for cycle in cycles
-    }
-    frameworks = {
-        c.scheme.allocation.get("competencies", {}).get("framework") for c in counters.values()
-    } - {None}
+    schemes = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
+    rules_on_tags = [s.allocation["competencies"] for s in schemes.values() if s.tagged]
+    frameworks = {rule["framework"] for rule in rules_on_tags}
+    walks = page_crosswalks(user, frameworks)
+    counters = _counters(cycles, schemes, walks, today)
     start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
     ids = [c.id for c in cycles]
+    tagged_in = walks.frameworks_into(frameworks)
     if lines_of:
-        activities = loading.activities(user, start, end, frameworks)
+        activities = loading.activities(user, start, end, tagged_in)
     else:
-        cuts = _cuts(cycles, counters, start, today)
-        activities = loading.summarised(user, cuts, end, frameworks, ids)
+        cuts = _cuts(cycles, schemes, start, today)
+        signature = _signature([c for c in dict.fromkeys(counters.values()) if c.tagged])
+        activities = loading.summarised(user, cuts, end, tagged_in, ids, signature)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
     counts = reflection_counts(user, cycles)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
-        counter = counters[cycle.scheme_id]
+        counter = counters[cycle.id]
         first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
         lines = [] if cycle.id in lines_of else None
         tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
@@ -97,12 +100,34 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     return views
 
 
-def _cuts(cycles, counters, start: date, today: date) -> list[date]:
+def _counters(cycles, schemes, walks, today: date) -> dict[int, Counter]:
+    """A Counter per cycle id; cycles of one scheme counted with the same crosswalk versions
+    share one (and its memos)."""
+    shared: dict[tuple, Counter] = {}
+    found = {}
+    for cycle in cycles:
+        crosswalks = walks.for_cycle(cycle.end_date if cycle.is_closed(today) else None)
+        key = (cycle.scheme_id, id(crosswalks))
+        if key not in shared:
+            shared[key] = Counter(schemes[cycle.scheme_id], crosswalks)
+        found[cycle.id] = shared[key]
+    return found
+
+
+def _signature(counters: list[Counter]):
+    """What of an activity's tags the page's counting sees: the codes each counter with a
+    competency rule sees. Activities alike but for tags seen alike count alike (loading.py)."""
+    if len(counters) == 1:
+        return counters[0].sees
+    return lambda tags: tuple(counter.sees(tags) for counter in counters)
+
+
+def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
     """The first days of the stretches the dashboard may count activities by (see loading.py):
     each cycle's span and carry-over window, and the pace window, begin or end at one."""
     days = {start, today - timedelta(days=PACE_DAYS - 1), today + timedelta(days=1)}
     for cycle in cycles:
-        months = counters[cycle.scheme_id].scheme.carry_over_months
+        months = schemes[cycle.scheme_id].carry_over_months
         window = add_months(cycle.end_date, -months) + timedelta(days=1)
         days |= {cycle.start_date, cycle.end_date + timedelta(days=1), window}
     return sorted(day for day in days if day >= start)

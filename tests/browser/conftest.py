@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from cpd_log import create_app
 from cpd_log.competencies.services import seed_frameworks
+from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
 from cpd_log.schemes.services import seed_schemes
 
@@ -48,6 +49,7 @@ def live_app(tmp_path_factory) -> Iterator[Flask]:
     with app.app_context():
         upgrade()
         seed_frameworks()
+        seed_crosswalks()
         seed_schemes()
         db.session.commit()
         db.session.remove()

@@ -56,7 +56,8 @@ def test_pmi_education_splits_by_talent_triangle_tags(tags, expected):
 
 def test_uneven_split_keeps_the_step_and_gives_the_remainder_to_the_first():
     split = default_split(PMP, facts(minutes=100, tags=["TT.PS", "TT.WOW"]))
-    assert split == {"EDU.PS": 55, "EDU.WOW": 45}  # sorted codes: TT.PS before TT.WOW
+    # issue 12: the remainder goes to the first area in the scheme's order (Ways of Working)
+    assert split == {"EDU.WOW": 55, "EDU.PS": 45}
 
 
 def test_kinds_route_to_giving_back_and_tags_do_not_move_it():

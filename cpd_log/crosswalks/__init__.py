@@ -1,0 +1,1 @@
+"""Crosswalks between competency frameworks: data files, their checks, and the mapping logic."""

@@ -1,0 +1,58 @@
+"""The pure mapping logic: steps both ways, which relations count, versions in force."""
+
+from datetime import date
+
+from cpd_log.crosswalks.mapping import CrosswalkMap, Mapping, Version, in_force
+
+TT = "pmi-talent-triangle"
+
+
+def _map(*rows) -> CrosswalkMap:
+    return CrosswalkMap(Mapping(1, "Test crosswalk", "x", a, TT, b, rel) for a, b, rel in rows)
+
+
+def test_a_tag_reaches_the_codes_it_maps_to_and_related_only_when_asked():
+    walks = _map(("X1", "TT.PS", "narrower"), ("X1", "TT.BA", "related"), ("X2", "TT.WOW", "exact"))
+    assert set(walks.reached({("x", "X1")}, TT)) == {"TT.PS"}
+    assert set(walks.reached({("x", "X1")}, TT, related=True)) == {"TT.PS", "TT.BA"}
+    assert set(walks.reached({("x", "X1"), ("x", "X2")}, TT)) == {"TT.PS", "TT.WOW"}
+    assert walks.reached({("x", "X9")}, TT) == {}
+
+
+def test_an_own_tag_and_a_crosswalked_tag_to_the_same_code_are_one_code():
+    walks = _map(("X1", "TT.PS", "narrower"), ("X2", "TT.PS", "broader"))
+    found = walks.reached({(TT, "TT.PS"), ("x", "X1"), ("x", "X2")}, TT)
+    assert list(found) == ["TT.PS"]
+    steps = found["TT.PS"]
+    assert steps[0] is None  # the own tag first
+    assert [step.tag for step in steps[1:]] == [("x", "X1"), ("x", "X2")]
+
+
+def test_a_mapping_is_read_both_ways_with_the_relation_turned_round():
+    walks = _map(("X1", "TT.PS", "narrower"), ("X2", "TT.BA", "related"))
+    assert set(walks.reached({(TT, "TT.PS")}, "x")) == {"X1"}  # broader, read back
+    assert walks.reached({(TT, "TT.BA")}, "x") == {}
+    assert walks.frameworks_into(TT) == {"x"} and walks.frameworks_into("x") == {TT}
+
+
+def test_one_step_only():
+    walks = CrosswalkMap(
+        [
+            Mapping(1, "a", "a", "A1", "b", "B1", "exact"),
+            Mapping(2, "b", "b", "B1", "c", "C1", "exact"),
+        ]
+    )
+    assert walks.reached({("a", "A1")}, "c") == {}
+
+
+def test_the_newest_version_counts_and_an_ended_cycle_keeps_the_one_of_its_last_day():
+    versions = [
+        Version(1, None, "pmo", date(2025, 1, 1)),
+        Version(2, None, "apm", date(2025, 1, 1)),
+        Version(5, None, "pmo", date(2026, 6, 1)),
+        Version(7, 3, "pmo", date(2026, 7, 1)),  # a user's own crosswalk of the same slug
+    ]
+    assert in_force(versions) == {2, 5, 7}
+    assert in_force(versions, date(2026, 5, 31)) == {1, 2}
+    assert in_force(versions, date(2026, 6, 1)) == {2, 5}
+    assert in_force(versions, date(2024, 12, 31)) == frozenset()
