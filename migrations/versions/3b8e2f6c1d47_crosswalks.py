@@ -1,7 +1,7 @@
 """crosswalk and crosswalk_mapping: how competencies of one framework correspond to another's
 
 Revision ID: 3b8e2f6c1d47
-Revises: d9186bf55dcd
+Revises: b5e2c7d41a93
 Create Date: 2026-12-03 09:00:00
 
 Two new tables, both behind the dashboard (a shipped crosswalk moves minutes between a scheme's
@@ -14,7 +14,7 @@ from alembic import op
 from cpd_log.page_cache_triggers import create_triggers, drop_triggers
 
 revision = "3b8e2f6c1d47"
-down_revision = "d9186bf55dcd"
+down_revision = "b5e2c7d41a93"
 branch_labels = None
 depends_on = None
 
