@@ -86,14 +86,18 @@ class ReflectionFilterForm(Form):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
-    model = SelectField("Model", choices=[SelectChoice("", "Any model"), *MODEL_CHOICES])
+    # default="": a visit with no filter chooses "Any …", not an invalid None.
+    model = SelectField(
+        "Model", choices=[SelectChoice("", "Any model"), *MODEL_CHOICES], default=""
+    )
     date_from = DateField("From", validators=[Optional(), in_range])
     date_to = DateField("To", validators=[Optional(), in_range])
-    competency = SelectField("Competency", coerce=str, validate_choice=True)
-    activity = SelectField("Activity", coerce=str, validate_choice=True)
+    competency = SelectField("Competency", coerce=str, validate_choice=True, default="")
+    activity = SelectField("Activity", coerce=str, validate_choice=True, default="")
     drafts = SelectField(
         "Show",
         choices=[SelectChoice("", "Reflections"), SelectChoice("1", "Drafts")],
+        default="",
     )
 
     def criteria(self) -> dict:

@@ -53,3 +53,17 @@ def test_gibbs_reflection_tagged_to_two_competencies_shows_on_the_competency_pag
         page.go_back()
 
     assert_clean(tab)
+
+
+def test_the_plain_reflection_list_shows_no_filter_errors(open_tab):
+    """Issue 14, defect 1: a visit with no filter is not an invalid filter."""
+    tab = open_tab()
+    page = tab.page
+    register(page)
+    page.get_by_role("link", name="Reflections", exact=True).click()
+    expect(page.get_by_role("heading", name="Reflections", level=1)).to_be_visible()
+    expect(page.locator(".is-invalid, .invalid-feedback")).to_have_count(0)
+    expect(page.get_by_text("Not a valid choice")).to_have_count(0)
+    page.get_by_test_id("drafts-tab").click()
+    expect(page.locator(".is-invalid, .invalid-feedback")).to_have_count(0)
+    assert_clean(tab)
