@@ -1,5 +1,7 @@
 """The top menu in a real browser: readable, its focus visible, the current page marked."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -71,3 +73,32 @@ def test_menu_links_are_readable_focusable_and_mark_the_current_page(open_tab):
 
 def _style(page: Page, locator, name: str) -> str:
     return locator.evaluate(f"(el) => getComputedStyle(el).{name}")
+
+
+def test_a_failed_save_shows_an_error_summary_that_takes_the_focus(open_tab):
+    """Issue 14, defect 6: the title says Error, a summary lists each error as a link to its
+    field, and the focus lands on the summary, not the page body."""
+    tab = open_tab()
+    page = tab.page
+    register(page)
+    page.goto("/activities/new")
+    page.get_by_label("Hours").fill("")
+    page.get_by_role("button", name="Save activity").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Log an activity"))
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    title_link = summary.get_by_role("link", name=re.compile(r"^Title: "))
+    expect(title_link).to_be_visible()
+    title_link.click()
+    expect(page.get_by_label("Title")).to_be_focused()
+
+    page.goto("/reflections/new")
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page).to_have_title(re.compile(r"^Error: Write a reflection"))
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
+    page.goto("/activities/new")
+    expect(page).to_have_title(re.compile(r"^Log an activity"))
+    expect(page.get_by_test_id("error-summary")).to_have_count(0)
+    assert_clean(tab)
