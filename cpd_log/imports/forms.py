@@ -6,13 +6,12 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, ValidationError
 
 from cpd_log.activities.forms import CompetencyField, enum_choices
-from cpd_log.forms import Form
+from cpd_log.forms import Form, HoursField
 from cpd_log.imports.columns import FIELD_LABELS, FIELDS
 from cpd_log.imports.rows import REQUIRED
 from cpd_log.imports.values import parse_minutes
@@ -126,7 +125,7 @@ class BadgeUploadForm(Form):
         description="An Open Badges 2.0 assertion, or the badge image that carries one.",
     )
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), default="course")
-    hours = StringField(
+    hours = HoursField(
         "Hours of learning",
         validators=[DataRequired(message="Enter the hours the badge took, e.g. 6.")],
         description="A badge does not say how long it took; e.g. 6, 6.5 or 6:30.",

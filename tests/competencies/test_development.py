@@ -151,3 +151,34 @@ def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_q
     small = queries()
     _grow(user, framework, 40, seed=2)
     assert queries() == small
+
+
+def test_an_open_goal_due_in_the_past_is_refused_and_a_record_is_not(logged_in, user, leaf):
+    """Issue 14, defect 9: a past due date on an open goal is a typo, said so; an achieved goal
+    from last year is a record, kept."""
+    past = {"goal-target_level": "1", "goal-due_on": "2020-01-31", "goal-status": "open"}
+    response = logged_in.post(f"/competencies/{leaf.id}/goals", data=past)
+    assert response.status_code == 400
+    assert "The due date is in the past" in response.data.decode()
+    assert db.session.scalar(select(Goal)) is None
+    record = dict(past, **{"goal-status": "achieved"})
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=record).status_code == 302
+    goal = db.session.scalar(select(Goal))
+    # Reopening it keeps its date without a complaint; moving it to another past date is refused.
+    reopen = dict(past, **{"goal-note": "Reopened"})
+    assert logged_in.post(f"/competencies/goals/{goal.id}/edit", data=reopen).status_code == 302
+    moved = dict(past, **{"goal-due_on": "2020-02-28"})
+    response = logged_in.post(f"/competencies/goals/{goal.id}/edit", data=moved)
+    assert response.status_code == 200 and "The due date is in the past" in response.data.decode()
+    assert db.session.get(Goal, goal.id).due_on == date(2020, 1, 31)
+
+
+def test_a_second_open_goal_for_the_same_level_is_refused(logged_in, user, leaf):
+    data = {"goal-target_level": "1", "goal-status": "open"}
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=data).status_code == 302
+    response = logged_in.post(f"/competencies/{leaf.id}/goals", data=data)
+    assert response.status_code == 400
+    assert "You already have an open goal for this level" in response.data.decode()
+    assert len(db.session.scalars(select(Goal)).all()) == 1
+    other_level = dict(data, **{"goal-target_level": "0"})
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=other_level).status_code == 302
