@@ -56,6 +56,23 @@ class CalendarChoiceForm(Form):
         if not field.data:
             raise ValidationError("Tick the events you want to log.")
 
+    def event_kind_field(self, index: int):
+        return self[f"kind_{index}"]
+
+    def event_kind(self, index: int) -> ActivityKind:
+        """The event's own kind, or the one chosen for all when it has none."""
+        return ActivityKind(self.event_kind_field(index).data or self.kind.data)
+
+
+def calendar_choice_form(event_count: int) -> CalendarChoiceForm:
+    """The choice form with a kind of its own for each event ("" = the kind chosen for all)."""
+    choices = [SelectChoice("", "Kind chosen for all"), *enum_choices(ActivityKind)]
+    per_event = {
+        f"kind_{index}": SelectField(f"Kind of event {index + 1}", choices=choices, default="")
+        for index in range(event_count)
+    }
+    return type("CalendarChoiceForm", (CalendarChoiceForm,), per_event)()
+
 
 def _column_choices(headers: list[str]) -> list[SelectChoice]:
     return [
