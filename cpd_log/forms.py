@@ -26,6 +26,14 @@ class EmptyForm(Form):
     submit = SubmitField("Submit")
 
 
+class HoursField(StringField):
+    """Hours typed as text ("1.5", "1,5", "1:30"); phones open their number pad for it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
+
+
 class VersionField(HiddenField):
     """The version of the row an edit form was loaded with (optimistic concurrency).
 

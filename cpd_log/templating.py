@@ -14,7 +14,11 @@ def hours(minutes: int | None) -> str:
     return text or "0"
 
 
-def long_date(value: date | None) -> str:
+def long_date(value: date | str | None) -> str:
+    """ "22 Sep 2026", everywhere a date is shown; also for an ISO date kept as text (a stored
+    calendar upload's events)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
     return value.strftime("%-d %b %Y") if value else ""
 
 

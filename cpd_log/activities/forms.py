@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from cpd_log.activities.fields import ENTERED, Field, Value
 from cpd_log.common.validators import http_url, in_range
-from cpd_log.forms import Form, VersionField
+from cpd_log.forms import Form, HoursField, VersionField
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, ActivityStatus
 
@@ -71,7 +71,7 @@ _ASK = {
         [InputRequired(message="Enter a date.") if f.required else Optional(), in_range],
         description=f.help,
     ),
-    Value.HOURS: lambda f: StringField(
+    Value.HOURS: lambda f: HoursField(
         f.shown_label, [DataRequired(message="Enter the hours, e.g. 1.5.")], description=f.help
     ),
     Value.YES_NO: lambda f: BooleanField(f.shown_label, description=f.help),

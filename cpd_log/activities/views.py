@@ -55,6 +55,8 @@ def _list_body(**template_context) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = editing.activity_form()
+    if not form.is_submitted():
+        form.start_date.data = today_for(current_user)  # most logging is of today's learning
     if form.validate_on_submit():
         activity = services.log_activity(current_user, form.activity_data())
         db.session.commit()

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cpd_log.activities.forms import enum_choices
-from cpd_log.forms import Form
+from cpd_log.forms import Form, HoursField
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind
 
@@ -14,7 +14,7 @@ class QuickCaptureForm(Form):
         "What did you do?", validators=[DataRequired(message="Give it a title."), Length(max=200)]
     )
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), validators=[DataRequired()])
-    hours = StringField(
+    hours = HoursField(
         "Hours",
         validators=[DataRequired(message="Enter the hours, e.g. 1.5.")],
         description="e.g. 1.5, 1,5 or 1:30",

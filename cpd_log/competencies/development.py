@@ -58,6 +58,29 @@ def set_goal(user, competency: Competency, data: dict, goal: Goal | None = None)
     return goal
 
 
+def goal_problems(user, competency: Competency, data: dict, today, goal: Goal | None = None):
+    """{form field: message} for an open goal that cannot be meant as entered: due in the past
+    (a date left unchanged on an edit is kept), or the same target as another open goal of the
+    same competency. An achieved or dropped goal is a record, and may lie in the past."""
+    if data["status"] != GoalStatus.OPEN:
+        return {}
+    problems = {}
+    due = data["due_on"]
+    if due is not None and due < today and (goal is None or due != goal.due_on):
+        problems["due_on"] = "The due date is in the past; choose today or a later date."
+    twin = select(Goal.id).where(
+        Goal.user_id == user.id,
+        Goal.competency_id == competency.id,
+        Goal.status == GoalStatus.OPEN,
+        Goal.target_level == data["target_level"],
+    )
+    if goal is not None:
+        twin = twin.where(Goal.id != goal.id)
+    if db.session.scalar(twin.limit(1)) is not None:
+        problems["target_level"] = "You already have an open goal for this level; edit that one."
+    return problems
+
+
 def delete_goal(goal: Goal) -> None:
     db.session.delete(goal)
     db.session.flush()

@@ -80,11 +80,23 @@ def assess(competency_id: int):
     return redirect(url_for("competencies.competency", competency_id=c.id))
 
 
+def _valid_goal(form: GoalForm, competency: Competency, goal: Goal | None = None) -> bool:
+    """The form validates and the goal is not due in the past nor a twin of an open one."""
+    if not form.validate_on_submit():
+        return False
+    problems = development.goal_problems(
+        current_user, competency, form.goal_data(), today_for(current_user), goal
+    )
+    for name, message in problems.items():
+        form[name].errors.append(message)
+    return not problems
+
+
 @bp.post("/<int:competency_id>/goals")
 def add_goal(competency_id: int):
     c = _competency(competency_id)
     assess_form, goal_form = _forms(c)
-    if not goal_form.validate_on_submit():
+    if not _valid_goal(goal_form, c):
         return _page(c, assess_form, goal_form, 400)
     development.set_goal(current_user, c, goal_form.goal_data())
     db.session.commit()
@@ -97,7 +109,7 @@ def edit_goal(goal_id: int):
     goal = get_owned_or_404(Goal, goal_id, current_user, selectinload(Goal.activities))
     c = _competency(goal.competency_id)
     _, form = _forms(c, goal)
-    if form.validate_on_submit():
+    if _valid_goal(form, c, goal):
         development.set_goal(current_user, c, form.goal_data(), goal)
         db.session.commit()
         flash("Goal saved.", "success")

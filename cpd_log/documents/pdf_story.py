@@ -156,13 +156,14 @@ def _reviews(content: Content, s) -> list:
 REGISTER = {
     "#": 8,
     "Dates": 20,
-    "Title": 43,
+    "Title": 40,
     "Category": 30,
-    "Type": 24,
-    "Provider": 24,
-    "Hours": 11,
-    "Evidence": 14,
+    "Type": 23,
+    "Provider": 23,
+    "Hours": 13,  # wide enough for its header at 8 pt, as Evidence is
+    "Evidence": 17,
 }
+REGISTER_NUMBERS = ("#", "Hours")  # right-aligned, so the digits line up as an auditor adds them
 REGISTER_FIELDS = {
     column: [field for field in FIELDS if field.register == column] for column in REGISTER
 }
@@ -191,16 +192,31 @@ def register(content: Content, s) -> list:
         rows.append([cells[column] for column in header])
     if not rows:
         return [*story, _p("No activities are in this portfolio.", s["body"])]
-    for start in range(0, len(rows), REGISTER_CHUNK):
-        table = Table(
-            [header, *rows[start : start + REGISTER_CHUNK]],
-            widths,
-            repeatRows=1,
-            splitInRow=ROW_SPLIT_MIN,
-        )
+    total = dict.fromkeys(header, "")
+    count = f"{len(rows)} activit{'y' if len(rows) == 1 else 'ies'}"
+    total.update(Title=f"Total: {count}", Hours=hours(content.total_minutes))
+    chunks = [rows[start : start + REGISTER_CHUNK] for start in range(0, len(rows), REGISTER_CHUNK)]
+    chunks[-1].append([total[column] for column in header])
+    for chunk in chunks:
+        table = Table([header, *chunk], widths, repeatRows=1, splitInRow=ROW_SPLIT_MIN)
         table.setStyle(GRID)
+        table.setStyle(_register_style(header, last=chunk is chunks[-1]))
         story.append(table)
     return story
+
+
+def _register_style(header: list[str], last: bool) -> TableStyle:
+    """Numbers right-aligned; the last table ends in the totals row, set off by a rule."""
+    commands = [
+        ("ALIGN", (header.index(column), 0), (header.index(column), -1), "RIGHT")
+        for column in REGISTER_NUMBERS
+    ]
+    if last:
+        commands += [
+            ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
+            ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f3f5")),
+        ]
+    return TableStyle(commands)
 
 
 def _register_cell(activity, fields, width: float, style):

@@ -6,13 +6,12 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, ValidationError
 
 from cpd_log.activities.forms import CompetencyField, enum_choices
-from cpd_log.forms import Form
+from cpd_log.forms import Form, HoursField
 from cpd_log.imports.columns import FIELD_LABELS, FIELDS
 from cpd_log.imports.rows import REQUIRED
 from cpd_log.imports.values import parse_minutes
@@ -56,6 +55,23 @@ class CalendarChoiceForm(Form):
     def validate_events(self, field) -> None:
         if not field.data:
             raise ValidationError("Tick the events you want to log.")
+
+    def event_kind_field(self, index: int):
+        return self[f"kind_{index}"]
+
+    def event_kind(self, index: int) -> ActivityKind:
+        """The event's own kind, or the one chosen for all when it has none."""
+        return ActivityKind(self.event_kind_field(index).data or self.kind.data)
+
+
+def calendar_choice_form(event_count: int) -> CalendarChoiceForm:
+    """The choice form with a kind of its own for each event ("" = the kind chosen for all)."""
+    choices = [SelectChoice("", "Kind chosen for all"), *enum_choices(ActivityKind)]
+    per_event = {
+        f"kind_{index}": SelectField(f"Kind of event {index + 1}", choices=choices, default="")
+        for index in range(event_count)
+    }
+    return type("CalendarChoiceForm", (CalendarChoiceForm,), per_event)()
 
 
 def _column_choices(headers: list[str]) -> list[SelectChoice]:
@@ -126,7 +142,7 @@ class BadgeUploadForm(Form):
         description="An Open Badges 2.0 assertion, or the badge image that carries one.",
     )
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), default="course")
-    hours = StringField(
+    hours = HoursField(
         "Hours of learning",
         validators=[DataRequired(message="Enter the hours the badge took, e.g. 6.")],
         description="A badge does not say how long it took; e.g. 6, 6.5 or 6:30.",

@@ -79,11 +79,16 @@ def imported_uids(user, source: ActivitySource, uids: list[str]) -> set[str]:
     return set(found) & set(uids)
 
 
-def import_events(user, events: list[dict], kind: ActivityKind, competency_ids, today: date):
-    """Activities from the chosen calendar events; ones imported before are skipped."""
+def import_events(user, events: list[dict], kinds: list[ActivityKind], competency_ids, today: date):
+    """Activities from the chosen calendar events, each of its kind (`kinds`, parallel to
+    `events`); ones imported before are skipped."""
     done = imported_uids(user, ActivitySource.ICS, [e["uid"] for e in events])
     user_id = user.id
-    rows = [_event_row(user_id, e, kind, today) for e in events if e["uid"] not in done]
+    rows = [
+        _event_row(user_id, e, kind, today)
+        for e, kind in zip(events, kinds, strict=True)
+        if e["uid"] not in done
+    ]
     insert_activities(rows, [competency_ids] * len(rows))
     return len(rows), len(events) - len(rows)
 

@@ -18,10 +18,10 @@ from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
-    CalendarChoiceForm,
     CalendarUploadForm,
     MappingForm,
     SheetUploadForm,
+    calendar_choice_form,
     read_upload,
 )
 from cpd_log.imports.rows import Defaults
@@ -175,15 +175,15 @@ def discard(batch_id: int):
 def _calendar(batch: ImportBatch):
     events = batch.payload["events"]
     done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
-    form = CalendarChoiceForm()
+    form = calendar_choice_form(len(events))
     form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
     form.competencies.choices = competency_choices(competency_options(current_user))
     if form.validate_on_submit():
-        chosen = [events[int(i)] for i in form.events.data]
+        chosen = [int(i) for i in form.events.data]
         created, skipped = services.import_events(
             current_user,
-            chosen,
-            ActivityKind(form.kind.data),
+            [events[i] for i in chosen],
+            [form.event_kind(i) for i in chosen],
             form.competencies.data,
             today_for(current_user),
         )

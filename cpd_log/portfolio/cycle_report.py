@@ -29,7 +29,7 @@ def user_cycles(user) -> list[Cycle]:
 
 def cycle_label(cycle: Cycle) -> str:
     return (
-        f"{cycle.enrolment.label} · cycle {cycle.number} · "
+        f"{cycle.enrolment.label} · Cycle {cycle.number + 1} · "
         f"{cycle.start_date:%-d %b %Y} – {cycle.end_date:%-d %b %Y}"
     )
 

@@ -8,6 +8,7 @@ from cpd_log.activities.forms import CompetencyField
 from cpd_log.common.validators import in_range
 from cpd_log.forms import Form, VersionField
 from cpd_log.reflections.reflective_models import ALL_STAGES, REFLECTIVE_MODELS, clean_stages
+from cpd_log.reflections.services import TITLE_MAX
 
 MODEL_CHOICES = [SelectChoice(m.key, m.name) for m in REFLECTIVE_MODELS.values()]
 
@@ -47,7 +48,7 @@ for _key, (_model, _stage) in ALL_STAGES.items():
 
 
 class ReflectionForm(_StageFields):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     reflected_on = DateField("Date", validators=[InputRequired(message="Enter a date."), in_range])
     model = SelectField("Reflective model", choices=MODEL_CHOICES, default="free")
     activity = ActivityChoiceField("About the activity", coerce=optional_int, validate_choice=False)
@@ -86,14 +87,18 @@ class ReflectionFilterForm(Form):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=200)])
-    model = SelectField("Model", choices=[SelectChoice("", "Any model"), *MODEL_CHOICES])
+    # default="": a visit with no filter chooses "Any …", not an invalid None.
+    model = SelectField(
+        "Model", choices=[SelectChoice("", "Any model"), *MODEL_CHOICES], default=""
+    )
     date_from = DateField("From", validators=[Optional(), in_range])
     date_to = DateField("To", validators=[Optional(), in_range])
-    competency = SelectField("Competency", coerce=str, validate_choice=True)
-    activity = SelectField("Activity", coerce=str, validate_choice=True)
+    competency = SelectField("Competency", coerce=str, validate_choice=True, default="")
+    activity = SelectField("Activity", coerce=str, validate_choice=True, default="")
     drafts = SelectField(
         "Show",
         choices=[SelectChoice("", "Reflections"), SelectChoice("1", "Drafts")],
+        default="",
     )
 
     def criteria(self) -> dict:

@@ -144,6 +144,15 @@ def draft_count(user) -> int:
     )
 
 
+TITLE_MAX = 200  # ReflectionForm.title's limit
+
+
+def title_about(activity: Activity) -> str:
+    """A reflection's starting title when written from an activity ("Reflect on this")."""
+    title = f"Reflection: {activity.title}"
+    return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
+
+
 def activity_choices(user, selected: int | None = None) -> list[SelectChoice]:
     """The user's most recent activities (and the selected one), for "About the activity"."""
     query = (

@@ -85,12 +85,18 @@ def index():
 def create():
     """A new reflection; ?activity=<id> attaches it to one of the user's activities."""
     activity_id = request.args.get("activity", type=int)
+    activity = None
     if activity_id:
-        get_owned_or_404(Activity, activity_id, current_user)
+        activity = get_owned_or_404(
+            Activity, activity_id, current_user, selectinload(Activity.competencies)
+        )
     model = request.args.get("model") if request.args.get("model") in REFLECTIVE_MODELS else "free"
     form = _form(activity_id, data={"activity": activity_id, "model": model})
     if request.method == "GET":
         form.reflected_on.data = today_for(current_user)
+        if activity is not None:  # "Reflect on this": start from the activity's title and tags
+            form.title.data = services.title_about(activity)
+            form.competencies.data = [c.id for c in activity.competencies]
     if form.validate_on_submit():
         reflection = services.write_reflection(current_user, form.reflection_data())
         db.session.commit()

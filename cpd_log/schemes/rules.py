@@ -257,15 +257,24 @@ def _category_rules(scheme: SchemeRules, category: Category, logged: int, by_cat
         )
 
 
+# What a count rule counts: one, and several.
 COUNT_NAMES = {
-    "activities": "different activities",
-    "reflections": "reflective accounts",
-    "reflective_statements": "reflective statements on how learning was applied",
+    "activities": ("different activity", "different activities"),
+    "reflections": ("reflective account", "reflective accounts"),
+    "reflective_statements": (
+        "reflective statement on how learning was applied",
+        "reflective statements on how learning was applied",
+    ),
 }
 
 
+def count_words(number: int, counts: str) -> str:
+    """`number` and what it counts, singular for 1 ("1 reflective statement")."""
+    one, several = COUNT_NAMES.get(counts, (counts, counts))
+    return f"{number} {one if number == 1 else several}"
+
+
 def _count_rule(rule: CountRule, counts: dict) -> RuleResult:
-    what = COUNT_NAMES.get(rule.counts, rule.counts)
     value = counts.get(rule.counts)
     if value is None:
         return RuleResult(
@@ -275,11 +284,12 @@ def _count_rule(rule: CountRule, counts: dict) -> RuleResult:
             rule.min,
             0,
             rule.min,
-            f"Needs at least {rule.min} {what}; not measured, so never shown as met.",
+            f"Needs at least {count_words(rule.min, rule.counts)}; "
+            "not measured, so never shown as met.",
             is_count=True,
         )
     needed = max(0, rule.min - value)
-    why = f"{value} {what} so far; at least {rule.min} needed" + (
+    why = f"{count_words(value, rule.counts)} so far; at least {rule.min} needed" + (
         f", {needed} to go." if needed else " — done."
     )
     return RuleResult(

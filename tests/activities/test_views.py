@@ -1,10 +1,12 @@
 """Logging, viewing, editing and deleting activities; validation at the field."""
 
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery
 from tests import factories
@@ -171,3 +173,15 @@ def test_planned_activity_in_the_future(logged_in):
     data = form_data(status="planned", start_date=str(date.today().replace(year=2099)))
     assert logged_in.post("/activities/new", data=data).status_code == 302
     assert db.session.scalar(select(Activity.status)) is ActivityStatus.PLANNED
+
+
+def test_a_new_activity_starts_today_and_asks_for_hours_with_a_number_pad(logged_in, user):
+    """Issue 14, defect 9: the start date defaults to the user's today; phones open the decimal
+    keypad for the hours."""
+    page = logged_in.get("/activities/new").get_data(as_text=True)
+    start = re.search(r'<input[^>]*id="start_date"[^>]*>', page).group(0)
+    assert f'value="{today_for(user).isoformat()}"' in start
+    hours = re.search(r'<input[^>]*id="hours"[^>]*>', page).group(0)
+    assert 'inputmode="decimal"' in hours
+    quick = logged_in.get("/log/").get_data(as_text=True)
+    assert 'inputmode="decimal"' in re.search(r'<input[^>]*id="hours"[^>]*>', quick).group(0)

@@ -7,6 +7,7 @@ browser run never touches PostgreSQL), CSRF on, migrated with Alembic and seeded
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,8 +17,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Reque
 from werkzeug.serving import make_server
 
 from cpd_log import create_app
+from cpd_log.auth import services as auth_services
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
+from cpd_log.demo import demo_reflections_and_schemes, generate_activities
 from cpd_log.extensions import db
 from cpd_log.schemes.services import seed_schemes
 
@@ -138,3 +141,33 @@ def open_tab(browser, live_server) -> Iterator[Callable[..., Tab]]:
     yield open_
     for context in contexts:
         context.close()
+
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - a throwaway account of the test database
+
+
+@pytest.fixture(scope="session")
+def demo_account(live_app) -> str:
+    """An account filled like `flask demo` (80 activities, reflections, two schemes); its email."""
+    email = "demo-browser@example.com"
+    with live_app.app_context():
+        user = auth_services.register_user(email, "Demo Practitioner", DEMO_PASSWORD)
+        generate_activities(user.id, 80, years=1, tags_per_activity=2)
+        demo_reflections_and_schemes(user, date.today())
+        db.session.commit()
+        db.session.remove()
+    return email
+
+
+@pytest.fixture
+def demo_login(demo_account) -> Callable[[Page], None]:
+    """demo_login(page): log the demo account in through the form."""
+
+    def login(page: Page) -> None:
+        page.goto("/account/login")
+        page.get_by_label("Email").fill(demo_account)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/dashboard")
+
+    return login

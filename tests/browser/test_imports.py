@@ -28,7 +28,7 @@ def test_import_chosen_calendar_events_and_find_them_on_the_list(open_tab):
     for index in range(5):
         expect(boxes.nth(index)).not_to_be_checked()
 
-    page.get_by_label("PMO Flashmob: lean coffee (moved, longer)").check()
+    page.get_by_role("checkbox", name="PMO Flashmob: lean coffee (moved, longer)").check()
     boxes.first.check()
     page.get_by_label("Kind for the chosen events").select_option(
         label="Community event (e.g. PMO Flashmob)"
@@ -65,4 +65,35 @@ def test_quick_capture_on_a_phone_then_complete_it_from_the_dashboard(open_tab):
     expect(page.get_by_test_id("hours")).to_have_text("0.75")
     page.goto("/dashboard")
     expect(page.get_by_test_id("capture-prompts")).to_have_count(0)
+    assert_clean(tab)
+
+
+def test_choose_all_events_give_one_its_own_kind_and_read_the_dates(open_tab):
+    """Issue 14, defect 8: a "Choose all" box, a kind per event, dates as "5 Mar 2026"."""
+    tab = open_tab()
+    page = tab.page
+    register(page)
+    page.goto("/imports/")
+    page.get_by_label("Calendar file (.ics)").set_input_files(MEETUP)
+    page.get_by_role("button", name="Preview events").click()
+    expect(page.locator("tbody")).to_contain_text("5 Mar 2026")
+    expect(page.locator("tbody")).not_to_contain_text("2026-03-05")
+
+    boxes = page.locator('input[name="events"]')
+    choose_all = page.get_by_label("Choose all events")
+    choose_all.check()
+    for index in range(5):
+        expect(boxes.nth(index)).to_be_checked()
+    boxes.nth(4).uncheck()
+    assert choose_all.evaluate("(box) => box.indeterminate") is True
+    page.get_by_label("Kind of “PMO Flashmob: lean coffee (moved, longer)”").select_option(
+        label="Webinar"
+    )
+    page.get_by_label("Kind for the chosen events").select_option(
+        label="Community event (e.g. PMO Flashmob)"
+    )
+    page.get_by_role("button", name="Import chosen events").click()
+    expect(page.get_by_text("Imported 4 activities.")).to_be_visible()
+    page.get_by_role("link", name="PMO Flashmob: lean coffee (moved, longer)").click()
+    expect(page.get_by_text("Webinar", exact=True)).to_be_visible()
     assert_clean(tab)

@@ -107,7 +107,7 @@ def test_phone_log_button_and_form_fit_the_screen(open_tab):
 
     # Still fits with every error message shown.
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Enter the hours, e.g. 1.5.")).to_be_visible()
+    expect(page.get_by_text("Enter the hours, e.g. 1.5.", exact=True)).to_be_visible()
     assert horizontal_overflow(page) == 0
 
     assert_clean(tab)

@@ -41,9 +41,13 @@ def test_build_download_and_share_a_portfolio(open_tab):
     assert "Appraisal 2026" in text and "Benefits workshop — Ünïcødé 中文" in text
 
     page.get_by_test_id("create-share-link").click()
-    notice = page.get_by_text("Share link created")
-    expect(notice).to_be_visible()
-    address = re.search(r"https?://\S+/shared/\S+", notice.inner_text()).group(0)
+    expect(page.get_by_text("Share link created")).to_be_visible()
+    address = new_share_link(page)
+    # Issue 14, defect 4: the link sits in a field of its own, and its Copy button copies it.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy", exact=True).click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == address
     assert_clean(owner)
 
     reviewer = open_tab()  # a fresh browser context: no session, no cookies
@@ -95,9 +99,7 @@ def test_large_portfolio_renders_with_progress_and_an_out_of_date_export_is_refu
 
     page.get_by_role("link", name="Back to the portfolio").click()
     page.get_by_test_id("create-share-link").click()
-    address = re.search(
-        r"https?://\S+/shared/\S+", page.get_by_test_id("new-share-link").inner_text()
-    ).group(0)
+    address = new_share_link(page)
     assert_clean(owner)
 
     reviewer = open_tab()
@@ -119,6 +121,15 @@ def test_large_portfolio_renders_with_progress_and_an_out_of_date_export_is_refu
     assert "renamed" in _pdf_text(fresh.value.path())
     assert reviewer.page.url != job_url
     assert reviewer.foreign_requests() == []
+
+
+def new_share_link(page) -> str:
+    """The address in the new link's read-only field (shown once, right after creating it)."""
+    field = page.get_by_label("Share link", exact=True)
+    expect(field).to_have_attribute("readonly", "")
+    address = field.input_value()
+    assert re.fullmatch(r"https?://\S+/shared/\S+", address), address
+    return address
 
 
 def _pdf_text(path) -> str:

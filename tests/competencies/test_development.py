@@ -1,6 +1,6 @@
 """Self-assessment history, goals, the competency page and the gap view."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -45,16 +45,17 @@ def test_a_level_outside_the_scale_is_refused(logged_in, leaf):
 
 def test_goal_with_target_due_date_status_and_linked_activities(logged_in, user, leaf):
     course = factories.make_activity(user, title="Risk course")
+    due = date.today() + timedelta(days=30)  # an open goal may not be due in the past
     data = {
         "goal-target_level": "1",
-        "goal-due_on": "2026-12-31",
+        "goal-due_on": due.isoformat(),
         "goal-status": "open",
         "goal-note": "Take the course",
         "goal-activities": [str(course.id)],
     }
     assert logged_in.post(f"/competencies/{leaf.id}/goals", data=data).status_code == 302
     goal = db.session.scalar(select(Goal))
-    assert (goal.target_level, goal.due_on, goal.status) == (1, date(2026, 12, 31), GoalStatus.OPEN)
+    assert (goal.target_level, goal.due_on, goal.status) == (1, due, GoalStatus.OPEN)
     assert [a.title for a in goal.activities] == ["Risk course"]
     page = logged_in.get(f"/competencies/{leaf.id}").data.decode()
     assert page.split('data-testid="target-level">')[1].split("<")[0] == "1 Aware"
@@ -151,3 +152,34 @@ def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_q
     small = queries()
     _grow(user, framework, 40, seed=2)
     assert queries() == small
+
+
+def test_an_open_goal_due_in_the_past_is_refused_and_a_record_is_not(logged_in, user, leaf):
+    """Issue 14, defect 9: a past due date on an open goal is a typo, said so; an achieved goal
+    from last year is a record, kept."""
+    past = {"goal-target_level": "1", "goal-due_on": "2020-01-31", "goal-status": "open"}
+    response = logged_in.post(f"/competencies/{leaf.id}/goals", data=past)
+    assert response.status_code == 400
+    assert "The due date is in the past" in response.data.decode()
+    assert db.session.scalar(select(Goal)) is None
+    record = dict(past, **{"goal-status": "achieved"})
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=record).status_code == 302
+    goal = db.session.scalar(select(Goal))
+    # Reopening it keeps its date without a complaint; moving it to another past date is refused.
+    reopen = dict(past, **{"goal-note": "Reopened"})
+    assert logged_in.post(f"/competencies/goals/{goal.id}/edit", data=reopen).status_code == 302
+    moved = dict(past, **{"goal-due_on": "2020-02-28"})
+    response = logged_in.post(f"/competencies/goals/{goal.id}/edit", data=moved)
+    assert response.status_code == 200 and "The due date is in the past" in response.data.decode()
+    assert db.session.get(Goal, goal.id).due_on == date(2020, 1, 31)
+
+
+def test_a_second_open_goal_for_the_same_level_is_refused(logged_in, user, leaf):
+    data = {"goal-target_level": "1", "goal-status": "open"}
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=data).status_code == 302
+    response = logged_in.post(f"/competencies/{leaf.id}/goals", data=data)
+    assert response.status_code == 400
+    assert "You already have an open goal for this level" in response.data.decode()
+    assert len(db.session.scalars(select(Goal)).all()) == 1
+    other_level = dict(data, **{"goal-target_level": "0"})
+    assert logged_in.post(f"/competencies/{leaf.id}/goals", data=other_level).status_code == 302

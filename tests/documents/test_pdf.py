@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cpd_log.documents import pdf
+from cpd_log.documents import pdf, pdf_story
 from cpd_log.documents.pdf_story import MAIN, label_runs
 from cpd_log.models import ActivityKind
 from cpd_log.portfolio import services
@@ -304,3 +305,31 @@ def test_a_register_row_taller_than_a_page_is_split_across_pages(user):
     assert "Tagged everywhere" in register[0]
     assert all(f"Area {n}," in text for n in (1, 120, 239)) and "Area 99" in text
     assert "Next in the register" in text
+
+
+def _placed_text(page) -> list[tuple[str, float]]:
+    """Each piece of text on the page with the x where it starts (pypdf's text visitor)."""
+    placed = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            placed.append((text.strip(), tm[4] * cm[0] + cm[4]))
+
+    page.extract_text(visitor_text=visit)
+    return placed
+
+
+def test_the_register_ends_in_a_totals_row_with_the_hours_right_aligned(user):
+    """Issue 14, defect 10: a totals row; hours right-aligned; every header fits its column."""
+    factories.make_activity(user, title="Long course", minutes=750, start_date=date(2026, 3, 1))
+    factories.make_activity(user, title="Short talk", minutes=45, start_date=date(2026, 4, 1))
+    reader = PdfReader(io.BytesIO(_render(make_portfolio(user, title="Audit"))))
+    page = next(p for p in reader.pages if "Hours\nEvidence\n" in p.extract_text())
+    text = " ".join(page.extract_text().split())
+    assert "Total: 2 activities 13.25" in text
+    placed = dict(_placed_text(page))
+    ends = [placed[v] + stringWidth(v, MAIN, 8) for v in ("12.5", "0.75", "13.25")]
+    assert max(ends) - min(ends) < 0.5, ends  # right edges line up
+    for column, width in pdf_story.REGISTER.items():
+        room = width * mm - pdf_story.CELL_PADDING
+        assert stringWidth(column, MAIN, 8) <= room, column

@@ -254,3 +254,24 @@ def test_preview_query_count_does_not_grow_with_events(logged_in, user, count_qu
     for n in range(0, 1200, 2):
         factories.make_activity(user, source=ActivitySource.ICS, external_uid=f"e{n}")
     assert queries(large) == queries(small)
+
+
+def test_each_event_may_have_its_own_kind_and_dates_read_like_everywhere_else(logged_in):
+    """Issue 14, defect 8: a kind per event wins over the kind for all; "5 Mar 2026", not ISO."""
+    location = upload(logged_in, "meetup_weekly.ics").headers["Location"]
+    page = logged_in.get(location).data.decode()
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "5 Mar 2026" in table and "2026-03-05" not in table
+    assert page.count('name="kind_') == 5
+    data = {"events": ["0", "2"], "kind": "community_event", "kind_2": "webinar"}
+    assert logged_in.post(location, data=data).status_code == 302
+    activities = db.session.scalars(select(Activity).order_by(Activity.start_date)).all()
+    assert [a.kind for a in activities] == [ActivityKind.COMMUNITY_EVENT, ActivityKind.WEBINAR]
+
+
+def test_an_unknown_kind_for_one_event_is_refused(logged_in):
+    location = upload(logged_in, "meetup_weekly.ics").headers["Location"]
+    data = {"events": ["0"], "kind": "community_event", "kind_0": "party"}
+    response = logged_in.post(location, data=data)
+    assert response.status_code == 200 and "Not a valid choice" in response.data.decode()
+    assert count() == 0

@@ -256,3 +256,10 @@ def test_preview_query_count_does_not_grow_with_reflections(
     with count_queries() as many:
         assert logged_in.get(f"/portfolios/{portfolio.id}").status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_cycle_picker_counts_cycles_from_one_like_every_other_page(logged_in, pmp_cycle):
+    """Issue 14, defect 9: the first cycle is "Cycle 1" here too, not "cycle 0"."""
+    page = logged_in.get("/portfolios/new").get_data(as_text=True)
+    assert f"{pmp_cycle.enrolment.label} · Cycle 1 · 1 Jan 2026 – " in page
+    assert "cycle 0" not in page.lower()

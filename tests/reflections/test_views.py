@@ -257,3 +257,9 @@ def test_query_count_does_not_grow_with_data(logged_in, user, framework, count_q
     small = queries()
     add(60)
     assert queries() == small
+
+
+@pytest.mark.parametrize("url", ["/reflections/", "/reflections/?drafts=1"])
+def test_the_unfiltered_list_reports_no_invalid_filter(logged_in, url):
+    page = logged_in.get(url).data.decode()
+    assert "Not a valid choice" not in page and "is-invalid" not in page

@@ -142,6 +142,21 @@ def test_apm_needs_more_than_one_activity_and_statements_unmeasured():
     assert two.complete
 
 
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (0, "0 reflective statements on how learning was applied"),
+        (1, "1 reflective statement on how learning was applied"),
+        (2, "2 reflective statements on how learning was applied"),
+    ],
+)
+def test_a_count_of_one_is_said_in_the_singular(number, words):
+    """Issue 14, defect 9: never "1 reflective statements"."""
+    apm = scheme("apm")
+    progress = evaluate(apm, [share(1, "CPD", 35)], counts={"reflective_statements": number})
+    assert progress.rule("statements").explanation.startswith(f"{words} so far")
+
+
 def test_nmc_participatory_minimum_and_reflective_accounts():
     nmc = scheme("nmc-style")
     progress = evaluate(nmc, [share(1, "PART", 15), share(2, "IND", 20)], counts={"reflections": 3})
