@@ -28,6 +28,7 @@ NONE_FILL, NONE_TEXT = "#f1f3f5", "#495057"  # no hours: a pale grey, distinct f
 ROW_HEIGHT, LABEL_WIDTH, HEAD_HEIGHT = 24, 260, 40
 QUARTER_WIDTH, FRAMEWORK_WIDTH = 76, 120
 LABEL_CHARS, HEAD_CHARS, INDENT = 36, 18, 12
+COLUMN_GAP = 4  # between columns, wider than the line between a quarter's two halves
 
 
 def colour(minutes: int) -> tuple[str, str]:
@@ -98,7 +99,7 @@ def _rects(line: Line, cells: list[Cell], columns: list[str], split: bool, hours
         halves = [("tagged here", cell.direct), ("via a crosswalk", cell.via)] if split else []
         if not split:
             halves = [("tagged here" if index == 0 else "via a crosswalk", cell.total)]
-        part = width / len(halves)
+        part = (width - COLUMN_GAP) / len(halves)
         for offset, (how, minutes) in enumerate(halves):
             fill, text_fill = colour(minutes)
             figure = hours(minutes) if minutes else ""
@@ -126,7 +127,7 @@ def chart(coverage: Coverage, hours: Callable[[int], str], split: bool) -> dict:
     ]
     headings = [
         Heading(
-            LABEL_WIDTH + (index + 0.5) * width,
+            LABEL_WIDTH + (index + 0.5) * width - COLUMN_GAP / 2,
             textwrap.wrap(name, HEAD_CHARS, max_lines=2, placeholder="…") or [""],
             name,
         )
