@@ -82,11 +82,6 @@ class Coverage:
     def row(self, line: Line) -> list[Cell]:
         return self.cells[line.id]
 
-    @property
-    def largest(self) -> int:
-        """The most minutes of any half cell: what the colour scale must reach."""
-        return max((max(c.direct, c.via) for row in self.cells.values() for c in row), default=0)
-
 
 def _reach(lines: list[Line]) -> dict[str, frozenset[int]]:
     """code -> the lines a tag on it counts toward: its own and, for a competency, its area's."""

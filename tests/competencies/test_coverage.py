@@ -61,7 +61,6 @@ def test_direct_and_crosswalk_hours_are_apart_and_an_activity_counts_once_per_ce
     assert _cells(coverage, 3)[-1] == (60, 120)
     assert all(cell == (0, 0) for cell in _cells(coverage, 1) + _cells(coverage, 2))
     assert sum(c.total for row in coverage.cells.values() for c in row) == 60 * 2 + 120 * 3 + 30 * 2
-    assert coverage.largest == 120
 
 
 def test_a_crosswalk_into_an_area_counts_for_the_area_only():
