@@ -88,7 +88,7 @@ def coverage_page(user, framework: Framework, today: date, view: str) -> Coverag
     in_force = crosswalks.for_cycle(None)
     found = lines(framework)
     if view == "frameworks":
-        # A slug names the user's own framework before a global namesake (as crosswalks do).
+        # A slug shared by a global framework and one of the user's: the user's name shows.
         mine_last = sorted(frameworks, key=lambda fw: fw.owner_id is not None)
         named = {fw.slug: fw.name for fw in mine_last if fw.slug in others}
         names = {s: named.get(s, s) for s in sorted(others, key=lambda s: (named.get(s, s), s))}
