@@ -4,6 +4,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+import cpd_log.competencies.views_coverage  # noqa: F401 - its route registers on bp too
 import cpd_log.competencies.views_development  # noqa: F401 - its routes register on bp too
 from cpd_log.competencies import formats, frameworks
 from cpd_log.competencies.blueprint import bp

@@ -1,0 +1,98 @@
+"""Reading what the coverage heat-map counts, in four queries at any size: the frameworks the user
+sees, the chosen one's areas and competencies, the crosswalks into it, and the tags of the
+completed activities of the last two years in it or in a framework that reaches it."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from cpd_log.competencies import coverage
+from cpd_log.competencies.coverage import Coverage, Line, Logged, Quarter
+from cpd_log.competencies.services import visible_frameworks
+from cpd_log.crosswalks.loading import page_crosswalks
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityStatus, Competency, Framework
+from cpd_log.models.activity import activity_competency
+
+VIEWS = ("quarters", "frameworks")
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    frameworks: list[Framework]  # every framework the user sees, to choose another
+    quarters: list[Quarter]
+    coverage: Coverage
+
+
+def lines(framework: Framework) -> list[Line]:
+    """The framework's areas, each followed by its competencies, in their order. One query."""
+    rows = list(
+        db.session.execute(
+            select(Competency.id, Competency.code, Competency.name, Competency.parent_id)
+            .where(Competency.framework_id == framework.id)
+            .order_by(Competency.sort, Competency.id)
+        )
+    )
+    areas = {cid: code for cid, code, _, parent in rows if parent is None}
+    found = []
+    for area_id, area_code in areas.items():
+        found += [Line(cid, code, name) for cid, code, name, _ in rows if cid == area_id]
+        found += [Line(cid, code, name, area_code) for cid, code, name, p in rows if p == area_id]
+    return found
+
+
+def logged(user, framework: Framework, others: set[str], start: date, end: date) -> list[Logged]:
+    """The user's completed activities that ended within [start, end] with their tags in
+    `framework` (codes) and in the `others` (by slug). One query."""
+    ended = Activity.last_date
+    rows = db.session.execute(
+        select(Activity.id, Activity.minutes, ended, Competency.framework_id, Framework.slug)
+        .add_columns(Competency.code)
+        .select_from(activity_competency)
+        .join(Activity, Activity.id == activity_competency.c.activity_id)
+        .join(Competency, Competency.id == activity_competency.c.competency_id)
+        .join(Framework, Framework.id == Competency.framework_id)
+        .where(
+            Activity.user_id == user.id,
+            Activity.status == ActivityStatus.COMPLETED,
+            start <= ended,
+            end >= ended,
+            or_(Framework.id == framework.id, Framework.slug.in_(sorted(others))),
+            or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
+        )
+    )
+    facts: dict[int, tuple[int, date]] = {}
+    codes: dict[int, set] = {}
+    elsewhere: dict[int, set] = {}
+    for aid, minutes, day, framework_id, slug, code in rows:
+        facts[aid] = (minutes, day if isinstance(day, date) else date.fromisoformat(day))
+        if framework_id == framework.id:
+            codes.setdefault(aid, set()).add(code)
+        elif slug != framework.slug:  # a namesake of the chosen framework is not a crosswalk
+            elsewhere.setdefault(aid, set()).add((slug, code))
+    return [
+        Logged(aid, minutes, day, frozenset(codes.get(aid, ())), frozenset(elsewhere.get(aid, ())))
+        for aid, (minutes, day) in sorted(facts.items())
+    ]
+
+
+def coverage_page(user, framework: Framework, today: date, view: str) -> CoveragePage:
+    """The heat-map of `framework` over the last two years in the user's time zone, by quarter
+    or (view "frameworks") by the framework each hour was tagged in."""
+    frameworks = list(db.session.scalars(visible_frameworks(user).order_by(Framework.name)))
+    quarters = coverage.quarters(today)
+    crosswalks = page_crosswalks(user, {framework.slug})
+    others = crosswalks.frameworks_into({framework.slug}) - {framework.slug}
+    activities = logged(user, framework, others, quarters[0].start, quarters[-1].end)
+    in_force = crosswalks.for_cycle(None)
+    found = lines(framework)
+    if view == "frameworks":
+        # A slug shared by a global framework and one of the user's: the user's name shows.
+        mine_last = sorted(frameworks, key=lambda fw: fw.owner_id is not None)
+        named = {fw.slug: fw.name for fw in mine_last if fw.slug in others}
+        names = {s: named.get(s, s) for s in sorted(others, key=lambda s: (named.get(s, s), s))}
+        table = coverage.by_framework(found, activities, framework.slug, in_force, names)
+    else:
+        table = coverage.by_quarter(found, activities, framework.slug, in_force, quarters)
+    return CoveragePage(frameworks, quarters, table)
