@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from cpd_log.documents import fonts, pdf_evidence, pdf_story
+from cpd_log.documents import fonts, pdf_evidence, pdf_register, pdf_story
 from cpd_log.documents.pdf_flowables import ContentsRow
 from cpd_log.portfolio.services import Content
 
@@ -125,8 +125,8 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
         NextPageTemplate("body"),
         PageBreak(),
         *pdf_story.summary(content, s),
-        *pdf_story.register(content, s),
-        *pdf_story.details(content, s),
+        *pdf_register.register(content, s),
+        *pdf_register.details(content, s),
         *pdf_story.reflections(content, s),
         *pdf_story.evidence_index(content, s, notes),
         *pdf_story.appendix_images(s, files.images, files.missing),

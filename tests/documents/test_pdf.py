@@ -9,8 +9,9 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cpd_log.documents import pdf, pdf_story
-from cpd_log.documents.pdf_story import MAIN, label_runs
+from cpd_log.documents import pdf, pdf_register, pdf_story
+from cpd_log.documents.fonts import MAIN
+from cpd_log.documents.pdf_register import label_runs
 from cpd_log.models import ActivityKind
 from cpd_log.portfolio import services
 from tests import factories
@@ -330,6 +331,6 @@ def test_the_register_ends_in_a_totals_row_with_the_hours_right_aligned(user):
     placed = dict(_placed_text(page))
     ends = [placed[v] + stringWidth(v, MAIN, 8) for v in ("12.5", "0.75", "13.25")]
     assert max(ends) - min(ends) < 0.5, ends  # right edges line up
-    for column, width in pdf_story.REGISTER.items():
+    for column, width in pdf_register.REGISTER.items():
         room = width * mm - pdf_story.CELL_PADDING
         assert stringWidth(column, MAIN, 8) <= room, column
