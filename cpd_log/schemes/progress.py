@@ -80,8 +80,8 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         activities = loading.activities(user, start, end, tagged_in)
     else:
         cuts = _cuts(cycles, schemes, start, today)
-        signature = _signature([c for c in dict.fromkeys(counters.values()) if c.tagged])
-        activities = loading.summarised(user, cuts, end, tagged_in, ids, signature)
+        sees = _sees([c for c in dict.fromkeys(counters.values()) if c.tagged])
+        activities = loading.summarised(user, cuts, end, tagged_in, ids, sees)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
     counts = reflection_counts(user, cycles)
@@ -114,12 +114,17 @@ def _counters(cycles, schemes, walks, today: date) -> dict[int, Counter]:
     return found
 
 
-def _signature(counters: list[Counter]):
-    """What of an activity's tags the page's counting sees: the codes each counter with a
-    competency rule sees. Activities alike but for tags seen alike count alike (loading.py)."""
-    if len(counters) == 1:
-        return counters[0].sees
-    return lambda tags: tuple(counter.sees(tags) for counter in counters)
+def _sees(counters: list[Counter]):
+    """What the page's counting sees of one tag: (the counter's place, code) for each code of a
+    competency rule's map the tag reaches; of several tags, the union. Activities alike but for
+    tags that see the same count alike (loading.py)."""
+
+    def sees(tag) -> frozenset:
+        return frozenset(
+            (place, code) for place, counter in enumerate(counters) for code in counter.sees((tag,))
+        )
+
+    return sees
 
 
 def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
