@@ -131,9 +131,11 @@ def main() -> int:
             f"{with_time / seconds:>9.2f} {with_cpu * 1000:>7.1f} {cpu * 1000:>8.1f} "
             f"{with_cpu / cpu:>6.2f}"
         )
-    constant = all(queries == base_queries for _, _, (queries, *_) in rows)
-    constant_crossed = len({queries for queries, *_ in crossed}) == 1
-    print(f"query count constant in data size: {'yes' if constant else 'NO'}")
+    # Not more than at the smallest size: fewer once every area minimum is met, when the next
+    # best activity has nothing to suggest and reads nothing.
+    constant = all(queries <= base_queries for _, _, (queries, *_) in rows)
+    constant_crossed = all(queries <= crossed[0][0] for queries, *_ in crossed)
+    print(f"query count does not grow with the data: {'yes' if constant else 'NO'}")
     print(f"with crosswalks: {'yes' if constant_crossed else 'NO'}")
     return 0 if constant and constant_crossed else 1
 

@@ -53,6 +53,8 @@ WATCHED = {
     "enrolment": _DIRECT,
     "cycle": _DIRECT,
     "allocation": _DIRECT,
+    "self_assessment": _DIRECT,  # the next best activity ranks goals and gaps first
+    "goal": _DIRECT,
 }
 
 EVENTS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}

@@ -39,7 +39,7 @@ class GapRow:
         return max(self.target - (self.current or 0), 0)
 
 
-def _latest(column, model, *where):
+def latest(column, model, *where):
     """competency_id → the newest row's `column`, via a window function (one query)."""
     ranked = (
         select(
@@ -71,13 +71,13 @@ def gap_rows(user, framework: Framework) -> list[GapRow]:
         )
     )
     ids = [c.id for c in competencies]
-    current = _latest(
+    current = latest(
         SelfAssessment.level,
         SelfAssessment,
         SelfAssessment.user_id == user.id,
         SelfAssessment.competency_id.in_(ids),
     )
-    target = _latest(
+    target = latest(
         Goal.target_level,
         Goal,
         Goal.user_id == user.id,

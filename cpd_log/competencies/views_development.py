@@ -21,7 +21,9 @@ from cpd_log.competencies.services import (
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Competency, Framework, Goal
+from cpd_log.next_best.services import suggestions
 from cpd_log.reflections.services import activity_choices
+from cpd_log.schemes.progress import dashboard_cycles
 from cpd_log.templating import hours
 
 
@@ -173,11 +175,17 @@ def delete_competency(competency_id: int):
 
 @bp.get("/frameworks/<int:framework_id>/gap")
 def gap_view(framework_id: int):
+    """The chart and table, and what of this framework to learn next for the active cycles."""
     fw = get_visible_framework_or_404(framework_id, current_user)
     rows = gap.gap_rows(current_user, fw)
+    next_best = suggestions(
+        current_user, dashboard_cycles(current_user, today_for(current_user)), fw
+    )
+    db.session.commit()  # cycles that began since the last visit are stored
     return render_template(
         "competencies/gap.html",
         framework=fw,
         chart=gap.chart(rows, fw.levels, hours),
         level_name=lambda v: development.level_name(fw.levels, v),
+        next_best=next_best,
     )

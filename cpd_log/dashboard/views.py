@@ -7,6 +7,7 @@ from cpd_log.capture.services import pending_captures
 from cpd_log.common.dates import today_for
 from cpd_log.dashboard import services
 from cpd_log.extensions import db
+from cpd_log.next_best.services import suggestions
 from cpd_log.page_cache import page_cache
 from cpd_log.reflections.apply_queue import apply_queue
 from cpd_log.schemes.progress import dashboard_cycles
@@ -53,6 +54,7 @@ def _body(today, period: str, **template_context) -> str:
         period=period,
         periods=services.PERIODS,
         cycles=cycles,
+        next_best=suggestions(current_user, cycles),
         apply_prompts=apply_prompts,
         apply_total=apply_total,
         capture_prompts=pending_captures(current_user),

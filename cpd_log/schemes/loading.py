@@ -5,10 +5,9 @@ totals, so it reads one by one just the activities the user split in one of the 
 counts the rest by groups: of the same kind, minutes, participatory flag and stretch of days they
 ended in (the stretches being cut at every date a cycle or one of its windows starts or ends),
 and for activities tagged in a framework a scheme counts in (or reaches through a crosswalk), of
-the same codes reached.
+the same codes reached. The database does the grouping, so no tag row comes back.
 """
 
-from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 
@@ -103,56 +102,38 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def summarised(
-    user, cuts: list[date], end: date, frameworks: set[str], cycle_ids, signature=frozenset
-) -> list:
+def _one_tag(tag) -> frozenset:
+    return frozenset((tag,))
+
+
+def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_ids, sees=_one_tag):
     """The activities that ended within [cuts[0], end] as counting sees them, sorted by day:
     Logged ones for those the user split in one of the cycles, and for the rest one Logged per
     group, filed under the first day of its stretch (`cuts`: sorted first days of the
     stretches), counted `times` over.
 
-    The database groups the activities by their facts as if untagged (finding the tagged ones in
-    the grouping query would cost a second pass over the tags); the tagged ones are then grouped
-    here by their facts and what counting sees of their tags (`signature` of their tags: by
-    default the tags themselves, see progress._signature), and taken off the untagged groups.
+    `sees(tag)` is what counting sees of one tag (progress._sees: the codes of the schemes' maps
+    it reaches); of several tags, the union. The database groups the activities by their facts
+    and, for each thing seen, whether one of their tags sees it, so no tag row comes back (with
+    crosswalks most tags reach a scheme's area: reading them here cost the dashboard twice its
+    time). Each group stands for its activities with tags seeing exactly what theirs see, which
+    counting cannot tell apart (Counter.default).
     """
-    start, reader = cuts[0], _Reader()
-    tagged: dict[int, tuple] = {}
+    start = cuts[0]
     known = _competencies(user, frameworks)
-    for aid, cid, kind, minutes, participatory, day in _tag_rows(user, start, end, known):
-        tag = known.get(cid)
-        if tag is not None:
-            tagged[aid] = (kind, minutes, participatory, day)
-            reader.tags[aid].add(tag)
+    seen = {cid: found for cid, tag in known.items() if (found := sees(tag))}
     split = Activity.id.in_(
         select(Allocation.activity_id).where(Allocation.cycle_id.in_(cycle_ids))
     )
+    reader = _Reader()
+    for aid, cid in _split_tags(user, start, end, split, seen):
+        reader.tags[aid].add(known[cid])
     alone = reader.logged(
         db.session.connection().execute(_columns().where(*_in_span(user, start, end), split))
     )
-    own = {activity.id for activity in alone}
-    alike: dict[tuple, list] = {}
-    fewer: dict[tuple, int] = defaultdict(int)  # tagged, so not in the untagged groups
-    for aid, (kind, minutes, participatory, day) in tagged.items():
-        if aid in own:
-            continue
-        tags = frozenset(reader.tags[aid])
-        plain = (_stretch(cuts, _day(day)), kind, minutes, participatory)
-        fewer[plain] += 1
-        key = (plain, signature(tags))
-        if key in alike:
-            alike[key][1] += 1
-        else:
-            alike[key] = [reader.facts(kind, minutes, participatory, tags), 1]
-    found = [*alone, *_groups(reader, user, cuts, end, not_(split), fewer)]
-    found += [Logged(None, "", key[0][0], facts, times) for key, (facts, times) in alike.items()]
+    tags_of = _Standing(known, seen)
+    found = [*alone, *_groups(reader, user, cuts, end, not_(split), tags_of)]
     return sorted(found, key=lambda activity: activity.last_date)
-
-
-# Up to this many competencies, the database looks up each one per activity; beyond, reading
-# every tag of the activities and keeping the known ones is faster (measured on SQLite: 100 codes
-# of 5,000 activities took 20 times as long as reading their 10,000 tags).
-FEW_COMPETENCIES = 12
 
 
 def _competencies(user, frameworks: set[str]) -> dict[int, tuple[str, str]]:
@@ -171,53 +152,81 @@ def _competencies(user, frameworks: set[str]) -> dict[int, tuple[str, str]]:
     return {cid: (slug, code) for cid, slug, code in rows}
 
 
-def _tag_rows(user, start: date, end: date, known: dict):
-    """(activity id, competency id, kind, minutes, participatory, last day) per tag of an
-    activity that ended within [start, end]: every tag, or only those in `known` when few."""
-    if not known:
+def _split_tags(user, start: date, end: date, split, seen: dict):
+    """(activity id, competency id) per tag that counting sees of an activity the user split."""
+    if not seen:
         return ()
     tags = activity_competency.c
-    query = (
-        select(tags.activity_id, tags.competency_id, *PLAIN)
+    rows = db.session.connection().execute(
+        select(tags.activity_id, tags.competency_id)
         .select_from(Activity)
         .join(activity_competency, tags.activity_id == Activity.id)
-        .where(*_in_span(user, start, end))
+        .where(*_in_span(user, start, end), split)
     )
-    if len(known) <= FEW_COMPETENCIES:
-        query = query.where(tags.competency_id.in_(sorted(known)))
-    return db.session.connection().execute(query)
+    return [(aid, cid) for aid, cid in rows if cid in seen]
 
 
-def _stretch(cuts: list[date], day: date) -> date:
-    """The first day of the stretch `day` is in, as _groups files it."""
-    return cuts[bisect_right(cuts, day) - 1]
+class _Standing:
+    """The tags a group of activities is counted with: a few of the known ones that together
+    see exactly what the group's tags see."""
+
+    def __init__(self, known: dict, seen: dict):
+        self.known, self.seen = known, seen
+        self.things = sorted(set().union(*seen.values()))  # one column of the grouping each
+        self.by_flags: dict[tuple, frozenset] = {}
+
+    def ids_seeing(self, thing) -> list[int]:
+        return sorted(cid for cid, found in self.seen.items() if thing in found)
+
+    def tags(self, flags: tuple) -> frozenset:
+        """The tags standing for those of a group, from its grouping columns (1: some tag of the
+        group's activities sees that thing)."""
+        found = self.by_flags.get(flags)
+        if found is None:
+            wanted = frozenset(
+                thing for thing, flag in zip(self.things, flags, strict=True) if flag
+            )
+            chosen: set[int] = set()
+            for thing in sorted(wanted):
+                if not any(thing in self.seen[cid] for cid in chosen):
+                    fit = (c for c in self.ids_seeing(thing) if self.seen[c] <= wanted)
+                    chosen.add(next(fit))
+            found = self.by_flags[flags] = frozenset(self.known[cid] for cid in chosen)
+        return found
 
 
-def _groups(reader: _Reader, user, cuts: list[date], end: date, condition, fewer) -> list[Logged]:
-    """The activities matching `condition` grouped by facts and stretch, less `fewer` of each
-    ({(first day of the stretch, kind, minutes, participatory): how many})."""
-    stretch = case(
+def _stretch(cuts: list[date]):
+    """The index of the stretch an activity ended in, as a SQL expression."""
+    return case(
         *((cut > LAST_DAY, index) for index, cut in enumerate(cuts[1:])), else_=len(cuts) - 1
     )
-    inner = (
-        select(
-            ACTIVITY_KIND.label("kind"),
-            Activity.minutes,
-            Activity.participatory,
-            stretch.label("stretch"),
+
+
+def _groups(reader: _Reader, user, cuts, end: date, condition, standing: _Standing) -> list:
+    """The activities matching `condition` grouped by facts, stretch and what their tags see:
+    one query, grouped outside (PostgreSQL does not match a CASE of bound parameters)."""
+    tags = activity_competency.c
+    flags = [
+        func.max(case((tags.competency_id.in_(standing.ids_seeing(thing)), 1), else_=0))
+        for thing in standing.things
+    ]
+    inner = select(
+        ACTIVITY_KIND.label("kind"),
+        Activity.minutes,
+        Activity.participatory,
+        _stretch(cuts).label("stretch"),
+        *(flag.label(f"sees_{n}") for n, flag in enumerate(flags)),
+    ).where(*_in_span(user, cuts[0], end), condition)
+    if flags:  # every tag read in order of the key, checked against the lists in the database
+        inner = inner.outerjoin(activity_competency, tags.activity_id == Activity.id).group_by(
+            Activity.id
         )
-        .where(*_in_span(user, cuts[0], end), condition)
-        .subquery()  # grouped outside: PostgreSQL does not match a CASE of bound parameters
-    )
-    columns = (inner.c.kind, inner.c.minutes, inner.c.participatory, inner.c.stretch)
+    columns = list(inner.subquery().c)
     rows = db.session.connection().execute(select(*columns, func.count()).group_by(*columns))
     found = []
-    for kind, minutes, participatory, index, times in rows:
-        times -= fewer.get((cuts[index], kind, minutes, participatory), 0)
-        if times:
-            found.append(
-                Logged(None, "", cuts[index], reader.facts(kind, minutes, participatory), times)
-            )
+    for kind, minutes, participatory, index, *sees, times in rows:
+        facts = reader.facts(kind, minutes, participatory, standing.tags(tuple(sees)))
+        found.append(Logged(None, "", cuts[index], facts, times))
     return found
 
 

@@ -7,10 +7,11 @@ the crosswalk versions in force on its last day; the others with the newest.
 """
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from cpd_log.crosswalks.loading import page_crosswalks
+from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter, Line
@@ -57,6 +58,8 @@ class CycleView:
     projection: Projection | None
     carry_out: int
     warning: bool  # ends within 90 days with a rule not met
+    # the versions the cycle counts with (the next best activity reads them)
+    crosswalks: CrosswalkMap = field(default_factory=CrosswalkMap, compare=False)
 
     @property
     def days_left(self) -> int:
@@ -80,8 +83,8 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         activities = loading.activities(user, start, end, tagged_in)
     else:
         cuts = _cuts(cycles, schemes, start, today)
-        signature = _signature([c for c in dict.fromkeys(counters.values()) if c.tagged])
-        activities = loading.summarised(user, cuts, end, tagged_in, ids, signature)
+        sees = _sees([c for c in dict.fromkeys(counters.values()) if c.tagged])
+        activities = loading.summarised(user, cuts, end, tagged_in, ids, sees)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
     counts = reflection_counts(user, cycles)
@@ -96,7 +99,7 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         progress = tally.progress(counts[cycle.id], carried_in)
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        views[cycle.id] = _view(cycle, counter.scheme, lines or [], progress, carry_out, today)
+        views[cycle.id] = _view(cycle, counter, lines or [], progress, carry_out, today)
     return views
 
 
@@ -114,12 +117,17 @@ def _counters(cycles, schemes, walks, today: date) -> dict[int, Counter]:
     return found
 
 
-def _signature(counters: list[Counter]):
-    """What of an activity's tags the page's counting sees: the codes each counter with a
-    competency rule sees. Activities alike but for tags seen alike count alike (loading.py)."""
-    if len(counters) == 1:
-        return counters[0].sees
-    return lambda tags: tuple(counter.sees(tags) for counter in counters)
+def _sees(counters: list[Counter]):
+    """What the page's counting sees of one tag: (the counter's place, code) for each code of a
+    competency rule's map the tag reaches; of several tags, the union. Activities alike but for
+    tags that see the same count alike (loading.py)."""
+
+    def sees(tag) -> frozenset:
+        return frozenset(
+            (place, code) for place, counter in enumerate(counters) for code in counter.sees((tag,))
+        )
+
+    return sees
 
 
 def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
@@ -133,7 +141,8 @@ def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
     return sorted(day for day in days if day >= start)
 
 
-def _view(cycle, scheme, lines, progress, carry_out, today) -> CycleView:
+def _view(cycle, counter: Counter, lines, progress, carry_out, today) -> CycleView:
+    scheme = counter.scheme
     projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
     warning = (
         cycle.start_date <= today <= cycle.end_date
@@ -141,7 +150,9 @@ def _view(cycle, scheme, lines, progress, carry_out, today) -> CycleView:
         and any(rule.status == rules.NOT_MET for rule in progress.rules)
     )
     info = CycleInfo.of(cycle, today)
-    return CycleView(info, scheme, lines, progress, projection, carry_out, warning)
+    return CycleView(
+        info, scheme, lines, progress, projection, carry_out, warning, counter.crosswalks
+    )
 
 
 def active_cycles(enrolments, today: date) -> list[Cycle]:
