@@ -19,6 +19,7 @@ from cpd_log.models import Crosswalk, CrosswalkMapping, CrosswalkOverride, Frame
 from cpd_log.models.types import utcnow
 
 OWN_VERSION = "1"
+NOT_COUNTED = "none"  # the form's word for an override that takes a shipped pair out
 
 
 class MappingError(ValueError):
@@ -92,20 +93,18 @@ def _check_codes(user, from_framework: str, to_framework: str, pair: tuple[str, 
             raise MappingError(f"{code} is not a competency of {framework}.")
 
 
-def save_mapping(user, crosswalk: Crosswalk, data: dict, mapping: CrosswalkMapping | None = None):
-    """Add (or edit) a mapping of the user's crosswalk. Raises MappingError for an unknown code
-    or a pair already mapped."""
+def save_mapping(user, crosswalk: Crosswalk, data: dict) -> CrosswalkMapping:
+    """Map a pair in the user's crosswalk (`data`: from_code, to_code, relation, reason): a new
+    mapping, or the pair's mapping changed. Raises MappingError for an unknown code."""
     pair = (data["from_code"], data["to_code"])
     _check_codes(user, crosswalk.from_framework, crosswalk.to_framework, pair)
-    clash = db.session.scalar(
-        select(CrosswalkMapping.id).where(
+    mapping = db.session.scalar(
+        select(CrosswalkMapping).where(
             CrosswalkMapping.crosswalk_id == crosswalk.id,
             CrosswalkMapping.from_code == pair[0],
             CrosswalkMapping.to_code == pair[1],
         )
     )
-    if clash is not None and (mapping is None or clash != mapping.id):
-        raise MappingError(f"{pair[0]} → {pair[1]} is already mapped in this crosswalk.")
     if mapping is None:
         mapping = CrosswalkMapping(crosswalk=crosswalk)
         db.session.add(mapping)
@@ -166,3 +165,38 @@ def delete_override(override: CrosswalkOverride) -> None:
     """Back to the shipped mapping (or none) for this pair."""
     db.session.delete(override)
     db.session.flush()
+
+
+def newest_version(slug: str) -> Crosswalk | None:
+    """The newest version of the shipped crosswalk `slug`."""
+    return db.session.scalar(
+        select(Crosswalk)
+        .where(Crosswalk.owner_id.is_(None), Crosswalk.slug == slug)
+        .order_by(Crosswalk.id.desc())
+        .limit(1)
+    )
+
+
+def current_mapping(user, crosswalk: Crosswalk, pair: dict) -> dict:
+    """The form's starting values for the pair `pair` ({"from", "to"} codes, from the query
+    string): the user's override, else the crosswalk's mapping, else nothing chosen."""
+    key = (pair.get("from", ""), pair.get("to", ""))
+    if crosswalk.owner_id is None:
+        override = user_overrides(user, crosswalk.slug).get(key)
+        if override is not None:
+            relation = override.relation or NOT_COUNTED
+            return {
+                "from_code": key[0],
+                "to_code": key[1],
+                "relation": relation,
+                "reason": override.reason,
+            }
+    for mapping in crosswalk.mappings:
+        if (mapping.from_code, mapping.to_code) == key:
+            return {
+                "from_code": key[0],
+                "to_code": key[1],
+                "relation": mapping.relation,
+                "reason": mapping.reason,
+            }
+    return {"from_code": key[0] or None, "to_code": key[1] or None}

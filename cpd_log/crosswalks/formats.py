@@ -4,6 +4,7 @@ import json
 from collections import defaultdict
 
 from cpd_log.access import visible
+from cpd_log.competencies import importers
 from cpd_log.crosswalks import case, table
 from cpd_log.crosswalks.checking import CrosswalkError
 from cpd_log.crosswalks.services import framework_codes
@@ -13,6 +14,9 @@ from cpd_log.models import Competency, Crosswalk, Framework
 FORMATS = {"csv": "CSV", "case": "1EdTech CASE JSON"}
 EXTENSIONS = {"csv": "csv", "case": "case.json"}
 MIMETYPES = {"csv": "text/csv", "case": "application/json"}
+READ_LIMIT = max(table.MAX_BYTES, importers.MAX_BYTES)  # each parser applies its own
+# A CSV file says nothing about the crosswalk itself: what the import form leaves empty.
+CSV_DEFAULTS = {"name": "Imported crosswalk", "source": "An imported file", "licence": "Not stated"}
 
 
 def crosswalk_dict(crosswalk: Crosswalk) -> dict:
@@ -68,6 +72,7 @@ def export(fmt: str, crosswalk: Crosswalk, user) -> str:
 def parse(fmt: str, raw: bytes, meta: dict, user) -> dict:
     """The crosswalk dict from a file; CrosswalkError naming each line or field when invalid."""
     if fmt == "csv":
+        meta = {key: meta.get(key) or default for key, default in CSV_DEFAULTS.items()}
         return table.parse_csv(raw, meta, framework_codes(user.id))
     if fmt == "case":
         return case.parse_case(raw, meta, case.item_index(frameworks(user)))
