@@ -61,6 +61,15 @@ def frameworks(user, slugs=None) -> dict[str, case.Framework]:
     }
 
 
+def end_names(user, crosswalk: Crosswalk) -> dict[str, dict[str, str]]:
+    """{"from": {code: name}, "to": {code: name}} of the crosswalk's two frameworks."""
+    ends = frameworks(user, {crosswalk.from_framework, crosswalk.to_framework})
+    return {
+        side: ends.get(slug, {}).get("names", {})
+        for side, slug in (("from", crosswalk.from_framework), ("to", crosswalk.to_framework))
+    }
+
+
 def export(fmt: str, crosswalk: Crosswalk, user) -> str:
     data = crosswalk_dict(crosswalk)
     if fmt == "csv":

@@ -23,20 +23,12 @@ def set_mapping(crosswalk_id: int):
     changed; on a shipped one the user's override is, which counts for this user only."""
     row = get_visible_or_404(Crosswalk, crosswalk_id, current_user)
     shipped = row.owner_id is None
-    ends = formats.frameworks(current_user, {row.from_framework, row.to_framework})
-    names = {side: ends.get(slug, {}).get("names", {}) for side, slug in (
-        ("from", row.from_framework), ("to", row.to_framework))}  # fmt: skip
     current = editing.current_mapping(current_user, row, request.args)
-    form = mapping_form(names, shipped, data=current)
+    form = mapping_form(formats.end_names(current_user, row), shipped, data=current)
     if form.validate_on_submit():
-        data = form.mapping_data()
+        save = editing.set_override if shipped else editing.save_mapping  # "none": shipped only
         try:
-            if shipped:
-                editing.set_override(current_user, row, data)
-            elif data["relation"] is None:
-                abort(400)  # not offered on the user's own crosswalk
-            else:
-                editing.save_mapping(current_user, row, data)
+            save(current_user, row, form.mapping_data())
         except editing.MappingError as error:
             form.from_code.errors.append(str(error))
         else:

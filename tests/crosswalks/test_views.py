@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cpd_log.competencies.services import seed_frameworks
+from cpd_log.crosswalks import editing
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind, Competency, Crosswalk, CrosswalkOverride, Framework
@@ -87,8 +88,6 @@ def test_an_override_moves_a_cycles_split_for_that_user_only(seeded, logged_in, 
 
 
 def test_a_cycle_that_ended_before_an_override_keeps_counting_without_it(seeded, app, user):
-    from cpd_log.crosswalks import editing
-
     enrolment = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP")
     ended, current = enrolment.cycles
     for cycle in (ended, current):
