@@ -2,10 +2,12 @@
 
 Every query for a user's rows goes through `owned()`; every lookup by id through
 `get_owned_or_404()`, which answers 404 for another user's row so its existence is never revealed.
+Models with shipped rows (owner_id NULL) and the user's own go through `visible()`,
+`get_visible_or_404()` and, to edit, `get_editable_or_404()`.
 """
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from cpd_log.extensions import db
 
@@ -20,4 +22,26 @@ def get_owned_or_404(model, row_id: int, user, *options):
     row = db.session.scalar(owned(model, user).where(model.id == row_id).options(*options))
     if row is None:
         abort(404)
+    return row
+
+
+def visible(model, user) -> Select:
+    """SELECT rows of a model that is shipped (owner_id NULL) or owned (owner_id), as the user
+    sees them: the shipped ones and their own."""
+    return select(model).where(or_(model.owner_id.is_(None), model.owner_id == user.id))
+
+
+def get_visible_or_404(model, row_id: int, user, *options):
+    """A shipped row or one of the user's own with this id; another user's answers 404."""
+    row = db.session.scalar(visible(model, user).where(model.id == row_id).options(*options))
+    if row is None:
+        abort(404)
+    return row
+
+
+def get_editable_or_404(model, row_id: int, user, *options):
+    """Only the user's own rows can be edited: a shipped one answers 403, another's 404."""
+    row = get_visible_or_404(model, row_id, user, *options)
+    if row.owner_id != user.id:
+        abort(403)
     return row

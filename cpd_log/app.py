@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.claims.views import bp as claims_bp
     from cpd_log.competencies.views import bp as competencies_bp
+    from cpd_log.crosswalks.views import bp as crosswalks_bp
     from cpd_log.dashboard.views import bp as dashboard_bp
     from cpd_log.documents.job_views import bp as export_jobs_bp
     from cpd_log.documents.views import bp as documents_bp
@@ -180,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(claims_bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(competencies_bp)
+    app.register_blueprint(crosswalks_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(evidence_bp)

@@ -50,6 +50,7 @@ WATCHED = {
         "EXISTS (SELECT 1 FROM crosswalk WHERE crosswalk.id = {row}.crosswalk_id"
         ' AND (crosswalk.owner_id IS NULL OR crosswalk.owner_id = "user".id))'
     ),
+    "crosswalk_override": _DIRECT,
     "enrolment": _DIRECT,
     "cycle": _DIRECT,
     "allocation": _DIRECT,

@@ -14,6 +14,9 @@ from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,
     Competency,
+    Crosswalk,
+    CrosswalkMapping,
+    CrosswalkOverride,
     Evidence,
     ExportJob,
     Framework,
@@ -26,6 +29,7 @@ from cpd_log.models import (
 )
 from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
+from tests.crosswalks.helpers import make_crosswalk, make_override
 from tests.evidence.samples import make_evidence
 from tests.imports.helpers import make_batch
 from tests.portfolio.builders import (
@@ -53,6 +57,10 @@ OWNED = {
     "competency_id": Owned(
         Competency, lambda owner: factories.leaves(factories.make_framework(owner=owner))[0]
     ),
+    # before the export job: a crosswalk row raises data_version, which a finished job checks
+    "crosswalk_id": Owned(Crosswalk, make_crosswalk),
+    "mapping_id": Owned(CrosswalkMapping, lambda owner: make_crosswalk(owner).mappings[0]),
+    "override_id": Owned(CrosswalkOverride, make_override),
     "goal_id": Owned(Goal, lambda owner: factories.make_goal(owner)),
     "batch_id": Owned(ImportBatch, make_batch),
     "evidence_id": Owned(

@@ -9,6 +9,7 @@ from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import state_exporter
 from cpd_log.account.claim_transfer import export_claims
 from cpd_log.account.codec import write
+from cpd_log.account.crosswalk_transfer import export_crosswalks
 from cpd_log.account.development_transfer import export_development
 from cpd_log.account.scheme_transfer import enrolment_keys, export_schemes
 from cpd_log.account.transfer import FORMAT, VERSION, evidence_member, reference, stored_file
@@ -60,6 +61,7 @@ def export_account(user) -> dict:
         **export_development(user, keys),
         **export_schemes(user, keys),
         **export_claims(user, keys, cycle_keys),
+        **export_crosswalks(user),
     )
 
 

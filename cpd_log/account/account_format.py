@@ -56,6 +56,8 @@ RECORDS = {
         Key("enrolments", Many("enrolment")),
         Key("split_overrides", Many("split_override")),
         Key("claim_statuses", Many("claim_status"), since=4),
+        Key("crosswalks", Many("crosswalk"), since=5),
+        Key("crosswalk_overrides", Many("crosswalk_override"), since=5),
     ),
     # The user's own frameworks, read by competencies.services.load_framework as shipped ones.
     "framework": Record(
@@ -185,6 +187,22 @@ RECORDS = {
         Key("body_type", str, nullable=True),  # the user's choice of the body's type
         Key("updated_at", datetime),
         same_when=("cycle_id", "activity_id"),
+    ),
+    # The user's own crosswalks and overrides of shipped ones (crosswalk_transfer.py).
+    "crosswalk": Record(
+        *_text("slug", "version", "name", "source", "licence", "description"),
+        *_text("from_framework", "to_framework"),
+        CREATED,
+        Key("mappings", Many("crosswalk_mapping")),
+        same_when=("slug", "version"),
+    ),
+    "crosswalk_mapping": Record(*_text("from_code", "to_code", "relation", "reason")),
+    "crosswalk_override": Record(
+        *_text("crosswalk_slug", "from_framework", "to_framework", "from_code", "to_code"),
+        Key("relation", str, nullable=True),  # null: the shipped pair does not count
+        Key("reason", str),
+        CREATED,
+        same_when=("crosswalk_slug", "from_code", "to_code"),
     ),
     # MANIFEST.json of the backup archive (account_archive.py): its own format name, same version.
     "manifest": Record(

@@ -16,6 +16,7 @@ from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import import_state
 from cpd_log.account.claim_transfer import import_claims
 from cpd_log.account.codec import Notes, Seen
+from cpd_log.account.crosswalk_transfer import import_crosswalks
 from cpd_log.account.development_transfer import import_development
 from cpd_log.account.evidence_transfer import EvidenceFiles, import_evidence
 from cpd_log.account.scheme_transfer import import_schemes, portfolio_cycle_finder
@@ -60,6 +61,7 @@ def import_account(
         user, top["portfolios"], (ids, reflection_ids, cycle_of), context
     )
     claims = import_claims(user, top, ids, cycle_of, reader)
+    crosswalks = import_crosswalks(user, top, reader)
     db.session.flush()
     return {
         "activities": added,
@@ -68,6 +70,7 @@ def import_account(
         "self-assessments and goals": development,
         **schemes,
         "claim statuses": claims,
+        "crosswalks and overrides": crosswalks,
         **notes.counts(),
     }
 

@@ -6,7 +6,8 @@ Lossless: every field of activities with their badge, quick-capture mark and dis
 prompts (activity_state_transfer.py), reflections (drafts too), evidence, self-assessments and
 goals (development_transfer.py), the user's own frameworks, portfolios (selection, cycle) and
 their reviews, the user's own CPD schemes, enrolments and split overrides (scheme_transfer.py),
-claim statuses per activity and cycle (claim_transfer.py).
+claim statuses per activity and cycle (claim_transfer.py), the user's own crosswalks and
+overrides of shipped ones (crosswalk_transfer.py).
 Import is one transaction and idempotent: a record already present (same creation time and title)
 is left alone, so importing the same file twice changes nothing.
 Competencies are referenced by (framework slug, owner "global" or "own", code), never by id.
@@ -19,6 +20,9 @@ Versions (STYLE.md rule 13; every one stays readable, tests/account/data keeps o
   3  the activity's learning `objective` (older files read it as empty).
   4  `claim_statuses`: to claim, claimed (date, the body's reference) or rejected (reason), and the
      body's type the user chose, per activity and cycle (older files read as none).
+  5  `crosswalks` (the user's own, with their mappings) and `crosswalk_overrides` (the user's
+     relation for a pair of a shipped crosswalk, null when it does not count); older files read
+     as none.
 
 The rule that keeps them readable: within the format "cpd-log-account" every change is additive.
 A new key is declared with `since` = the version that adds it and a default, which is what older
@@ -39,7 +43,7 @@ from cpd_log.extensions import db
 from cpd_log.models import Competency, Evidence, Framework
 
 FORMAT = "cpd-log-account"
-VERSION = 4
+VERSION = 5
 # An activity's keys and their types, from the field table (each field's `backup_since` says
 # which version added it; account_format.py declares the record).
 ACTIVITY_FIELDS = {field.name: field.type for field in BACKED_UP}

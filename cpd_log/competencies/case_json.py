@@ -105,11 +105,21 @@ def _node(identifier: str, title: str) -> dict:
     return {"title": title, "identifier": identifier, "uri": f"urn:uuid:{identifier}"}
 
 
+def document_identifier(slug: str, version: str) -> str:
+    """A framework's CFDocument identifier: derived, so every export names it alike."""
+    return str(uuid5(NAMESPACE_URL, f"cpd-log:{slug}:{version}"))
+
+
+def item_identifier(doc_id: str, code: str) -> str:
+    """The CFItem identifier of a framework's area or competency (crosswalks point at it)."""
+    return str(uuid5(NAMESPACE_URL, f"{doc_id}:{code}"))
+
+
 def export_case(framework: dict) -> dict:
     """The framework dict as a CASE package. Identifiers are derived from slug, version and code,
     so exporting the same framework twice gives the same file."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-    doc_id = str(uuid5(NAMESPACE_URL, f"cpd-log:{framework['slug']}:{framework['version']}"))
+    doc_id = document_identifier(framework["slug"], framework["version"])
     doc = {
         "identifier": doc_id,
         "uri": f"urn:uuid:{doc_id}",
@@ -129,7 +139,7 @@ def export_case(framework: dict) -> dict:
     }
     items, links = [], []
     for parent, node, sort in _walk(framework):
-        item_id = str(uuid5(NAMESPACE_URL, f"{doc_id}:{node['code']}"))
+        item_id = item_identifier(doc_id, node["code"])
         items.append(
             {
                 "identifier": item_id,
@@ -142,7 +152,7 @@ def export_case(framework: dict) -> dict:
                 "lastChangeDateTime": now,
             }
         )
-        parent_id = str(uuid5(NAMESPACE_URL, f"{doc_id}:{parent['code']}")) if parent else doc_id
+        parent_id = item_identifier(doc_id, parent["code"]) if parent else doc_id
         parent_title = parent["name"] if parent else framework["name"]
         links.append(
             {

@@ -40,7 +40,8 @@ class FrameworkFileError(ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-def _text(data: bytes) -> str:
+def decoded_text(data: bytes) -> str:
+    """The text of a user's file, checked for size (before decoding), emptiness, UTF-8 and NUL."""
     if len(data) > MAX_BYTES:
         raise FrameworkFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     if not data.strip():
@@ -58,7 +59,7 @@ def _text(data: bytes) -> str:
 def load_json(data: bytes):
     """The parsed JSON document; FrameworkFileError naming the line when it is not JSON."""
     try:
-        return bounded_json.loads(_text(data))
+        return bounded_json.loads(decoded_text(data))
     except bounded_json.JsonTooDeep as error:
         raise FrameworkFileError(str(error)) from None
     except json.JSONDecodeError as error:
@@ -189,7 +190,7 @@ def tree_row(code, name, description, parent, where) -> dict:
 
 def parse_csv(data: bytes, meta: dict) -> dict:
     """CSV rows of code, name, parent code, description; a header row is optional."""
-    reader = csv.reader(bounded_lines(_text(data), _line_too_long))
+    reader = csv.reader(bounded_lines(decoded_text(data), _line_too_long))
     rows = []
     try:
         for record in reader:

@@ -1,5 +1,6 @@
 """Reading the crosswalks a page counts with: every version of every crosswalk that joins another
-framework to one the page's schemes count in, with the competency names, in one query."""
+framework to one the page's schemes count in, with the competency names, and the user's overrides
+of shipped ones, in two queries."""
 
 from collections import defaultdict
 from datetime import date
@@ -7,9 +8,16 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from cpd_log.crosswalks.mapping import CrosswalkMap, Mapping, Version, in_force
+from cpd_log.crosswalks.mapping import (
+    CrosswalkMap,
+    Mapping,
+    Override,
+    Version,
+    in_force,
+    overridden,
+)
 from cpd_log.extensions import db
-from cpd_log.models import Competency, Crosswalk, CrosswalkMapping, Framework
+from cpd_log.models import Competency, Crosswalk, CrosswalkMapping, CrosswalkOverride, Framework
 
 FROM_FRAMEWORK, TO_FRAMEWORK = aliased(Framework), aliased(Framework)
 FROM_COMPETENCY, TO_COMPETENCY = aliased(Competency), aliased(Competency)
@@ -18,22 +26,41 @@ FROM_COMPETENCY, TO_COMPETENCY = aliased(Competency), aliased(Competency)
 class PageCrosswalks:
     """The crosswalk versions a page may need, and the map each cycle counts with."""
 
-    def __init__(self, versions: list[Version], mappings: list[Mapping]):
+    def __init__(
+        self, versions: list[Version], mappings: list[Mapping], overrides: list[Override] = ()
+    ):
         self.versions = versions
+        self.names: dict[int, str] = {}
         self.mappings: dict[int, list[Mapping]] = defaultdict(list)
         for mapping in mappings:
             self.mappings[mapping.crosswalk].append(mapping)
+            self.names[mapping.crosswalk] = mapping.crosswalk_name
+        self.overrides = list(overrides)
         self.every = CrosswalkMap(mappings)  # all versions: which tags to read, and signatures
-        self._maps: dict[frozenset[int], CrosswalkMap] = {}
+        self._maps: dict[tuple, CrosswalkMap] = {}
 
     def for_cycle(self, ended: date | None) -> CrosswalkMap:
         """The map of the versions in force: the newest, or for a cycle that has `ended`, those
-        loaded by its last day. Cycles with the same versions share one map (and its caches)."""
+        loaded by its last day, with the user's overrides made by then. Cycles with the same
+        versions and overrides share one map (and its caches)."""
         ids = in_force(self.versions, ended)
-        found = self._maps.get(ids)
+        mine = tuple(o for o in self.overrides if ended is None or o.made_on <= ended)
+        key = (ids, mine)
+        found = self._maps.get(key)
         if found is None:
-            found = self._maps[ids] = CrosswalkMap(m for i in sorted(ids) for m in self.mappings[i])
+            found = self._maps[key] = CrosswalkMap(
+                m for i in sorted(ids) for m in self._version_mappings(i, mine)
+            )
         return found
+
+    def _version_mappings(self, version: int, overrides: tuple[Override, ...]) -> list[Mapping]:
+        shipped = next(v for v in self.versions if v.id == version)
+        if shipped.owner_id is not None:
+            return self.mappings[version]
+        own = [o for o in overrides if o.slug == shipped.slug]
+        if not own:
+            return self.mappings[version]
+        return overridden(version, self.names[version], self.mappings[version], own)
 
     def frameworks_into(self, frameworks: set[str]) -> set[str]:
         """The frameworks whose tags can reach one of `frameworks` (themselves included)."""
@@ -44,13 +71,15 @@ class PageCrosswalks:
 
 
 def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
-    """Every version of the global and the user's crosswalks that touch `frameworks`. One query
-    (none without frameworks); names come from the global frameworks."""
+    """Every version of the global and the user's crosswalks that touch `frameworks`, and the
+    user's overrides of shipped ones. Two queries (none without frameworks); names come from the
+    crosswalk owner's frameworks (global ones for a shipped crosswalk)."""
     if not frameworks:
         return PageCrosswalks([], [])
     names = sorted(frameworks)
     rows = db.session.connection().execute(
         select(
+            CrosswalkMapping.id,
             Crosswalk.id,
             Crosswalk.owner_id,
             Crosswalk.slug,
@@ -65,9 +94,9 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
             TO_COMPETENCY.name,
         )
         .join(CrosswalkMapping, CrosswalkMapping.crosswalk_id == Crosswalk.id)
-        .outerjoin(FROM_FRAMEWORK, _global(FROM_FRAMEWORK, Crosswalk.from_framework))
+        .outerjoin(FROM_FRAMEWORK, _owners(FROM_FRAMEWORK, Crosswalk.from_framework))
         .outerjoin(FROM_COMPETENCY, _named(FROM_COMPETENCY, FROM_FRAMEWORK, "from_code"))
-        .outerjoin(TO_FRAMEWORK, _global(TO_FRAMEWORK, Crosswalk.to_framework))
+        .outerjoin(TO_FRAMEWORK, _owners(TO_FRAMEWORK, Crosswalk.to_framework))
         .outerjoin(TO_COMPETENCY, _named(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
             or_(Crosswalk.owner_id.is_(None), Crosswalk.owner_id == user.id),
@@ -75,19 +104,68 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
     )
-    versions, mappings = {}, []
-    for cid, owner, slug, loaded, name, *mapping, from_name, to_name in rows:
+    versions, mappings = {}, {}
+    for mid, cid, owner, slug, loaded, name, *mapping, from_name, to_name in rows:
         versions[cid] = Version(cid, owner, slug, loaded.date())
-        mappings.append(Mapping(cid, name, *mapping, from_name or "", to_name or ""))
-    return PageCrosswalks(list(versions.values()), mappings)
+        known = mappings.get(mid)  # a user's framework may share its slug with a global one
+        if known is None or not (known.from_name and known.to_name):
+            from_name = from_name or (known.from_name if known else "")
+            to_name = to_name or (known.to_name if known else "")
+            mappings[mid] = Mapping(cid, name, *mapping, from_name or "", to_name or "")
+    return PageCrosswalks(list(versions.values()), list(mappings.values()), _overrides(user, names))
+
+
+def _overrides(user, names: list[str]) -> list[Override]:
+    """The user's overrides of shipped crosswalks touching the frameworks `names`."""
+    rows = db.session.connection().execute(
+        select(
+            CrosswalkOverride.crosswalk_slug,
+            CrosswalkOverride.from_framework,
+            CrosswalkOverride.from_code,
+            CrosswalkOverride.to_framework,
+            CrosswalkOverride.to_code,
+            CrosswalkOverride.relation,
+            CrosswalkOverride.created_at,
+            FROM_COMPETENCY.name,
+            TO_COMPETENCY.name,
+        )
+        .outerjoin(FROM_FRAMEWORK, _global(FROM_FRAMEWORK, CrosswalkOverride.from_framework))
+        .outerjoin(FROM_COMPETENCY, _code(FROM_COMPETENCY, FROM_FRAMEWORK, "from_code"))
+        .outerjoin(TO_FRAMEWORK, _global(TO_FRAMEWORK, CrosswalkOverride.to_framework))
+        .outerjoin(TO_COMPETENCY, _code(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
+        .where(
+            CrosswalkOverride.user_id == user.id,
+            or_(
+                CrosswalkOverride.to_framework.in_(names),
+                CrosswalkOverride.from_framework.in_(names),
+            ),
+        )
+        .order_by(CrosswalkOverride.id)
+    )
+    return [
+        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "")
+        for slug, a, b, c, d, relation, made, from_name, to_name in rows
+    ]
 
 
 def _global(framework, slug):
     return and_(framework.slug == slug, framework.owner_id.is_(None))
 
 
+def _owners(framework, slug):
+    """The framework a crosswalk names: a global one, or one of the crosswalk owner's."""
+    return and_(
+        framework.slug == slug,
+        or_(framework.owner_id.is_(None), framework.owner_id == Crosswalk.owner_id),
+    )
+
+
 def _named(competency, framework, column: str):
+    return _code(competency, framework, column, CrosswalkMapping)
+
+
+def _code(competency, framework, column: str, table=CrosswalkOverride):
     return and_(
         competency.framework_id == framework.id,
-        competency.code == getattr(CrosswalkMapping, column),
+        competency.code == getattr(table, column),
     )

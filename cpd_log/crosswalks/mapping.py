@@ -65,6 +65,37 @@ def in_force(versions: Iterable[Version], ended: date | None = None) -> frozense
     return frozenset(version.id for version in chosen.values())
 
 
+class Override(NamedTuple):
+    """A user's own relation for one pair of a shipped crosswalk; None: the pair does not count."""
+
+    slug: str  # the shipped crosswalk's
+    from_framework: str
+    from_code: str
+    to_framework: str
+    to_code: str
+    relation: str | None
+    made_on: date
+    from_name: str = ""
+    to_name: str = ""
+
+
+def overridden(
+    version: int, name: str, mappings: list[Mapping], overrides: Iterable[Override]
+) -> list[Mapping]:
+    """A shipped crosswalk version's mappings as the user judges them: each pair the user has
+    overridden is dropped, then the overrides that keep a relation are added, named as the
+    user's so the cycle page says whose judgement counted."""
+    overrides = list(overrides)
+    pairs = {(o.from_code, o.to_code) for o in overrides}
+    kept = [m for m in mappings if (m.from_code, m.to_code) not in pairs]
+    own = f"{name}, as you changed it"
+    return kept + [
+        Mapping(version, own, *o[1:5], o.relation, o.from_name, o.to_name)
+        for o in overrides
+        if o.relation is not None
+    ]
+
+
 class CrosswalkMap:
     """The steps of a set of mappings, indexed by the tag they start from."""
 

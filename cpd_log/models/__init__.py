@@ -5,7 +5,7 @@ from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
-from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping
+from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverride
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
@@ -29,6 +29,7 @@ __all__ = [
     "Competency",
     "Crosswalk",
     "CrosswalkMapping",
+    "CrosswalkOverride",
     "Delivery",
     "Evidence",
     "ExportJob",

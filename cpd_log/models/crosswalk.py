@@ -66,3 +66,31 @@ class CrosswalkMapping(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     crosswalk: Mapped[Crosswalk] = relationship(back_populates="mappings")
+
+
+class CrosswalkOverride(db.Model):
+    """A user's own judgement of one pair of a shipped crosswalk: another relation (or a pair the
+    shipped file lacks), or `relation` NULL: the pair does not count for this user. It applies to
+    every version of the shipped crosswalk `crosswalk_slug`, in this user's counting only; a
+    cycle that ended before the override was made keeps counting without it."""
+
+    __tablename__ = "crosswalk_override"
+    __table_args__ = (
+        UniqueConstraint("user_id", "crosswalk_slug", "from_code", "to_code"),
+        CheckConstraint(
+            "relation IS NULL OR relation IN ('exact', 'broader', 'narrower', 'related')",
+            name="relation_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    crosswalk_slug: Mapped[str] = mapped_column(String(64))
+    # The shipped crosswalk's frameworks, copied so counting reads the names in one query.
+    from_framework: Mapped[str] = mapped_column(String(64))
+    to_framework: Mapped[str] = mapped_column(String(64))
+    from_code: Mapped[str] = mapped_column(String(32))
+    to_code: Mapped[str] = mapped_column(String(32))
+    relation: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

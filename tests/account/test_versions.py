@@ -21,6 +21,8 @@ from cpd_log.models import (
     Activity,
     BadgeAssertion,
     ClaimStatus,
+    Crosswalk,
+    CrosswalkOverride,
     Evidence,
     Goal,
     ImportJob,
@@ -35,6 +37,7 @@ DATA = Path(__file__).parent / "data"
 FIXTURES = {v: DATA / name for v, name in ((1, "account-v1.json"), (2, "account-v2.zip"))}
 FIXTURES[3] = DATA / "account-v3.zip"  # the learning objective
 FIXTURES[4] = DATA / "account-v4.zip"  # claim statuses
+FIXTURES[5] = DATA / "account-v5.zip"  # own crosswalks and overrides (v4 restored, three added)
 
 
 def _restored(user, payload: bytes):
@@ -83,6 +86,14 @@ def test_every_version_imports_with_its_records_tags_and_files(app, user, versio
         assert claims == {("claimed", date(2026, 11, 20), "CCR-20261120-1"), ("rejected", None, "")}
     else:
         assert claims == set()
+    walks = db.session.scalars(select(Crosswalk).where(Crosswalk.owner_id == user.id)).all()
+    overrides = {(o.to_code, o.relation) for o in _of(CrosswalkOverride, user)}
+    if version >= 5:
+        assert [(w.slug, len(w.mappings)) for w in walks] == [("my-pmo-to-the-triangle", 2)]
+        assert walks[0].mappings[1].relation == "narrower"
+        assert overrides == {("TT.PS", None), ("TT.BA", "exact")}
+    else:
+        assert walks == [] and overrides == set()
     again = restore(user, FIXTURES[version].read_bytes())
     assert set(again.counts.values()) == {0}
 

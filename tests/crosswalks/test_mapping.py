@@ -2,7 +2,14 @@
 
 from datetime import date
 
-from cpd_log.crosswalks.mapping import CrosswalkMap, Mapping, Version, in_force
+from cpd_log.crosswalks.mapping import (
+    CrosswalkMap,
+    Mapping,
+    Override,
+    Version,
+    in_force,
+    overridden,
+)
 
 TT = "pmi-talent-triangle"
 
@@ -56,3 +63,25 @@ def test_the_newest_version_counts_and_an_ended_cycle_keeps_the_one_of_its_last_
     assert in_force(versions, date(2026, 5, 31)) == {1, 2}
     assert in_force(versions, date(2026, 6, 1)) == {2, 5}
     assert in_force(versions, date(2024, 12, 31)) == frozenset()
+
+
+def test_overrides_drop_change_and_add_pairs_and_say_they_are_the_users():
+    shipped = [
+        Mapping(7, "PMO crosswalk", "x", "X1", TT, "TT.PS", "exact"),
+        Mapping(7, "PMO crosswalk", "x", "X2", TT, "TT.BA", "narrower"),
+        Mapping(7, "PMO crosswalk", "x", "X3", TT, "TT.WOW", "exact"),
+    ]
+    day = date(2026, 12, 1)
+    mine = [
+        Override("pmo", "x", "X1", TT, "TT.PS", None, day),  # out
+        Override("pmo", "x", "X2", TT, "TT.BA", "related", day),  # changed
+        Override("pmo", "x", "X1", TT, "TT.BA", "exact", day, "One", "Business Acumen"),  # added
+    ]
+    found = overridden(7, "PMO crosswalk", shipped, mine)
+    assert [(m.from_code, m.to_code, m.relation, m.crosswalk_name) for m in found] == [
+        ("X3", "TT.WOW", "exact", "PMO crosswalk"),
+        ("X2", "TT.BA", "related", "PMO crosswalk, as you changed it"),
+        ("X1", "TT.BA", "exact", "PMO crosswalk, as you changed it"),
+    ]
+    walks = CrosswalkMap(found)
+    assert set(walks.reached({("x", "X1"), ("x", "X2")}, TT)) == {"TT.BA"}
