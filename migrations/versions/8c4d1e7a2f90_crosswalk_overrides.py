@@ -1,7 +1,7 @@
 """crosswalk_override: a user's own relation for a pair of a shipped crosswalk
 
 Revision ID: 8c4d1e7a2f90
-Revises: 3b8e2f6c1d47
+Revises: 6e1d9a4c2b58
 Create Date: 2026-12-04 09:00:00
 
 Behind the dashboard (an override moves the user's minutes between a scheme's categories), so it
@@ -14,7 +14,7 @@ from alembic import op
 from cpd_log.page_cache_triggers import create_triggers, drop_triggers
 
 revision = "8c4d1e7a2f90"
-down_revision = "3b8e2f6c1d47"
+down_revision = "6e1d9a4c2b58"
 branch_labels = None
 depends_on = None
 
