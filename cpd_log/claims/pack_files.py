@@ -20,8 +20,8 @@ STATUS_HEADERS = ("Status", "Claimed on", "The body's reference", "Why it was re
 
 def pack_csv(pack: Pack) -> bytes:
     """UTF-8 with a BOM (spreadsheets then read it as UTF-8), every cell formula-safe. The
-    headers are the first claim's labels (a field with a figure per category has one column per
-    category; a claim without a share there has an empty cell)."""
+    headers are the body's fields in its order; a field with a figure per category has a column
+    per category any claim has (a claim without a share there has an empty cell)."""
     labels: list[str] = []
     for card in pack.cards:
         labels += [v.label for v in card.values if v.label not in labels]

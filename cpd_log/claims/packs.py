@@ -58,13 +58,21 @@ class Pack:
         return self.claims.cards
 
     def to_complete(self) -> list[tuple[str, str]]:
-        """(activity title, field label) of every empty value of every claim."""
-        return [
+        """(activity or account title, field label) of every empty value of every claim and
+        every reflective account."""
+        missing = [
             (card.activity.title, value.label)
             for card in self.cards
             for value in card.values
             if not value.text
         ]
+        missing += [
+            (account.title, question)
+            for account in self.accounts
+            for question, answer in account.answers
+            if not answer
+        ]
+        return missing
 
     def points_by_category(self) -> list[tuple[str, str]]:
         """(category name, figure) after the per-activity limits: the sum of the cards' shares."""
@@ -97,7 +105,8 @@ def status_text(card: Card) -> str:
     status = card.status
     if status.state is ClaimState.CLAIMED:
         reference = f" (reference {status.reference})" if status.reference else ""
-        return f"Claimed on {status.claimed_on.isoformat()}{reference}"
+        day = f" on {status.claimed_on.isoformat()}" if status.claimed_on else ""
+        return f"Claimed{day}{reference}"
     if status.state is ClaimState.REJECTED:
         return f"Rejected: {status.reason}"
     return ClaimState.TO_CLAIM.label

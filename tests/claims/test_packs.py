@@ -130,6 +130,7 @@ def test_the_nmc_pack_has_reflective_accounts_discussion_and_confirmation(logged
     assert "Reflective account 1: Handover lessons" in text
     assert "Changed our handover sheet" in text
     assert "Reflective account 5" in text  # blank accounts up to the five the NMC asks for
+    assert "Handover lessons How is this relevant to the Code?: to complete" in text
     for question in (*NMC_QUESTIONS, *DISCUSSION_FIELDS, *CONFIRMATION_FIELDS):
         assert _flat(question) in text, question
     assert "Reflective discussion" in text and "Confirmation" in text
