@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.activities.views import bp as activities_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.capture.views import bp as capture_bp
+    from cpd_log.claims.pack_views import bp as claim_packs_bp
     from cpd_log.claims.views import bp as claims_bp
     from cpd_log.competencies.views import bp as competencies_bp
     from cpd_log.crosswalks.views import bp as crosswalks_bp
@@ -179,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activities_bp)
     app.register_blueprint(schemes_bp)
     app.register_blueprint(claims_bp)
+    app.register_blueprint(claim_packs_bp)
     app.register_blueprint(reflections_bp)
     app.register_blueprint(competencies_bp)
     app.register_blueprint(crosswalks_bp)

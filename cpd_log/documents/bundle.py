@@ -71,13 +71,13 @@ def _add_evidence(archive: zipfile.ZipFile, folders, digests: list) -> list[str]
             if entry.evidence.is_file:
                 name = f"{folder}/{entry.label}-{safe_name(entry.evidence.original_name)}"
                 try:
-                    digests.append((_copy_in(archive, name, entry.evidence), name))
+                    digests.append((copy_in(archive, name, entry.evidence), name))
                 except MissingFile as lost:
                     missing.append(f"{entry.label}  {name}: {lost}\n")
     return missing
 
 
-def _copy_in(archive: zipfile.ZipFile, name: str, evidence) -> str:
+def copy_in(archive: zipfile.ZipFile, name: str, evidence) -> str:
     """Stream a stored file into the archive (never whole in memory); its SHA-256."""
     digest = hashlib.sha256()
     with open_file(evidence) as source, archive.open(name, "w") as target:

@@ -78,3 +78,34 @@ def test_mark_two_activities_claimed_and_see_them_claimed_on_the_claim_list(open
     page.set_viewport_size(PHONE)
     assert horizontal_overflow(page) == 0
     assert_clean(tab)
+
+
+def test_mark_two_activities_claimed_and_find_both_claimed_in_the_pmi_pack(open_tab):
+    from pypdf import PdfReader
+
+    tab = open_tab()
+    page = tab.page
+    register(page, display_name="Dee")
+    page.get_by_role("link", name="Schemes", exact=True).click()
+    page.get_by_label("Scheme", exact=True).select_option(label="PMI PMP, PgMP, PfMP, PMI-PBA")
+    today = datetime.now(UTC).date()
+    page.get_by_label("Cycle start date").fill((today - timedelta(days=200)).isoformat())
+    page.get_by_label("Name on your dashboard").fill("PMP")
+    page.get_by_role("button", name="Enrol").click()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    _log(page, "Scheduling course", "Course", yesterday, "2")
+    _log(page, "Earned value webinar", "Webinar", yesterday, "1")
+    page.goto("/schemes/")
+    page.get_by_role("link", name=re.compile(r"^Cycle 1:")).click()
+    page.get_by_role("link", name="Claim list").click()
+    _mark_claimed(page, "Scheduling course", today.isoformat(), "CCR-201")
+    _mark_claimed(page, "Earned value webinar", today.isoformat(), "CCR-202")
+
+    with page.expect_download() as download:
+        page.get_by_test_id("audit-pack").get_by_role("link", name="PDF").click()
+    reader = PdfReader(download.value.path())
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for reference in ("CCR-201", "CCR-202"):
+        assert f"Claimed on {today.isoformat()} (reference {reference})" in text
+    assert "Scheduling course" in text and "Earned value webinar" in text
+    assert_clean(tab)
