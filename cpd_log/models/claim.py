@@ -4,7 +4,16 @@ the user chose another than the scheme file's. No row: to claim, with the scheme
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cpd_log.claims.choices import ClaimState
@@ -44,6 +53,9 @@ class ClaimStatus(db.Model):
     reference: Mapped[str] = mapped_column(String(MAX_REFERENCE), default="")
     reason: Mapped[str] = mapped_column(String(MAX_REASON), default="")
     body_type: Mapped[str | None] = mapped_column(String(100))
+    # The minutes the activity counted when it was marked claimed (the pre-audit check compares
+    # them with today's); None when not claimed or claimed before this was recorded.
+    claimed_minutes: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

@@ -1,0 +1,31 @@
+"""The pre-audit check of a cycle from the database: two queries on top of the cycle's counting
+(each counted activity's first day and whether it has evidence; the cycle's claim statuses),
+plus the vocabulary's when the cycle's scheme version has none — constant in the data's size."""
+
+from sqlalchemy import exists, select
+
+from cpd_log.claims import preaudit
+from cpd_log.claims.services import statuses_of, vocabulary_for
+from cpd_log.extensions import db
+from cpd_log.models import Activity, ActivityStatus, Evidence
+from cpd_log.models.scheme import Cycle
+from cpd_log.schemes.progress import CycleView
+
+
+def facts_of(user, cycle: Cycle) -> dict[int, preaudit.Facts]:
+    """{activity id: Facts} for the user's completed activities that end within the cycle."""
+    evidence = exists().where(Evidence.activity_id == Activity.id)
+    rows = db.session.execute(
+        select(Activity.id, Activity.start_date, evidence).where(
+            Activity.user_id == user.id,
+            Activity.status == ActivityStatus.COMPLETED,
+            Activity.last_date >= cycle.start_date,
+            Activity.last_date <= cycle.end_date,
+        )
+    )
+    return {aid: preaudit.Facts(started, bool(has)) for aid, started, has in rows}
+
+
+def findings(user, cycle: Cycle, view: CycleView) -> list[preaudit.Finding]:
+    """What an auditor would query in the cycle (`view`: its CycleView computed with lines)."""
+    return preaudit.check(view, facts_of(user, cycle), statuses_of(cycle), vocabulary_for(cycle))
