@@ -30,6 +30,7 @@ class ClaimStatus(db.Model):
         # Two tabs saving the first status of one activity at once never make two rows.
         UniqueConstraint("cycle_id", "activity_id"),
         CheckConstraint("state != 'claimed' OR claimed_on IS NOT NULL", name="claimed_has_date"),
+        CheckConstraint("claimed_minutes >= 0", name="claimed_minutes_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,9 @@ Create Date: 2026-12-05 09:00:00
 
 The pre-audit check compares it with what the activity counts today: a claim whose hours differ
 from what was logged is what an auditor queries. Null for statuses saved before (not compared).
+
+Plain `op.add_column` with its CHECK on the column, never batch mode: SQLite's batch mode copies
+the table (and reflects the expression index on activity it cannot read).
 """
 
 import sqlalchemy as sa
@@ -18,10 +21,19 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("claim_status") as batch_op:
-        batch_op.add_column(sa.Column("claimed_minutes", sa.Integer(), nullable=True))
+    op.add_column(
+        "claim_status",
+        sa.Column(
+            "claimed_minutes",
+            sa.Integer(),
+            sa.CheckConstraint(
+                "claimed_minutes >= 0", name=op.f("ck_claim_status_claimed_minutes_not_negative")
+            ),
+            nullable=True,
+        ),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("claim_status") as batch_op:
-        batch_op.drop_column("claimed_minutes")
+    # SQLite 3.35+ drops a column in place, its own column CHECK with it.
+    op.drop_column("claim_status", "claimed_minutes")

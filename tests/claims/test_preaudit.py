@@ -2,8 +2,11 @@
 would query, and the page each finding links to."""
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +20,7 @@ from cpd_log.schemes.counting import Line
 from cpd_log.schemes.rules import SchemeRules, Tally
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _scheme(slug: str) -> SchemeRules:
@@ -166,3 +170,20 @@ def test_a_clean_cycle_has_no_finding():
     scheme = _scheme("pmi-pmp")
     lines = [_line(scheme, 1, 60, "course"), _line(scheme, 2, 60, "reading")]
     assert preaudit.check(_view(scheme, lines), _facts(1, 2, evidence={1}), {}, GENERIC) == []
+
+
+def test_the_check_imports_where_flask_and_sqlalchemy_cannot():
+    probe = (
+        "import sys\n"
+        "class Blocker:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Blocker())\n"
+        "import cpd_log.claims.preaudit\n"
+        "print('pure')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.stdout.strip() == "pure", done.stderr
