@@ -25,6 +25,8 @@ class Facts:
 
     start_date: date
     has_evidence: bool
+    title: str = ""
+    in_cycle: bool = True  # False: read only because the cycle holds a claim status for it
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,15 @@ def counting(view_scheme: rules.SchemeRules, lines: list[Line]) -> list[Counting
     ]
 
 
-def _activity(kind: str, line: Line, text: str, fix: str, endpoint: str, **args) -> Finding:
-    return Finding(kind, line.activity.title, text, fix, endpoint, tuple(args.items()))
+def _finding(kind: str, subject: str, text: str, fix: tuple[str, str], **args) -> Finding:
+    return Finding(kind, subject, text, fix[0], fix[1], tuple(args.items()))
+
+
+UPLOAD = ("Upload the certificate", "evidence.attach")
+EDIT = ("Edit the activity", "activities.edit")
+EDIT_DATES = ("Edit the dates", "activities.edit")
+CLAIM_STATUS = ("Update the claim status", "claims.status")
+REFLECT = ("Write a reflection", "reflections.create")
 
 
 def missing_certificates(
@@ -86,14 +95,7 @@ def missing_certificates(
         if activity.id in facts and not facts[activity.id].has_evidence:
             text = "No certificate or other evidence is attached."
             found.append(
-                _activity(
-                    "certificate",
-                    item.line,
-                    text,
-                    "Upload the certificate",
-                    "evidence.attach",
-                    activity_id=activity.id,
-                )
+                _finding("certificate", activity.title, text, UPLOAD, activity_id=activity.id)
             )
     return found
 
@@ -103,20 +105,12 @@ def over_limit(scheme: rules.SchemeRules, counted: list[Counting]) -> list[Findi
     found = []
     for item in counted:
         if item.counted.capped:
-            logged = sum(item.line.split.values())
-            text = (
-                f"{scheme.amount(logged)} logged; the scheme counts at most "
-                f"{scheme.amount(scheme.activity_max or 0)} per activity."
-            )
+            activity = item.line.activity
+            logged = scheme.amount(sum(item.line.split.values()))
+            most = scheme.amount(scheme.activity_max or 0)
+            text = f"{logged} logged; the scheme counts at most {most} per activity."
             found.append(
-                _activity(
-                    "over_limit",
-                    item.line,
-                    text,
-                    "Edit the activity",
-                    "activities.edit",
-                    activity_id=item.line.activity.id,
-                )
+                _finding("over_limit", activity.title, text, EDIT, activity_id=activity.id)
             )
     return found
 
@@ -130,53 +124,55 @@ def outside_cycle(
         activity = item.line.activity
         if not item.counted.counts or activity.id not in facts:
             continue
-        began = facts[activity.id].start_date
-        if began < start or activity.last_date > end:
+        began, ended = facts[activity.id].start_date, activity.last_date
+        if began < start or ended > end:
             text = (
-                f"It ran {began.isoformat()} – {activity.last_date.isoformat()}; the cycle runs "
+                f"It ran {began.isoformat()} – {ended.isoformat()}; the cycle runs "
                 f"{start.isoformat()} – {end.isoformat()}."
             )
             found.append(
-                _activity(
-                    "outside_cycle",
-                    item.line,
-                    text,
-                    "Edit the dates",
-                    "activities.edit",
-                    activity_id=activity.id,
-                )
+                _finding("outside_cycle", activity.title, text, EDIT_DATES, activity_id=activity.id)
             )
     return found
 
 
 def claimed_hours(
-    scheme: rules.SchemeRules, cycle_id: int, counted: list[Counting], statuses: dict
+    scheme: rules.SchemeRules,
+    cycle_id: int,
+    counted: list[Counting],
+    statuses: dict,
+    facts: dict[int, Facts],
 ) -> list[Finding]:
     """A claimed activity that counts other minutes today than when it was marked claimed
-    (statuses saved before CPD Log recorded the figure are not compared)."""
+    (statuses saved before CPD Log recorded the figure are not compared). One whose dates moved
+    it out of the cycle counts nothing here; its dates are the fix (the claim status page only
+    knows the cycle's activities)."""
+
+    def changed(aid: int, minutes: int) -> str | None:
+        status = statuses.get(aid)
+        if status is None or status.state is not ClaimState.CLAIMED:
+            return None
+        if status.claimed_minutes is None or status.claimed_minutes == minutes:
+            return None
+        then, now = scheme.amount(status.claimed_minutes), scheme.amount(minutes)
+        return f"Claimed as {then}; it counts {now} now."
+
     found = []
     for item in counted:
-        status = statuses.get(item.line.activity.id)
-        if status is None or status.state is not ClaimState.CLAIMED:
-            continue
-        if status.claimed_minutes is None or status.claimed_minutes == item.counted.minutes:
-            continue
-        text = (
-            f"Claimed as {scheme.amount(status.claimed_minutes)}; it counts "
-            f"{scheme.amount(item.counted.minutes)} now. Correct the claim with the body, then "
-            "save its status again."
-        )
-        found.append(
-            _activity(
-                "claimed_hours",
-                item.line,
-                text,
-                "Update the claim status",
-                "claims.status",
-                cycle_id=cycle_id,
-                activity_id=item.line.activity.id,
+        activity = item.line.activity
+        text = changed(activity.id, item.counted.minutes)
+        if text:
+            text += " Correct the claim with the body, then save its status again."
+            args = {"cycle_id": cycle_id, "activity_id": activity.id}
+            found.append(_finding("claimed_hours", activity.title, text, CLAIM_STATUS, **args))
+    gone = sorted(aid for aid in statuses if aid in facts and not facts[aid].in_cycle)
+    for aid in gone:
+        text = changed(aid, 0)
+        if text:
+            text += " Its dates no longer fall within this cycle."
+            found.append(
+                _finding("claimed_hours", facts[aid].title, text, EDIT_DATES, activity_id=aid)
             )
-        )
     return found
 
 
@@ -190,9 +186,7 @@ def few_reflections(scheme: rules.SchemeRules, progress: rules.Progress) -> list
         if result.met:
             continue
         text = f"{result.counted} of the {rule.min} the scheme needs; {result.needed} more."
-        found.append(
-            Finding("reflections", rule.name, text, "Write a reflection", "reflections.create")
-        )
+        found.append(_finding("reflections", rule.name, text, REFLECT))
     return found
 
 
@@ -204,6 +198,6 @@ def check(view, facts: dict[int, Facts], statuses: dict, vocabulary: Vocabulary)
         *missing_certificates(counted, facts, vocabulary),
         *over_limit(view.scheme, counted),
         *outside_cycle(cycle.start, cycle.end, counted, facts),
-        *claimed_hours(view.scheme, cycle.id, counted, statuses),
+        *claimed_hours(view.scheme, cycle.id, counted, statuses, facts),
         *few_reflections(view.scheme, view.progress),
     ]

@@ -150,6 +150,16 @@ def test_a_claimed_activity_that_no_longer_counts_is_queried():
     assert _kinds(found) == [("claimed_hours", "Split away")]
 
 
+def test_a_claimed_activity_moved_out_of_the_cycle_is_queried_on_its_dates():
+    scheme = _scheme("pmi-pmp")
+    facts = {9: preaudit.Facts(date(2027, 2, 1), True, "Moved away", in_cycle=False)}
+    status = Status(ClaimState.CLAIMED, date(2026, 4, 1), claimed_minutes=60)
+    found = preaudit.check(_view(scheme, []), facts, {9: status}, GENERIC)
+    assert _kinds(found) == [("claimed_hours", "Moved away")]
+    assert "Claimed as 1 PDU; it counts 0 PDUs now. Its dates no longer fall" in found[0].text
+    assert found[0].endpoint == "activities.edit" and found[0].url_args == {"activity_id": 9}
+
+
 def test_fewer_reflective_accounts_than_the_scheme_needs_are_queried():
     scheme = _scheme("nmc-style")  # five reflective accounts
     found = preaudit.check(_view(scheme, [], {"reflections": 3}), {}, {}, GENERIC)

@@ -71,6 +71,18 @@ def test_both_pages_list_what_an_auditor_would_query_with_links_to_fixes(logged_
     assert [kind for kind, _, _ in _findings(text)] == ["certificate", "outside_cycle"]
 
 
+def test_a_claimed_activity_whose_dates_left_the_cycle_links_to_its_dates(logged_in, user, pmp):
+    moved = factories.make_activity(
+        user, title="Moved", kind=ActivityKind.WEBINAR, start_date=TODAY
+    )
+    _claim(logged_in, pmp, moved)
+    moved.start_date = pmp.start_date - timedelta(days=30)
+    db.session.commit()
+    for page in PAGES:
+        text = logged_in.get(page.format(pmp.id)).get_data(as_text=True)
+        assert _findings(text) == [("claimed_hours", "Moved", f"/activities/{moved.id}/edit")]
+
+
 def test_over_the_per_activity_limit_links_to_the_activity(logged_in, user):
     cycle = make_enrolment(user, "peoplecert-axelos", TODAY - timedelta(days=100)).cycles[0]
     long = factories.make_activity(user, title="Long", start_date=TODAY, minutes=20 * 60)
