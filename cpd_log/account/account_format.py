@@ -185,6 +185,8 @@ RECORDS = {
         Key("reference", str),
         Key("reason", str),
         Key("body_type", str, nullable=True),  # the user's choice of the body's type
+        # the minutes it counted when marked claimed (the pre-audit check compares them)
+        Key("claimed_minutes", int, nullable=True, since=6),
         Key("updated_at", datetime),
         same_when=("cycle_id", "activity_id"),
     ),

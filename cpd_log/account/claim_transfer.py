@@ -1,5 +1,6 @@
 """Claim statuses in the account export (version 4 on): where each activity's claim with the body
-stands in a cycle, and the body's type the user chose for it.
+stands in a cycle, and the body's type the user chose for it (version 6 on: the minutes it
+counted when marked claimed).
 
 A status names its cycle as a portfolio does, [enrolment key, cycle number] (cycles are rebuilt
 from the enrolments), and its activity by the activity's key in the same file. Import skips a
@@ -20,6 +21,7 @@ from cpd_log.models.claim import MAX_REASON, MAX_REFERENCE, ClaimStatus
 from cpd_log.models.scheme import Cycle
 
 MAX_TYPE = 100
+MAX_CLAIMED_MINUTES = 2**31 - 1  # an INTEGER column
 
 
 def export_claims(user, activity_keys: dict[int, str], enrolment_keys: dict[int, str]) -> dict:
@@ -72,6 +74,9 @@ def _check(values: dict, where: str) -> None:
     day = values["claimed_on"]
     if day is not None and not date(1900, 1, 1) <= day <= date(2100, 12, 31):
         raise BadFile(f"{where}: “claimed_on” has an invalid value.")
+    minutes = values["claimed_minutes"]
+    if minutes is not None and not 0 <= minutes <= MAX_CLAIMED_MINUTES:
+        raise BadFile(f"{where}: “claimed_minutes” has an invalid value.")
     limits = {"reference": MAX_REFERENCE, "reason": MAX_REASON, "body_type": MAX_TYPE}
     for name, limit in limits.items():
         if len(values[name] or "") > limit:

@@ -23,6 +23,8 @@ Versions (STYLE.md rule 13; every one stays readable, tests/account/data keeps o
   5  `crosswalks` (the user's own, with their mappings) and `crosswalk_overrides` (the user's
      relation for a pair of a shipped crosswalk, null when it does not count); older files read
      as none.
+  6  a claim status's `claimed_minutes`: what the activity counted when it was marked claimed
+     (older files read as null: not compared by the pre-audit check).
 
 The rule that keeps them readable: within the format "cpd-log-account" every change is additive.
 A new key is declared with `since` = the version that adds it and a default, which is what older
@@ -43,7 +45,7 @@ from cpd_log.extensions import db
 from cpd_log.models import Competency, Evidence, Framework
 
 FORMAT = "cpd-log-account"
-VERSION = 5
+VERSION = 6
 # An activity's keys and their types, from the field table (each field's `backup_since` says
 # which version added it; account_format.py declares the record).
 ACTIVITY_FIELDS = {field.name: field.type for field in BACKED_UP}

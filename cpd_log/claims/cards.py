@@ -54,6 +54,7 @@ class Status:
     reference: str = ""
     reason: str = ""
     body_type: str | None = None  # the user's choice of the body's type
+    claimed_minutes: int | None = None  # what the activity counted when it was marked claimed
 
 
 @dataclass(frozen=True)

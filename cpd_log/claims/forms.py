@@ -41,6 +41,7 @@ class ClaimForm(Form):
     )
     body_type = SelectField("Activity type", validate_choice=True)
     submit = SubmitField("Save")
+    counted: int | None = None  # the card's counted minutes (claim_form sets them)
 
     def validate(self, extra_validators=None) -> bool:
         """What the status needs: a date when claimed (not in the future), a reason when
@@ -69,6 +70,8 @@ class ClaimForm(Form):
             self.reference.data or "" if state is not ClaimState.TO_CLAIM else "",
             self.reason.data or "" if state is ClaimState.REJECTED else "",
             self.body_type.data or None,
+            # what the card counts now: saving a claimed status again confirms today's figure
+            self.counted if state is ClaimState.CLAIMED else None,
         )
 
 
@@ -90,4 +93,5 @@ def claim_form(vocabulary: Vocabulary, card: Card, today: date) -> ClaimForm:
         SelectChoice(name, name) for name in vocabulary.choices
     ]
     form.today = today
+    form.counted = card.minutes
     return form

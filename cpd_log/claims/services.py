@@ -76,7 +76,9 @@ def claim_list(user, cycle: Cycle, today: date) -> ClaimList:
 def statuses_of(cycle: Cycle) -> dict[int, Status]:
     rows = db.session.scalars(select(ClaimStatus).where(ClaimStatus.cycle_id == cycle.id))
     return {
-        row.activity_id: Status(row.state, row.claimed_on, row.reference, row.reason, row.body_type)
+        row.activity_id: Status(
+            row.state, row.claimed_on, row.reference, row.reason, row.body_type, row.claimed_minutes
+        )
         for row in rows
     }
 
@@ -159,6 +161,7 @@ def save_status(user, cycle: Cycle, activity_id: int, status: Status) -> None:
         "reference": status.reference,
         "reason": status.reason,
         "body_type": status.body_type,
+        "claimed_minutes": status.claimed_minutes,
         "updated_at": utcnow(),
     }
     dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql

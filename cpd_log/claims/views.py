@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.access import get_owned_or_404
-from cpd_log.claims import services
+from cpd_log.claims import preaudit_loading, services
 from cpd_log.claims.forms import claim_form
 from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
@@ -33,8 +33,9 @@ def _claim_list(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>")
 def cycle(cycle_id: int):
     """The claim list: a card per counted activity, the body's fields in the body's order."""
-    _cycle, claims, _today = _claim_list(cycle_id)
-    return render_template("claims/cycle.html", claims=claims)
+    found, claims, _today = _claim_list(cycle_id)
+    findings = preaudit_loading.findings(current_user, found, claims.view)
+    return render_template("claims/cycle.html", claims=claims, findings=findings)
 
 
 @bp.route("/cycles/<int:cycle_id>/activities/<int:activity_id>", methods=["GET", "POST"])

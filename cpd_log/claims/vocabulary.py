@@ -9,6 +9,14 @@ from dataclasses import dataclass
 
 from cpd_log.activities.choices import KIND_LABELS, ActivityKind
 
+# Kinds an auditor expects a certificate for when the scheme file does not say (claims/
+# certificate_kinds): a course, a conference and an exam each come with one.
+CERTIFICATE_KINDS = (
+    ActivityKind.COURSE.value,
+    ActivityKind.CONFERENCE.value,
+    ActivityKind.EXAM.value,
+)
+
 
 @dataclass(frozen=True)
 class ClaimField:
@@ -23,6 +31,7 @@ class Vocabulary:
     default_type: str
     fields: tuple[ClaimField, ...]
     source: str = ""
+    certificate_kinds: tuple[str, ...] = CERTIFICATE_KINDS
 
     @classmethod
     def of(cls, content: dict) -> "Vocabulary":
@@ -36,6 +45,7 @@ class Vocabulary:
             default_type=claims["default_type"],
             fields=tuple(ClaimField(f["label"], f["from"]) for f in claims["fields"]),
             source=claims["source"],
+            certificate_kinds=tuple(claims.get("certificate_kinds", CERTIFICATE_KINDS)),
         )
 
     def body_type(self, kind: str, delivery: str) -> str:

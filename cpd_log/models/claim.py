@@ -4,7 +4,16 @@ the user chose another than the scheme file's. No row: to claim, with the scheme
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cpd_log.claims.choices import ClaimState
@@ -21,6 +30,7 @@ class ClaimStatus(db.Model):
         # Two tabs saving the first status of one activity at once never make two rows.
         UniqueConstraint("cycle_id", "activity_id"),
         CheckConstraint("state != 'claimed' OR claimed_on IS NOT NULL", name="claimed_has_date"),
+        CheckConstraint("claimed_minutes >= 0", name="claimed_minutes_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +54,9 @@ class ClaimStatus(db.Model):
     reference: Mapped[str] = mapped_column(String(MAX_REFERENCE), default="")
     reason: Mapped[str] = mapped_column(String(MAX_REASON), default="")
     body_type: Mapped[str | None] = mapped_column(String(100))
+    # The minutes the activity counted when it was marked claimed (the pre-audit check compares
+    # them with today's); None when not claimed or claimed before this was recorded.
+    claimed_minutes: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

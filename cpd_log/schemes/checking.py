@@ -98,6 +98,11 @@ def _claims_problems(claims: dict | None) -> list[str]:
         kind, _, delivery = key.partition("+")
         if kind not in kinds or (delivery and delivery not in deliveries):
             problems.append(f"claims/types: {key} is not an activity kind (or kind+delivery).")
+    problems += [
+        f"claims/certificate_kinds: {kind} is not an activity kind."
+        for kind in claims.get("certificate_kinds", ())
+        if kind not in kinds
+    ]
     choices = set(claims["choices"])
     named = {*claims["types"].values(), claims["default_type"]}
     problems += [

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
+from cpd_log.claims import preaudit_loading
 from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
@@ -63,7 +64,10 @@ def cycle(cycle_id: int):
     found = _owned_cycle(cycle_id, today)
     cycles = progress.with_predecessors([found])
     view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
-    return render_template("schemes/cycle.html", view=view, today=today, reset_form=EmptyForm())
+    findings = preaudit_loading.findings(current_user, found, view)
+    return render_template(
+        "schemes/cycle.html", view=view, today=today, reset_form=EmptyForm(), findings=findings
+    )
 
 
 def _cycle_and_activity(cycle_id: int, activity_id: int):

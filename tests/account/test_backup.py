@@ -34,11 +34,11 @@ def test_the_archive_holds_files_as_themselves_and_a_manifest_of_every_member(ap
 
     assert archive.read(f"evidence/{pdf.sha256}") == data  # not base64
     document = json.loads(archive.read("account.json"))
-    assert document["version"] == 5
+    assert document["version"] == 6
     assert document["activities"][0]["evidence"][0]["file"] == f"evidence/{pdf.sha256}"
     assert "content" not in document["activities"][0]["evidence"][0]
     manifest = json.loads(archive.read("MANIFEST.json"))
-    assert manifest["format"] == "cpd-log-account-backup" and manifest["version"] == 5
+    assert manifest["format"] == "cpd-log-account-backup" and manifest["version"] == 6
     assert manifest["app_version"] and manifest["counts"]["activities"] == 1
     assert manifest["counts"]["evidence files"] == 1
     assert set(manifest["members"]) == set(archive.namelist()) - {"MANIFEST.json"}
@@ -127,7 +127,7 @@ def test_backups_made_before_the_learning_objective_import_with_none(app, user):
     source = factories.make_user()
     factories.make_activity(source, title="Logged before objectives", objective="dropped below")
     document = exported(source)
-    assert document["version"] == 5
+    assert document["version"] == 6
     document["version"] = 2  # as a release before the objective wrote it
     del document["activities"][0]["objective"]
     target = factories.make_user()

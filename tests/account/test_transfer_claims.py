@@ -31,6 +31,7 @@ def _statuses(user) -> set:
     )
     return {
         (title, number, c.state, c.claimed_on, c.reference, c.reason, c.body_type)
+        + (c.claimed_minutes,)
         for c, title, number in rows
     }
 
@@ -43,7 +44,7 @@ def claimed(user):
     first = factories.make_activity(user, title="Course", start_date=day)
     second = factories.make_activity(user, title="Podcast", start_date=day)
     claim_services.save_status(
-        user, cycle, first.id, Status(ClaimState.CLAIMED, day, "CCR-1", "", "Read")
+        user, cycle, first.id, Status(ClaimState.CLAIMED, day, "CCR-1", "", "Read", 90)
     )
     claim_services.save_status(
         user, cycle, second.id, Status(ClaimState.REJECTED, None, "", "No code", None)
@@ -58,6 +59,20 @@ def test_claim_statuses_round_trip_through_the_backup(app, user, other_user, cla
     assert len(_statuses(user)) == 2
     again = restore(other_user, backup_of(user))
     assert again.counts["claim statuses"] == 0 and len(_statuses(other_user)) == 2
+
+
+def test_a_file_before_version_6_reads_claimed_minutes_as_not_recorded(
+    app, user, other_user, claimed
+):
+    document = json.loads(json.dumps(exported(user)))
+    for status in document["claim_statuses"]:
+        del status["claimed_minutes"]
+    document["version"] = 5
+    counts = import_account(other_user, document)
+    assert counts["claim statuses"] == 2 and counts["unknown keys ignored"] == 0
+    rows = db.session.scalars(select(ClaimStatus).where(ClaimStatus.user_id == other_user.id))
+    assert [row.claimed_minutes for row in rows] == [None, None]
+    assert 90 in {minutes for *_, minutes in _statuses(user)}
 
 
 def test_an_older_file_has_no_claim_statuses(app, user, other_user, claimed):
@@ -76,6 +91,7 @@ def test_an_older_file_has_no_claim_statuses(app, user, other_user, claimed):
         ({"activity": "a99"}, "Claim status 1: “activity” names no activity in this file."),
         ({"cycle": 7}, "Claim status 1: “cycle” names no cycle in this file."),
         ({"reference": "x" * 101}, "Claim status 1: “reference” is longer than 100"),
+        ({"claimed_minutes": -1}, "Claim status 1: “claimed_minutes” has an invalid value."),
     ],
 )
 def test_a_bad_status_is_refused_with_where_it_is(app, user, other_user, claimed, change, message):

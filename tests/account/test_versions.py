@@ -38,6 +38,7 @@ FIXTURES = {v: DATA / name for v, name in ((1, "account-v1.json"), (2, "account-
 FIXTURES[3] = DATA / "account-v3.zip"  # the learning objective
 FIXTURES[4] = DATA / "account-v4.zip"  # claim statuses
 FIXTURES[5] = DATA / "account-v5.zip"  # own crosswalks and overrides (v4 restored, three added)
+FIXTURES[6] = DATA / "account-v6.zip"  # a claim's minutes when claimed (v5 restored, one set)
 
 
 def _restored(user, payload: bytes):
@@ -86,6 +87,9 @@ def test_every_version_imports_with_its_records_tags_and_files(app, user, versio
         assert claims == {("claimed", date(2026, 11, 20), "CCR-20261120-1"), ("rejected", None, "")}
     else:
         assert claims == set()
+    minutes = {c.state.value: c.claimed_minutes for c in _of(ClaimStatus, user)}
+    if version >= 4:  # older files read as not recorded
+        assert minutes == {"claimed": 90 if version >= 6 else None, "rejected": None}
     walks = db.session.scalars(select(Crosswalk).where(Crosswalk.owner_id == user.id)).all()
     overrides = {(o.to_code, o.relation) for o in _of(CrosswalkOverride, user)}
     if version >= 5:

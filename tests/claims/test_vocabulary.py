@@ -93,12 +93,25 @@ def _with_claims(**changes) -> dict:
         ({"default_type": "Misc"}, "claims: “Misc” is not one of claims/choices."),
         ({"fields": [{"label": "Mood", "from": "mood"}]}, "claims/fields/0/from"),
         ({"choices": []}, "claims/choices"),
+        (
+            {"certificate_kinds": ["diploma"]},
+            "claims/certificate_kinds: diploma is not an activity",
+        ),
+        ({"certificate_kinds": "course"}, "claims/certificate_kinds"),
     ],
 )
 def test_a_vocabulary_that_does_not_hold_together_is_refused(changes, problem):
     with pytest.raises(SchemeError) as error:
         check_scheme(_with_claims(**changes))
     assert any(problem in p for p in error.value.problems), error.value.problems
+
+
+def test_certificate_kinds_come_from_the_file_or_default_to_course_conference_exam():
+    assert Vocabulary.of(_content("pmi-pmp")).certificate_kinds == ("course", "conference", "exam")
+    assert GENERIC.certificate_kinds == ("course", "conference", "exam")
+    declared = _with_claims(certificate_kinds=["course", "volunteering"])
+    check_scheme(declared)
+    assert Vocabulary.of(declared).certificate_kinds == ("course", "volunteering")
 
 
 def _details(**changes) -> ActivityDetails:
