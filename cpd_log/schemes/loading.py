@@ -11,7 +11,7 @@ the same codes reached. The database does the grouping, so no tag row comes back
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import String, case, func, not_, or_, select, type_coerce
+from sqlalchemy import String, and_, case, func, not_, or_, select, type_coerce
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
@@ -106,7 +106,13 @@ def _one_tag(tag) -> frozenset:
     return frozenset((tag,))
 
 
-def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_ids, sees=_one_tag):
+def _always(_thing, _day: date) -> bool:
+    return True
+
+
+def summarised(
+    user, cuts: list[date], end: date, frameworks: set[str], cycle_ids, sees=_one_tag, heeds=_always
+):
     """The activities that ended within [cuts[0], end] as counting sees them, sorted by day:
     Logged ones for those the user split in one of the cycles, and for the rest one Logged per
     group, filed under the first day of its stretch (`cuts`: sorted first days of the
@@ -117,7 +123,9 @@ def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_id
     and, for each thing seen, whether one of their tags sees it, so no tag row comes back (with
     crosswalks most tags reach a scheme's area: reading them here cost the dashboard twice its
     time). Each group stands for its activities with tags seeing exactly what theirs see, which
-    counting cannot tell apart (Counter.default).
+    counting cannot tell apart (Counter.default). `heeds(thing, day)`: whether what is seen
+    matters to an activity filed under that day (progress._heeds: a counter's codes matter only
+    within its cycles); groups alike in all that matters are merged.
     """
     start = cuts[0]
     known = _competencies(user, frameworks)
@@ -132,7 +140,7 @@ def summarised(user, cuts: list[date], end: date, frameworks: set[str], cycle_id
         db.session.connection().execute(_columns().where(*_in_span(user, start, end), split))
     )
     tags_of = _Standing(known, seen)
-    found = [*alone, *_groups(reader, user, cuts, end, not_(split), tags_of)]
+    found = [*alone, *_groups(reader, user, cuts, end, not_(split), tags_of, heeds)]
     return sorted(found, key=lambda activity: activity.last_date)
 
 
@@ -178,20 +186,22 @@ class _Standing:
     def ids_seeing(self, thing) -> list[int]:
         return sorted(cid for cid, found in self.seen.items() if thing in found)
 
-    def tags(self, flags: tuple) -> frozenset:
+    def tags(self, flags: tuple, heeded: tuple) -> frozenset:
         """The tags standing for those of a group, from its grouping columns (1: some tag of the
-        group's activities sees that thing)."""
-        found = self.by_flags.get(flags)
+        group's activities sees that thing), as far as the things `heeded` (1 each) go: what
+        they see of the others does not matter where the group is filed."""
+        found = self.by_flags.get((flags, heeded))
         if found is None:
-            wanted = frozenset(
-                thing for thing, flag in zip(self.things, flags, strict=True) if flag
-            )
+            pairs = list(zip(self.things, flags, heeded, strict=True))
+            wanted = frozenset(thing for thing, flag, _ in pairs if flag)
+            matters = frozenset(thing for thing, _, heed in pairs if heed)
             chosen: set[int] = set()
             for thing in sorted(wanted):
                 if not any(thing in self.seen[cid] for cid in chosen):
-                    fit = (c for c in self.ids_seeing(thing) if self.seen[c] <= wanted)
+                    fit = (c for c in self.ids_seeing(thing) if self.seen[c] & matters <= wanted)
                     chosen.add(next(fit))
-            found = self.by_flags[flags] = frozenset(self.known[cid] for cid in chosen)
+            found = frozenset(self.known[cid] for cid in chosen)
+            self.by_flags[(flags, heeded)] = found
         return found
 
 
@@ -202,14 +212,58 @@ def _stretch(cuts: list[date]):
     )
 
 
-def _groups(reader: _Reader, user, cuts, end: date, condition, standing: _Standing) -> list:
-    """The activities matching `condition` grouped by facts, stretch and what their tags see:
-    one query, grouped outside (PostgreSQL does not match a CASE of bound parameters)."""
+def _heeded_days(cuts: list[date], heeded: list[bool]):
+    """A SQL condition: the activity ended in one of the stretches `heeded` (one flag per cut)."""
+    runs = []
+    for index, heed in enumerate(heeded):
+        if heed and (index == 0 or not heeded[index - 1]):
+            runs.append([index, index])
+        elif heed:
+            runs[-1][1] = index
+    return or_(
+        *(
+            and_(
+                cuts[first] <= LAST_DAY,
+                *([cuts[last + 1] > LAST_DAY] if last + 1 < len(cuts) else []),
+            )
+            for first, last in runs
+        )
+    )
+
+
+def _shared_columns(things: list, heeded: list[tuple]) -> list[list[int]]:
+    """The things (by place) each grouping column stands for: things heeded in no common
+    stretch share one (a cycle's columns and its predecessor's, for instance)."""
+    where = [frozenset(i for i, heeds_at in enumerate(heeded) if heeds_at[n]) for n in things]
+    columns: list[list[int]] = []
+    for n in things:
+        if not where[n]:
+            continue  # heeded nowhere: no column
+        free = (c for c in columns if not any(where[n] & where[other] for other in c))
+        column = next(free, None)
+        if column is None:
+            columns.append([n])
+        else:
+            column.append(n)
+    return columns
+
+
+def _groups(reader: _Reader, user, cuts, end: date, condition, standing: _Standing, heeds) -> list:
+    """The activities matching `condition` grouped by facts, stretch and what their tags see,
+    as far as their stretch heeds it (a cycle that ended before the crosswalks came counts with
+    its own codes, which matter inside it only): one query, grouped outside (PostgreSQL does
+    not match a CASE of bound parameters)."""
     tags = activity_competency.c
-    flags = [
-        func.max(case((tags.competency_id.in_(standing.ids_seeing(thing)), 1), else_=0))
-        for thing in standing.things
-    ]
+    heeded = [tuple(int(heeds(thing, cut)) for thing in standing.things) for cut in cuts]
+    columns = _shared_columns(list(range(len(standing.things))), heeded)
+    flags = []
+    for column in columns:
+        whens = []
+        for n in column:
+            seeing = tags.competency_id.in_(standing.ids_seeing(standing.things[n]))
+            where = [bool(heeds_at[n]) for heeds_at in heeded]
+            whens.append((seeing if all(where) else and_(_heeded_days(cuts, where), seeing), 1))
+        flags.append(func.max(case(*whens, else_=0)))
     inner = select(
         ACTIVITY_KIND.label("kind"),
         Activity.minutes,
@@ -221,11 +275,13 @@ def _groups(reader: _Reader, user, cuts, end: date, condition, standing: _Standi
         inner = inner.outerjoin(activity_competency, tags.activity_id == Activity.id).group_by(
             Activity.id
         )
-    columns = list(inner.subquery().c)
-    rows = db.session.connection().execute(select(*columns, func.count()).group_by(*columns))
+    subquery = list(inner.subquery().c)
+    rows = db.session.connection().execute(select(*subquery, func.count()).group_by(*subquery))
+    column_of = {n: place for place, column in enumerate(columns) for n in column}
     found = []
-    for kind, minutes, participatory, index, *sees, times in rows:
-        facts = reader.facts(kind, minutes, participatory, standing.tags(tuple(sees)))
+    for kind, minutes, participatory, index, *values, times in rows:
+        sees = tuple(values[column_of[n]] if heed else 0 for n, heed in enumerate(heeded[index]))
+        facts = reader.facts(kind, minutes, participatory, standing.tags(sees, heeded[index]))
         found.append(Logged(None, "", cuts[index], facts, times))
     return found
 

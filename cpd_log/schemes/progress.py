@@ -83,8 +83,9 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
         activities = loading.activities(user, start, end, tagged_in)
     else:
         cuts = _cuts(cycles, schemes, start, today)
-        sees = _sees([c for c in dict.fromkeys(counters.values()) if c.tagged])
-        activities = loading.summarised(user, cuts, end, tagged_in, ids, sees)
+        tagged = [c for c in dict.fromkeys(counters.values()) if c.tagged]
+        heeds = _heeds(tagged, counters, cycles)
+        activities = loading.summarised(user, cuts, end, tagged_in, ids, _sees(tagged), heeds)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
     counts = reflection_counts(user, cycles)
@@ -128,6 +129,21 @@ def _sees(counters: list[Counter]):
         )
 
     return sees
+
+
+def _heeds(tagged: list[Counter], counters: dict[int, Counter], cycles):
+    """Whether what `_sees` found for a counter's place matters to an activity that ended on a
+    day: only within the cycles counted by that counter (the cuts begin and end a stretch at
+    each cycle's edges, so a stretch is inside or outside each cycle)."""
+    spans = [
+        [(c.start_date, c.end_date) for c in cycles if counters[c.id] is counter]
+        for counter in tagged
+    ]
+
+    def heeds(thing, day: date) -> bool:
+        return any(start <= day <= end for start, end in spans[thing[0]])
+
+    return heeds
 
 
 def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
