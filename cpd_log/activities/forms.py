@@ -30,7 +30,12 @@ def competency_choices(options, value=int) -> list[SelectChoice]:
 
 
 class CompetencyField(SelectMultipleField):
-    """Multi-select of competency ids that names the problem when an id is not one on offer."""
+    """Multi-select of competency ids that names the problem when an id is not one on offer;
+    the searchable picker enhances it (static/picker.js)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"data-picker": "competencies"})
+        super().__init__(*args, **kwargs)
 
     def pre_validate(self, form) -> None:
         allowed = {choice.value for choice in self.iter_choices()}

@@ -56,6 +56,7 @@ class GoalForm(Form):
     activities = IdListField(
         "Linked activities",
         coerce=int,
+        render_kw={"data-picker": "activities"},
         description="Hold Ctrl (⌘ on a Mac) to pick several; your 200 most recent are listed.",
     )
     submit = SubmitField("Save goal")

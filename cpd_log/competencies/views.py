@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 import cpd_log.competencies.views_coverage  # noqa: F401 - its route registers on bp too
 import cpd_log.competencies.views_development  # noqa: F401 - its routes register on bp too
+import cpd_log.competencies.views_picker  # noqa: F401 - its route registers on bp too
 from cpd_log.competencies import formats, frameworks
 from cpd_log.competencies.blueprint import bp
 from cpd_log.competencies.forms import FrameworkForm, ImportForm, competency_form

@@ -117,11 +117,14 @@ def _origin(url: str) -> str:
 
 @pytest.fixture
 def open_tab(browser, live_server) -> Iterator[Callable[..., Tab]]:
-    """open_tab(viewport=DESKTOP): a fresh browser context (no cookies) with one recorded page."""
+    """open_tab(viewport=DESKTOP, javascript=True): a fresh browser context (no cookies) with one
+    recorded page; javascript=False tests what works without it (progressive enhancement)."""
     contexts = []
 
-    def open_(viewport: dict = DESKTOP) -> Tab:
-        context = browser.new_context(base_url=live_server, viewport=viewport)
+    def open_(viewport: dict = DESKTOP, javascript: bool = True) -> Tab:
+        context = browser.new_context(
+            base_url=live_server, viewport=viewport, java_script_enabled=javascript
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         tab = Tab(page=context.new_page(), origin=live_server)

@@ -18,7 +18,8 @@ CUT = """(select) => Array.from(select.querySelectorAll("optgroup, option"))
 
 
 def test_on_a_phone_the_picker_wraps_long_names_and_says_nothing_of_ctrl(open_tab):
-    tab = open_tab(viewport=PHONE)
+    # The native list box, as it is without JavaScript (test_searchable_picker.py has the rest).
+    tab = open_tab(viewport=PHONE, javascript=False)
     page = tab.page
     register(page)
     page.goto("/activities/new")
