@@ -3,21 +3,33 @@
 with every field of the body's form in the body's order and its status, and for NMC-style the
 reflective accounts, reflective discussion and confirmation in the template's layout.
 
-Certificates are not merged into this PDF: each claim lists its evidence files and the ZIP holds
-them under the claim's folder (merging a certificate after every claim would rebuild the document
-once per certificate with pypdf; the index keeps the pack about as fast as the portfolio PDF).
+Each claim lists its evidence files, and the ZIP holds them under the claim's folder. The pages of
+its PDF certificates follow the page where the claim's section ends, bookmarked "Claim N: <name>":
+a zero-size ClaimEnd after each claim notes that page while the document is laid out, then
+pdf_evidence.insert_certificates writes the final PDF once. A certificate missing from storage or
+unreadable is only named in the claim's lines.
 """
 
+import tempfile
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+)
 
 from cpd_log.claims.packs import NMC_QUESTIONS, TO_COMPLETE, Pack, claim_folder, status_text
-from cpd_log.documents import fonts
+from cpd_log.documents import fonts, pdf_evidence
 from cpd_log.documents.pdf import PAGE
 from cpd_log.documents.pdf_flowables import plain_text
 from cpd_log.documents.pdf_story import GRID, ROW_SPLIT_MIN, cell, para, styles
+from cpd_log.models import Evidence
 
 LABEL_WIDTH, VALUE_WIDTH = 55 * mm, 119 * mm
 CLAIMS_TITLE = {"nmc": "CPD log", "rics": "CPD record"}
@@ -38,6 +50,22 @@ CONFIRMATION_FIELDS = (
     "Date of confirmation",
     "Signature",
 )
+
+
+class ClaimEnd(Flowable):
+    """Takes no room; notes the page it is drawn on, where its claim's section ends, so that the
+    claim's PDF certificates can be placed right after that page."""
+
+    def __init__(self, number: int, certificates: list[Evidence]):
+        super().__init__()
+        self.number, self.certificates = number, certificates
+        self.page = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.page = self.canv.getPageNumber()
 
 
 def _rows(rows: list[tuple[str, str]], s) -> Table:
@@ -92,7 +120,8 @@ def _claims(pack: Pack, s) -> list:
         lines = [f"{v.label}: {v.text or '(' + TO_COMPLETE + ')'}" for v in card.values]
         lines.append(f"Status: {status_text(card)}")
         folder = claim_folder(number, card)
-        for item in pack.evidence.get(card.activity.id, ()):
+        evidence = pack.evidence.get(card.activity.id, ())
+        for item in evidence:
             if item.is_file:
                 lines.append(f"Certificate: {item.label} (in the ZIP: {folder}/)")
             else:
@@ -102,6 +131,9 @@ def _claims(pack: Pack, s) -> list:
             para(f"{number}. {card.activity.title}", s["h2"]),
             plain_text("\n".join(lines), s["body"]),
         ]
+        certificates = [i for i in evidence if i.is_file and i.mime_type == "application/pdf"]
+        if certificates:
+            story.append(ClaimEnd(number, certificates))
     if not pack.cards:
         story.append(para("No activity counts in this cycle yet.", s["body"]))
     return story
@@ -145,5 +177,16 @@ def render(pack: Pack, out: BinaryIO) -> None:
     story += _to_complete(pack, s) + _summary(pack, s) + _claims(pack, s)
     if pack.family == "nmc":
         story += _nmc_forms(pack, s)
-    document = SimpleDocTemplate(out, **PAGE, title=title)
-    document.build(story)
+    ends = [flowable for flowable in story if isinstance(flowable, ClaimEnd)]
+    if not ends:
+        SimpleDocTemplate(out, **PAGE, title=title).build(story)
+        return
+    with tempfile.TemporaryFile() as laid_out:
+        SimpleDocTemplate(laid_out, **PAGE, title=title).build(story)
+        laid_out.seek(0)
+        inserts = [
+            (end.page, f"Claim {end.number}: {item.label}", item)
+            for end in ends
+            for item in end.certificates
+        ]
+        pdf_evidence.insert_certificates(out, laid_out, inserts)

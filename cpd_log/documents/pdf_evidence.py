@@ -133,3 +133,34 @@ def append_certificates(out, laid_out, certificates) -> int:
         writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=appendix)
     writer.write(out)
     return len(writer.pages)
+
+
+def insert_certificates(out, laid_out, inserts: list[tuple[int, str, Evidence]]) -> int:
+    """Each PDF certificate of `inserts` (after, bookmark title, evidence) placed right after page
+    `after` (1-based) of the laid-out document, those after the same page in the given order, each
+    bookmarked with its title. The laid-out pages are copied in runs, so the document is written
+    once however many certificates there are. A file missing from storage or one pypdf cannot read
+    in full is left out (the document names it), and each file is open only while it is appended.
+    Returns the number of pages written."""
+    reader = PdfReader(laid_out)
+    writer = PdfWriter()
+    copied = 0
+    for after, title, item in sorted(inserts, key=lambda insert: insert[0]):  # stable: keeps order
+        if after > copied:
+            writer.append(reader, pages=(copied, after))
+            copied = after
+        try:
+            with open_file(item) as stream:
+                if not _pdf_pages(stream):
+                    continue
+                stream.seek(0)
+                start = len(writer.pages)
+                writer.append(PdfReader(stream), import_outline=False)
+        except MissingFile:
+            continue
+        writer.add_outline_item(title=title, page_number=start)
+    if copied < len(reader.pages):
+        writer.append(reader, pages=(copied, len(reader.pages)))
+    writer.add_metadata(reader.metadata)
+    writer.write(out)
+    return len(writer.pages)

@@ -16,10 +16,11 @@ from cpd_log.claims.cards import Status
 from cpd_log.claims.choices import ClaimState
 from cpd_log.claims.pack_pdf import CONFIRMATION_FIELDS, DISCUSSION_FIELDS
 from cpd_log.claims.packs import NMC_QUESTIONS
+from cpd_log.evidence.services import file_path
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind
 from tests import factories
-from tests.evidence.samples import make_evidence
+from tests.evidence.samples import make_evidence, pdf_bytes
 from tests.schemes.helpers import make_enrolment
 
 TODAY = date.today()
@@ -175,3 +176,50 @@ def test_another_users_cycle_is_not_found(client, login_as, user, other_user):
     login_as(client, other_user)
     for ext in ("pdf", "csv", "zip"):
         assert _download(client, cycle, ext).status_code == 404
+
+
+def _page_of(texts: list[str], needle: str) -> int:
+    return next(n for n, text in enumerate(texts) if needle in text)
+
+
+def test_each_claims_pdf_certificates_follow_the_page_where_the_claim_ends(logged_in, user):
+    """Claim 1's certificate sits between its last page and claim 2's page, bookmarked; a file
+    gone from storage is still named and the pack still renders."""
+    cycle = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=100)).cycles[0]
+    long = "Risk registers, owners and reviews. " * 120  # a claim that fills most of a page
+    first = factories.make_activity(
+        user, title="Risk workshop", description=long, start_date=TODAY - timedelta(days=12)
+    )
+    second = factories.make_activity(
+        user, title="Estimating course", description=long, start_date=TODAY - timedelta(days=5)
+    )
+    make_evidence(user, first, pdf_bytes("CERT-ONE"), name="one.pdf")
+    make_evidence(user, second, pdf_bytes("CERT-TWO"), name="two.pdf")
+    lost = make_evidence(user, second, pdf_bytes("CERT-LOST"), name="lost.pdf")
+    file_path(lost).unlink()
+    reader = PdfReader(io.BytesIO(_download(logged_in, cycle, "pdf").data))
+    texts = [_flat(page.extract_text()) for page in reader.pages]
+    heading_one, heading_two = _page_of(texts, "1. Risk workshop"), _page_of(texts, "2. Estimating")
+    one, two = _page_of(texts, "CERT-ONE"), _page_of(texts, "CERT-TWO")
+    assert heading_one < one < heading_two < two == len(texts) - 1
+    assert "Certificate: one.pdf" in texts[one - 1]  # right after the page where claim 1 ends
+    assert "Certificate: lost.pdf" in texts[two - 1]  # named, not merged
+    assert "CERT-LOST" not in " ".join(texts)
+    outline = {item.title: reader.get_destination_page_number(item) for item in reader.outline}
+    assert outline == {"Claim 1: one.pdf": one, "Claim 2: two.pdf": two}
+
+
+def test_certificates_of_claims_ending_on_the_same_page_follow_it_in_claim_order(logged_in, user):
+    """A damaged PDF is named in its claim and not merged."""
+    cycle, full, sparse = _cycle(user, "pmi-pmp")  # full already has certificate.pdf
+    make_evidence(user, sparse, pdf_bytes("CERT-SPARSE"), name="sparse.pdf")
+    make_evidence(user, sparse, b"%PDF-1.4 damaged", name="damaged.pdf")
+    reader = PdfReader(io.BytesIO(_download(logged_in, cycle, "pdf").data))
+    texts = [_flat(page.extract_text()) for page in reader.pages]
+    claims = _page_of(texts, "1. Risk workshop")
+    assert "Certificate: damaged.pdf" in texts[claims]
+    assert "Certificate of completion" in texts[claims + 1]
+    assert "CERT-SPARSE" in texts[claims + 2]
+    assert len(texts) == claims + 3
+    titles = [item.title for item in reader.outline]
+    assert titles == ["Claim 1: certificate.pdf", "Claim 2: sparse.pdf"]
