@@ -3,17 +3,13 @@ CSV, each claim's evidence files in the claim's folder, and a MANIFEST of SHA-25
 portfolio bundle's, so a reviewer can check nothing changed)."""
 
 import csv
-import hashlib
 import io
-import tempfile
-import zipfile
 from typing import BinaryIO
 
 from cpd_log.claims import pack_pdf
 from cpd_log.claims.packs import Pack, claim_folder, status_text
 from cpd_log.common.spreadsheet_safety import neutralise
-from cpd_log.documents.bundle import copy_in, safe_name
-from cpd_log.evidence.services import MissingFile
+from cpd_log.documents.bundle import ManifestZip, safe_name
 
 STATUS_HEADERS = ("Status", "Claimed on", "The body's reference", "Why it was rejected")
 
@@ -43,31 +39,13 @@ def pack_csv(pack: Pack) -> bytes:
 def write_zip(pack: Pack, out: BinaryIO) -> list[str]:
     """Write the pack's ZIP to `out`; returns the member names (MANIFEST last). A file missing
     from storage is left out and named in MISSING.txt."""
-    digests: list[tuple[str, str]] = []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-        def add(name: str, data: bytes) -> None:
-            archive.writestr(name, data)
-            digests.append((hashlib.sha256(data).hexdigest(), name))
-
-        with tempfile.TemporaryFile() as rendered:
-            pack_pdf.render(pack, rendered)
-            rendered.seek(0)
-            add("audit-pack.pdf", rendered.read())
-        add("claims.csv", pack_csv(pack))
-        missing = []
+    with ManifestZip(out) as bundle:
+        bundle.add_rendered("audit-pack.pdf", lambda rendered: pack_pdf.render(pack, rendered))
+        bundle.add("claims.csv", pack_csv(pack))
         for number, card in enumerate(pack.cards, start=1):
             folder = claim_folder(number, card)
             for n, item in enumerate(pack.evidence.get(card.activity.id, ()), start=1):
-                if not item.is_file:
-                    continue
-                name = f"{folder}/{n:02d}-{safe_name(item.original_name)}"
-                try:
-                    digests.append((copy_in(archive, name, item), name))
-                except MissingFile as lost:
-                    missing.append(f"{name}: {lost}\n")
-        if missing:
-            add("MISSING.txt", "".join(missing).encode("utf-8"))
-        manifest = "".join(f"{digest}  {name}\n" for digest, name in digests)
-        archive.writestr("MANIFEST", manifest.encode("utf-8"))
-    return [name for _, name in digests] + ["MANIFEST"]
+                if item.is_file:
+                    bundle.add_evidence(f"{folder}/{n:02d}-{safe_name(item.original_name)}", item)
+        bundle.add_missing_list()
+    return bundle.names
