@@ -39,7 +39,7 @@ class GapRow:
         return max(self.target - (self.current or 0), 0)
 
 
-def latest(column, model, *where):
+def _latest(column, model, *where):
     """competency_id → the newest row's `column`, via a window function (one query)."""
     ranked = (
         select(
@@ -58,6 +58,25 @@ def latest(column, model, *where):
     return dict(rows.all())
 
 
+def levels(user, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """competency_id → the user's latest self-assessed level, and → the target of their newest
+    open goal (two queries)."""
+    current = _latest(
+        SelfAssessment.level,
+        SelfAssessment,
+        SelfAssessment.user_id == user.id,
+        SelfAssessment.competency_id.in_(ids),
+    )
+    target = _latest(
+        Goal.target_level,
+        Goal,
+        Goal.user_id == user.id,
+        Goal.status == GoalStatus.OPEN,
+        Goal.competency_id.in_(ids),
+    )
+    return current, target
+
+
 def _order(model):
     return model.assessed_on.desc() if model is SelfAssessment else model.created_at.desc()
 
@@ -71,19 +90,7 @@ def gap_rows(user, framework: Framework) -> list[GapRow]:
         )
     )
     ids = [c.id for c in competencies]
-    current = latest(
-        SelfAssessment.level,
-        SelfAssessment,
-        SelfAssessment.user_id == user.id,
-        SelfAssessment.competency_id.in_(ids),
-    )
-    target = latest(
-        Goal.target_level,
-        Goal,
-        Goal.user_id == user.id,
-        Goal.status == GoalStatus.OPEN,
-        Goal.competency_id.in_(ids),
-    )
+    current, target = levels(user, ids)
     minutes = dict(
         db.session.execute(
             select(activity_competency.c.competency_id, func.sum(Activity.minutes))

@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from sqlalchemy import or_, select, union
 
-from cpd_log.competencies.gap import latest
+from cpd_log.competencies.gap import levels
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Framework, Goal, GoalStatus, SelfAssessment
+from cpd_log.models import Activity, Competency, Framework, Goal, SelfAssessment
 from cpd_log.models.activity import activity_competency
 from cpd_log.next_best import ranking
 from cpd_log.templating import hours
@@ -89,19 +89,7 @@ def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
         )
     ).all()
     ids = [row.id for row in rows]
-    current = latest(
-        SelfAssessment.level,
-        SelfAssessment,
-        SelfAssessment.user_id == user.id,
-        SelfAssessment.competency_id.in_(ids),
-    )
-    target = latest(
-        Goal.target_level,
-        Goal,
-        Goal.user_id == user.id,
-        Goal.status == GoalStatus.OPEN,
-        Goal.competency_id.in_(ids),
-    )
+    current, target = levels(user, ids)
     found: dict[tuple[str, str], ranking.Competence] = {}
     for order, (cid, slug, code, name) in enumerate(rows):
         if (slug, code) not in found:
