@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from cpd_log.trends.burnup import BurnUp
 from cpd_log.trends.series import MonthlySeries
@@ -74,11 +75,13 @@ def _bands(series: MonthlySeries) -> tuple[list[Band], list[list[int]]]:
 
 def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
     """Coordinates of the stacked bar chart; `hours` formats minutes (the app's filter)."""
+    hours = cache(hours)  # a few hundred cells, mostly the same few figures
     bands, figures = _bands(series)
     step = nice_step(series.peak / 60) * 60
     top = max(step * -(-series.peak // step), step)
     scale = PLOT_HEIGHT / top
     segments, labels = [], []
+    names = [f"{month:%b %Y}" for month in series.months]
     for i, month in enumerate(series.months):
         x = AXIS + i * (BAR + GAP)
         base = TOP + PLOT_HEIGHT
@@ -87,8 +90,8 @@ def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
             if minutes:
                 height = minutes * scale
                 base -= height
-                title = f"{month:%b %Y} · {band.label}: {hours(minutes)} h"
-                segments.append(Segment(x, base, height, band.fill, title))
+                title = f"{names[i]} · {band.label}: {hours(minutes)} h"
+                segments.append(Segment(x, round(base, 2), round(height, 2), band.fill, title))
         labels.append((x + BAR / 2, _month_label(month, i)))
     ticks = [(TOP + PLOT_HEIGHT - v * scale, hours(int(v))) for v in _range(top, step)]
     return {
@@ -96,13 +99,22 @@ def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
         "segments": segments,
         "labels": labels,
         "ticks": ticks,
-        "totals": [(AXIS + i * (BAR + GAP), m) for i, m in enumerate(series.month_totals)],
+        "table": _table(series, names, hours),
         "width": AXIS + len(series.months) * (BAR + GAP),
         "height": TOP + PLOT_HEIGHT + FOOT,
         "bar": BAR,
         "axis": AXIS,
         "base": TOP + PLOT_HEIGHT,
     }
+
+
+def _table(series: MonthlySeries, names: list[str], hours) -> list[tuple[str, list, str]]:
+    """(month, hours per kind, month's hours) per month, oldest first: the table's cells."""
+    totals = series.month_totals
+    return [
+        (name, [hours(row.minutes[i]) for row in series.kinds], hours(totals[i]))
+        for i, name in enumerate(names)
+    ]
 
 
 def _month_label(month: date, index: int) -> str:
@@ -134,7 +146,9 @@ def burnup_chart(burn: BurnUp) -> dict:
          f"pace {burn.scheme.amount(p.pace)}")
         for p in burn.points
     ]  # fmt: skip
+    figure = burn.scheme.figure
     return {
+        "table": [(f"{p.day:%-d %b %Y}", figure(p.counted), figure(p.pace)) for p in burn.points],
         "dots": dots,
         "line": " ".join(f"{dx},{dy}" for dx, dy, _ in dots),
         "pace": (x(burn.start), y(0), x(burn.end), y(burn.target)),
