@@ -29,8 +29,8 @@ MUTED = (
     "#aa4499",
 )
 FOLDED = "#dddddd"
-AXIS, BAR, GAP, PLOT_HEIGHT, FOOT, TOP = 44, 22, 6, 180, 34, 10
-BURN_WIDTH, BURN_HEIGHT, BURN_LEFT = 320, 150, 44
+AXIS, BAR, GAP, PLOT_HEIGHT, FOOT, TOP = 44, 22, 6, 180, 36, 10
+BURN_WIDTH, BURN_HEIGHT, BURN_LEFT = 440, 180, 44
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
                 base -= height
                 title = f"{names[i]} · {band.label}: {hours(minutes)} h"
                 segments.append(Segment(x, round(base, 2), round(height, 2), band.fill, title))
-        labels.append((x + BAR / 2, _month_label(month, i)))
+        labels.append((x + BAR / 2, f"{month:%b}", _year_label(month, i)))
     ticks = [(TOP + PLOT_HEIGHT - v * scale, hours(int(v))) for v in _range(top, step)]
     return {
         "bands": bands,
@@ -117,8 +117,9 @@ def _table(series: MonthlySeries, names: list[str], hours) -> list[tuple[str, li
     ]
 
 
-def _month_label(month: date, index: int) -> str:
-    return f"{month:%b}" if month.month != 1 and index else f"{month:%b %y}"
+def _year_label(month: date, index: int) -> str:
+    """The year under the first bar and under each January."""
+    return f"{month:%Y}" if month.month == 1 or not index else ""
 
 
 def _range(top: float, step: float) -> list[float]:
