@@ -149,7 +149,11 @@ def burnup_chart(burn: BurnUp) -> dict:
     ]  # fmt: skip
     figure = burn.scheme.figure
     return {
-        "table": [(f"{p.day:%-d %b %Y}", figure(p.counted), figure(p.pace)) for p in burn.points],
+        # the first point is the first day's start: what was carried in, and no pace yet
+        "table": [
+            (f"{p.day:%-d %b %Y}{'' if i else ' (start)'}", figure(p.counted), figure(p.pace))
+            for i, p in enumerate(burn.points)
+        ],
         "dots": dots,
         "line": " ".join(f"{dx},{dy}" for dx, dy, _ in dots),
         "pace": (x(burn.start), y(0), x(burn.end), y(burn.target)),

@@ -67,6 +67,11 @@ def test_the_chart_speaks_the_schemes_unit():
     layout = burnup_chart(burn_up(view, date(2026, 2, 10)))
     assert [label for _, label in layout["ticks"]] == ["0", "20", "40", "60"]
     assert layout["dots"][-1][2] == "10 Feb 2026: 1.5 PDUs counted, pace 2.23 PDUs"
+    assert layout["table"] == [
+        ("1 Jan 2026 (start)", "0", "0"),
+        ("31 Jan 2026", "1.5", "1.68"),  # 60 PDUs over 1,096 days: 31 of them
+        ("10 Feb 2026", "1.5", "2.23"),
+    ]
     x1, y1, x2, y2 = layout["pace"]
     assert (x1, y1) == (layout["left"], layout["base"]) and x2 > x1 and y2 < y1
 
