@@ -100,6 +100,9 @@ class Config:
     # Rendered dashboards and activity lists kept in each process until the user's data changes
     # (cpd_log/page_cache.py); the size is in millions of characters of HTML. 0 turns it off.
     PAGE_CACHE_MB = float(os.environ.get("PAGE_CACHE_MB", "64"))
+    # The dashboard's trends (24 months by kind, each open cycle's burn-up; cpd_log/trends/).
+    # `python -m bench.trends` turns them off for its reference; nothing else needs to.
+    DASHBOARD_TRENDS = _bool("DASHBOARD_TRENDS", True)
     # Open Badges: how long to wait for an issuer's hosted assertion, and whether loopback/private
     # addresses may be fetched (off: a badge URL must not reach internal servers).
     BADGE_FETCH_TIMEOUT = float(os.environ.get("BADGE_FETCH_TIMEOUT", "5"))

@@ -42,11 +42,12 @@ SCHEMES = (
 )
 
 
-def _app(folder: Path, name: str = "b", crosswalks: bool = False):
+def scheme_app(folder: Path, name: str = "b", crosswalks: bool = False, **config):
+    """An app on `folder`/`name`.db, migrated and seeded (bench.trends builds two on one file)."""
     # The page cache is off: this measures computing the cycles, not serving a kept page.
+    url = f"sqlite:///{folder}/{name}.db"
     app = create_app(
-        "testing",
-        overrides={"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/{name}.db", "PAGE_CACHE_MB": 0},
+        "testing", overrides={"SQLALCHEMY_DATABASE_URI": url, "PAGE_CACHE_MB": 0, **config}
     )
     with app.app_context():
         upgrade()
@@ -58,7 +59,8 @@ def _app(folder: Path, name: str = "b", crosswalks: bool = False):
     return app
 
 
-def _user(app, email: str, activities: int, enrol: bool) -> None:
+def scheme_user(app, email: str, activities: int, enrol: bool) -> None:
+    """A user with `activities` over four years, enrolled in the 4 SCHEMES when `enrol`."""
     with app.app_context():
         user = register_user(email, "Bench", PASSWORD)
         schemes = {s.slug: s for s in services.available_schemes(user)}
@@ -95,13 +97,13 @@ def _measure(app, email: str, cards: int) -> tuple[int, float, float]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
-        app = _app(Path(folder))
-        walked = _app(Path(folder), "crosswalks", crosswalks=True)
+        app = scheme_app(Path(folder))
+        walked = scheme_app(Path(folder), "crosswalks", crosswalks=True)
         rows, crossed = [], []
         for size in SIZES:
-            _user(app, f"plain{size}@example.com", size, enrol=False)
-            _user(app, f"bench{size}@example.com", size, enrol=True)
-            _user(walked, f"bench{size}@example.com", size, enrol=True)  # the same activities
+            scheme_user(app, f"plain{size}@example.com", size, enrol=False)
+            scheme_user(app, f"bench{size}@example.com", size, enrol=True)
+            scheme_user(walked, f"bench{size}@example.com", size, enrol=True)  # the same activities
             plain = _measure(app, f"plain{size}@example.com", 0)
             rows.append((size, plain, _measure(app, f"bench{size}@example.com", 4)))
             crossed.append(_measure(walked, f"bench{size}@example.com", 4))

@@ -169,14 +169,23 @@ class ActivityRow:
     competencies: tuple[Tag, ...]
 
 
-def list_activities(user, criteria: dict, page: int, per_page: int) -> Page:
-    """One page of the list in three plain queries (count, rows, tags) whatever the data size.
+@dataclass(frozen=True)
+class ActivityPage(Page):
+    minutes: int = 0  # of every activity matching the filters, not only this page's
+
+
+def list_activities(user, criteria: dict, page: int, per_page: int) -> ActivityPage:
+    """One page of the list in three plain queries (totals, rows, tags) whatever the data size:
+    the number and minutes of all the activities matching the filters come in one aggregate.
 
     Plain rows, not ORM objects: building 50 activities and their tags as objects cost three
     times the queries themselves.
     """
     query = _apply_criteria(owned(Activity, user).with_only_columns(*LIST_COLUMNS), criteria)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    matching = query.order_by(None).subquery()
+    total, minutes = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
+    ).one()
     page = max(1, page)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     tags: dict[int, list[Tag]] = {row.id: [] for row in rows}
@@ -189,4 +198,4 @@ def list_activities(user, criteria: dict, page: int, per_page: int) -> Page:
         ):
             tags[activity_id].append(Tag(code, name))
     items = [ActivityRow(**row._mapping, competencies=tuple(tags[row.id])) for row in rows]
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    return ActivityPage(items, page, per_page, total or 0, int(minutes))

@@ -1,6 +1,6 @@
 """The home page: hours at a glance, and what to do first when there is nothing yet."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpd_log.capture.services import pending_captures
@@ -11,6 +11,7 @@ from cpd_log.next_best.services import suggestions
 from cpd_log.page_cache import page_cache
 from cpd_log.reflections.apply_queue import apply_queue
 from cpd_log.schemes.progress import dashboard_cycles
+from cpd_log.trends.services import dashboard_trends
 
 bp = Blueprint("dashboard", __name__)
 
@@ -41,7 +42,8 @@ def index():
 
 def _body(today, period: str, **template_context) -> str:
     since = services.period_start(period, today)
-    cycles = dashboard_cycles(current_user, today)
+    with_trends = current_app.config["DASHBOARD_TRENDS"]
+    cycles = dashboard_cycles(current_user, today, by_month=with_trends)
     db.session.commit()  # cycles that began since the last visit are stored
     apply_prompts, apply_total = apply_queue(current_user, today)
     return render_template(
@@ -58,5 +60,6 @@ def _body(today, period: str, **template_context) -> str:
         apply_prompts=apply_prompts,
         apply_total=apply_total,
         capture_prompts=pending_captures(current_user),
+        trends=dashboard_trends(current_user, today, cycles) if with_trends else None,
         **template_context,
     )

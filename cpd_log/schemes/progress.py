@@ -66,9 +66,13 @@ class CycleView:
         return self.projection.days_left if self.projection else 0
 
 
-def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, CycleView]:
+def compute(
+    user, cycles: list[Cycle], today: date, lines_of=(), by_month: bool = False
+) -> dict[int, CycleView]:
     """CycleView per cycle id. Include a cycle's predecessor to get its carry-over in. Only the
-    cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none."""
+    cycles in `lines_of` (ids) get their per-activity lines: the dashboard shows none.
+    `by_month`: each open cycle's `progress.daily` is kept at least by calendar month up to
+    today (the dashboard's burn-up lines read it; cpd_log/trends/burnup.py)."""
     if not cycles:
         return {}
     schemes = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
@@ -82,7 +86,7 @@ def compute(user, cycles: list[Cycle], today: date, lines_of=()) -> dict[int, Cy
     if lines_of:
         activities = loading.activities(user, start, end, tagged_in)
     else:
-        cuts = _cuts(cycles, schemes, start, today)
+        cuts = _cuts(cycles, schemes, start, today, by_month)
         tagged = [c for c in dict.fromkeys(counters.values()) if c.tagged]
         heeds = _heeds(tagged, counters, cycles)
         activities = loading.summarised(user, cuts, end, tagged_in, ids, _sees(tagged), heeds)
@@ -146,15 +150,25 @@ def _heeds(tagged: list[Counter], counters: dict[int, Counter], cycles):
     return heeds
 
 
-def _cuts(cycles, schemes, start: date, today: date) -> list[date]:
+def _cuts(cycles, schemes, start: date, today: date, by_month: bool = False) -> list[date]:
     """The first days of the stretches the dashboard may count activities by (see loading.py):
-    each cycle's span and carry-over window, and the pace window, begin or end at one."""
+    each cycle's span and carry-over window, and the pace window, begin or end at one; with
+    `by_month`, every first of a month in an open cycle up to today too."""
     days = {start, today - timedelta(days=PACE_DAYS - 1), today + timedelta(days=1)}
     for cycle in cycles:
         months = schemes[cycle.scheme_id].carry_over_months
         window = add_months(cycle.end_date, -months) + timedelta(days=1)
         days |= {cycle.start_date, cycle.end_date + timedelta(days=1), window}
+        if by_month and cycle.end_date >= today:
+            days |= set(_month_firsts(cycle.start_date, min(cycle.end_date, today)))
     return sorted(day for day in days if day >= start)
+
+
+def _month_firsts(first: date, last: date):
+    """The first days of the months after `first`'s, up to `last`'s month."""
+    day = first.replace(day=1)
+    while (day := add_months(day, 1)) <= last:
+        yield day
 
 
 def _view(cycle, counter: Counter, lines, progress, carry_out, today) -> CycleView:
@@ -193,8 +207,9 @@ def with_predecessors(cycles: list[Cycle]) -> list[Cycle]:
     return [*cycles, *extra]
 
 
-def dashboard_cycles(user, today: date) -> list[CycleView]:
-    """Every active cycle of the user with its progress, for the dashboard panel."""
+def dashboard_cycles(user, today: date, by_month: bool = False) -> list[CycleView]:
+    """Every active cycle of the user with its progress, for the dashboard panel (`by_month`:
+    counted by calendar month too, for the burn-up lines)."""
     active = active_cycles(user_enrolments(user, today), today)
-    views = compute(user, with_predecessors(active), today)
+    views = compute(user, with_predecessors(active), today, by_month=by_month)
     return [views[cycle.id] for cycle in active]
