@@ -68,7 +68,8 @@ def redeem(token: str, purpose: TokenPurpose, now: datetime | None = None) -> Ac
         return None
     now = now or datetime.now(UTC)
     used = db.session.execute(
-        update(AccountToken).where(*_live(token, purpose, now)).values(used_at=now)
+        update(AccountToken).where(*_live(token, purpose, now)).values(used_at=now),
+        execution_options={"synchronize_session": False},
     )
     if used.rowcount != 1:
         return None
@@ -85,7 +86,8 @@ def revoke_all(user: User, purpose: TokenPurpose, now: datetime | None = None) -
             AccountToken.purpose == purpose,
             AccountToken.used_at.is_(None),
         )
-        .values(used_at=now)
+        .values(used_at=now),
+        execution_options={"synchronize_session": False},
     )
     db.session.flush()
 
