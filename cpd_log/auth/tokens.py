@@ -92,7 +92,10 @@ def revoke_all(user: User, purpose: TokenPurpose, now: datetime | None = None) -
     db.session.flush()
 
 
-def sweep(now: datetime) -> None:
-    db.session.execute(
+def sweep(now: datetime) -> int:
+    """Forget tokens expired more than KEEP_AFTER_EXPIRY ago (also a housekeeping step)."""
+    gone = db.session.execute(
         delete(AccountToken).where(AccountToken.expires_at < now - KEEP_AFTER_EXPIRY)
     )
+    db.session.flush()
+    return gone.rowcount

@@ -6,7 +6,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cpd_log.auth import recovery
 from cpd_log.extensions import db
@@ -162,3 +162,15 @@ def test_requests_are_rate_limited_per_client_address(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True, PASSWORD_RESET_RATE_LIMIT="2 per minute")
     client = app.test_client()
     assert [ask(client, f"a{i}@example.com").status_code for i in range(3)] == [200, 200, 429]
+
+
+def test_housekeeping_forgets_links_a_week_after_they_expire(app):
+    from cpd_log import housekeeping
+
+    user = factories.make_user()
+    recovery.request_reset(user.email, now=datetime.now(UTC) - timedelta(days=8))
+    recovery.request_reset(user.email, now=datetime.now(UTC) - timedelta(days=6))
+    db.session.commit()
+    done = housekeeping.sweep(now=datetime.now(UTC))
+    assert done["expired password reset and confirmation links"] == 1
+    assert db.session.scalar(select(func.count()).select_from(AccountToken)) == 1
