@@ -159,8 +159,11 @@ class TestingConfig(Config):
     )
     # Tests create hundreds of accounts; a cheap hash keeps the suite fast. Never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
-    # Never a real mail server unless a test starts one (tests/mail/smtp.py) and sets MAIL_SERVER.
+    # Never a real mail server unless a test starts one (tests/mail/smtp.py: MAIL_SERVER, and
+    # MAIL_BACKEND None to choose SMTP); other tests' mail stays in memory (Flask-Mailman's
+    # locmem backend), never on the console or on disk.
     MAIL_SERVER = ""
+    MAIL_BACKEND = "locmem"
     MAIL_OUTBOX_DIR = str(Path(tempfile.gettempdir()) / "cpd_log-test-outbox")
 
 

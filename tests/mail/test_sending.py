@@ -30,7 +30,7 @@ def test_a_mail_has_a_text_and_an_html_part_and_arrives_over_smtp(mail_app, smtp
 def test_a_mail_server_that_is_down_is_logged_not_raised(app_factory, caplog):
     from tests.mail.smtp import free_port
 
-    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_BACKEND=None)
     with app.test_request_context(), caplog.at_level(logging.ERROR, "cpd_log.mail"):
         sending.send(
             sending.compose("password_changed", "a@example.com", user=_user(), forgot_url="u")
@@ -46,7 +46,8 @@ def _user():
 def test_without_a_mail_server_mail_goes_to_the_console_and_the_outbox(
     app_factory, tmp_path, capsys
 ):
-    app = app_factory(MAIL_OUTBOX_DIR=str(tmp_path / "outbox"), MAIL_DEV_OUTBOX=True)
+    outbox = {"MAIL_BACKEND": None, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
+    app = app_factory(MAIL_DEV_OUTBOX=True, **outbox)
     with app.test_request_context():
         sending.send(
             sending.compose(
@@ -63,11 +64,9 @@ def test_without_a_mail_server_mail_goes_to_the_console_and_the_outbox(
 
 
 def test_the_outbox_page_is_404_unless_debug_or_asked_for(app_factory, tmp_path, smtp):
-    assert (
-        app_factory(MAIL_OUTBOX_DIR=str(tmp_path)).test_client().get("/dev/outbox").status_code
-        == 404
-    )
-    debug = app_factory(MAIL_OUTBOX_DIR=str(tmp_path), DEBUG=True)
+    outbox = {"MAIL_BACKEND": None, "MAIL_OUTBOX_DIR": str(tmp_path)}
+    assert app_factory(**outbox).test_client().get("/dev/outbox").status_code == 404
+    debug = app_factory(DEBUG=True, **outbox)
     assert debug.test_client().get("/dev/outbox").status_code == 200
     # With a real mail server there is no outbox, even in debug.
     real = app_factory(DEBUG=True, MAIL_DEV_OUTBOX=True, **smtp.config())
