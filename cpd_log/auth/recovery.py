@@ -1,7 +1,6 @@
 """Password reset and email confirmation by mailed links. Services flush; the view commits and
 then mails (cpd_log/auth/account_mail.py)."""
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
@@ -25,18 +24,21 @@ def verify_lifetime() -> timedelta:
     return timedelta(hours=current_app.config["EMAIL_VERIFY_HOURS"])
 
 
-def request_reset(email: str, now: datetime | None = None) -> tuple[User, str] | None:
-    """(user, token) to mail a reset link to, or None: no such account, or this address asked
-    too often (the login throttle's back-off, keyed apart). The same work either way — the
-    keyed hash, the count, a token and its hash — so the answer's timing says nothing."""
+def count_reset_request(email: str, now: datetime | None = None) -> bool:
+    """Count one "forgot password" request for `email`; False when the address asked too often
+    (the login throttle's back-off, keyed apart). The same work whether or not the address has
+    an account: the account is looked up later, in the background (account_mail)."""
     now = now or datetime.now(UTC)
     key = throttle.account_key(email, scope=RESET_SCOPE)
     locked = throttle.seconds_locked(key, now)
     throttle.record_failure(key, now)  # every request counts; only time forgets them
-    tokens.sweep(now)
-    sessions.token_hash(secrets.token_urlsafe(32))  # the cost of the token an unknown one lacks
+    return not locked
+
+
+def request_reset(email: str, now: datetime | None = None) -> tuple[User, str] | None:
+    """(user, token) to mail a reset link to, or None when no account has the address."""
     user = find_by_email(email)
-    if user is None or locked:
+    if user is None:
         return None
     token = tokens.issue(user, TokenPurpose.RESET_PASSWORD, user.email, reset_lifetime(), now)
     record_event("password.reset_requested", user_id=user.id)

@@ -23,10 +23,9 @@ def forgot():
     account (and comes as fast: the mail is sent in the background)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        found = recovery.request_reset(form.email.data)
+        allowed = recovery.count_reset_request(form.email.data)
         db.session.commit()
-        if found:
-            account_mail.send_reset_link(*found)
+        account_mail.mail_reset_link(form.email.data, allowed)
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot.html", form=form)
 

@@ -2,15 +2,16 @@
 
 Each mail the app sends has a name: `templates/mail/<name>.txt` is its plain-text part,
 `templates/mail/<name>.html` its HTML part (autoescaped, like every .html template), and
-SUBJECTS[name] its subject. Sending happens in a background thread: a slow or unreachable mail
-server never delays an answer, and the answer's timing cannot tell whether a mail was sent (the
-"forgot password" page must not say whether an address has an account).
+SUBJECTS[name] its subject. Sending happens in a background thread (`in_background`): a slow or
+unreachable mail server never delays an answer, and work whose cost would tell something (does
+this address have an account?) can be done there too, off the answer's clock.
 """
 
 import logging
 import threading
+from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_mailman import EmailMultiAlternatives
 
 from cpd_log.extensions import mail
@@ -68,27 +69,36 @@ def compose(name: str, to: str, **context) -> EmailMultiAlternatives:
 
 def send(message: EmailMultiAlternatives) -> None:
     """Send in a background thread; a failure is logged (cpd_log.mail), never raised."""
+    in_background(message.send, f"the mail {message.subject!r}")
+
+
+def in_background(work: Callable[[], object], what: str) -> None:
+    """Run `work` in a thread of its own, in the app's context and a request context for this
+    site's address (so `link()` builds the same links as here, and the thread's database session
+    is its own, removed at the end). A failure is logged, naming `what`."""
     app = current_app._get_current_object()
-    thread = threading.Thread(target=_deliver, args=(app, message), name="mail-send")
+    base_url = request.host_url if has_request_context() else None
+    thread = threading.Thread(target=_run, args=(app, base_url, work, what), name="mail")
     with _pending_lock:
         _pending.add(thread)
     thread.start()
 
 
-def _deliver(app: Flask, message: EmailMultiAlternatives) -> None:
+def _run(app: Flask, base_url: str | None, work: Callable[[], object], what: str) -> None:
     try:
-        with app.app_context():
-            message.send()
+        with app.test_request_context(base_url=base_url) if base_url else app.app_context():
+            work()
     except Exception:  # noqa: BLE001 - a mail that cannot go out must not kill anything
-        logger.exception("could not send the mail %r", message.subject)
+        logger.exception("could not send %s", what)
     finally:
         with _pending_lock:
             _pending.discard(threading.current_thread())
 
 
 def wait_for_sends(timeout: float = 30) -> bool:
-    """Wait until every mail handed to send() so far is delivered or failed (a command that
-    exits, a test). Returns False when some are still under way after `timeout` seconds."""
+    """Wait until all background work started so far (mails handed to send(), in_background()
+    jobs) has finished or failed (a command that exits, a test). Returns False when some are
+    still under way after `timeout` seconds."""
     with _pending_lock:
         threads = list(_pending)
     for thread in threads:

@@ -3,10 +3,11 @@ session ended, the account told, and the request rate-limited."""
 
 import hashlib
 import re
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from cpd_log.auth import recovery
 from cpd_log.extensions import db
@@ -58,6 +59,38 @@ def test_a_slow_mail_server_does_not_slow_the_answer(mail_app, smtp):
     unknown = time.perf_counter() - started
     assert known < 1.0 and unknown < 1.0, (known, unknown)
     smtp.wait_for(1)
+
+
+def test_an_address_with_an_account_costs_the_answer_the_same_work(mail_app, smtp):
+    """Everything that depends on the account (lookup, token, mail) happens off the answer's
+    clock, so the answer runs the very same SQL for both. (Measured, medians of 60 interleaved
+    requests on SQLite: before, 37 ms with an account against 24 ms without; after, 18.3
+    against 19.1 and 11.3 against 11.2.)"""
+    factories.make_user(email="ada@example.com")
+    client = mail_app.test_client()
+    answering = threading.get_ident()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if threading.get_ident() == answering:  # the answer's own, not the background's
+            statements.append(statement)
+
+    seen = {}
+    ask(client, "warm-up@example.com")
+    assert wait_for_sends()
+    for email in ("ada@example.com", "nobody@example.com"):
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            ask(client, email)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        seen[email] = list(statements)
+        assert wait_for_sends()
+    assert seen["ada@example.com"] == seen["nobody@example.com"]
+    assert any("login_throttle" in statement for statement in seen["ada@example.com"])
+    assert not any("account_token" in statement for statement in seen["ada@example.com"])
+    assert len(smtp.wait_for(1)) == 1
 
 
 def test_the_link_sets_a_new_password_ends_every_session_and_tells_the_account(
