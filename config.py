@@ -112,6 +112,32 @@ class Config:
     PASSWORD_MIN_SCORE = int(os.environ.get("PASSWORD_MIN_SCORE", "3"))
     # werkzeug's scrypt: a slow, memory-hard KDF.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # Email (Flask-Mailman, cpd_log/mail/). With MAIL_SERVER set, mail goes out over SMTP;
+    # without it (development), each mail is printed on the console and kept as a .eml file in
+    # MAIL_OUTBOX_DIR, listed at /dev/outbox while DEBUG (or MAIL_DEV_OUTBOX) is on.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS after connecting (usually port 587)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CPD Log <no-reply@localhost>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    MAIL_DEV_OUTBOX = _bool("MAIL_DEV_OUTBOX", False)
+    # Where people reach the site (https://cpd.example.org): links in mails start with it, never
+    # with the Host header a request claimed. Required in production when MAIL_SERVER is set.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+    # "Forgot password?" requests per client address; per address asked for, the login
+    # throttle's counts apply (cpd_log/auth/throttle.py).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_RATE_LIMIT", "5 per minute;20 per hour"
+    )
+    # "Resend the link" for confirming an email address, per client address.
+    VERIFY_RESEND_RATE_LIMIT = os.environ.get("VERIFY_RESEND_RATE_LIMIT", "5 per hour")
+    # A password reset link works for an hour (issue 15); an email confirmation link for 3 days.
+    PASSWORD_RESET_MINUTES = 60
+    EMAIL_VERIFY_HOURS = int(os.environ.get("EMAIL_VERIFY_HOURS", "72"))
     # The security event log (cpd_log/security_log.py): `text` lines or `json` lines on stderr.
     SECURITY_LOG_FORMAT = os.environ.get("SECURITY_LOG_FORMAT", "text")
 
@@ -136,6 +162,12 @@ class TestingConfig(Config):
     )
     # Tests create hundreds of accounts; a cheap hash keeps the suite fast. Never in production.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
+    # Never a real mail server unless a test starts one (tests/mail/smtp.py: MAIL_SERVER, and
+    # MAIL_BACKEND None to choose SMTP); other tests' mail stays in memory (Flask-Mailman's
+    # locmem backend), never on the console or on disk.
+    MAIL_SERVER = ""
+    MAIL_BACKEND = "locmem"
+    MAIL_OUTBOX_DIR = str(Path(tempfile.gettempdir()) / "cpd_log-test-outbox")
 
 
 class ProductionConfig(Config):

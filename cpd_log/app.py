@@ -151,6 +151,9 @@ def register_extensions(app: Flask) -> None:
     from cpd_log.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
+    from cpd_log.mail import sending
+
+    sending.init_app(app)
     page_cache.init_app(app)
     security_log.init_app(app)
 
@@ -158,6 +161,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from cpd_log.account.views import bp as account_bp
     from cpd_log.activities.views import bp as activities_bp
+    from cpd_log.auth.device_views import bp as devices_bp
+    from cpd_log.auth.email_views import bp as email_bp
+    from cpd_log.auth.recovery_views import bp as recovery_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.claims.pack_views import bp as claim_packs_bp
@@ -169,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.documents.views import bp as documents_bp
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.imports.views import bp as imports_bp
+    from cpd_log.mail.views import bp as mail_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
     from cpd_log.schemes.views import bp as schemes_bp
@@ -176,6 +183,10 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.sharing.views import bp as sharing_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(recovery_bp)
+    app.register_blueprint(email_bp)
+    app.register_blueprint(devices_bp)
+    app.register_blueprint(mail_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(schemes_bp)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
 
+from cpd_log.auth import tokens
 from cpd_log.documents import job_files
 from cpd_log.evidence.services import sweep_orphan_files
 from cpd_log.extensions import db
@@ -46,6 +47,7 @@ STEPS: list[Step] = [
     Step("unnamed export files", job_files.remove_unnamed_files),
     Step("expired import batches", remove_expired_batches),
     Step("orphan evidence files", remove_orphan_evidence_files),
+    Step("expired password reset and confirmation links", tokens.sweep),
 ]
 
 

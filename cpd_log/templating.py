@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Flask
 
+from cpd_log.common.dates import time_ago
 from cpd_log.common.web_urls import web_url_or_blank
 
 
@@ -25,5 +26,6 @@ def long_date(value: date | str | None) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(hours, "hours")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(time_ago, "time_ago")
     # Only http(s) addresses become links: the `link` macro in _macros.html uses this.
     app.add_template_filter(web_url_or_blank, "web_url")

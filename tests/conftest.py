@@ -147,3 +147,20 @@ def uncached(app) -> None:
 def count_queries() -> Callable:
     """`with count_queries() as statements:` records every SQL statement sent."""
     return _counting
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free local port; `smtp.config()` points an app at it."""
+    from tests.mail.smtp import smtp_server
+
+    with smtp_server() as mailbox:
+        yield mailbox
+
+
+@pytest.fixture
+def mail_app(app_factory, upload_dir, smtp):
+    """The app under test sending its mail to the `smtp` test server."""
+    app = app_factory(UPLOAD_DIR=str(upload_dir), **smtp.config())
+    with app.app_context():
+        yield app

@@ -51,6 +51,7 @@ def test_demo_creates_a_year_of_activities_once(app):
     assert runner.invoke(args=["demo", "--activities", "40"]).exit_code == 0
     assert runner.invoke(args=["demo", "--activities", "40"]).exit_code == 0
     assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.scalar(select(User.verified_at)) is not None  # no banner in the demo
     assert db.session.scalar(select(func.count(Activity.id))) == 40
     span = db.session.execute(select(func.min(Activity.start_date), func.max(Activity.start_date)))
     first, last = span.one()

@@ -18,6 +18,8 @@ FORMS = {
     "/activities/{activity_id}/edit": ACTIVITY_FIELDS,
     "/activities/?": ["q", "date_from", "date_to", "kind", "status", "competency", "sort", "page"],
     "/account/password": ["current_password", "password", "confirm"],
+    "/account/email": ["email", "password"],
+    "/account/forgot": ["email"],
     "/log/": ["title", "kind", "hours", "what_stuck"],
     "/dashboard?": ["period"],
 }

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import inspect
 
 from cpd_log import create_app
+from cpd_log.auth import sessions
 from cpd_log.extensions import db
 from cpd_log.models import (
     Activity,
@@ -28,6 +30,7 @@ from cpd_log.models import (
     ShareLink,
 )
 from cpd_log.models.scheme import Cycle, Enrolment
+from cpd_log.models.user import LoginSession
 from tests import factories
 from tests.crosswalks.helpers import make_crosswalk, make_override
 from tests.evidence.samples import make_evidence
@@ -46,6 +49,13 @@ class Owned:
     model: type
     make: Callable  # make(owner) -> a row owned by `owner`
     key: str = "id"  # the row's attribute the URL carries (export jobs: a random token)
+
+
+def _login_session(owner) -> LoginSession:
+    """A signed-in browser of `owner` (the sessions page names it by its row's hash)."""
+    token = sessions.start_session(owner, remember=False)
+    db.session.commit()
+    return db.session.get(LoginSession, sessions.token_hash(token))
 
 
 OWNED = {
@@ -72,6 +82,7 @@ OWNED = {
         ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
+    "session_hash": Owned(LoginSession, _login_session, key="token_hash"),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
@@ -79,6 +90,11 @@ PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
 # revocation are tested in tests/sharing/test_sharing.py.
 PUBLIC |= {"sharing.view", "sharing.download_pdf", "sharing.download_zip", "sharing.prepare"}
 PUBLIC |= {"sharing.job", "sharing.job_status", "sharing.job_file"}
+# Mailed links and asking for one: the token is the credential (tests/auth/test_password_reset.py,
+# test_email_verification.py test expiry, reuse and enumeration).
+PUBLIC |= {"recovery.forgot", "recovery.reset", "email.verify"}
+# Development only, 404 unless DEBUG or MAIL_DEV_OUTBOX (tests/mail/test_sending.py).
+PUBLIC |= {"mail.index"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]
@@ -131,7 +147,8 @@ def test_id_route_is_owner_only(app, client, login_as, user, other_user, objects
     assert client.open(url, method=method).status_code == 404
     db.session.expire_all()
     for name, row in objects_of.items():
-        assert db.session.get(OWNED[name].model, row.id) is not None, "another user changed it"
+        identity = inspect(row).identity
+        assert db.session.get(OWNED[name].model, identity) is not None, "another user changed it"
 
     client.post("/account/logout")
     login_as(client, user)
@@ -150,6 +167,10 @@ class _Missing:
 
     @property
     def token(self) -> str:  # a token that names nothing
+        return str(self.id)
+
+    @property
+    def token_hash(self) -> str:  # a login session's hash that names nothing
         return str(self.id)
 
 

@@ -54,3 +54,42 @@ class ChangePasswordForm(Form):
 class DeleteAccountForm(Form):
     password = PasswordField("Your password", validators=[DataRequired()])
     submit = SubmitField("Delete my account and all my data")
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
+    )
+    submit = SubmitField("Send me a reset link")
+
+
+class ResetPasswordForm(Form):
+    """The new password, checked against the account's own email and name (`account`)."""
+
+    password = PasswordField("New password", validators=[DataRequired()])
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+    submit = SubmitField("Set new password")
+
+    def __init__(self, account, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def validate_password(self, field) -> None:
+        _check_password(field, self.account.email, self.account.display_name)
+
+
+class ChangeEmailForm(Form):
+    email = EmailField(
+        "New email",
+        validators=[DataRequired(), Length(max=254), Email(message="Enter a valid email address.")],
+    )
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Change email")
+
+    def validate_email(self, field) -> None:
+        if field.data and field.data.strip().lower() == current_user.email:
+            raise ValidationError("That is already your email address.")

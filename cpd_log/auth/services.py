@@ -8,11 +8,12 @@ from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from cpd_log.auth import sessions, throttle
+from cpd_log.auth import sessions, throttle, tokens
 from cpd_log.documents.job_files import forget_files as forget_export_files
 from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import User
+from cpd_log.models.account_token import TokenPurpose
 from cpd_log.security_log import record_event
 
 # Compared against when the email is unknown, so an unknown email costs exactly as long as a
@@ -107,6 +108,7 @@ def change_password(user: User, new_password: str) -> None:
     the browser that made the change)."""
     user.set_password(new_password)
     sessions.end_all_sessions(user)
+    tokens.revoke_all(user, TokenPurpose.RESET_PASSWORD)  # a reset link mailed before is dead
     record_event("password.changed", user_id=user.id)
     db.session.flush()
 

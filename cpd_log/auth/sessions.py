@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import delete, select, update
 
 from cpd_log.extensions import db
@@ -23,6 +23,8 @@ from cpd_log.models.user import LoginSession, User
 TOUCH_EVERY = timedelta(minutes=5)
 # A token is 43 characters; anything much longer is not one of ours.
 _MAX_TOKEN_CHARS = 100
+# Enough of a User-Agent to name the browser and system (real ones are 100-250 characters).
+USER_AGENT_CHARS = 300
 
 
 def token_hash(token: str) -> str:
@@ -51,11 +53,18 @@ def start_session(user: User, remember: bool, now: datetime | None = None) -> st
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime(remember),
+            user_agent=_user_agent(),
         )
     )
     db.session.flush()
     user.login_token = token
     return token
+
+
+def _user_agent() -> str | None:
+    if not has_request_context():
+        return None
+    return (request.headers.get("User-Agent") or "")[:USER_AGENT_CHARS] or None
 
 
 def load_user(token: str) -> User | None:
@@ -113,6 +122,41 @@ def end_all_sessions(user: User) -> None:
     """Every browser of `user` is logged out (a password change)."""
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.flush()
+
+
+def live_sessions(user: User, now: datetime | None = None) -> list[LoginSession]:
+    """The user's signed-in browsers, the most recently used first."""
+    now = now or datetime.now(UTC)
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.created_at.desc())
+        )
+    )
+
+
+def end_session_of(user: User, session_hash: str) -> bool:
+    """Sign out one of the user's browsers (named by its row's hash); False when the user has
+    no such session (another user's hash included)."""
+    ended = db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.token_hash == session_hash
+        )
+    )
+    db.session.flush()
+    return ended.rowcount == 1
+
+
+def end_other_sessions(user: User, keep_hash: str) -> int:
+    """Sign out every browser of the user but the one whose row is `keep_hash`; how many."""
+    ended = db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.token_hash != keep_hash
+        )
+    )
+    db.session.flush()
+    return ended.rowcount
 
 
 def sweep_expired(now: datetime) -> None:

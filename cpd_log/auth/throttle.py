@@ -29,10 +29,13 @@ FORGET_AFTER = timedelta(days=1)
 _MAX_DOUBLINGS = 20
 
 
-def account_key(email: str) -> str:
+def account_key(email: str, scope: str = "login-throttle") -> str:
+    """The throttle key of `email` for one kind of attempt: `login-throttle` (failed logins) or
+    `password-reset` (reset mails asked for), counted apart in the same table."""
     secret = current_app.config["SECRET_KEY"]
     secret = secret if isinstance(secret, bytes) else secret.encode()
-    message = b"login-throttle\0" + User.normalise_email(email).encode("utf-8", "surrogatepass")
+    address = User.normalise_email(email).encode("utf-8", "surrogatepass")
+    message = scope.encode() + b"\0" + address
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 

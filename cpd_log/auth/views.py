@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from cpd_log.auth import services, sessions
+from cpd_log.auth import account_mail, recovery, services, sessions
 from cpd_log.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -16,8 +16,8 @@ from cpd_log.security_log import record_event
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
-# Registration cannot say "this email has an account" (no email is sent yet that could say it to
-# the address's owner alone), so the refusal names no field and suggests logging in.
+# Registration cannot say "this email has an account" to whoever typed it, so the refusal
+# suggests logging in (or "Forgot password?").
 NOT_CREATED = (
     "We could not create an account with these details. If you already have an account, log in."
 )
@@ -61,7 +61,9 @@ def register():
             form.email.errors.append(NOT_CREATED)
         else:
             record_event("account.registered", user_id=user.id)
+            token = recovery.start_verification(user)
             _log_in(user, remember=False)
+            account_mail.send_confirmation_link(user, token)
             flash("Welcome to CPD Log. Start by logging something you learned.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form)

@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see every table."""
 
+from cpd_log.models.account_token import AccountToken, TokenPurpose
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
 from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
@@ -15,6 +16,8 @@ from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: 
 from cpd_log.models.user import User
 
 __all__ = [
+    "AccountToken",
+    "TokenPurpose",
     "Activity",
     "BadgeAssertion",
     "ClaimStatus",

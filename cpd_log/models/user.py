@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the current email address was confirmed by a mailed link; None: not (yet) confirmed.
+    # Unconfirmed accounts work normally; they see a banner offering to resend the link.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @staticmethod
     def normalise_email(email: str) -> str:
@@ -95,6 +98,8 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Remembered: creation + REMEMBER_COOKIE_DAYS. Otherwise last seen + SESSION_IDLE_HOURS.
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # The browser's User-Agent at login (cut to USER_AGENT_CHARS), named on the sessions page.
+    user_agent: Mapped[str | None] = mapped_column(String(300))
 
 
 class LoginThrottle(db.Model):

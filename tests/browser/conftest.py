@@ -7,7 +7,7 @@ browser run never touches PostgreSQL), CSRF on, migrated with Alembic and seeded
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -155,6 +155,7 @@ def demo_account(live_app) -> str:
     email = "demo-browser@example.com"
     with live_app.app_context():
         user = auth_services.register_user(email, "Demo Practitioner", DEMO_PASSWORD)
+        user.verified_at = datetime.now(UTC)  # confirmed, like `flask demo`: no banner
         generate_activities(user.id, 80, years=1, tags_per_activity=2)
         demo_reflections_and_schemes(user, date.today())
         db.session.commit()
