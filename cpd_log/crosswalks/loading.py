@@ -1,6 +1,7 @@
 """Reading the crosswalks a page counts with: every version of every crosswalk that joins another
 framework to one the page's schemes count in, with the competency names, and the user's overrides
-of shipped ones, in two queries."""
+of shipped ones, in two queries. Rows an edit closed come too: a cycle that ended before the edit
+counts with them (mapping.held_on)."""
 
 from collections import defaultdict
 from datetime import date
@@ -13,6 +14,7 @@ from cpd_log.crosswalks.mapping import (
     Mapping,
     Override,
     Version,
+    held_on,
     in_force,
     overridden,
 )
@@ -36,20 +38,26 @@ class PageCrosswalks:
             self.mappings[mapping.crosswalk].append(mapping)
             self.names[mapping.crosswalk] = mapping.crosswalk_name
         self.overrides = list(overrides)
+        # Rows a user's edit made or closed: which of them held is part of a map's identity.
+        self.edited = [m for m in mappings if m.since is not None or m.until is not None]
         self.every = CrosswalkMap(mappings)  # all versions: which tags to read, and signatures
         self._maps: dict[tuple, CrosswalkMap] = {}
 
     def for_cycle(self, ended: date | None) -> CrosswalkMap:
         """The map of the versions in force: the newest, or for a cycle that has `ended`, those
-        loaded by its last day, with the user's overrides made by then. Cycles with the same
-        versions and overrides share one map (and its caches)."""
+        loaded by its last day, with the user's edits and overrides as they stood on that day.
+        Cycles with the same versions, mappings and overrides share one map (and its caches)."""
         ids = in_force(self.versions, ended)
-        mine = tuple(o for o in self.overrides if ended is None or o.made_on <= ended)
-        key = (ids, mine)
+        mine = tuple(o for o in self.overrides if held_on(o.made_on, o.until, ended))
+        edited = tuple(m for m in self.edited if held_on(m.since, m.until, ended))
+        key = (ids, mine, edited)
         found = self._maps.get(key)
         if found is None:
             found = self._maps[key] = CrosswalkMap(
-                m for i in sorted(ids) for m in self._version_mappings(i, mine)
+                m
+                for i in sorted(ids)
+                for m in self._version_mappings(i, mine)
+                if held_on(m.since, m.until, ended)
             )
         return found
 
@@ -90,6 +98,8 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
             Crosswalk.to_framework,
             CrosswalkMapping.to_code,
             CrosswalkMapping.relation,
+            CrosswalkMapping.valid_from,
+            CrosswalkMapping.valid_to,
             FROM_COMPETENCY.name,
             TO_COMPETENCY.name,
         )
@@ -105,13 +115,14 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
         .order_by(Crosswalk.id, CrosswalkMapping.id)
     )
     versions, mappings = {}, {}
-    for mid, cid, owner, slug, loaded, name, *mapping, from_name, to_name in rows:
+    for mid, cid, owner, slug, loaded, name, *mapping, since, until, from_name, to_name in rows:
         versions[cid] = Version(cid, owner, slug, loaded.date())
         known = mappings.get(mid)  # a user's framework may share its slug with a global one
         if known is None or not (known.from_name and known.to_name):
             from_name = from_name or (known.from_name if known else "")
             to_name = to_name or (known.to_name if known else "")
-            mappings[mid] = Mapping(cid, name, *mapping, from_name or "", to_name or "")
+            span = (_day(since), _day(until))
+            mappings[mid] = Mapping(cid, name, *mapping, from_name or "", to_name or "", *span)
     return PageCrosswalks(list(versions.values()), list(mappings.values()), _overrides(user, names))
 
 
@@ -126,6 +137,7 @@ def _overrides(user, names: list[str]) -> list[Override]:
             CrosswalkOverride.to_code,
             CrosswalkOverride.relation,
             CrosswalkOverride.created_at,
+            CrosswalkOverride.valid_to,
             FROM_COMPETENCY.name,
             TO_COMPETENCY.name,
         )
@@ -143,9 +155,13 @@ def _overrides(user, names: list[str]) -> list[Override]:
         .order_by(CrosswalkOverride.id)
     )
     return [
-        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "")
-        for slug, a, b, c, d, relation, made, from_name, to_name in rows
+        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "", _day(to))
+        for slug, a, b, c, d, relation, made, to, from_name, to_name in rows
     ]
+
+
+def _day(moment) -> date | None:
+    return None if moment is None else moment.date()
 
 
 def _global(framework, slug):

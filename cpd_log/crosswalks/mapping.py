@@ -30,6 +30,17 @@ class Mapping(NamedTuple):
     relation: str
     from_name: str = ""
     to_name: str = ""
+    since: date | None = None  # made by an edit on that day (None: with its version)
+    until: date | None = None  # changed or removed by an edit on that day (None: in force)
+
+
+def held_on(since: date | None, until: date | None, ended: date | None) -> bool:
+    """Whether a row made on `since` (None: with its crosswalk version) and closed by an edit on
+    `until` (None: still in force) counts for a cycle that ended on `ended` (None: one still
+    open, which counts with the rows in force). The last edit of a day is what held that day."""
+    if ended is None:
+        return until is None
+    return (since is None or since <= ended) and (until is None or until > ended)
 
 
 class Step(NamedTuple):
@@ -77,6 +88,7 @@ class Override(NamedTuple):
     made_on: date
     from_name: str = ""
     to_name: str = ""
+    until: date | None = None  # changed or dropped by the user on that day (None: in force)
 
 
 def overridden(
