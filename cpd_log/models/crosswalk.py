@@ -14,11 +14,29 @@ read by counting only (crosswalks/loading.py).
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpd_log.extensions import db
 from cpd_log.models.types import utcnow
+
+IN_FORCE = text("valid_to IS NULL")
+
+
+def one_in_force(name: str, *columns: str) -> Index:
+    """A unique index over the rows in force only (SQLite and PostgreSQL both index partially):
+    closed rows of the same pair are its history."""
+    return Index(name, *columns, unique=True, sqlite_where=IN_FORCE, postgresql_where=IN_FORCE)
+
 
 # How the "from" competency relates to the "to" one (SKOS's words: narrower = a part of it).
 RELATIONS = ("exact", "broader", "narrower", "related")
@@ -58,8 +76,8 @@ class Crosswalk(db.Model):
 
 class CrosswalkMapping(db.Model):
     __tablename__ = "crosswalk_mapping"
-    # One row per pair in force (editing.save_mapping); closed rows of the pair are its history.
     __table_args__ = (
+        one_in_force("uq_crosswalk_mapping_in_force", "crosswalk_id", "from_code", "to_code"),
         CheckConstraint(
             "relation IN ('exact', 'broader', 'narrower', 'related')", name="relation_known"
         ),
@@ -89,8 +107,10 @@ class CrosswalkOverride(db.Model):
     keeps counting without it, one that ended before it was changed or dropped keeps it."""
 
     __tablename__ = "crosswalk_override"
-    # One row per pair in force (editing.set_override); closed rows of the pair are its history.
     __table_args__ = (
+        one_in_force(
+            "uq_crosswalk_override_in_force", "user_id", "crosswalk_slug", "from_code", "to_code"
+        ),
         CheckConstraint(
             "relation IS NULL OR relation IN ('exact', 'broader', 'narrower', 'related')",
             name="relation_known",
