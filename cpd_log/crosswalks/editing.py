@@ -30,7 +30,7 @@ class MappingError(ValueError):
 
 def framework_choices(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(slug, name) of the frameworks a crosswalk may map from (the user's own) and to (own or
-    shipped). One query."""
+    shipped, but for a shipped namesake of their own). One query."""
     rows = db.session.execute(
         visible(Framework, user)
         .with_only_columns(Framework.slug, Framework.name, Framework.owner_id)
@@ -38,7 +38,12 @@ def framework_choices(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]
     )
     both = [(slug, name, owner) for slug, name, owner in rows]
     own = [(slug, name) for slug, name, owner in both if owner is not None]
-    return own, [(slug, name) for slug, name, _ in both]
+    # In the user's crosswalk a slug names their own framework where they have one of it, so a
+    # shipped namesake cannot be mapped to (crosswalks/loading.py): it is not offered.
+    mine = {slug for slug, _ in own}
+    return own, [
+        (slug, name) for slug, name, owner in both if owner is not None or slug not in mine
+    ]
 
 
 def newest_shipped(user) -> list[Crosswalk]:
@@ -88,8 +93,10 @@ def delete_crosswalk(crosswalk: Crosswalk) -> None:
     db.session.flush()
 
 
-def _check_codes(user, from_framework: str, to_framework: str, pair: tuple[str, str]) -> None:
-    codes = framework_codes(user.id)
+def _check_codes(user, crosswalk: Crosswalk, pair: tuple[str, str]) -> None:
+    """A shipped crosswalk's codes are the shipped frameworks'; the user's, their own first."""
+    codes = framework_codes(None if crosswalk.owner_id is None else user.id)
+    from_framework, to_framework = crosswalk.from_framework, crosswalk.to_framework
     for framework, code in zip((from_framework, to_framework), pair, strict=True):
         if code not in codes.get(framework, set()):
             raise MappingError(f"{code} is not a competency of {framework}.")
@@ -100,7 +107,7 @@ def save_mapping(user, crosswalk: Crosswalk, data: dict) -> CrosswalkMapping:
     mapping, or the pair's mapping changed (its old row closed, see the module docstring).
     Raises MappingError for an unknown code."""
     pair = (data["from_code"], data["to_code"])
-    _check_codes(user, crosswalk.from_framework, crosswalk.to_framework, pair)
+    _check_codes(user, crosswalk, pair)
     mapping = db.session.scalar(
         select(CrosswalkMapping).where(
             CrosswalkMapping.crosswalk_id == crosswalk.id,
@@ -159,7 +166,7 @@ def set_override(user, shipped: Crosswalk, data: dict) -> CrosswalkOverride:
     replacing an earlier override of the pair from now on (its row closed; a new reason alone is
     written in place). Raises MappingError for an unknown code."""
     pair = (data["from_code"], data["to_code"])
-    _check_codes(user, shipped.from_framework, shipped.to_framework, pair)
+    _check_codes(user, shipped, pair)
     row = user_overrides(user, shipped.slug).get(pair)
     if row is None or row.relation != data["relation"]:
         now = utcnow()

@@ -5,8 +5,9 @@ counts with them (mapping.held_on)."""
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import aliased
 
 from cpd_log.crosswalks.mapping import (
@@ -14,8 +15,10 @@ from cpd_log.crosswalks.mapping import (
     Mapping,
     Override,
     Version,
+    framework_key,
     held_on,
     in_force,
+    key_parts,
     overridden,
 )
 from cpd_log.extensions import db
@@ -79,12 +82,13 @@ class PageCrosswalks:
 
 
 def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
-    """Every version of the global and the user's crosswalks that touch `frameworks`, and the
-    user's overrides of shipped ones. Two queries (none without frameworks); names come from the
-    crosswalk owner's frameworks (global ones for a shipped crosswalk)."""
+    """Every version of the global and the user's crosswalks that touch `frameworks` (keys, see
+    mapping.framework_key), and the user's overrides of shipped ones. Two queries (none without
+    frameworks). A shipped crosswalk joins shipped frameworks; the user's joins their own
+    framework of a slug where they have one, else the shipped one. Names come from those."""
     if not frameworks:
         return PageCrosswalks([], [])
-    names = sorted(frameworks)
+    slugs = sorted({key_parts(key)[0] for key in frameworks})
     rows = db.session.connection().execute(
         select(
             CrosswalkMapping.id,
@@ -93,14 +97,18 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
             Crosswalk.slug,
             Crosswalk.created_at,
             Crosswalk.name,
-            Crosswalk.from_framework,
-            CrosswalkMapping.from_code,
-            Crosswalk.to_framework,
-            CrosswalkMapping.to_code,
             CrosswalkMapping.relation,
             CrosswalkMapping.valid_from,
             CrosswalkMapping.valid_to,
+            Crosswalk.from_framework,
+            CrosswalkMapping.from_code,
+            FROM_FRAMEWORK.id,
+            FROM_FRAMEWORK.owner_id,
             FROM_COMPETENCY.name,
+            Crosswalk.to_framework,
+            CrosswalkMapping.to_code,
+            TO_FRAMEWORK.id,
+            TO_FRAMEWORK.owner_id,
             TO_COMPETENCY.name,
         )
         .join(CrosswalkMapping, CrosswalkMapping.crosswalk_id == Crosswalk.id)
@@ -110,20 +118,49 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
         .outerjoin(TO_COMPETENCY, _named(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
             or_(Crosswalk.owner_id.is_(None), Crosswalk.owner_id == user.id),
-            or_(Crosswalk.to_framework.in_(names), Crosswalk.from_framework.in_(names)),
+            or_(Crosswalk.to_framework.in_(slugs), Crosswalk.from_framework.in_(slugs)),
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
     )
-    versions, mappings = {}, {}
-    for mid, cid, owner, slug, loaded, name, *mapping, since, until, from_name, to_name in rows:
+    versions, ends = {}, {}
+    for mid, cid, owner, slug, loaded, name, relation, since, until, *both in rows:
         versions[cid] = Version(cid, owner, slug, loaded.date())
-        known = mappings.get(mid)  # a user's framework may share its slug with a global one
-        if known is None or not (known.from_name and known.to_name):
-            from_name = from_name or (known.from_name if known else "")
-            to_name = to_name or (known.to_name if known else "")
-            span = (_day(since), _day(until))
-            mappings[mid] = Mapping(cid, name, *mapping, from_name or "", to_name or "", *span)
-    return PageCrosswalks(list(versions.values()), list(mappings.values()), _overrides(user, names))
+        found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
+        for side, end in ((1, both[:5]), (2, both[5:])):
+            found[side] = max(found[side] or _End.of(*end), _End.of(*end))
+    mappings = []
+    for (cid, name, relation, since, until), from_end, to_end in ends.values():
+        mappings.append(
+            Mapping(
+                cid,
+                name,
+                from_end.key,
+                from_end.code,
+                to_end.key,
+                to_end.code,
+                relation,
+                from_end.name,
+                to_end.name,
+                _day(since),
+                _day(until),
+            )  # fmt: skip
+        )
+    return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
+
+
+class _End(NamedTuple):
+    """One end of a mapping as a joined row found it; the greatest is the one that counts: the
+    crosswalk owner's own framework, else a shipped one, else none (a framework since deleted)."""
+
+    rank: int
+    key: str
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, slug, code, framework_id, owner_id, name) -> "_End":
+        rank = 0 if framework_id is None else 1 if owner_id is None else 2
+        return cls(rank, framework_key(slug, owner_id), code, name or "")
 
 
 def _overrides(user, names: list[str]) -> list[Override]:
@@ -158,6 +195,33 @@ def _overrides(user, names: list[str]) -> list[Override]:
         Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "", _day(to))
         for slug, a, b, c, d, relation, made, to, from_name, to_name in rows
     ]
+
+
+def framework_in(framework, keys) -> ColumnElement:
+    """SQL: `framework` (Framework or an alias) is one of those the `keys` name."""
+    by_owner: dict[int | None, list[str]] = defaultdict(list)
+    for key in keys:
+        slug, owner = key_parts(key)
+        by_owner[owner].append(slug)
+    return or_(
+        false(),
+        *(
+            and_(
+                framework.owner_id.is_(None) if owner is None else framework.owner_id == owner,
+                framework.slug.in_(sorted(slugs)),
+            )
+            for owner, slugs in by_owner.items()
+        ),
+    )
+
+
+def own_keys(user, slugs) -> dict[str, str]:
+    """{slug: key} of the slugs a user's scheme names: their own framework of the slug where
+    they have one, else the shipped one. One query (none without slugs)."""
+    slugs = sorted(set(slugs))
+    mine = select(Framework.slug).where(Framework.owner_id == user.id, Framework.slug.in_(slugs))
+    owned = set(db.session.scalars(mine)) if slugs else set()
+    return {slug: framework_key(slug, user.id if slug in owned else None) for slug in slugs}
 
 
 def _day(moment) -> date | None:
