@@ -43,7 +43,8 @@ class PageCrosswalks:
         self.overrides = list(overrides)
         # Rows a user's edit made or closed: which of them held is part of a map's identity.
         self.edited = [m for m in mappings if m.since is not None or m.until is not None]
-        self.every = CrosswalkMap(mappings)  # all versions: which tags to read, and signatures
+        # The pairs of frameworks any version joins: which tags to read.
+        self.joined = {(m.from_framework, m.to_framework) for m in mappings}
         self._maps: dict[tuple, CrosswalkMap] = {}
 
     def for_cycle(self, ended: date | None) -> CrosswalkMap:
@@ -76,8 +77,11 @@ class PageCrosswalks:
     def frameworks_into(self, frameworks: set[str]) -> set[str]:
         """The frameworks whose tags can reach one of `frameworks` (themselves included)."""
         found = set(frameworks)
-        for framework in frameworks:
-            found |= self.every.frameworks_into(framework)
+        for one, other in self.joined:  # a mapping is read both ways
+            if other in frameworks:
+                found.add(one)
+            if one in frameworks:
+                found.add(other)
         return found
 
 
@@ -126,8 +130,9 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
     for mid, cid, owner, slug, loaded, name, relation, since, until, *both in rows:
         versions[cid] = Version(cid, owner, slug, loaded.date())
         found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
-        for side, end in ((1, both[:5]), (2, both[5:])):
-            found[side] = max(found[side] or _End.of(*end), _End.of(*end))
+        for side, end in ((1, _End.of(*both[:5])), (2, _End.of(*both[5:]))):
+            if found[side] is None or end > found[side]:
+                found[side] = end
     mappings = []
     for (cid, name, relation, since, until), from_end, to_end in ends.values():
         mappings.append(
