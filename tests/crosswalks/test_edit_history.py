@@ -116,8 +116,8 @@ def test_changing_a_mapping_of_my_crosswalk_changes_the_open_cycle_only(logged_i
 def test_removing_a_mapping_of_my_crosswalk_keeps_it_for_the_ended_cycle(logged_in, user, cycles):
     walk, tag = _own_walk(user, cycles[0])
     _course_in_each(user, cycles, tag)
-    mapping = walk.mappings[0]
-    assert logged_in.post(f"/crosswalks/mappings/{mapping.id}/delete").status_code == 302
+    mapping_id = walk.mappings[0].id
+    assert logged_in.post(f"/crosswalks/mappings/{mapping_id}/delete").status_code == 302
     ended, current = _counted(user, cycles)
     assert ended["EDU.PS"] == 240
     assert current["EDU.PS"] == 0 and current["EDU.NONE"] == 240
@@ -125,6 +125,13 @@ def test_removing_a_mapping_of_my_crosswalk_keeps_it_for_the_ended_cycle(logged_
     again = {"from_code": "A1.1", "to_code": "TT.PS", "relation": "exact", "reason": ""}
     assert logged_in.post(f"/crosswalks/{walk.id}/mappings", data=again).status_code == 302
     assert [c["EDU.PS"] for c in _counted(user, cycles)] == [240, 240]
+
+    # Deleting the crosswalk deletes its history with it (the closed row and the one in force).
+    walk_id = walk.id
+    rows = select(CrosswalkMapping.id).where(CrosswalkMapping.crosswalk_id == walk_id)
+    assert len(db.session.scalars(rows).all()) == 2
+    assert logged_in.post(f"/crosswalks/{walk_id}/delete").status_code == 302
+    assert db.session.scalars(rows).all() == []
 
 
 def test_a_new_reason_alone_is_written_in_place(app, user, cycles):
