@@ -93,7 +93,24 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
     if not frameworks:
         return PageCrosswalks([], [])
     slugs = sorted({key_parts(key)[0] for key in frameworks})
-    rows = db.session.connection().execute(
+    versions, ends = {}, {}
+    for mid, cid, owner, slug, loaded, name, relation, since, until, *both in _rows(user, slugs):
+        versions[cid] = Version(cid, owner, slug, loaded.date())
+        found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
+        for side, end in ((1, _End.of(*both[:5])), (2, _End.of(*both[5:]))):
+            if found[side] is None or end > found[side]:
+                found[side] = end
+    mappings = [
+        Mapping(cid, name, a.key, a.code, b.key, b.code, relation, a.name, b.name, *_days(span))
+        for (cid, name, relation, *span), a, b in ends.values()
+    ]
+    return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
+
+
+def _rows(user, slugs: list[str]):
+    """A row per mapping of a version touching the frameworks `slugs`, and per framework each
+    end may name (a user's crosswalk: theirs and a shipped namesake)."""
+    return db.session.connection().execute(
         select(
             CrosswalkMapping.id,
             Crosswalk.id,
@@ -126,31 +143,6 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
     )
-    versions, ends = {}, {}
-    for mid, cid, owner, slug, loaded, name, relation, since, until, *both in rows:
-        versions[cid] = Version(cid, owner, slug, loaded.date())
-        found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
-        for side, end in ((1, _End.of(*both[:5])), (2, _End.of(*both[5:]))):
-            if found[side] is None or end > found[side]:
-                found[side] = end
-    mappings = []
-    for (cid, name, relation, since, until), from_end, to_end in ends.values():
-        mappings.append(
-            Mapping(
-                cid,
-                name,
-                from_end.key,
-                from_end.code,
-                to_end.key,
-                to_end.code,
-                relation,
-                from_end.name,
-                to_end.name,
-                _day(since),
-                _day(until),
-            )  # fmt: skip
-        )
-    return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
 
 
 class _End(NamedTuple):
@@ -227,6 +219,10 @@ def own_keys(user, slugs) -> dict[str, str]:
     mine = select(Framework.slug).where(Framework.owner_id == user.id, Framework.slug.in_(slugs))
     owned = set(db.session.scalars(mine)) if slugs else set()
     return {slug: framework_key(slug, user.id if slug in owned else None) for slug in slugs}
+
+
+def _days(moments) -> tuple[date | None, ...]:
+    return tuple(_day(moment) for moment in moments)
 
 
 def _day(moment) -> date | None:
