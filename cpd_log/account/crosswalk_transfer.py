@@ -2,19 +2,21 @@
 and the user's overrides of shipped ones.
 
 Both name frameworks by slug and competencies by code, as the rows do, so they import whatever
-the frameworks' ids are. A crosswalk already there (same slug and version) is skipped with its
-mappings, an override of a pair already overridden too: importing twice changes nothing. Codes
-are not checked against the frameworks: a crosswalk may outlive an edit of its framework, and
-counting ignores a code no activity can carry.
+the frameworks' ids are. Only the mappings and overrides in force go out: the history of the
+user's edits (what a cycle that ended before an edit counted) is not carried; an imported mapping
+holds from its crosswalk's creation, an override from its own. A crosswalk already there (same
+slug and version) is skipped with its mappings, an override of a pair already overridden too:
+importing twice changes nothing. Codes are not checked against the frameworks: a crosswalk may
+outlive an edit of its framework, and counting ignores a code no activity can carry.
 """
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from cpd_log.access import owned
 from cpd_log.account.account_format import record
 from cpd_log.account.codec import Reader, Seen, write
 from cpd_log.account.transfer import BadFile
+from cpd_log.crosswalks.editing import current_overrides
 from cpd_log.extensions import db
 from cpd_log.models import Crosswalk, CrosswalkMapping, CrosswalkOverride
 from cpd_log.models.crosswalk import RELATIONS
@@ -30,7 +32,7 @@ def export_crosswalks(user) -> dict:
         .options(selectinload(Crosswalk.mappings))
         .order_by(Crosswalk.id)
     )
-    overrides = db.session.scalars(owned(CrosswalkOverride, user).order_by(CrosswalkOverride.id))
+    overrides = db.session.scalars(current_overrides(user).order_by(CrosswalkOverride.id))
     return {
         "crosswalks": [
             write(
@@ -62,9 +64,7 @@ def import_crosswalks(user, document: dict, reader: Reader) -> int:
         db.session.add(Crosswalk(owner_id=user.id, mappings=mappings, **columns))
         seen.add(values, True)
         added += 1
-    overridden = Seen(
-        record("crosswalk_override"), db.session.scalars(owned(CrosswalkOverride, user))
-    )
+    overridden = Seen(record("crosswalk_override"), db.session.scalars(current_overrides(user)))
     items = document["crosswalk_overrides"]
     for where, _, values in reader.each("crosswalk_override", items, "Crosswalk override"):
         _check(values, where)

@@ -142,7 +142,7 @@ def by_framework(
 ) -> Coverage:
     """The first column is the framework itself (hours tagged here, direct); then one column per
     other framework whose tags reach this one (via), in the order of `names`
-    ({slug: name}, this framework's own slug left out)."""
+    ({framework key: name}, this framework's own key left out)."""
     others = [slug for slug in names if slug != framework]
     counter = _Counter(lines, [TAGGED_HERE] + [names[slug] for slug in others])
     for activity in activities:

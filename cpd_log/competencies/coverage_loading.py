@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 from cpd_log.competencies import coverage
 from cpd_log.competencies.coverage import Coverage, Line, Logged, Quarter
 from cpd_log.competencies.services import visible_frameworks
-from cpd_log.crosswalks.loading import page_crosswalks
+from cpd_log.crosswalks.loading import framework_in, page_crosswalks
+from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
@@ -44,11 +45,11 @@ def lines(framework: Framework) -> list[Line]:
 
 def logged(user, framework: Framework, others: set[str], start: date, end: date) -> list[Logged]:
     """The user's completed activities that ended within [start, end] with their tags in
-    `framework` (codes) and in the `others` (by slug). One query."""
+    `framework` (codes) and in the `others` (by framework key). One query."""
     ended = Activity.last_date
     rows = db.session.execute(
         select(Activity.id, Activity.minutes, ended, Competency.framework_id, Framework.slug)
-        .add_columns(Competency.code)
+        .add_columns(Framework.owner_id, Competency.code)
         .select_from(activity_competency)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
@@ -58,19 +59,19 @@ def logged(user, framework: Framework, others: set[str], start: date, end: date)
             Activity.status == ActivityStatus.COMPLETED,
             start <= ended,
             end >= ended,
-            or_(Framework.id == framework.id, Framework.slug.in_(sorted(others))),
+            or_(Framework.id == framework.id, framework_in(Framework, others)),
             or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
         )
     )
     facts: dict[int, tuple[int, date]] = {}
     codes: dict[int, set] = {}
     elsewhere: dict[int, set] = {}
-    for aid, minutes, day, framework_id, slug, code in rows:
+    for aid, minutes, day, framework_id, slug, owner, code in rows:
         facts[aid] = (minutes, day if isinstance(day, date) else date.fromisoformat(day))
         if framework_id == framework.id:
             codes.setdefault(aid, set()).add(code)
-        elif slug != framework.slug:  # a namesake of the chosen framework is not a crosswalk
-            elsewhere.setdefault(aid, set()).add((slug, code))
+        else:
+            elsewhere.setdefault(aid, set()).add((framework_key(slug, owner), code))
     return [
         Logged(aid, minutes, day, frozenset(codes.get(aid, ())), frozenset(elsewhere.get(aid, ())))
         for aid, (minutes, day) in sorted(facts.items())
@@ -82,17 +83,16 @@ def coverage_page(user, framework: Framework, today: date, view: str) -> Coverag
     or (view "frameworks") by the framework each hour was tagged in."""
     frameworks = list(db.session.scalars(visible_frameworks(user).order_by(Framework.name)))
     quarters = coverage.quarters(today)
-    crosswalks = page_crosswalks(user, {framework.slug})
-    others = crosswalks.frameworks_into({framework.slug}) - {framework.slug}
+    key = framework_key(framework.slug, framework.owner_id)
+    crosswalks = page_crosswalks(user, {key})
+    others = crosswalks.frameworks_into({key}) - {key}
     activities = logged(user, framework, others, quarters[0].start, quarters[-1].end)
     in_force = crosswalks.for_cycle(None)
     found = lines(framework)
     if view == "frameworks":
-        # A slug shared by a global framework and one of the user's: the user's name shows.
-        mine_last = sorted(frameworks, key=lambda fw: fw.owner_id is not None)
-        named = {fw.slug: fw.name for fw in mine_last if fw.slug in others}
-        names = {s: named.get(s, s) for s in sorted(others, key=lambda s: (named.get(s, s), s))}
-        table = coverage.by_framework(found, activities, framework.slug, in_force, names)
+        named = {framework_key(fw.slug, fw.owner_id): fw.name for fw in frameworks}
+        names = {k: named.get(k, k) for k in sorted(others, key=lambda k: (named.get(k, k), k))}
+        table = coverage.by_framework(found, activities, key, in_force, names)
     else:
-        table = coverage.by_quarter(found, activities, framework.slug, in_force, quarters)
+        table = coverage.by_quarter(found, activities, key, in_force, quarters)
     return CoveragePage(frameworks, quarters, table)

@@ -1,10 +1,12 @@
 """A user's own crosswalks and their overrides of shipped ones. Services flush; the view commits.
 
-A user's crosswalk is one version ("1"), edited in place: it is the user's current judgement, and
-only shipped crosswalks, which change under the user's feet with a release, keep old versions for
-ended cycles. It maps from one of the user's own frameworks to one of theirs or a shipped one.
+A user's crosswalk is one version ("1"), edited mapping by mapping: a change of a pair's relation
+or its removal closes the pair's row and adds a new one, so a cycle that ended before the edit
+keeps counting as it did (models/crosswalk.py; a new reason alone changes nothing counted and is
+written in place). It maps from one of the user's own frameworks to one of theirs or a shipped one.
 An override names a pair of a shipped crosswalk by the crosswalk's slug, so it holds across the
-shipped versions; a cycle that ended before it was made keeps counting without it (loading.py).
+shipped versions; it is edited the same way: a cycle that ended before it was made counts
+without it, one that ended before it was changed or dropped keeps it (loading.py).
 """
 
 import re
@@ -28,7 +30,7 @@ class MappingError(ValueError):
 
 def framework_choices(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(slug, name) of the frameworks a crosswalk may map from (the user's own) and to (own or
-    shipped). One query."""
+    shipped, but for a shipped namesake of their own). One query."""
     rows = db.session.execute(
         visible(Framework, user)
         .with_only_columns(Framework.slug, Framework.name, Framework.owner_id)
@@ -36,7 +38,12 @@ def framework_choices(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]
     )
     both = [(slug, name, owner) for slug, name, owner in rows]
     own = [(slug, name) for slug, name, owner in both if owner is not None]
-    return own, [(slug, name) for slug, name, _ in both]
+    # In the user's crosswalk a slug names their own framework where they have one of it, so a
+    # shipped namesake cannot be mapped to (crosswalks/loading.py): it is not offered.
+    mine = {slug for slug, _ in own}
+    return own, [
+        (slug, name) for slug, name, owner in both if owner is not None or slug not in mine
+    ]
 
 
 def newest_shipped(user) -> list[Crosswalk]:
@@ -86,8 +93,10 @@ def delete_crosswalk(crosswalk: Crosswalk) -> None:
     db.session.flush()
 
 
-def _check_codes(user, from_framework: str, to_framework: str, pair: tuple[str, str]) -> None:
-    codes = framework_codes(user.id)
+def _check_codes(user, crosswalk: Crosswalk, pair: tuple[str, str]) -> None:
+    """A shipped crosswalk's codes are the shipped frameworks'; the user's, their own first."""
+    codes = framework_codes(None if crosswalk.owner_id is None else user.id)
+    from_framework, to_framework = crosswalk.from_framework, crosswalk.to_framework
     for framework, code in zip((from_framework, to_framework), pair, strict=True):
         if code not in codes.get(framework, set()):
             raise MappingError(f"{code} is not a competency of {framework}.")
@@ -95,27 +104,34 @@ def _check_codes(user, from_framework: str, to_framework: str, pair: tuple[str, 
 
 def save_mapping(user, crosswalk: Crosswalk, data: dict) -> CrosswalkMapping:
     """Map a pair in the user's crosswalk (`data`: from_code, to_code, relation, reason): a new
-    mapping, or the pair's mapping changed. Raises MappingError for an unknown code."""
+    mapping, or the pair's mapping changed (its old row closed, see the module docstring).
+    Raises MappingError for an unknown code."""
     pair = (data["from_code"], data["to_code"])
-    _check_codes(user, crosswalk.from_framework, crosswalk.to_framework, pair)
+    _check_codes(user, crosswalk, pair)
     mapping = db.session.scalar(
         select(CrosswalkMapping).where(
             CrosswalkMapping.crosswalk_id == crosswalk.id,
             CrosswalkMapping.from_code == pair[0],
             CrosswalkMapping.to_code == pair[1],
+            CrosswalkMapping.valid_to.is_(None),
         )
     )
-    if mapping is None:
-        mapping = CrosswalkMapping(crosswalk=crosswalk)
+    if mapping is None or mapping.relation != data["relation"]:
+        now = utcnow()
+        if mapping is not None:
+            mapping.valid_to = now
+        mapping = CrosswalkMapping(crosswalk_id=crosswalk.id, valid_from=now)
         db.session.add(mapping)
     for key, value in data.items():
         setattr(mapping, key, value)
     db.session.flush()
+    db.session.expire(crosswalk, ["mappings"])
     return mapping
 
 
 def delete_mapping(mapping: CrosswalkMapping) -> None:
-    db.session.delete(mapping)
+    """The pair no longer maps from now on; cycles that ended before keep it."""
+    mapping.valid_to = utcnow()
     db.session.flush()
 
 
@@ -135,35 +151,44 @@ def import_crosswalk(user, data: dict) -> Crosswalk:
 def user_overrides(user, slug: str) -> dict[tuple[str, str], CrosswalkOverride]:
     """The user's overrides of the shipped crosswalk `slug`, by (from code, to code)."""
     rows = db.session.scalars(
-        owned(CrosswalkOverride, user).where(CrosswalkOverride.crosswalk_slug == slug)
+        current_overrides(user).where(CrosswalkOverride.crosswalk_slug == slug)
     )
     return {(row.from_code, row.to_code): row for row in rows}
 
 
+def current_overrides(user):
+    """A select of the user's overrides in force (not closed by a later edit)."""
+    return owned(CrosswalkOverride, user).where(CrosswalkOverride.valid_to.is_(None))
+
+
 def set_override(user, shipped: Crosswalk, data: dict) -> CrosswalkOverride:
     """The user's relation for a pair of a shipped crosswalk (None: it does not count for them),
-    replacing an earlier override of the pair. Raises MappingError for an unknown code."""
+    replacing an earlier override of the pair from now on (its row closed; a new reason alone is
+    written in place). Raises MappingError for an unknown code."""
     pair = (data["from_code"], data["to_code"])
-    _check_codes(user, shipped.from_framework, shipped.to_framework, pair)
+    _check_codes(user, shipped, pair)
     row = user_overrides(user, shipped.slug).get(pair)
-    if row is None:
+    if row is None or row.relation != data["relation"]:
+        now = utcnow()
+        if row is not None:
+            row.valid_to = now
         row = CrosswalkOverride(
             user_id=user.id,
             crosswalk_slug=shipped.slug,
             from_framework=shipped.from_framework,
             to_framework=shipped.to_framework,
+            created_at=now,  # a changed judgement counts from today
         )
         db.session.add(row)
     for key, value in data.items():
         setattr(row, key, value)
-    row.created_at = utcnow()  # a changed judgement counts from today
     db.session.flush()
     return row
 
 
 def delete_override(override: CrosswalkOverride) -> None:
-    """Back to the shipped mapping (or none) for this pair."""
-    db.session.delete(override)
+    """Back to the shipped mapping (or none) for this pair, from now on."""
+    override.valid_to = utcnow()
     db.session.flush()
 
 

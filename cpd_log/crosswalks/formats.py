@@ -37,9 +37,10 @@ def crosswalk_dict(crosswalk: Crosswalk) -> dict:
     }
 
 
-def frameworks(user, slugs=None) -> dict[str, case.Framework]:
+def frameworks(user, slugs=None, shipped: bool = False) -> dict[str, case.Framework]:
     """{slug: {"slug", "version", "names": {code: name}}} of the frameworks the user sees (all,
-    or those of `slugs`); the user's own wins over a shipped one of the same slug. One query."""
+    or those of `slugs`); the user's own wins over a shipped one of the same slug, unless
+    `shipped` (what a shipped crosswalk names: the shipped ones only). One query."""
     query = (
         visible(Framework, user)
         .with_only_columns(
@@ -50,6 +51,8 @@ def frameworks(user, slugs=None) -> dict[str, case.Framework]:
     )
     if slugs is not None:
         query = query.where(Framework.slug.in_(sorted(slugs)))
+    if shipped:
+        query = query.where(Framework.owner_id.is_(None))
     found: dict[tuple, dict] = defaultdict(dict)
     versions = {}
     for slug, version, owner, code, name in db.session.execute(query):
@@ -63,7 +66,8 @@ def frameworks(user, slugs=None) -> dict[str, case.Framework]:
 
 def end_names(user, crosswalk: Crosswalk) -> dict[str, dict[str, str]]:
     """{"from": {code: name}, "to": {code: name}} of the crosswalk's two frameworks."""
-    ends = frameworks(user, {crosswalk.from_framework, crosswalk.to_framework})
+    slugs = {crosswalk.from_framework, crosswalk.to_framework}
+    ends = frameworks(user, slugs, shipped=crosswalk.owner_id is None)
     return {
         side: ends.get(slug, {}).get("names", {})
         for side, slug in (("from", crosswalk.from_framework), ("to", crosswalk.to_framework))
@@ -74,7 +78,7 @@ def export(fmt: str, crosswalk: Crosswalk, user) -> str:
     data = crosswalk_dict(crosswalk)
     if fmt == "csv":
         return table.export_csv(data)
-    ends = frameworks(user, {data["from"], data["to"]})
+    ends = frameworks(user, {data["from"], data["to"]}, shipped=crosswalk.owner_id is None)
     return json.dumps(case.export_case(data, ends), ensure_ascii=False, indent=2)
 
 

@@ -1,11 +1,13 @@
 """Reading the crosswalks a page counts with: every version of every crosswalk that joins another
 framework to one the page's schemes count in, with the competency names, and the user's overrides
-of shipped ones, in two queries."""
+of shipped ones, in two queries. Rows an edit closed come too: a cycle that ended before the edit
+counts with them (mapping.held_on)."""
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import aliased
 
 from cpd_log.crosswalks.mapping import (
@@ -13,7 +15,10 @@ from cpd_log.crosswalks.mapping import (
     Mapping,
     Override,
     Version,
+    framework_key,
+    held_on,
     in_force,
+    key_parts,
     overridden,
 )
 from cpd_log.extensions import db
@@ -36,20 +41,27 @@ class PageCrosswalks:
             self.mappings[mapping.crosswalk].append(mapping)
             self.names[mapping.crosswalk] = mapping.crosswalk_name
         self.overrides = list(overrides)
-        self.every = CrosswalkMap(mappings)  # all versions: which tags to read, and signatures
+        # Rows a user's edit made or closed: which of them held is part of a map's identity.
+        self.edited = [m for m in mappings if m.since is not None or m.until is not None]
+        # The pairs of frameworks any version joins: which tags to read.
+        self.joined = {(m.from_framework, m.to_framework) for m in mappings}
         self._maps: dict[tuple, CrosswalkMap] = {}
 
     def for_cycle(self, ended: date | None) -> CrosswalkMap:
         """The map of the versions in force: the newest, or for a cycle that has `ended`, those
-        loaded by its last day, with the user's overrides made by then. Cycles with the same
-        versions and overrides share one map (and its caches)."""
+        loaded by its last day, with the user's edits and overrides as they stood on that day.
+        Cycles with the same versions, mappings and overrides share one map (and its caches)."""
         ids = in_force(self.versions, ended)
-        mine = tuple(o for o in self.overrides if ended is None or o.made_on <= ended)
-        key = (ids, mine)
+        mine = tuple(o for o in self.overrides if held_on(o.made_on, o.until, ended))
+        edited = tuple(m for m in self.edited if held_on(m.since, m.until, ended))
+        key = (ids, mine, edited)
         found = self._maps.get(key)
         if found is None:
             found = self._maps[key] = CrosswalkMap(
-                m for i in sorted(ids) for m in self._version_mappings(i, mine)
+                m
+                for i in sorted(ids)
+                for m in self._version_mappings(i, mine)
+                if held_on(m.since, m.until, ended)
             )
         return found
 
@@ -65,19 +77,40 @@ class PageCrosswalks:
     def frameworks_into(self, frameworks: set[str]) -> set[str]:
         """The frameworks whose tags can reach one of `frameworks` (themselves included)."""
         found = set(frameworks)
-        for framework in frameworks:
-            found |= self.every.frameworks_into(framework)
+        for one, other in self.joined:  # a mapping is read both ways
+            if other in frameworks:
+                found.add(one)
+            if one in frameworks:
+                found.add(other)
         return found
 
 
 def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
-    """Every version of the global and the user's crosswalks that touch `frameworks`, and the
-    user's overrides of shipped ones. Two queries (none without frameworks); names come from the
-    crosswalk owner's frameworks (global ones for a shipped crosswalk)."""
+    """Every version of the global and the user's crosswalks that touch `frameworks` (keys, see
+    mapping.framework_key), and the user's overrides of shipped ones. Two queries (none without
+    frameworks). A shipped crosswalk joins shipped frameworks; the user's joins their own
+    framework of a slug where they have one, else the shipped one. Names come from those."""
     if not frameworks:
         return PageCrosswalks([], [])
-    names = sorted(frameworks)
-    rows = db.session.connection().execute(
+    slugs = sorted({key_parts(key)[0] for key in frameworks})
+    versions, ends = {}, {}
+    for mid, cid, owner, slug, loaded, name, relation, since, until, *both in _rows(user, slugs):
+        versions[cid] = Version(cid, owner, slug, loaded.date())
+        found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
+        for side, end in ((1, _End.of(*both[:5])), (2, _End.of(*both[5:]))):
+            if found[side] is None or end > found[side]:
+                found[side] = end
+    mappings = [
+        Mapping(cid, name, a.key, a.code, b.key, b.code, relation, a.name, b.name, *_days(span))
+        for (cid, name, relation, *span), a, b in ends.values()
+    ]
+    return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
+
+
+def _rows(user, slugs: list[str]):
+    """A row per mapping of a version touching the frameworks `slugs`, and per framework each
+    end may name (a user's crosswalk: theirs and a shipped namesake)."""
+    return db.session.connection().execute(
         select(
             CrosswalkMapping.id,
             Crosswalk.id,
@@ -85,12 +118,18 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
             Crosswalk.slug,
             Crosswalk.created_at,
             Crosswalk.name,
+            CrosswalkMapping.relation,
+            CrosswalkMapping.valid_from,
+            CrosswalkMapping.valid_to,
             Crosswalk.from_framework,
             CrosswalkMapping.from_code,
+            FROM_FRAMEWORK.id,
+            FROM_FRAMEWORK.owner_id,
+            FROM_COMPETENCY.name,
             Crosswalk.to_framework,
             CrosswalkMapping.to_code,
-            CrosswalkMapping.relation,
-            FROM_COMPETENCY.name,
+            TO_FRAMEWORK.id,
+            TO_FRAMEWORK.owner_id,
             TO_COMPETENCY.name,
         )
         .join(CrosswalkMapping, CrosswalkMapping.crosswalk_id == Crosswalk.id)
@@ -100,19 +139,25 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
         .outerjoin(TO_COMPETENCY, _named(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
             or_(Crosswalk.owner_id.is_(None), Crosswalk.owner_id == user.id),
-            or_(Crosswalk.to_framework.in_(names), Crosswalk.from_framework.in_(names)),
+            or_(Crosswalk.to_framework.in_(slugs), Crosswalk.from_framework.in_(slugs)),
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
     )
-    versions, mappings = {}, {}
-    for mid, cid, owner, slug, loaded, name, *mapping, from_name, to_name in rows:
-        versions[cid] = Version(cid, owner, slug, loaded.date())
-        known = mappings.get(mid)  # a user's framework may share its slug with a global one
-        if known is None or not (known.from_name and known.to_name):
-            from_name = from_name or (known.from_name if known else "")
-            to_name = to_name or (known.to_name if known else "")
-            mappings[mid] = Mapping(cid, name, *mapping, from_name or "", to_name or "")
-    return PageCrosswalks(list(versions.values()), list(mappings.values()), _overrides(user, names))
+
+
+class _End(NamedTuple):
+    """One end of a mapping as a joined row found it; the greatest is the one that counts: the
+    crosswalk owner's own framework, else a shipped one, else none (a framework since deleted)."""
+
+    rank: int
+    key: str
+    code: str
+    name: str
+
+    @classmethod
+    def of(cls, slug, code, framework_id, owner_id, name) -> "_End":
+        rank = 0 if framework_id is None else 1 if owner_id is None else 2
+        return cls(rank, framework_key(slug, owner_id), code, name or "")
 
 
 def _overrides(user, names: list[str]) -> list[Override]:
@@ -126,6 +171,7 @@ def _overrides(user, names: list[str]) -> list[Override]:
             CrosswalkOverride.to_code,
             CrosswalkOverride.relation,
             CrosswalkOverride.created_at,
+            CrosswalkOverride.valid_to,
             FROM_COMPETENCY.name,
             TO_COMPETENCY.name,
         )
@@ -143,9 +189,44 @@ def _overrides(user, names: list[str]) -> list[Override]:
         .order_by(CrosswalkOverride.id)
     )
     return [
-        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "")
-        for slug, a, b, c, d, relation, made, from_name, to_name in rows
+        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "", _day(to))
+        for slug, a, b, c, d, relation, made, to, from_name, to_name in rows
     ]
+
+
+def framework_in(framework, keys) -> ColumnElement:
+    """SQL: `framework` (Framework or an alias) is one of those the `keys` name."""
+    by_owner: dict[int | None, list[str]] = defaultdict(list)
+    for key in keys:
+        slug, owner = key_parts(key)
+        by_owner[owner].append(slug)
+    return or_(
+        false(),
+        *(
+            and_(
+                framework.owner_id.is_(None) if owner is None else framework.owner_id == owner,
+                framework.slug.in_(sorted(slugs)),
+            )
+            for owner, slugs in by_owner.items()
+        ),
+    )
+
+
+def own_keys(user, slugs) -> dict[str, str]:
+    """{slug: key} of the slugs a user's scheme names: their own framework of the slug where
+    they have one, else the shipped one. One query (none without slugs)."""
+    slugs = sorted(set(slugs))
+    mine = select(Framework.slug).where(Framework.owner_id == user.id, Framework.slug.in_(slugs))
+    owned = set(db.session.scalars(mine)) if slugs else set()
+    return {slug: framework_key(slug, user.id if slug in owned else None) for slug in slugs}
+
+
+def _days(moments) -> tuple[date | None, ...]:
+    return tuple(_day(moment) for moment in moments)
+
+
+def _day(moment) -> date | None:
+    return None if moment is None else moment.date()
 
 
 def _global(framework, slug):

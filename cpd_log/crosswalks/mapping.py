@@ -15,7 +15,21 @@ from typing import NamedTuple
 COUNTING = frozenset({"exact", "broader", "narrower"})  # "related" counts only where a scheme says
 INVERSE = {"exact": "exact", "broader": "narrower", "narrower": "broader", "related": "related"}
 
-Tag = tuple[str, str]  # (framework slug, competency code)
+Tag = tuple[str, str]  # (framework key, competency code)
+OWNED = "@"  # a user's own framework's key: slug@owner id
+
+
+def framework_key(slug: str, owner_id: int | None = None) -> str:
+    """A framework as counting names it: a shipped one by its slug, a user's own by slug@owner,
+    so a user's framework that shares a shipped one's slug is never taken for it. (Slugs are
+    [a-z0-9-]: the shipped files' schema and unique_slug say so.)"""
+    return slug if owner_id is None else f"{slug}{OWNED}{owner_id}"
+
+
+def key_parts(key: str) -> tuple[str, int | None]:
+    """(slug, owner id or None) of a framework key."""
+    slug, mark, owner = key.rpartition(OWNED)
+    return (slug, int(owner)) if mark and owner.isdigit() else (key, None)
 
 
 class Mapping(NamedTuple):
@@ -30,6 +44,17 @@ class Mapping(NamedTuple):
     relation: str
     from_name: str = ""
     to_name: str = ""
+    since: date | None = None  # made by an edit on that day (None: with its version)
+    until: date | None = None  # changed or removed by an edit on that day (None: in force)
+
+
+def held_on(since: date | None, until: date | None, ended: date | None) -> bool:
+    """Whether a row made on `since` (None: with its crosswalk version) and closed by an edit on
+    `until` (None: still in force) counts for a cycle that ended on `ended` (None: one still
+    open, which counts with the rows in force). The last edit of a day is what held that day."""
+    if ended is None:
+        return until is None
+    return (since is None or since <= ended) and (until is None or until > ended)
 
 
 class Step(NamedTuple):
@@ -77,6 +102,7 @@ class Override(NamedTuple):
     made_on: date
     from_name: str = ""
     to_name: str = ""
+    until: date | None = None  # changed or dropped by the user on that day (None: in force)
 
 
 def overridden(

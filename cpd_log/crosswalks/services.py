@@ -10,20 +10,22 @@ from cpd_log.models import Competency, Crosswalk, CrosswalkMapping, Framework
 
 
 def framework_codes(owner_id: int | None = None) -> dict[str, set[str]]:
-    """{framework slug: codes of its areas and competencies} for the global frameworks (and the
-    owner's own). One query."""
+    """{framework slug: codes of its areas and competencies} for the global frameworks and the
+    owner's own, the owner's framework in place of a shipped one of the same slug (what a slug
+    in the owner's crosswalk names, crosswalks/loading.py). One query."""
     owners = Framework.owner_id.is_(None)
     if owner_id is not None:
         owners = owners | (Framework.owner_id == owner_id)
-    found: dict[str, set[str]] = defaultdict(set)
+    found: dict[tuple, set[str]] = defaultdict(set)
     rows = db.session.execute(
-        select(Framework.slug, Competency.code)
+        select(Framework.slug, Framework.owner_id, Competency.code)
         .join(Competency, Competency.framework_id == Framework.id)
         .where(owners)
     )
-    for slug, code in rows:
-        found[slug].add(code)
-    return dict(found)
+    for slug, owner, code in rows:
+        found[(slug, owner)].add(code)
+    shipped = {slug: codes for (slug, owner), codes in found.items() if owner is None}
+    return shipped | {slug: codes for (slug, owner), codes in found.items() if owner is not None}
 
 
 def _rows(data: dict) -> list[tuple[str, str, str, str]]:

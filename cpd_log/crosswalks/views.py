@@ -28,7 +28,8 @@ def index():
 def crosswalk(crosswalk_id: int):
     """Its mappings with the names of both ends; on a shipped one, the user's overrides."""
     row = get_visible_or_404(Crosswalk, crosswalk_id, current_user, WITH_MAPPINGS)
-    names = formats.frameworks(current_user, {row.from_framework, row.to_framework})
+    slugs = {row.from_framework, row.to_framework}
+    names = formats.frameworks(current_user, slugs, shipped=row.owner_id is None)
     overrides = {} if row.owner_id else editing.user_overrides(current_user, row.slug)
     return render_template(
         "crosswalks/crosswalk.html", crosswalk=row, overrides=overrides, form=EmptyForm(),

@@ -41,7 +41,9 @@ def set_mapping(crosswalk_id: int):
 @bp.post("/mappings/<int:mapping_id>/delete")
 def delete_mapping(mapping_id: int):
     """Remove a mapping of the user's own crosswalk (a shipped one's: override it instead)."""
-    mapping = db.session.get(CrosswalkMapping, mapping_id) or abort(404)
+    mapping = db.session.get(CrosswalkMapping, mapping_id)
+    if mapping is None or mapping.valid_to is not None:  # history is not edited
+        abort(404)
     row = get_editable_or_404(Crosswalk, mapping.crosswalk_id, current_user)
     if EmptyForm().validate_on_submit():
         editing.delete_mapping(mapping)
@@ -54,6 +56,8 @@ def delete_mapping(mapping_id: int):
 def delete_override(override_id: int):
     """Back to the shipped mapping of the pair (or none)."""
     override = get_owned_or_404(CrosswalkOverride, override_id, current_user)
+    if override.valid_to is not None:  # history is not edited
+        abort(404)
     row = editing.newest_version(override.crosswalk_slug)
     if EmptyForm().validate_on_submit():
         editing.delete_override(override)

@@ -39,7 +39,7 @@ class CycleNeeds:
 class Competence:
     """A competency the user might learn, with where they stand on it."""
 
-    tag: Tag  # (framework slug, code)
+    tag: Tag  # (framework key, code): crosswalks/mapping.framework_key
     name: str
     id: int | None = None  # for a link to the competency page
     current: int | None = None  # the latest self-assessed level

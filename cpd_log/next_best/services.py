@@ -8,6 +8,8 @@ from typing import NamedTuple
 from sqlalchemy import or_, select, union
 
 from cpd_log.competencies.gap import levels
+from cpd_log.crosswalks.loading import framework_in
+from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Framework, Goal, SelfAssessment
 from cpd_log.models.activity import activity_competency
@@ -42,14 +44,13 @@ def suggestions(user, cycles, framework: Framework | None = None, limit=ranking.
     if framework is not None:
         found = _competences(user, Framework.id == framework.id, counted_in)
     else:
-        slugs = sorted(_frameworks_in_use(user) | counted_in)
-        found = _competences(user, Framework.slug.in_(slugs), counted_in)
+        found = _competences(user, framework_in(Framework, _in_use(user) | counted_in), counted_in)
     chosen = ranking.choose(ranking.rank(needing, found), limit)
     return [Shown(s.sentence(hours), s.competence.id, s.competence.tag[1]) for s in chosen]
 
 
-def _frameworks_in_use(user) -> set[str]:
-    """The slugs of the frameworks the user learns in (see RECENT_ACTIVITIES). One query."""
+def _in_use(user) -> set[str]:
+    """The keys of the frameworks the user learns in (see RECENT_ACTIVITIES). One query."""
     recent = (
         select(Activity.id)
         .where(Activity.user_id == user.id)
@@ -62,26 +63,26 @@ def _frameworks_in_use(user) -> set[str]:
     assessed = select(SelfAssessment.competency_id).where(SelfAssessment.user_id == user.id)
     aimed = select(Goal.competency_id).where(Goal.user_id == user.id)
     used = union(tagged, assessed, aimed).subquery()
-    return set(
-        db.session.scalars(
-            select(Framework.slug)
-            .distinct()
-            .outerjoin(Competency, Competency.framework_id == Framework.id)
-            .where(or_(Competency.id.in_(select(used)), Framework.owner_id == user.id))
-        )
+    rows = db.session.execute(
+        select(Framework.slug, Framework.owner_id)
+        .distinct()
+        .outerjoin(Competency, Competency.framework_id == Framework.id)
+        .where(or_(Competency.id.in_(select(used)), Framework.owner_id == user.id))
     )
+    return {framework_key(slug, owner) for slug, owner in rows}
 
 
 def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
-    """The competencies (and areas) of the frameworks `which` selects that the user sees, one
-    per code: the user's own copy of a framework before the shipped one. The frameworks the
-    schemes count in come after those the user thinks in. Three queries."""
+    """The competencies (and areas) of the frameworks `which` selects that the user sees, each
+    tagged by its framework's key: a user's framework that shares a shipped one's slug is
+    another framework, reaching only what its own crosswalks say. The frameworks the schemes
+    count in come after those the user thinks in. Three queries."""
     rows = db.session.execute(
-        select(Competency.id, Framework.slug, Competency.code, Competency.name)
+        select(Competency.id, Framework.slug, Framework.owner_id, Competency.code, Competency.name)
         .join(Framework, Framework.id == Competency.framework_id)
         .where(which, or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
         .order_by(
-            Framework.slug.in_(sorted(counted_in)),
+            framework_in(Framework, counted_in),
             Framework.slug,
             Framework.owner_id.is_(None),
             Competency.sort,
@@ -90,10 +91,9 @@ def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
     ).all()
     ids = [row.id for row in rows]
     current, target = levels(user, ids)
-    found: dict[tuple[str, str], ranking.Competence] = {}
-    for order, (cid, slug, code, name) in enumerate(rows):
-        if (slug, code) not in found:
-            found[(slug, code)] = ranking.Competence(
-                (slug, code), name, cid, current.get(cid), target.get(cid), order
-            )
-    return list(found.values())
+    return [
+        ranking.Competence(
+            (framework_key(slug, owner), code), name, cid, current.get(cid), target.get(cid), order
+        )
+        for order, (cid, slug, owner, code, name) in enumerate(rows)
+    ]

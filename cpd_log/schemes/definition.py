@@ -2,7 +2,7 @@
 minutes (the scheme's unit — hour, PDU, point — is only for display). Pure Python."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -45,6 +45,13 @@ class SchemeRules:
     carry_over_months: int = 12
     count_rules: tuple[CountRule, ...] = ()
     allocation: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def counting_in(self, framework: str) -> "SchemeRules":
+        """These rules with the competency rule's framework named by `framework` (a framework
+        key, crosswalks/mapping.framework_key) instead of the file's slug."""
+        rule = self.allocation["competencies"]
+        allocation = {**self.allocation, "competencies": {**rule, "framework": framework}}
+        return replace(self, allocation=allocation)
 
     @classmethod
     def from_dict(cls, data: dict) -> "SchemeRules":

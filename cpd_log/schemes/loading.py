@@ -13,6 +13,8 @@ from datetime import date
 
 from sqlalchemy import String, and_, case, func, not_, or_, select, type_coerce
 
+from cpd_log.crosswalks.loading import framework_in
+from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
@@ -49,14 +51,15 @@ def _columns(*extra):
 
 def _tags(user, start: date, end: date, frameworks: set[str], *columns):
     """Rows of `columns` of an activity that ended within [start, end] plus (framework slug,
-    competency code), one per tag in `frameworks` (the only ones the schemes look at)."""
+    owner, competency code), one per tag in `frameworks` (keys: the only ones the schemes look
+    at)."""
     return db.session.connection().execute(
-        select(*columns, Framework.slug, Competency.code)
+        select(*columns, Framework.slug, Framework.owner_id, Competency.code)
         .select_from(activity_competency)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(*_in_span(user, start, end), Framework.slug.in_(sorted(frameworks)))
+        .where(*_in_span(user, start, end), framework_in(Framework, frameworks))
     )
 
 
@@ -86,8 +89,8 @@ def activities(user, start: date, end: date, frameworks: set[str]) -> list[Logge
     in `frameworks`: two queries at any size (selectinload would send one more query per 500
     activities). Core rows: no ORM processing for plain columns."""
     reader = _Reader()
-    for aid, slug, code in _tags(user, start, end, frameworks, Activity.id):
-        reader.tags[aid].add((slug, code))
+    for aid, slug, owner, code in _tags(user, start, end, frameworks, Activity.id):
+        reader.tags[aid].add((framework_key(slug, owner), code))
     rows = db.session.connection().execute(
         _columns()
         .where(*_in_span(user, start, end))
@@ -145,19 +148,19 @@ def summarised(
 
 
 def _competencies(user, frameworks: set[str]) -> dict[int, tuple[str, str]]:
-    """{competency id: (framework slug, code)} of the frameworks (the user's or global). One
-    query, none without frameworks."""
+    """{competency id: (framework key, code)} of the frameworks (keys: the user's or global).
+    One query, none without frameworks."""
     if not frameworks:
         return {}
     rows = db.session.connection().execute(
-        select(Competency.id, Framework.slug, Competency.code)
+        select(Competency.id, Framework.slug, Framework.owner_id, Competency.code)
         .join(Framework, Framework.id == Competency.framework_id)
         .where(
-            Framework.slug.in_(sorted(frameworks)),
+            framework_in(Framework, frameworks),
             or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
         )
     )
-    return {cid: (slug, code) for cid, slug, code in rows}
+    return {cid: (framework_key(slug, owner), code) for cid, slug, owner, code in rows}
 
 
 def _split_tags(user, start: date, end: date, split, seen: dict):

@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cpd_log.crosswalks.loading import page_crosswalks
+from cpd_log.crosswalks.loading import own_keys, page_crosswalks
 from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import loading, rules
@@ -75,7 +75,7 @@ def compute(
     today (the dashboard's burn-up lines read it; cpd_log/trends/burnup.py)."""
     if not cycles:
         return {}
-    schemes = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
+    schemes = _schemes(user, cycles)
     rules_on_tags = [s.allocation["competencies"] for s in schemes.values() if s.tagged]
     frameworks = {rule["framework"] for rule in rules_on_tags}
     walks = page_crosswalks(user, frameworks)
@@ -106,6 +106,26 @@ def compute(
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
         views[cycle.id] = _view(cycle, counter, lines or [], progress, carry_out, today)
     return views
+
+
+def _schemes(user, cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
+    """The rules of each cycle's scheme by scheme id, the competency rule naming its framework
+    by key: a shipped scheme counts in the shipped framework of its slug, the user's own scheme
+    in the user's framework of that slug where they have one (never a namesake's tags). One
+    query when the user counts with a scheme of their own, else none."""
+    found = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
+    theirs = {
+        c.scheme_id for c in cycles if c.scheme.owner_id is not None and found[c.scheme_id].tagged
+    }
+    if theirs:
+        keys = own_keys(
+            user, [found[sid].allocation["competencies"]["framework"] for sid in theirs]
+        )
+        for sid in theirs:
+            found[sid] = found[sid].counting_in(
+                keys[found[sid].allocation["competencies"]["framework"]]
+            )
+    return found
 
 
 def _counters(cycles, schemes, walks, today: date) -> dict[int, Counter]:

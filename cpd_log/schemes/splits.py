@@ -32,7 +32,7 @@ class ActivityFacts(NamedTuple):
     kind: str
     minutes: int
     participatory: bool = False
-    tags: frozenset[tuple[str, str]] = frozenset()  # (framework slug, competency code)
+    tags: frozenset[tuple[str, str]] = frozenset()  # (framework key, competency code)
 
 
 def default_category(scheme: SchemeRules, facts: ActivityFacts) -> str | None:

@@ -85,3 +85,15 @@ def test_overrides_drop_change_and_add_pairs_and_say_they_are_the_users():
     ]
     walks = CrosswalkMap(found)
     assert set(walks.reached({("x", "X1"), ("x", "X2")}, TT)) == {"TT.BA"}
+
+
+def test_a_row_holds_for_a_cycle_that_ended_between_its_edits():
+    from cpd_log.crosswalks.mapping import held_on
+
+    made, closed = date(2025, 3, 1), date(2025, 6, 1)
+    assert held_on(None, None, None) and held_on(made, None, None)
+    assert not held_on(made, closed, None)  # closed: not for an open cycle
+    assert not held_on(made, closed, date(2025, 2, 28))  # the cycle ended before it was made
+    assert held_on(made, closed, made) and held_on(made, closed, date(2025, 5, 31))
+    assert not held_on(made, closed, closed)  # the day's last edit is what held that day
+    assert held_on(None, closed, date(2020, 1, 1))
