@@ -18,6 +18,7 @@ from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
+    CalendarChoiceForm,
     CalendarUploadForm,
     MappingForm,
     SheetUploadForm,
@@ -175,11 +176,8 @@ def discard(batch_id: int):
 def _calendar(batch: ImportBatch):
     events = batch.payload["events"]
     done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
-    form = calendar_choice_form(len(events))
-    form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
     options = competency_options(current_user)
-    form.competencies.choices = competency_choices(options)
-    form.lookup = services.competency_lookup(current_user, options)
+    form = _calendar_form(events, options)
     if form.validate_on_submit():
         chosen = form.chosen()
         created, skipped = services.import_events(
@@ -201,6 +199,15 @@ def _calendar(batch: ImportBatch):
         form=form,
         competencies=options,
     )
+
+
+def _calendar_form(events: list[dict], options: list) -> CalendarChoiceForm:
+    """The choice form for these events, offering the user's competencies (`options`)."""
+    form = calendar_choice_form(len(events))
+    form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
+    form.competencies.choices = competency_choices(options)
+    form.lookup = services.competency_lookup(current_user, options)
+    return form
 
 
 def _sheet(batch: ImportBatch):
