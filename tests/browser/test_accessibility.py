@@ -148,7 +148,10 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo_acco
     axe_page.get_by_label("Title").fill("Appraisal 2026")
     axe_page.get_by_role("button", name="Save portfolio").click()
     expect(axe_page).to_have_url(re.compile(r"/portfolios/\d+$"))
-    audit.check("demo")
+    axe_page.get_by_test_id("create-share-link").click()
+    audit.check("demo")  # with the new share link and the links table
+    shared = axe_page.get_by_label("Share link").input_value()
+    audit.visit(urlpath(shared), "reviewer")
     axe_page.goto("/imports/")
     axe_page.get_by_label("Calendar file (.ics)").set_input_files(MEETUP)
     axe_page.get_by_role("button", name="Preview events").click()
@@ -163,5 +166,5 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo_acco
     audit.check("demo, failed save")
 
     records = 5 + len(RECORD_PAGES)  # a new user has no activity, reflection or cycle
-    assert len(audit.checked) == 2 * (2 + 2 * len(MAIN_PAGES) + records + 2 + 1)
+    assert len(audit.checked) == 2 * (2 + 2 * len(MAIN_PAGES) + records + 3 + 1)
     assert audit.problems == [], "axe found:\n" + "\n".join(audit.problems)
