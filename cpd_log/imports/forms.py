@@ -6,18 +6,20 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from cpd_log.activities.forms import CompetencyField, enum_choices
 from cpd_log.forms import Form, HoursField
 from cpd_log.imports.columns import FIELD_LABELS, FIELDS
-from cpd_log.imports.rows import REQUIRED
+from cpd_log.imports.rows import REQUIRED, parse_competencies
 from cpd_log.imports.values import parse_minutes
 from cpd_log.models import ActivityKind, Delivery
 
 MAX_IMPORT_BYTES = 8 * 1024 * 1024
+EVENT_COMPETENCIES_MAX = 2000  # characters of one event's own codes (≈ 200 codes)
 
 
 def read_upload(field, limit: int = MAX_IMPORT_BYTES) -> bytes:
@@ -51,6 +53,8 @@ class CalendarChoiceForm(Form):
     kind = SelectField("Kind for the chosen events", choices=enum_choices(ActivityKind))
     competencies = CompetencyField("Competencies for the chosen events", coerce=int)
     submit = SubmitField("Import chosen events")
+    # Codes and "code name" labels → competency id (services.competency_lookup); set by the view.
+    lookup: dict[str, int | None] = {}
 
     def validate_events(self, field) -> None:
         if not field.data:
@@ -63,14 +67,46 @@ class CalendarChoiceForm(Form):
         """The event's own kind, or the one chosen for all when it has none."""
         return ActivityKind(self.event_kind_field(index).data or self.kind.data)
 
+    def event_competencies_field(self, index: int):
+        return self[f"competencies_{index}"]
+
+    def event_competencies(self, index: int) -> list[int]:
+        """The event's own competencies, or the ones chosen for all when it has none."""
+        own = parse_competencies(self.event_competencies_field(index).data, self.lookup)
+        return own or list(self.competencies.data or [])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also each chosen event's own competencies: every code one of the user's."""
+        ok = super().validate(extra_validators)
+        for index in self.chosen():
+            field = self.event_competencies_field(index)
+            try:
+                parse_competencies(field.data, self.lookup)
+            except ValueError as error:
+                field.errors.append(str(error))
+                ok = False
+        return ok
+
+    def chosen(self) -> list[int]:
+        """The indexes of the ticked events that this form knows."""
+        known = {choice.value for choice in self.events.iter_choices()}
+        return [int(value) for value in self.events.data or [] if value in known]
+
 
 def calendar_choice_form(event_count: int) -> CalendarChoiceForm:
-    """The choice form with a kind of its own for each event ("" = the kind chosen for all)."""
+    """The choice form with a kind and competencies of its own for each event ("" = those
+    chosen for all)."""
     choices = [SelectChoice("", "Kind chosen for all"), *enum_choices(ActivityKind)]
-    per_event = {
-        f"kind_{index}": SelectField(f"Kind of event {index + 1}", choices=choices, default="")
-        for index in range(event_count)
-    }
+    per_event = {}
+    for index in range(event_count):
+        per_event[f"kind_{index}"] = SelectField(
+            f"Kind of event {index + 1}", choices=choices, default=""
+        )
+        per_event[f"competencies_{index}"] = StringField(
+            f"Competencies of event {index + 1}",
+            filters=[lambda value: (value or "").strip()],
+            validators=[Length(max=EVENT_COMPETENCIES_MAX)],
+        )
     return type("CalendarChoiceForm", (CalendarChoiceForm,), per_event)()
 
 

@@ -163,7 +163,10 @@ def _url(field):
     return parse
 
 
-def _competency_ids(value, _defaults, competencies):
+def parse_competencies(value: str, competencies: dict) -> list[int]:
+    """Competency ids from codes or "code name" labels separated by ; | or new lines (a
+    spreadsheet cell, a calendar event's own competencies); `competencies` is
+    services.competency_lookup. A ValueError names the first part that is not one."""
     if not value:
         return []
     ids = []
@@ -175,6 +178,10 @@ def _competency_ids(value, _defaults, competencies):
             raise ValueError(f"“{part[:60]}” is in several frameworks; use “code name”.")
         ids.append(competencies[key])
     return sorted(set(ids))
+
+
+def _competency_ids(value, _defaults, competencies):
+    return parse_competencies(value, competencies)
 
 
 # How the import reads each kind of value; a choice field has its own words (columns.py) and may

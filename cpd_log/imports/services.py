@@ -79,18 +79,20 @@ def imported_uids(user, source: ActivitySource, uids: list[str]) -> set[str]:
     return set(found) & set(uids)
 
 
-def import_events(user, events: list[dict], kinds: list[ActivityKind], competency_ids, today: date):
-    """Activities from the chosen calendar events, each of its kind (`kinds`, parallel to
-    `events`); ones imported before are skipped."""
+def import_events(
+    user, events: list[dict], kinds: list[ActivityKind], tags: list[list[int]], today: date
+):
+    """Activities from the chosen calendar events, each of its kind and with its competency ids
+    (`kinds` and `tags`, parallel to `events`); ones imported before are skipped."""
     done = imported_uids(user, ActivitySource.ICS, [e["uid"] for e in events])
     user_id = user.id
-    rows = [
-        _event_row(user_id, e, kind, today)
-        for e, kind in zip(events, kinds, strict=True)
+    chosen = [
+        (_event_row(user_id, e, kind, today), ids)
+        for e, kind, ids in zip(events, kinds, tags, strict=True)
         if e["uid"] not in done
     ]
-    insert_activities(rows, [competency_ids] * len(rows))
-    return len(rows), len(events) - len(rows)
+    insert_activities([row for row, _ in chosen], [ids for _, ids in chosen])
+    return len(chosen), len(events) - len(chosen)
 
 
 def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> dict:
@@ -116,10 +118,11 @@ def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> di
     }
 
 
-def competency_lookup(user) -> dict[str, int | None]:
-    """Lower-cased 'code name' labels and codes → competency id; None marks an ambiguous code."""
+def competency_lookup(user, options=None) -> dict[str, int | None]:
+    """Lower-cased 'code name' labels and codes → competency id; None marks an ambiguous code.
+    `options`: the user's competency_options when the caller has read them already."""
     lookup: dict[str, int | None] = {}
-    for option in competency_options(user):
+    for option in competency_options(user) if options is None else options:
         lookup[f"{option.code} {option.name}".lower()] = option.id
         code = option.code.lower()
         lookup[code] = None if code in lookup and lookup[code] != option.id else option.id

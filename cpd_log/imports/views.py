@@ -18,6 +18,7 @@ from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
     BadgeUploadForm,
+    CalendarChoiceForm,
     CalendarUploadForm,
     MappingForm,
     SheetUploadForm,
@@ -175,16 +176,15 @@ def discard(batch_id: int):
 def _calendar(batch: ImportBatch):
     events = batch.payload["events"]
     done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
-    form = calendar_choice_form(len(events))
-    form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
-    form.competencies.choices = competency_choices(competency_options(current_user))
+    options = competency_options(current_user)
+    form = _calendar_form(events, options)
     if form.validate_on_submit():
-        chosen = [int(i) for i in form.events.data]
+        chosen = form.chosen()
         created, skipped = services.import_events(
             current_user,
             [events[i] for i in chosen],
             [form.event_kind(i) for i in chosen],
-            form.competencies.data,
+            [form.event_competencies(i) for i in chosen],
             today_for(current_user),
         )
         services.discard_batch(batch)
@@ -192,8 +192,22 @@ def _calendar(batch: ImportBatch):
         flash(_imported_message(created, skipped), "success")
         return redirect(url_for("activities.index"))
     return render_template(
-        "imports/calendar.html", batch=batch, events=events, done=done, form=form
+        "imports/calendar.html",
+        batch=batch,
+        events=events,
+        done=done,
+        form=form,
+        competencies=options,
     )
+
+
+def _calendar_form(events: list[dict], options: list) -> CalendarChoiceForm:
+    """The choice form for these events, offering the user's competencies (`options`)."""
+    form = calendar_choice_form(len(events))
+    form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
+    form.competencies.choices = competency_choices(options)
+    form.lookup = services.competency_lookup(current_user, options)
+    return form
 
 
 def _sheet(batch: ImportBatch):

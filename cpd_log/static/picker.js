@@ -79,6 +79,10 @@
         this.refreshOptions(false);
       },
     });
+    // Tom Select points the label at its own box; the native select it keeps (visually hidden,
+    // out of the tab order) stays named by the same label (axe "select-name").
+    const labelledBy = picker.focus_node.getAttribute("aria-labelledby");
+    if (labelledBy) select.setAttribute("aria-labelledby", labelledBy);
     picker.addOptionGroup(SUGGESTED, { label: "Suggested for this title", $order: -2 });
     picker.addOptionGroup(RECENT, { label: "Recently used", $order: -1 });
     hintsFor(picker, select);

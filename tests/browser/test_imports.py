@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_log_activity import assert_clean, horizontal_overflow, register
+from tests.browser.test_searchable_picker import pick_by_keyboard
 
 pytestmark = pytest.mark.browser
 MEETUP = Path(__file__).parent.parent / "imports" / "fixtures" / "meetup_weekly.ics"
@@ -96,4 +97,46 @@ def test_choose_all_events_give_one_its_own_kind_and_read_the_dates(open_tab):
     expect(page.get_by_text("Imported 4 activities.")).to_be_visible()
     page.get_by_role("link", name="PMO Flashmob: lean coffee (moved, longer)").click()
     expect(page.get_by_text("Webinar", exact=True)).to_be_visible()
+    assert_clean(tab)
+
+
+def test_one_event_gets_its_own_competencies_by_code(open_tab):
+    """Issue 14, defect 8: an event's own competencies win over those chosen for all; a code
+    that is not one is named at its box, and the error summary leads there."""
+    tab = open_tab()
+    page = tab.page
+    register(page)
+    page.goto("/imports/")
+    page.get_by_label("Calendar file (.ics)").set_input_files(MEETUP)
+    page.get_by_role("button", name="Preview events").click()
+    moved = "PMO Flashmob: lean coffee (moved, longer)"
+    page.get_by_role("checkbox", name=moved).check()
+    page.locator('input[name="events"]').first.check()
+    own = page.get_by_label(f"Competencies of “{moved}”")
+    # The codes suggested while typing the second one keep the first (static/event-codes.js).
+    own.fill("GOV.1; RE")
+    suggestions = page.locator("#competency-codes option")
+    expect(suggestions.first).to_have_attribute("value", re.compile(r"^GOV\.1; \S+$"))
+    expect(page.locator('#competency-codes option[value="GOV.1; REP.1"]')).to_have_count(1)
+    own.fill("GOV.1; NOPE.9")
+    pick_by_keyboard(page, "STK.3", "STK.3 Influencing")
+    page.get_by_role("button", name="Import chosen events").click()
+
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile(r"“NOPE\.9” is not a competency")).click()
+    expect(own).to_be_focused()
+    expect(own).to_have_value("GOV.1; NOPE.9")
+    own.fill("GOV.1; REP.1")
+    page.get_by_role("button", name="Import chosen events").click()
+
+    expect(page.get_by_text("Imported 2 activities.")).to_be_visible()
+    page.get_by_role("link", name=moved).click()
+    expect(page.get_by_text("GOV.1 Governance design")).to_be_visible()
+    expect(page.get_by_text("REP.1 Status reporting")).to_be_visible()
+    expect(page.get_by_text("STK.3 Influencing and negotiation")).to_have_count(0)
+    page.go_back()
+    page.get_by_role("link", name="PMO Flashmob: weekly lean coffee").click()
+    expect(page.get_by_text("STK.3 Influencing and negotiation")).to_be_visible()
+    expect(page.get_by_text("GOV.1 Governance design")).to_have_count(0)
     assert_clean(tab)
