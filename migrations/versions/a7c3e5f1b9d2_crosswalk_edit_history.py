@@ -1,7 +1,7 @@
 """crosswalk_mapping.valid_from/valid_to, crosswalk_override.valid_to: edits keep their history
 
 Revision ID: a7c3e5f1b9d2
-Revises: 3f8a6c2d9e14
+Revises: b3e91d4c7a25
 Create Date: 2026-12-01 13:30:00
 
 A user's own crosswalk mappings and overrides of shipped ones were edited in place, so an edit
@@ -17,7 +17,7 @@ from alembic import op
 from cpd_log.page_cache_triggers import rebuilding
 
 revision = "a7c3e5f1b9d2"
-down_revision = "3f8a6c2d9e14"
+down_revision = "b3e91d4c7a25"
 branch_labels = None
 depends_on = None
 
