@@ -3,6 +3,7 @@ a shipped one), remove one of the user's mappings, and drop an override."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from cpd_log.access import get_editable_or_404, get_owned_or_404, get_visible_or_404
 from cpd_log.crosswalks import editing, formats
@@ -11,6 +12,11 @@ from cpd_log.crosswalks.forms import mapping_form
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Crosswalk, CrosswalkMapping, CrosswalkOverride
+
+SAVED_ELSEWHERE = (
+    "This pair was saved from another tab or window at the same moment, so this save was not "
+    "made. Check the crosswalk's page, then save again if you still want this."
+)
 
 
 def _back(crosswalk_id: int):
@@ -29,10 +35,13 @@ def set_mapping(crosswalk_id: int):
         save = editing.set_override if shipped else editing.save_mapping  # "none": shipped only
         try:
             save(current_user, row, form.mapping_data())
+            db.session.commit()
         except editing.MappingError as error:
             form.from_code.errors.append(str(error))
+        except IntegrityError:  # another tab saved the same pair first: one row in force per pair
+            db.session.rollback()
+            form.relation.errors.append(SAVED_ELSEWHERE)
         else:
-            db.session.commit()
             flash("Saved: counting now uses it." if not shipped else "Your override is saved.")
             return _back(row.id)
     return render_template("crosswalks/mapping_form.html", form=form, crosswalk=row)

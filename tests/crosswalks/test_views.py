@@ -6,13 +6,22 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
 
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks import editing
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
-from cpd_log.models import ActivityKind, Competency, Crosswalk, CrosswalkOverride, Framework
+from cpd_log.models import (
+    ActivityKind,
+    Competency,
+    Crosswalk,
+    CrosswalkMapping,
+    CrosswalkOverride,
+    Framework,
+)
+from cpd_log.models.types import utcnow
 from cpd_log.schemes import progress
 from tests import factories
 from tests.schemes.helpers import make_enrolment
@@ -198,3 +207,43 @@ def test_crosswalk_forms_need_the_csrf_token(app_factory, seeded, user):
         ).status_code
         == 302
     )
+
+
+def test_a_pair_saved_from_two_tabs_at_once_asks_again_instead_of_failing(seeded, logged_in, user):
+    """Both tabs find no mapping in force for the pair and add one; the partial unique index lets
+    one win, and the other is told so at the form (it used to be a 500)."""
+    mine = factories.make_framework(owner=user, slug="our-pmo")
+    walk = Crosswalk(
+        slug="ours", version="1", name="Ours", owner_id=user.id,
+        from_framework="our-pmo", to_framework="pmi-talent-triangle",
+    )  # fmt: skip
+    db.session.add(walk)
+    db.session.commit()
+    code = factories.leaves(mine)[0].code
+    other_tab = {
+        "crosswalk_id": walk.id, "from_code": code, "to_code": "TT.BA", "relation": "exact",
+        "reason": "The other tab.", "valid_from": utcnow(),
+    }  # fmt: skip
+
+    saved = []
+
+    def other_tab_saves_first(session, _context, _instances):
+        if not saved and any(isinstance(row, CrosswalkMapping) for row in session.new):
+            saved.append(True)
+            with db.engine.begin() as connection:
+                connection.execute(insert(CrosswalkMapping.__table__).values(**other_tab))
+
+    event.listen(Session, "before_flush", other_tab_saves_first)
+    try:
+        mapping = {"from_code": code, "to_code": "TT.BA", "relation": "broader", "reason": "Mine."}
+        response = logged_in.post(f"/crosswalks/{walk.id}/mappings", data=mapping)
+    finally:
+        event.remove(Session, "before_flush", other_tab_saves_first)
+    assert saved and response.status_code == 200
+    assert "saved from another tab or window at the same moment" in response.data.decode()
+    db.session.expire_all()
+    assert [(m.relation, m.reason) for m in walk.mappings] == [("exact", "The other tab.")]
+    again = logged_in.post(f"/crosswalks/{walk.id}/mappings", data=mapping)
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert [(m.relation, m.reason) for m in walk.mappings] == [("broader", "Mine.")]
