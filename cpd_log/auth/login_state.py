@@ -2,11 +2,13 @@
 the password was right and the account asks for a two-factor code.
 
 The half-way state lives only in the signed Flask session cookie: the account's id, "keep me
-logged in" and `next`, and a deadline TWO_FACTOR_PENDING_MINUTES away. It is not a login:
+logged in" and `next`, a deadline TWO_FACTOR_PENDING_MINUTES away, and a fingerprint of the
+password hash, so a password changed or reset meanwhile ends it. It is not a login:
 Flask-Login knows nothing of it, so every page that needs a login still sends the browser to
 the login page; only the code page reads it.
 """
 
+import hashlib
 import time
 
 from flask import current_app, session
@@ -27,6 +29,10 @@ def log_in(user: User, remember: bool) -> None:
     login_user(user, remember=remember)
 
 
+def _password_mark(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
 def await_second_factor(user: User, remember: bool, next_url: str | None) -> None:
     """The password was right; the code comes next."""
     minutes = current_app.config["TWO_FACTOR_PENDING_MINUTES"]
@@ -35,6 +41,7 @@ def await_second_factor(user: User, remember: bool, next_url: str | None) -> Non
         "remember": bool(remember),
         "next": next_url,
         "until": int(time.time()) + 60 * minutes,
+        "password": _password_mark(user),
     }
 
 
@@ -45,7 +52,7 @@ def pending() -> tuple[User, bool, str | None] | None:
         session.pop(_PENDING, None)
         return None
     user = db.session.get(User, state.get("user_id"))
-    if user is None:
+    if user is None or state.get("password") != _password_mark(user):
         session.pop(_PENDING, None)
         return None
     return user, bool(state.get("remember")), state.get("next")

@@ -39,7 +39,8 @@ def login_code():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     waiting = login_state.pending()
-    if waiting is None:
+    if waiting is None or not two_factor.enabled_for(waiting[0]):  # turned off meanwhile
+        login_state.forget_pending()
         flash("Log in with your password first (a login waits a few minutes for its code).", "info")
         return redirect(url_for("auth.login"))
     user, remember, next_url = waiting

@@ -158,3 +158,22 @@ def test_a_password_reset_does_not_skip_the_code(client, app, secured):
 def test_without_two_factor_the_password_is_enough(client, user):
     response = password_step(client, user, factories.PASSWORD)
     assert response.headers["Location"] == "/dashboard"
+
+
+def test_a_password_reset_ends_a_login_waiting_for_its_code(client, secured):
+    user, secret, _ = secured
+    password_step(client, user, factories.PASSWORD)
+    token = tokens.issue(user, TokenPurpose.RESET_PASSWORD, user.email, timedelta(hours=1))
+    recovery.reset_password(token, "a fresh and long passphrase 42")
+    db.session.commit()
+    response = client.post(CODE_PAGE, data={"code": fresh_code(secret, user.id)})
+    assert response.headers["Location"] == "/account/login"
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_two_factor_turned_off_meanwhile_sends_back_to_the_password(client, secured):
+    user, _, _ = secured
+    password_step(client, user, factories.PASSWORD)
+    two_factor.disable(user)
+    db.session.commit()
+    assert client.get(CODE_PAGE).headers["Location"] == "/account/login"
