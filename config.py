@@ -138,6 +138,9 @@ class Config:
     # A password reset link works for an hour (issue 15); an email confirmation link for 3 days.
     PASSWORD_RESET_MINUTES = 60
     EMAIL_VERIFY_HOURS = int(os.environ.get("EMAIL_VERIFY_HOURS", "72"))
+    # Between a right password and the two-factor code, a login waits this long (then it
+    # starts again from the password).
+    TWO_FACTOR_PENDING_MINUTES = int(os.environ.get("TWO_FACTOR_PENDING_MINUTES", "5"))
     # The security event log (cpd_log/security_log.py): `text` lines or `json` lines on stderr.
     SECURITY_LOG_FORMAT = os.environ.get("SECURITY_LOG_FORMAT", "text")
 

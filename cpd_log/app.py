@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.auth.device_views import bp as devices_bp
     from cpd_log.auth.email_views import bp as email_bp
     from cpd_log.auth.recovery_views import bp as recovery_bp
+    from cpd_log.auth.two_factor_views import bp as two_factor_bp
     from cpd_log.auth.views import bp as auth_bp
     from cpd_log.capture.views import bp as capture_bp
     from cpd_log.claims.pack_views import bp as claim_packs_bp
@@ -186,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(recovery_bp)
     app.register_blueprint(email_bp)
     app.register_blueprint(devices_bp)
+    app.register_blueprint(two_factor_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(activities_bp)

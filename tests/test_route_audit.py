@@ -32,6 +32,7 @@ from cpd_log.models import (
 from cpd_log.models.scheme import Cycle, Enrolment
 from cpd_log.models.user import LoginSession
 from tests import factories
+from tests.auth.two_factor_helpers import turn_on
 from tests.crosswalks.helpers import make_crosswalk, make_override
 from tests.evidence.samples import make_evidence
 from tests.imports.helpers import make_batch
@@ -93,6 +94,9 @@ PUBLIC |= {"sharing.job", "sharing.job_status", "sharing.job_file"}
 # Mailed links and asking for one: the token is the credential (tests/auth/test_password_reset.py,
 # test_email_verification.py test expiry, reuse and enumeration).
 PUBLIC |= {"recovery.forgot", "recovery.reset", "email.verify"}
+# The login's second step: it opens only for a browser that just gave the right password of an
+# account with two-factor on, and logs in only with its code (tests/auth/test_two_factor_login.py).
+PUBLIC |= {"two_factor.login_code"}
 # Development only, 404 unless DEBUG or MAIL_DEV_OUTBOX (tests/mail/test_sending.py).
 PUBLIC |= {"mail.index"}
 
@@ -180,3 +184,20 @@ def test_private_route_sends_anonymous_to_login(client, rule):
         response = client.open(rule.rule, method=method)
         assert response.status_code == 302, f"{method} {rule.rule}"
         assert response.headers["Location"].startswith("/account/login")
+
+
+def test_half_logged_in_reaches_no_private_route(client, user, objects_of):
+    """The right password of an account with two-factor on, and no code yet: every private
+    route, with or without an id, still sends the browser to the login page."""
+    turn_on(user)
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": factories.PASSWORD}
+    )
+    assert response.headers["Location"] == "/account/login/code"
+    for rule in PLAIN_RULES + ID_RULES:
+        for method in _methods(rule):
+            url = _url(rule, objects_of)
+            response = client.open(url, method=method)
+            response.close()
+            assert response.status_code == 302, f"{method} {url}"
+            assert response.headers["Location"].startswith("/account/login"), f"{method} {url}"

@@ -31,8 +31,8 @@ CHUNK = 1024 * 1024
 LEFT_OUT = (
     "share links (their tokens are credentials; make new links after a restore)",
     "which share link a review came through (the review itself is kept)",
-    "sessions, password, email address, display name and time zone (a restore keeps the target"
-    " account's own)",
+    "sessions, password, email address, display name, time zone and two-factor sign-in (its key"
+    " and recovery codes: a restore keeps the target account's own)",
     "portfolio PDF/ZIP files being prepared, and account imports in progress",
     "spreadsheet and calendar uploads waiting for their preview",
     "shipped frameworks and CPD schemes (named by slug and version, not copied)",

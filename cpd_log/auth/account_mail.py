@@ -43,3 +43,10 @@ def send_email_changed(user: User, old_email: str) -> None:
     """To the address the account had: if someone else moved it, its owner hears of it."""
     url = link("recovery.forgot")
     send(compose("email_changed", old_email, user=user, forgot_url=url))
+
+
+def send_two_factor_changed(user: User, turned_on: bool) -> None:
+    """Two-factor was turned on or off: if it was not the owner, they hear of it."""
+    url = link("recovery.forgot")
+    name = "two_factor_on" if turned_on else "two_factor_off"
+    send(compose(name, user.email, user=user, forgot_url=url))

@@ -93,3 +93,24 @@ class ChangeEmailForm(Form):
     def validate_email(self, field) -> None:
         if field.data and field.data.strip().lower() == current_user.email:
             raise ValidationError("That is already your email address.")
+
+
+class TwoFactorCodeForm(Form):
+    """A code from the authenticator app (or, where the page says so, a recovery code)."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField("Continue")
+
+
+class DisableTwoFactorForm(Form):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        validators=[DataRequired(message="Enter the code."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField("Turn off two-factor")

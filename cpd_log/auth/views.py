@@ -1,15 +1,16 @@
 """Register, log in and out, change password, delete the account."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from cpd_log.auth import account_mail, recovery, services, sessions
+from cpd_log.auth import account_mail, recovery, services, sessions, two_factor
 from cpd_log.auth.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     LoginForm,
     RegisterForm,
 )
+from cpd_log.auth.login_state import await_second_factor, log_in
 from cpd_log.extensions import db, limiter
 from cpd_log.forms import EmptyForm
 from cpd_log.security_log import record_event
@@ -29,13 +30,6 @@ def _login_limit() -> str:
 
 def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
-
-
-def _log_in(user, remember: bool) -> None:
-    """A new login session (a fresh token each time, so none can be planted), in the cookies."""
-    sessions.start_session(user, remember)
-    db.session.commit()
-    login_user(user, remember=remember)
 
 
 @bp.before_app_request
@@ -62,7 +56,7 @@ def register():
         else:
             record_event("account.registered", user_id=user.id)
             token = recovery.start_verification(user)
-            _log_in(user, remember=False)
+            log_in(user, remember=False)
             account_mail.send_confirmation_link(user, token)
             flash("Welcome to CPD Log. Start by logging something you learned.", "success")
             return redirect(url_for("dashboard.index"))
@@ -88,10 +82,12 @@ def login():
         elif attempt.user is None:
             form.password.errors.append("The email or password is not right.")
         else:
-            _log_in(attempt.user, remember=form.remember.data)
-            return redirect(
-                services.safe_next(request.args.get("next")) or url_for("dashboard.index")
-            )
+            next_url = services.safe_next(request.args.get("next"))
+            if two_factor.enabled_for(attempt.user):
+                await_second_factor(attempt.user, form.remember.data, next_url)
+                return redirect(url_for("two_factor.login_code"))
+            log_in(attempt.user, remember=form.remember.data)
+            return redirect(next_url or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -120,7 +116,7 @@ def change_password():
             user = current_user._get_current_object()
             remember = sessions.current().remember
             services.change_password(user, form.password.data)
-            _log_in(user, remember=remember)  # this browser carries on, under a new token
+            log_in(user, remember=remember)  # this browser carries on, under a new token
             flash("Your password is changed.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form)

@@ -13,6 +13,7 @@ from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
+from cpd_log.models.two_factor import RecoveryCode, TwoFactor
 from cpd_log.models.user import User
 
 __all__ = [
@@ -44,5 +45,7 @@ __all__ = [
     "Portfolio",
     "Review",
     "ShareLink",
+    "RecoveryCode",
+    "TwoFactor",
     "User",
 ]
