@@ -1,7 +1,7 @@
 """Two-factor sign-in: a TOTP secret per user (two_factor) and hashed single-use recovery codes
 
 Revision ID: e5a81c3f7d62
-Revises: b3e91d4c7a25
+Revises: a7c3e5f1b9d2
 Create Date: 2026-12-01 13:50:00
 
 Two new tables; nothing existing changes, so every account starts without two-factor.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "e5a81c3f7d62"
-down_revision = "b3e91d4c7a25"
+down_revision = "a7c3e5f1b9d2"
 branch_labels = None
 depends_on = None
 
