@@ -1,0 +1,1 @@
+"""Trends: minutes per month by kind, and each active cycle's burn-up against its pace."""
