@@ -127,3 +127,74 @@ class PageNumber(Flowable):
 
     def draw(self) -> None:
         self.canv.doForm(self.row.form)
+
+
+LABEL_GAP = 6  # points between a label and its value
+LABEL_MAX = 110  # points: a longer label wraps in its column
+
+
+class Facts(Flowable):
+    """Rows of "Label: value": each label (and its colon) in the main face's bold, in a column of
+    its own, and its value beside it (`plain_text`, so it wraps and falls back like any user
+    text). Splits between rows, or inside a value that would not fit on a page with its label."""
+
+    def __init__(self, rows: list[tuple[str, str | Flowable]], style, label_width=None):
+        super().__init__()
+        fonts.register(fonts.BOLD)
+        self.style = style
+        self.rows = [
+            (label, plain_text(value, style) if isinstance(value, str) else value)
+            for label, value in rows
+        ]
+        widest = max((self._label_width(label) for label, _ in self.rows), default=0)
+        self.label_width = label_width or min(widest, LABEL_MAX) + LABEL_GAP
+        self.heights: list[float] = []
+
+    def _label_width(self, label: str) -> float:
+        return stringWidth(f"{label}:", fonts.BOLD, self.style.fontSize)
+
+    def _label_lines(self, label: str) -> list[str]:
+        room = self.label_width - LABEL_GAP + 0.5  # the widest label fits its own width
+        return simpleSplit(f"{label}:", fonts.BOLD, self.style.fontSize, room) if label else []
+
+    def wrap(self, available_width, available_height):
+        room = available_width - self.label_width
+        self.heights = [
+            max(len(self._label_lines(label)) * self.style.leading, value.wrap(room, 1e6)[1])
+            for label, value in self.rows
+        ]
+        self.width, self.height = available_width, sum(self.heights)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        used, index = 0.0, 0
+        while index < len(self.rows) and used + self.heights[index] <= available_height:
+            used += self.heights[index]
+            index += 1
+        if index == len(self.rows):
+            return [self]
+        label, value = self.rows[index]
+        room, left = available_width - self.label_width, available_height - used
+        label_height = len(self._label_lines(label)) * self.style.leading
+        parts = value.split(room, left) if left >= label_height else []
+        head, rest = self.rows[:index], self.rows[index:]
+        if len(parts) == 2:
+            head, rest = [*head, (label, parts[0])], [("", parts[1]), *rest[1:]]
+        if not head:
+            return []
+        return [
+            Facts(head, self.style, self.label_width),
+            Facts(rest, self.style, self.label_width),
+        ]
+
+    def draw(self) -> None:
+        style, y = self.style, self.height
+        for (label, value), height in zip(self.rows, self.heights, strict=True):
+            lines = self.canv.beginText(0, y - style.fontSize)
+            lines.setFont(fonts.BOLD, style.fontSize, style.leading)
+            for line in self._label_lines(label):
+                lines.textLine(line)
+            self.canv.drawText(lines)
+            value.drawOn(self.canv, self.label_width, y - value.height)
+            y -= height
