@@ -61,7 +61,7 @@ def _step(peak_hours: float) -> float:
 def monthly_chart(series: MonthlySeries) -> Drawing:
     legend = _legend(series)
     height = PLOT + 3 * LABEL + 10 + len(legend) * 11
-    drawing = Drawing(WIDTH, height)
+    drawing = Drawing(WIDTH, height, initialFontName=MAIN)  # no Helvetica, which is not embedded
     base = height - PLOT - 8  # the plot's bottom; totals are written above the bars
     peak = series.peak / 60 or 1
     step = _step(peak)

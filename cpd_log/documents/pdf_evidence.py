@@ -128,10 +128,9 @@ def append_certificates(out, laid_out, certificates, appendix_laid_out: bool = T
     writer = PdfWriter()
     writer.append(reader)  # its bookmarks come along as pypdf outline items
     writer.add_metadata(reader.metadata)
+    appendix = None
     if appendix_laid_out:
         *_, appendix = writer.get_outline_root().children()
-    else:
-        appendix = writer.add_outline_item(APPENDIX, page_number=len(writer.pages))
     for label, name, pages, item in certificates:
         start = len(writer.pages)
         try:
@@ -140,6 +139,8 @@ def append_certificates(out, laid_out, certificates, appendix_laid_out: bool = T
         except MissingFile:
             for _ in range(pages):
                 writer.add_blank_page(*A4)
+        if appendix is None:
+            appendix = writer.add_outline_item(title=APPENDIX, page_number=start)
         writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=appendix)
     writer.write(out)
     return len(writer.pages)

@@ -189,12 +189,25 @@ class Facts(Flowable):
         ]
 
     def draw(self) -> None:
+        """Label and value on one baseline in one text object, so a copy or text extraction
+        reads "Label: value" on one line; a value that is a Paragraph is drawn after it."""
         style, y = self.style, self.height
         for (label, value), height in zip(self.rows, self.heights, strict=True):
-            lines = self.canv.beginText(0, y - style.fontSize)
-            lines.setFont(fonts.BOLD, style.fontSize, style.leading)
-            for line in self._label_lines(label):
-                lines.textLine(line)
-            self.canv.drawText(lines)
-            value.drawOn(self.canv, self.label_width, y - value.height)
+            labels = self._label_lines(label)
+            values = value.lines if isinstance(value, Lines) else []
+            text = self.canv.beginText()
+            for index in range(max(len(labels), len(values))):
+                baseline = y - style.fontSize - index * style.leading
+                if index < len(labels):
+                    text.setTextOrigin(0, baseline)
+                    text.setFont(fonts.BOLD, style.fontSize)
+                    text.textOut(labels[index] + " ")
+                if index < len(values):
+                    text.setTextOrigin(self.label_width, baseline)
+                    text.setFont(style.fontName, style.fontSize)
+                    text.textOut(values[index])
+            self.canv.setFillColor(style.textColor)
+            self.canv.drawText(text)
+            if not isinstance(value, Lines):
+                value.drawOn(self.canv, self.label_width, y - value.height)
             y -= height

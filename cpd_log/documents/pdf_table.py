@@ -15,7 +15,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Table
 
 MARGIN = 18 * mm
-FRAME_HEIGHT = A4[1] - 2 * MARGIN  # the body frame's height (pdf.py lays pages out with MARGIN)
+# The room on a page: pdf.py lays pages out with MARGIN, and a Frame pads 6 points top and bottom.
+FRAME_HEIGHT = A4[1] - 2 * MARGIN - 12
 KEEP_ROWS = 3
 LAST_PAGE_ROWS = 6
 # A row is split inside only when it cannot fit on a page of its own (an activity tagged in
