@@ -151,7 +151,7 @@ def _reviews(content: Content, s) -> list:
         line = f"Reviewed by {who}, on {review.created_at:%-d %b %Y}"
         story.append(para(line + (" — signed off." if review.signed_off else "."), s["body"]))
         if review.comment:
-            story.append(para(review.comment, s["small"]))
+            story.append(para(review.comment, s["body"]))
     return story
 
 
