@@ -9,7 +9,7 @@ contents list the sections and certificates with the pages the bookmarks landed 
 """
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -85,8 +85,17 @@ def cell(text: str, width: float, style):
     return para(text, style)
 
 
-def _table(rows: list[list], widths: list[float], s) -> PagedTable:
-    cells = [[c if isinstance(c, Paragraph) else para(c, s["small"]) for c in row] for row in rows]
+def _table(rows: list[list], widths: list[float], s, numbers: int | None = None) -> PagedTable:
+    """A summary table; column `numbers` (an index) is right-aligned, as figures are added up."""
+    right = ParagraphStyle("right", parent=s["small"], alignment=TA_RIGHT)
+    styles = [right if i == numbers else s["small"] for i in range(len(widths))]
+    cells = [
+        [
+            c if isinstance(c, Paragraph) else para(c, style)
+            for c, style in zip(row, styles, strict=True)
+        ]
+        for row in rows
+    ]
     return PagedTable(cells[0], cells[1:], widths, [GRID])
 
 
@@ -105,11 +114,11 @@ def summary(content: Content, s) -> list:
     ):
         story.append(para(title, s["h2"]))
         body = [[label, hours(m)] for label, m in rows] or [["—", "0"]]
-        story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s))
+        story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s, numbers=1))
     series = portfolio_series(content)
     story.append(para(f"Hours per month, {months_label(series)} (the first page's chart)", s["h2"]))
     rows = [["Month", "Hours", "By kind"], *month_rows(series)]
-    story.append(_table(rows, [25 * mm, 18 * mm, 127 * mm], s))
+    story.append(_table(rows, [25 * mm, 18 * mm, 127 * mm], s, numbers=1))
     if content.scheme is not None:
         story.extend(_cycle_summary(content, s))
     story.extend(_reviews(content, s))
@@ -127,7 +136,7 @@ def _cycle_summary(content: Content, s) -> list:
     unit = scheme.unit_plural
     story = [para(f"{scheme.name}: {unit} counted per category in the cycle", s["h2"])]
     body = [[name, in_units(m, scheme)] for name, m in content.minutes_by_category] or [["—", ""]]
-    story.append(_table([["Category", unit], *body], [120 * mm, 30 * mm], s))
+    story.append(_table([["Category", unit], *body], [120 * mm, 30 * mm], s, numbers=1))
     story.append(para("Scheme requirements", s["h2"]))
     rules = [
         [r["name"], STATUS.get(r.get("status"), "Met" if r["met"] else "Not met"), r["detail"]]

@@ -31,6 +31,7 @@ class PagedTable(Flowable):
 
     def __init__(self, header, rows, widths, styles, total=None, total_style=None, heights=None):
         super().__init__()
+        self.hAlign = "CENTER"  # as a Table, and as its pages are
         self.header, self.rows, self.widths = header, rows, widths
         self.styles, self.total, self.total_style = styles, total, total_style
         self.heights = heights  # [header, *rows, total?] once measured
