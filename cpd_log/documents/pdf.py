@@ -1,6 +1,7 @@
 """The portfolio PDF, rendered with ReportLab platypus in one layout pass.
 
-Cover, contents and body are one document. The contents' rows are known before layout (the
+The first page (cover, sign-off, "At a glance": pdf_glance.py), contents and body are one
+document; the evidence index and the appendix are there only when there is evidence. The contents' rows are known before layout (the
 sections are fixed and the certificates counted); only their page numbers are not, so each is
 drawn as a PDF form that is filled in once the last page is laid out. Bookmarks are written by
 ReportLab as headings land on their pages. Only attached PDF certificates need pypdf: they are
