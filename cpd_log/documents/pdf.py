@@ -3,10 +3,10 @@
 The first page (cover, sign-off, "At a glance": pdf_glance.py), contents and body are one
 document; the evidence index and the appendix are there only when there is evidence. The
 contents' rows are known before layout (the sections present and the certificates counted);
-only their page numbers are not, so each is drawn as a PDF form that is filled in once the last page is laid out. Bookmarks are written by
-ReportLab as headings land on their pages. Only attached PDF certificates need pypdf: they are
-appended, with their bookmarks, after the document is written (pdf_evidence.py, which also
-says which evidence files are missing from storage).
+only their page numbers are not, so each is drawn as a PDF form that is filled in once the last
+page is laid out. Bookmarks are written by ReportLab as headings land on their pages. Only
+attached PDF certificates need pypdf: they are appended, with their bookmarks, after the document
+is written (pdf_evidence.py, which also says which evidence files are missing from storage).
 """
 
 import tempfile
