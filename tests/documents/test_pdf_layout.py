@@ -146,6 +146,8 @@ def test_no_evidence_index_or_appendix_page_without_evidence(user):
     reader = _reader(make_portfolio(user))
     texts = [page.extract_text() for page in reader.pages]
     assert not any("Evidence index" in t or "Appendix" in t for t in texts)
+    # first page, contents, summary, register, details, reflections: no page says "none"
+    assert len(texts) == 6, [t[:40] for t in texts]
     with_image = factories.make_activity(user, title="Badge day")
     samples.make_evidence(user, with_image, samples.png_bytes(), name="badge.png")
     reader = _reader(make_portfolio(user, title="With evidence"))
