@@ -149,13 +149,17 @@ class Facts(Flowable):
         widest = max((self._label_width(label) for label, _ in self.rows), default=0)
         self.label_width = label_width or min(widest, LABEL_MAX) + LABEL_GAP
         self.heights: list[float] = []
+        self._labels: dict[str, list[str]] = {}
 
     def _label_width(self, label: str) -> float:
         return stringWidth(f"{label}:", fonts.BOLD, self.style.fontSize)
 
     def _label_lines(self, label: str) -> list[str]:
-        room = self.label_width - LABEL_GAP + 0.5  # the widest label fits its own width
-        return simpleSplit(f"{label}:", fonts.BOLD, self.style.fontSize, room) if label else []
+        if label not in self._labels:
+            room = self.label_width - LABEL_GAP + 0.5  # the widest label fits its own width
+            size = self.style.fontSize
+            self._labels[label] = simpleSplit(f"{label}:", fonts.BOLD, size, room) if label else []
+        return self._labels[label]
 
     def wrap(self, available_width, available_height):
         room = available_width - self.label_width
@@ -195,17 +199,19 @@ class Facts(Flowable):
         for (label, value), height in zip(self.rows, self.heights, strict=True):
             labels = self._label_lines(label)
             values = value.lines if isinstance(value, Lines) else []
-            text = self.canv.beginText()
-            for index in range(max(len(labels), len(values))):
-                baseline = y - style.fontSize - index * style.leading
-                if index < len(labels):
-                    text.setTextOrigin(0, baseline)
-                    text.setFont(fonts.BOLD, style.fontSize)
-                    text.textOut(labels[index] + " ")
-                if index < len(values):
-                    text.setTextOrigin(self.label_width, baseline)
-                    text.setFont(style.fontName, style.fontSize)
-                    text.textOut(values[index])
+            first = y - style.fontSize  # the baseline of the label's first line, then the value's
+            text = self.canv.beginText(0, first)
+            text.setFont(fonts.BOLD, style.fontSize, style.leading)
+            if labels:
+                text.textOut(labels[0] + " ")
+            text.setFont(style.fontName, style.fontSize, style.leading)
+            text.setTextOrigin(self.label_width, first)
+            for line in values:
+                text.textLine(line)
+            text.setFont(fonts.BOLD, style.fontSize, style.leading)
+            for index, line in enumerate(labels[1:], start=1):  # a long label's further lines
+                text.setTextOrigin(0, first - index * style.leading)
+                text.textOut(line)
             self.canv.setFillColor(style.textColor)
             self.canv.drawText(text)
             if not isinstance(value, Lines):
