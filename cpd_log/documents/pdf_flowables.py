@@ -11,6 +11,7 @@ per-glyph font fallback (fonts.markup).
 """
 
 import re
+from functools import cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
@@ -55,6 +56,9 @@ class Lines(Flowable):
         width = available_width - self.style.leftIndent - self.style.rightIndent
         self.lines = []
         for line in self.value.split("\n"):
+            if stringWidth(line, name, size) <= width:  # most field values: one short line
+                self.lines.append(line.strip())
+                continue
             for part in simpleSplit(line, name, size, width) or [""]:
                 self.lines.extend(_cut(part, name, size, width))
         self._broken_for = available_width
@@ -149,17 +153,13 @@ class Facts(Flowable):
         widest = max((self._label_width(label) for label, _ in self.rows), default=0)
         self.label_width = label_width or min(widest, LABEL_MAX) + LABEL_GAP
         self.heights: list[float] = []
-        self._labels: dict[str, list[str]] = {}
 
     def _label_width(self, label: str) -> float:
-        return stringWidth(f"{label}:", fonts.BOLD, self.style.fontSize)
+        return _label_width(label, self.style.fontSize)
 
     def _label_lines(self, label: str) -> list[str]:
-        if label not in self._labels:
-            room = self.label_width - LABEL_GAP + 0.5  # the widest label fits its own width
-            size = self.style.fontSize
-            self._labels[label] = simpleSplit(f"{label}:", fonts.BOLD, size, room) if label else []
-        return self._labels[label]
+        room = self.label_width - LABEL_GAP + 0.5  # the widest label fits its own width
+        return _label_lines(label, self.style.fontSize, room)
 
     def wrap(self, available_width, available_height):
         room = available_width - self.label_width
@@ -193,27 +193,43 @@ class Facts(Flowable):
         ]
 
     def draw(self) -> None:
-        """Label and value on one baseline in one text object, so a copy or text extraction
-        reads "Label: value" on one line; a value that is a Paragraph is drawn after it."""
+        """Label and value on one baseline, in one text object for the whole block, so a copy or
+        text extraction reads "Label: value" on one line; a value that is a Paragraph is drawn
+        after it."""
         style, y = self.style, self.height
+        self.canv.setFillColor(style.textColor)
+        text = self.canv.beginText(0, y)
+        others = []
         for (label, value), height in zip(self.rows, self.heights, strict=True):
             labels = self._label_lines(label)
-            values = value.lines if isinstance(value, Lines) else []
             first = y - style.fontSize  # the baseline of the label's first line, then the value's
-            text = self.canv.beginText(0, first)
+            text.setTextOrigin(0, first)
             text.setFont(fonts.BOLD, style.fontSize, style.leading)
             if labels:
                 text.textOut(labels[0] + " ")
-            text.setFont(style.fontName, style.fontSize, style.leading)
-            text.setTextOrigin(self.label_width, first)
-            for line in values:
-                text.textLine(line)
-            text.setFont(fonts.BOLD, style.fontSize, style.leading)
+            if isinstance(value, Lines):
+                text.setFont(style.fontName, style.fontSize, style.leading)
+                text.setTextOrigin(self.label_width, first)
+                for line in value.lines:
+                    text.textLine(line)
+                text.setFont(fonts.BOLD, style.fontSize, style.leading)
+            else:
+                others.append((value, y))
             for index, line in enumerate(labels[1:], start=1):  # a long label's further lines
                 text.setTextOrigin(0, first - index * style.leading)
                 text.textOut(line)
-            self.canv.setFillColor(style.textColor)
-            self.canv.drawText(text)
-            if not isinstance(value, Lines):
-                value.drawOn(self.canv, self.label_width, y - value.height)
             y -= height
+        self.canv.drawText(text)
+        for value, top in others:
+            value.drawOn(self.canv, self.label_width, top - value.height)
+
+
+@cache
+def _label_width(label: str, size: float) -> float:
+    return stringWidth(f"{label}:", fonts.BOLD, size)
+
+
+@cache
+def _label_lines(label: str, size: float, room: float) -> list[str]:
+    """A label and its colon broken to its column (the same few labels on every activity)."""
+    return simpleSplit(f"{label}:", fonts.BOLD, size, room) if label else []
