@@ -42,11 +42,15 @@ def plain_text(value: str, style: ParagraphStyle) -> Flowable:
 class Lines(Flowable):
     """Plain text in the style's font, broken at spaces like a left-aligned Paragraph ("\\n"
     starts a new line, a word wider than the column is cut) and drawn line by line. It splits
-    across pages between lines, never leaving a single line at the foot of a page."""
+    across pages between lines, never leaving a single line at the foot of a page.
+    `first_indent`: room kept free at the start of the first line, where Facts draws a label
+    (Facts draws such lines itself)."""
 
-    def __init__(self, value: str, style: ParagraphStyle, lines: list[str] | None = None):
+    def __init__(self, value: str, style, lines: list[str] | None = None, first_indent=0.0):
         super().__init__()
         self.value, self.style, self.lines = value, style, lines
+        self.first_indent = first_indent
+        self.full_width = False  # set by Facts for a long text, and kept by both parts of a split
         self._broken_for = None if lines is None else "split"  # the width the lines fit
 
     def _break(self, available_width: float) -> None:
@@ -55,7 +59,16 @@ class Lines(Flowable):
         name, size = self.style.fontName, self.style.fontSize
         width = available_width - self.style.leftIndent - self.style.rightIndent
         self.lines = []
-        for line in self.value.split("\n"):
+        sources = self.value.split("\n")
+        if self.first_indent:  # the first line's words that fit beside the label, the rest after
+            head = (simpleSplit(sources[0], name, size, width - self.first_indent) or [""])[0]
+            if stringWidth(head, name, size) > width - self.first_indent:
+                head = ""  # one word too long for the room: it starts on the next line
+            self.lines.append(head)
+            sources[0] = " ".join(sources[0].split()[len(head.split()) :])
+            if not sources[0]:
+                sources = sources[1:]
+        for line in sources:
             if stringWidth(line, name, size) <= width:  # most field values: one short line
                 self.lines.append(line.strip())
                 continue
@@ -75,7 +88,10 @@ class Lines(Flowable):
             return []
         if fit >= len(self.lines):
             return [self]
-        return [Lines("", self.style, self.lines[:fit]), Lines("", self.style, self.lines[fit:])]
+        head = Lines("", self.style, self.lines[:fit], self.first_indent)
+        rest = Lines("", self.style, self.lines[fit:])
+        head.full_width = rest.full_width = self.full_width
+        return [head, rest]
 
     def draw(self) -> None:
         style = self.style
@@ -140,19 +156,32 @@ LABEL_MAX = 110  # points: a longer label wraps in its column
 class Facts(Flowable):
     """Rows of "Label: value": each label (and its colon) in the main face's bold, in a column of
     its own, and its value beside it (`plain_text`, so it wraps and falls back like any user
-    text). Splits between rows, or inside a value that would not fit on a page with its label."""
+    text). Splits between rows, or inside a value that would not fit on a page with its label.
+    Values of the labels in `wide` (long texts) start beside their label and go on under it, at
+    the block's full width."""
 
-    def __init__(self, rows: list[tuple[str, str | Flowable]], style, label_width=None):
+    def __init__(self, rows: list[tuple[str, str | Flowable]], style, label_width=None, wide=()):
         super().__init__()
         fonts.register(fonts.BOLD)
         self.style = style
-        self.rows = [
-            (label, plain_text(value, style) if isinstance(value, str) else value)
-            for label, value in rows
-        ]
-        widest = max((self._label_width(label) for label, _ in self.rows), default=0)
+        widest = max((self._label_width(label) for label, _ in rows), default=0)
         self.label_width = label_width or min(widest, LABEL_MAX) + LABEL_GAP
+        self.rows = [(label, self._value(value, label in wide)) for label, value in rows]
         self.heights: list[float] = []
+
+    def _value(self, value, wide: bool):
+        if not isinstance(value, str):
+            return value
+        flowable = plain_text(value, self.style)
+        if wide and isinstance(flowable, Lines):
+            flowable.first_indent, flowable.full_width = self.label_width, True
+        return flowable
+
+    def _room(self, value, available_width: float) -> float:
+        """The width a value is broken to: the full width for a long text, else its column."""
+        if isinstance(value, Lines) and value.full_width:
+            return available_width
+        return available_width - self.label_width
 
     def _label_width(self, label: str) -> float:
         return _label_width(label, self.style.fontSize)
@@ -162,9 +191,11 @@ class Facts(Flowable):
         return _label_lines(label, self.style.fontSize, room)
 
     def wrap(self, available_width, available_height):
-        room = available_width - self.label_width
         self.heights = [
-            max(len(self._label_lines(label)) * self.style.leading, value.wrap(room, 1e6)[1])
+            max(
+                len(self._label_lines(label)) * self.style.leading,
+                value.wrap(self._room(value, available_width), 1e6)[1],
+            )
             for label, value in self.rows
         ]
         self.width, self.height = available_width, sum(self.heights)
@@ -179,7 +210,7 @@ class Facts(Flowable):
         if index == len(self.rows):
             return [self]
         label, value = self.rows[index]
-        room, left = available_width - self.label_width, available_height - used
+        room, left = self._room(value, available_width), available_height - used
         label_height = len(self._label_lines(label)) * self.style.leading
         parts = value.split(room, left) if left >= label_height else []
         head, rest = self.rows[:index], self.rows[index:]
@@ -209,8 +240,11 @@ class Facts(Flowable):
                 text.textOut(labels[0] + " ")
             if isinstance(value, Lines):
                 text.setFont(style.fontName, style.fontSize, style.leading)
-                text.setTextOrigin(self.label_width, first)
-                for line in value.lines:
+                beside = not value.full_width or value.first_indent
+                text.setTextOrigin(self.label_width if beside else 0, first)
+                for number, line in enumerate(value.lines):
+                    if number == 1 and value.full_width and beside:  # on under its label
+                        text.setTextOrigin(0, first - style.leading)
                     text.textLine(line)
                 text.setFont(fonts.BOLD, style.fontSize, style.leading)
             else:

@@ -158,5 +158,5 @@ def details(content: Content, s) -> list:
             ("Evidence", evidence or "—"),
         ]
         fields += [(text.pdf, value) for text in LONG_TEXTS if (value := text.of(activity))]
-        story.append(Facts(fields, s["body"]))
+        story.append(Facts(fields, s["body"], wide={text.pdf for text in LONG_TEXTS}))
     return story
