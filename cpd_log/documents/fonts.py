@@ -26,7 +26,6 @@ import manimgx_fonts
 import paperang_p2_fonts_cjk
 from bidi import get_display
 from fontTools.ttLib import TTCollection, TTFont
-from fontTools.varLib import instancer
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont as ReportLabFont
@@ -86,6 +85,8 @@ def _bold_file():
     cached = folder / f"NotoSans-Bold-2-{stamp.st_size}-{int(stamp.st_mtime)}.ttf"
     if cached.is_file() and cached.stat().st_uid == os.getuid():
         return str(cached)
+    from fontTools.varLib import instancer  # 10 MB of modules, needed only to make the file
+
     data = io.BytesIO()
     bold = instancer.instantiateVariableFont(TTFont(str(source)), {"wght": 700})
     # ReportLab keeps one font per PostScript name: the instance must not be "NotoSans-Regular".
