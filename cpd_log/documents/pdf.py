@@ -1,11 +1,12 @@
 """The portfolio PDF, rendered with ReportLab platypus in one layout pass.
 
-Cover, contents and body are one document. The contents' rows are known before layout (the
-sections are fixed and the certificates counted); only their page numbers are not, so each is
-drawn as a PDF form that is filled in once the last page is laid out. Bookmarks are written by
-ReportLab as headings land on their pages. Only attached PDF certificates need pypdf: they are
-appended, with their bookmarks, after the document is written (pdf_evidence.py, which also
-says which evidence files are missing from storage).
+The first page (cover, sign-off, "At a glance": pdf_glance.py), contents and body are one
+document; the evidence index and the appendix are there only when there is evidence. The
+contents' rows are known before layout (the sections present and the certificates counted);
+only their page numbers are not, so each is drawn as a PDF form that is filled in once the last
+page is laid out. Bookmarks are written by ReportLab as headings land on their pages. Only
+attached PDF certificates need pypdf: they are appended, with their bookmarks, after the document
+is written (pdf_evidence.py, which also says which evidence files are missing from storage).
 """
 
 import tempfile
@@ -17,11 +18,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from cpd_log.documents import fonts, pdf_evidence, pdf_register, pdf_story
+from cpd_log.documents import fonts, pdf_evidence, pdf_glance, pdf_register, pdf_story
 from cpd_log.documents.pdf_flowables import ContentsRow
+from cpd_log.documents.pdf_table import MARGIN
 from cpd_log.portfolio.services import Content
 
-MARGIN = 18 * mm
 # Every template starts its canvas in the embedded font, so no unembedded Helvetica is referenced.
 PAGE = {
     "pagesize": A4,
@@ -91,14 +92,15 @@ class _Document(BaseDocTemplate):
         return canvas
 
     def _fill_contents(self, canvas) -> None:
-        """The contents' page numbers: sections where they landed, certificates after the end."""
+        """The contents' page numbers: sections where they landed, certificates after the end
+        (an appendix of certificates only starts at the first of them)."""
         page = self.page + 1
         for row in self.contents:
             if row.certificate_pages:
                 row.fill(canvas, page)
                 page += row.certificate_pages
             else:
-                row.fill(canvas, self.section_pages[row.title])
+                row.fill(canvas, self.section_pages.get(row.title, page))
 
     def render(self, story: list) -> int:
         self.build(story, canvasmaker=self._make_canvas)
@@ -117,10 +119,12 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
     certificates = files.certificates
     notes = {label: f" ({pages} pages, appendix)" for label, _, pages, _ in certificates}
     notes |= dict.fromkeys(files.missing, f" — {pdf_evidence.MISSING}")
-    rows = [ContentsRow(title, 0) for title in pdf_story.SECTIONS]
+    present = {pdf_story.EVIDENCE: bool(content.evidence), pdf_story.APPENDIX: bool(files.any)}
+    rows = [ContentsRow(title, 0) for title in pdf_story.SECTIONS if present.get(title, True)]
     rows += [ContentsRow(f"{label} {name}", 1, pages) for label, name, pages, _ in certificates]
     story = [
-        *pdf_story.cover(content, s),
+        *pdf_glance.cover(content, s),
+        *pdf_glance.at_a_glance(content, s),
         *pdf_story.contents(rows, s),
         NextPageTemplate("body"),
         PageBreak(),
@@ -136,4 +140,5 @@ def render(content: Content, out: BinaryIO, progress: Callable | None = None) ->
     with tempfile.TemporaryFile() as laid_out:
         _Document(laid_out, content, rows, progress).render(story)
         laid_out.seek(0)
-        return pdf_evidence.append_certificates(out, laid_out, certificates)
+        appendix = bool(files.images or files.missing)
+        return pdf_evidence.append_certificates(out, laid_out, certificates, appendix)

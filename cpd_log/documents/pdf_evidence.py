@@ -24,6 +24,7 @@ from cpd_log.models import Evidence
 from cpd_log.portfolio.services import Content
 
 MISSING = "missing from storage"
+APPENDIX = "Appendix: attached evidence"  # the section's title, here and in pdf_story
 
 
 @dataclass
@@ -34,6 +35,11 @@ class EvidenceFiles:
     images: list[tuple[str, str, Evidence, tuple[int, int]]] = field(default_factory=list)
     # label -> what the index and the appendix say of a file missing from storage
     missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        """Whether the appendix has anything to show."""
+        return bool(self.certificates or self.images or self.missing)
 
 
 def collect(content: Content) -> EvidenceFiles:
@@ -113,15 +119,18 @@ class StoredImage(Flowable):
             self.canv.drawString(0, self.draw_height - 12, str(missing))
 
 
-def append_certificates(out, laid_out, certificates) -> int:
+def append_certificates(out, laid_out, certificates, appendix_laid_out: bool = True) -> int:
     """The PDF certificates after the last page, bookmarked under the appendix (the last
-    top-level bookmark). One gone since its pages were counted becomes blank pages, so the
-    contents' page numbers stay true."""
+    top-level bookmark; without a laid-out appendix page, one made at the first certificate).
+    One gone since its pages were counted becomes blank pages, so the contents' page numbers
+    stay true."""
     reader = PdfReader(laid_out)
     writer = PdfWriter()
     writer.append(reader)  # its bookmarks come along as pypdf outline items
     writer.add_metadata(reader.metadata)
-    *_, appendix = writer.get_outline_root().children()
+    appendix = None
+    if appendix_laid_out:
+        *_, appendix = writer.get_outline_root().children()
     for label, name, pages, item in certificates:
         start = len(writer.pages)
         try:
@@ -130,6 +139,8 @@ def append_certificates(out, laid_out, certificates) -> int:
         except MissingFile:
             for _ in range(pages):
                 writer.add_blank_page(*A4)
+        if appendix is None:
+            appendix = writer.add_outline_item(title=APPENDIX, page_number=start)
         writer.add_outline_item(title=f"{label} {name}", page_number=start, parent=appendix)
     writer.write(out)
     return len(writer.pages)

@@ -1,4 +1,4 @@
-"""The activities in the PDF: the register (one row each, in tables of REGISTER_CHUNK rows) and
+"""The activities in the PDF: the register (one row each, laid out a page at a time) and
 the details (a section each). Which of the activity's fields fill a register column, and which long
 texts the details show, come from the field table (cpd_log/activities/fields.py).
 """
@@ -6,19 +6,13 @@ texts the details show, come from the field table (cpd_log/activities/fields.py)
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, PageBreak, Table, TableStyle
+from reportlab.platypus import CondPageBreak, PageBreak, TableStyle
 
 from cpd_log.activities.fields import FIELDS, LONG_TEXTS, Value
 from cpd_log.documents.fonts import MAIN
-from cpd_log.documents.pdf_flowables import heading, plain_text
-from cpd_log.documents.pdf_story import (
-    CELL_PADDING,
-    GRID,
-    REGISTER_CHUNK,
-    ROW_SPLIT_MIN,
-    cell,
-    para,
-)
+from cpd_log.documents.pdf_flowables import Facts, heading
+from cpd_log.documents.pdf_story import CELL_PADDING, GRID, cell, para
+from cpd_log.documents.pdf_table import PagedTable
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
@@ -66,28 +60,21 @@ def register(content: Content, s) -> list:
     total = dict.fromkeys(header, "")
     count = f"{len(rows)} activit{'y' if len(rows) == 1 else 'ies'}"
     total.update(Title=f"Total: {count}", Hours=hours(content.total_minutes))
-    chunks = [rows[start : start + REGISTER_CHUNK] for start in range(0, len(rows), REGISTER_CHUNK)]
-    chunks[-1].append([total[column] for column in header])
-    for chunk in chunks:
-        table = Table([header, *chunk], widths, repeatRows=1, splitInRow=ROW_SPLIT_MIN)
-        table.setStyle(GRID)
-        table.setStyle(_register_style(header, last=chunk is chunks[-1]))
-        story.append(table)
-    return story
-
-
-def _register_style(header: list[str], last: bool) -> TableStyle:
-    """Numbers right-aligned; the last table ends in the totals row, set off by a rule."""
-    commands = [
-        ("ALIGN", (header.index(column), 0), (header.index(column), -1), "RIGHT")
-        for column in REGISTER_NUMBERS
-    ]
-    if last:
-        commands += [
+    totals = TableStyle(
+        [
             ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
             ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f1f3f5")),
         ]
-    return TableStyle(commands)
+    )
+    aligned = TableStyle(
+        [
+            ("ALIGN", (header.index(column), 0), (header.index(column), -1), "RIGHT")
+            for column in REGISTER_NUMBERS
+        ]
+    )
+    total_row = [total[column] for column in header]
+    story.append(PagedTable(header, rows, widths, [GRID, aligned], total_row, totals))
+    return story
 
 
 def _register_cell(activity, fields, width: float, style):
@@ -170,8 +157,6 @@ def details(content: Content, s) -> list:
             ("Competencies", "; ".join(c.label for c in activity.competencies) or "—"),
             ("Evidence", evidence or "—"),
         ]
-        story.append(plain_text("\n".join(f"{k}: {v}" for k, v in fields), s["body"]))
-        for section in LONG_TEXTS:  # each its own paragraph
-            if text := section.of(activity):
-                story.append(plain_text(f"{section.pdf}: {text}", s["body"]))
+        fields += [(text.pdf, value) for text in LONG_TEXTS if (value := text.of(activity))]
+        story.append(Facts(fields, s["body"], wide={text.pdf for text in LONG_TEXTS}))
     return story

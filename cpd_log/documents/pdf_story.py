@@ -1,4 +1,4 @@
-"""The PDF's flowables: cover, contents, summary, reflections, evidence, appendix (the activity
+"""The PDF's flowables: contents, summary, reflections, evidence, appendix (the activity
 register and details are in pdf_register.py; both share the cell helpers here).
 
 Every piece of user text goes through `fonts.markup()` (escaped, then split into covering fonts)
@@ -9,30 +9,34 @@ contents list the sections and certificates with the pages the bookmarks landed 
 """
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
 
 from cpd_log.documents import fonts, pdf_reflections
 from cpd_log.documents.fonts import MAIN, markup
-from cpd_log.documents.pdf_evidence import StoredImage
+from cpd_log.documents.pdf_chart import month_rows, months_label, portfolio_series
+from cpd_log.documents.pdf_evidence import APPENDIX, StoredImage
 from cpd_log.documents.pdf_flowables import ContentsRow, PageNumber, heading
+from cpd_log.documents.pdf_table import ROW_SPLIT_MIN, PagedTable
 from cpd_log.portfolio.cycle_report import in_units
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
 
+EVIDENCE = "Evidence index"
+GLANCE = "At a glance"
 SECTIONS = [
+    GLANCE,
     "Summary",
     "Activity register",
     "Activity details",
     "Reflections by competency",
-    "Evidence index",
-    "Appendix: attached evidence",
+    EVIDENCE,
+    APPENDIX,
 ]
-REGISTER_CHUNK = 20  # rows per table: about a page, so tables rarely need splitting
 GRID = TableStyle(
     [
         ("FONTNAME", (0, 0), (-1, -1), MAIN),
@@ -66,9 +70,6 @@ def para(text, style) -> Paragraph:
 
 
 CELL_PADDING = 12  # Table's default left + right padding, in points
-# Tables break between rows; a row is split inside only when it cannot fit on a page of its own
-# (an activity tagged in dozens of areas, say), and then only with this many points on each side.
-ROW_SPLIT_MIN = 36
 
 
 def cell(text: str, width: float, style):
@@ -84,11 +85,18 @@ def cell(text: str, width: float, style):
     return para(text, style)
 
 
-def _table(rows: list[list], widths: list[float], s) -> Table:
-    cells = [[c if isinstance(c, Paragraph) else para(c, s["small"]) for c in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=ROW_SPLIT_MIN)
-    table.setStyle(GRID)
-    return table
+def _table(rows: list[list], widths: list[float], s, numbers: int | None = None) -> PagedTable:
+    """A summary table; column `numbers` (an index) is right-aligned, as figures are added up."""
+    right = ParagraphStyle("right", parent=s["small"], alignment=TA_RIGHT)
+    styles = [right if i == numbers else s["small"] for i in range(len(widths))]
+    cells = [
+        [
+            c if isinstance(c, Paragraph) else para(c, style)
+            for c, style in zip(row, styles, strict=True)
+        ]
+        for row in rows
+    ]
+    return PagedTable(cells[0], cells[1:], widths, [GRID])
 
 
 def summary(content: Content, s) -> list:
@@ -106,7 +114,11 @@ def summary(content: Content, s) -> list:
     ):
         story.append(para(title, s["h2"]))
         body = [[label, hours(m)] for label, m in rows] or [["—", "0"]]
-        story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s))
+        story.append(_table([["", "Hours"], *body], [120 * mm, 30 * mm], s, numbers=1))
+    series = portfolio_series(content)
+    story.append(para(f"Hours per month, {months_label(series)} (the first page's chart)", s["h2"]))
+    rows = [["Month", "Hours", "By kind"], *month_rows(series)]
+    story.append(_table(rows, [25 * mm, 18 * mm, 127 * mm], s, numbers=1))
     if content.scheme is not None:
         story.extend(_cycle_summary(content, s))
     story.extend(_reviews(content, s))
@@ -124,7 +136,7 @@ def _cycle_summary(content: Content, s) -> list:
     unit = scheme.unit_plural
     story = [para(f"{scheme.name}: {unit} counted per category in the cycle", s["h2"])]
     body = [[name, in_units(m, scheme)] for name, m in content.minutes_by_category] or [["—", ""]]
-    story.append(_table([["Category", unit], *body], [120 * mm, 30 * mm], s))
+    story.append(_table([["Category", unit], *body], [120 * mm, 30 * mm], s, numbers=1))
     story.append(para("Scheme requirements", s["h2"]))
     rules = [
         [r["name"], STATUS.get(r.get("status"), "Met" if r["met"] else "Not met"), r["detail"]]
@@ -148,7 +160,7 @@ def _reviews(content: Content, s) -> list:
         line = f"Reviewed by {who}, on {review.created_at:%-d %b %Y}"
         story.append(para(line + (" — signed off." if review.signed_off else "."), s["body"]))
         if review.comment:
-            story.append(para(review.comment, s["small"]))
+            story.append(para(review.comment, s["body"]))
     return story
 
 
@@ -159,9 +171,9 @@ def reflections(content: Content, s) -> list:
 def evidence_index(content: Content, s, notes: dict[str, str]) -> list:
     """`notes`: evidence label -> what follows its type (pages merged in the appendix, or that
     the file is missing from storage)."""
-    story = [PageBreak(), heading("Evidence index", s["h1"], 0, "evidence")]
-    if not content.evidence:
-        return [*story, para("No evidence is attached.", s["body"])]
+    if not content.evidence:  # no page saying so: the first page counts the evidence
+        return []
+    story = [PageBreak(), heading(EVIDENCE, s["h1"], 0, "evidence")]
     rows = [["Ref.", "Activity or reflection", "Evidence", "Type", "SHA-256 / address"]]
     for entry in content.evidence:
         item = entry.evidence
@@ -174,10 +186,11 @@ def evidence_index(content: Content, s, notes: dict[str, str]) -> list:
 
 def appendix_images(s, images: list, missing: dict[str, str]) -> list:
     """(label, name, evidence, pixel size) of each image: one page each, scaled to fit; then a
-    line for each evidence file missing from storage."""
-    story = [PageBreak(), heading("Appendix: attached evidence", s["h1"], 0, "appendix")]
-    if not images:
-        story.append(para("Attached PDF certificates follow as pages, if any.", s["body"]))
+    line for each evidence file missing from storage. Nothing when there is neither: appended
+    certificates then get the appendix's bookmark on their first page (pdf_evidence.py)."""
+    if not images and not missing:
+        return []
+    story = [PageBreak(), heading(APPENDIX, s["h1"], 0, "appendix")]
     for label, message in missing.items():
         story.append(para(f"{label}: {message}", s["body"]))
     for label, name, evidence, size in images:
@@ -187,20 +200,6 @@ def appendix_images(s, images: list, missing: dict[str, str]) -> list:
     return story
 
 
-def cover(content: Content, s) -> list:
-    portfolio = content.portfolio
-    return [
-        Spacer(1, 60 * mm),
-        para(portfolio.title, s["title"]),
-        para(content.owner.display_name, s["centre"]),
-        Spacer(1, 6 * mm),
-        para(f"Period: {content.period}", s["centre"]),
-        para(f"Audience: {portfolio.audience.label}", s["centre"]),
-        para(f"Generated on {content.generated:%-d %B %Y}", s["centre"]),
-        PageBreak(),
-    ]
-
-
 def contents(rows: list[ContentsRow], s) -> list:
     """The table of contents; page numbers are filled in after layout (ContentsRow)."""
     cells = []
@@ -208,7 +207,7 @@ def contents(rows: list[ContentsRow], s) -> list:
         row.style = s["body"]
         style = ParagraphStyle("contents", parent=s["body"], leftIndent=12 * row.level)
         cells.append([para(row.title, style), PageNumber(row)])
-    story = [Paragraph("Contents", s["h1"])]
+    story = [PageBreak(), Paragraph("Contents", s["h1"])]
     table = Table(cells, colWidths=[150 * mm, 20 * mm], splitInRow=ROW_SPLIT_MIN)
     table.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), MAIN)])

@@ -146,6 +146,9 @@ class Content:
     category_splits: dict | None = None
     minutes_by_category: list[tuple[str, int]] = field(default_factory=list)
     reviews: list = field(default_factory=list)
+    # The rules engine's CycleView of the chosen cycle (the PDF's "At a glance" prints its rules;
+    # without a chosen cycle, those of the owner's active cycles: `active_cycles()`).
+    cycles: list = field(default_factory=list)
     _by_activity: dict | None = field(default=None, repr=False)
 
     @property
@@ -227,6 +230,7 @@ def _evidence_entries(activities: list[Activity], reflections: list) -> list[Evi
 def _add_cycle(content: Content, cycle) -> None:
     """The rules engine's verdict on the cycle, and its categories for the register."""
     view = cycle_report.cycle_view(cycle, content.owner, content.generated)
+    content.cycles = [view]
     content.rules = cycle_report.rule_rows(view)
     content.scheme = view.scheme
     content.category_splits = cycle_report.category_splits(view)

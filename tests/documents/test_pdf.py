@@ -78,13 +78,15 @@ def test_pdf_has_cover_contents_summary_register_and_bookmarks(user, framework_l
         "APM",
         "Area 1",
         "Course",
-        "Evidence index",
+        "Sign-off",
+        "At a glance",
         "Page 3",
     ]:
         assert expected in text, expected
+    assert "Evidence index" not in text and "Appendix" not in text  # nothing to show: no page
     reader = PdfReader(io.BytesIO(data))
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert outline[:3] == ["Summary", "Activity register", "Activity details"]
+    assert outline[:4] == ["At a glance", "Summary", "Activity register", "Activity details"]
     nested = [item for item in reader.outline if isinstance(item, list)]
     assert any(child.title == "1. Risk workshop" for group in nested for child in group)
 
@@ -203,8 +205,8 @@ def test_certificates_are_bookmarked_under_the_appendix_and_in_the_contents(user
     assert reader.pages[total - 3].extract_text().startswith("FIRST CERT — page 1")
     assert reader.pages[total - 1].extract_text().startswith("SECOND CERT — page 1")
     marks = _outline(reader)
-    assert marks[-3:] == [
-        (0, "Appendix: attached evidence", total - 3),
+    assert marks[-3:] == [  # no page of its own: the appendix starts at the first certificate
+        (0, "Appendix: attached evidence", total - 2),
         (1, "E1 a.pdf", total - 2),
         (1, "E2 b.pdf", total),
     ]
@@ -219,6 +221,7 @@ def test_every_heading_is_a_bookmark_at_its_page(user, framework_leaves):
     reader = PdfReader(io.BytesIO(_render(make_portfolio(user, title="Review"))))
     marks = _outline(reader)
     assert [(level, title) for level, title, _ in marks] == [
+        (0, "At a glance"),
         (0, "Summary"),
         (0, "Activity register"),
         (0, "Activity details"),
@@ -226,8 +229,6 @@ def test_every_heading_is_a_bookmark_at_its_page(user, framework_leaves):
         (0, "Reflections by competency"),
         (1, framework_leaves[0].label),
         (2, "What I learnt"),
-        (0, "Evidence index"),
-        (0, "Appendix: attached evidence"),
     ]
     for _, title, page in marks:
         assert title.split()[-1] in reader.pages[page - 1].extract_text(), title
