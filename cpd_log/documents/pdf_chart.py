@@ -15,23 +15,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cpd_log.activities.choices import ActivityKind, ActivityStatus
+from cpd_log.activities.choices import ActivityStatus
 from cpd_log.documents.fonts import MAIN
 from cpd_log.portfolio.services import Content
 from cpd_log.templating import hours
+from cpd_log.trends.chart import Band, bands, nice_step
 from cpd_log.trends.series import DEFAULT_MONTHS, MonthlySeries, zero_filled
 
 MAX_MONTHS = 60  # a longer period shows its last five years
 WIDTH, PLOT, AXIS, LABEL = 170 * mm, 58 * mm, 26, 6
-# Okabe-Ito's colour-blind-safe eight, then three more: one colour per kind, in the kinds' order.
-PALETTE = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-    "#F0E442", "#000000", "#999999", "#7F3C8D", "#80BA5A",
-]  # fmt: skip
-
-
-def kind_colour(kind: ActivityKind):
-    return colors.HexColor(PALETTE[list(ActivityKind).index(kind) % len(PALETTE)])
 
 
 def portfolio_series(content: Content) -> MonthlySeries:
@@ -49,22 +41,14 @@ def portfolio_series(content: Content) -> MonthlySeries:
     return zero_filled(rows, until, months)
 
 
-def _step(peak_hours: float) -> float:
-    """A round gridline step giving at most five lines up to the peak."""
-    for scale in (1, 10, 100, 1000):
-        for step in (0.5, 1, 2, 5):
-            if peak_hours / (step * scale) <= 5:
-                return step * scale
-    return 5000
-
-
 def monthly_chart(series: MonthlySeries) -> Drawing:
-    legend = _legend(series)
+    layers, figures = bands(series)  # colours and folding as on the dashboard's chart
+    legend = _legend(layers, figures)
     height = PLOT + 3 * LABEL + 10 + len(legend) * 11
     drawing = Drawing(WIDTH, height, initialFontName=MAIN)  # no Helvetica, which is not embedded
     base = height - PLOT - 8  # the plot's bottom; totals are written above the bars
     peak = series.peak / 60 or 1
-    step = _step(peak)
+    step = nice_step(peak, ticks=5)
     top = max(peak, step)
     scale = (PLOT - 10) / top
     value = 0.0
@@ -76,7 +60,7 @@ def monthly_chart(series: MonthlySeries) -> Drawing:
         label = hours(round(value * 60))
         drawing.add(String(AXIS - 3, y - 2, label, fontName=MAIN, fontSize=LABEL, textAnchor="end"))
         value += step
-    _bars(drawing, series, base, scale)
+    _bars(drawing, series, _fills(layers, figures), base, scale)
     if not series.total:
         text = "No completed activities in this period."
         drawing.add(
@@ -84,27 +68,29 @@ def monthly_chart(series: MonthlySeries) -> Drawing:
         )
     for row, entries in enumerate(legend):
         y = base - 3 * LABEL - 12 - row * 11
-        for x, kind, text in entries:
-            drawing.add(Rect(x, y, 7, 7, fillColor=kind_colour(kind), strokeColor=None))
+        for x, band, text in entries:
+            drawing.add(Rect(x, y, 7, 7, fillColor=colors.HexColor(band.fill), strokeColor=None))
             drawing.add(String(x + 10, y + 1, text, fontName=MAIN, fontSize=7.5))
     return drawing
 
 
-def _bars(drawing: Drawing, series: MonthlySeries, base: float, scale: float) -> None:
+def _fills(layers: list[Band], figures: list[list[int]]) -> list[tuple[object, list[int]]]:
+    """Each band's reportlab colour beside its minutes per month."""
+    return [
+        (colors.HexColor(band.fill), minutes) for band, minutes in zip(layers, figures, strict=True)
+    ]
+
+
+def _bars(drawing: Drawing, series: MonthlySeries, layers, base: float, scale: float) -> None:
     slot = (WIDTH - AXIS) / len(series.months)
     every = 1 if slot >= 11 else 2  # month names that fit
     for index, month in enumerate(series.months):
         x = AXIS + index * slot + slot * 0.15
         y = base
-        for row in series.kinds:
-            minutes = row.minutes[index]
-            if minutes:
-                height = minutes / 60 * scale
-                drawing.add(
-                    Rect(
-                        x, y, slot * 0.7, height, fillColor=kind_colour(row.kind), strokeColor=None
-                    )
-                )
+        for fill, per_month in layers:
+            if per_month[index]:
+                height = per_month[index] / 60 * scale
+                drawing.add(Rect(x, y, slot * 0.7, height, fillColor=fill, strokeColor=None))
                 y += height
         centre = x + slot * 0.35
         total = series.month_totals[index]
@@ -124,17 +110,17 @@ def _label(x: float, y: float, text: str) -> String:
     return String(x, y, text, fontName=MAIN, fontSize=LABEL, textAnchor="middle")
 
 
-def _legend(series: MonthlySeries) -> list[list[tuple[float, ActivityKind, str]]]:
-    """Each kind's swatch and "Course 36 h", laid out in rows that fit the width."""
+def _legend(layers: list[Band], figures: list[list[int]]) -> list[list[tuple[float, Band, str]]]:
+    """Each band's swatch and "Course 36 h", laid out in rows that fit the width."""
     rows: list[list] = [[]]
     x = AXIS
-    for row in series.kinds:
-        text = f"{row.kind.label} {hours(row.total)} h"
+    for band, per_month in zip(layers, figures, strict=True):
+        text = f"{band.label} {hours(sum(per_month))} h"
         width = 10 + stringWidth(text, MAIN, 7.5) + 12
         if rows[-1] and x + width > WIDTH:
             rows.append([])
             x = AXIS
-        rows[-1].append((x, row.kind, text))
+        rows[-1].append((x, band, text))
         x += width
     return rows if rows[0] else []
 

@@ -57,8 +57,9 @@ def nice_step(peak: float, ticks: int = 4) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= rough)
 
 
-def _bands(series: MonthlySeries) -> tuple[list[Band], list[list[int]]]:
-    """The chart's bands (label, colour) and each band's minutes per month."""
+def bands(series: MonthlySeries) -> tuple[list[Band], list[list[int]]]:
+    """The chart's bands (label, colour) and each band's minutes per month: the dashboard's chart
+    and the portfolio PDF's (documents/pdf_chart.py) colour and fold kinds alike."""
     rows = list(series.kinds)
     kept = rows
     if len(rows) > len(MUTED):
@@ -76,7 +77,7 @@ def _bands(series: MonthlySeries) -> tuple[list[Band], list[list[int]]]:
 def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
     """Coordinates of the stacked bar chart; `hours` formats minutes (the app's filter)."""
     hours = cache(hours)  # a few hundred cells, mostly the same few figures
-    bands, figures = _bands(series)
+    layers, figures = bands(series)
     step = nice_step(series.peak / 60) * 60
     top = max(step * -(-series.peak // step), step)
     scale = PLOT_HEIGHT / top
@@ -85,7 +86,7 @@ def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
     for i, month in enumerate(series.months):
         x = AXIS + i * (BAR + GAP)
         base = TOP + PLOT_HEIGHT
-        for band, per_month in zip(bands, figures, strict=True):
+        for band, per_month in zip(layers, figures, strict=True):
             minutes = per_month[i]
             if minutes:
                 height = minutes * scale
@@ -95,7 +96,7 @@ def monthly_chart(series: MonthlySeries, hours: Callable[[int], str]) -> dict:
         labels.append((x + BAR / 2, f"{month:%b}", _year_label(month, i)))
     ticks = [(TOP + PLOT_HEIGHT - v * scale, hours(int(v))) for v in _range(top, step)]
     return {
-        "bands": bands,
+        "bands": layers,
         "segments": segments,
         "labels": labels,
         "ticks": ticks,
