@@ -12,6 +12,7 @@ from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
+from cpd_log.models.trash import TrashFile, TrashItem
 from cpd_log.models.user import User
 
 __all__ = [
@@ -41,5 +42,7 @@ __all__ = [
     "Portfolio",
     "Review",
     "ShareLink",
+    "TrashFile",
+    "TrashItem",
     "User",
 ]
