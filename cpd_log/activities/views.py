@@ -15,6 +15,9 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
 from cpd_log.page_cache import page_cache
+from cpd_log.trash.moving import new_batch, trash_activities
+from cpd_log.trash.services import TRASH_DAYS
+from cpd_log.trash.undo import flash_deleted
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -94,15 +97,17 @@ def delete(activity_id: int):
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = EmptyForm()
     if form.validate_on_submit():
-        services.delete_activity(activity)
+        batch = new_batch()
+        trash_activities(current_user, [activity.id], batch)
         db.session.commit()
-        flash(f"Deleted “{activity.title}”.", "info")
+        flash_deleted(f"Deleted “{activity.title}”.", batch)
         return redirect(url_for("activities.index"))
     return render_template(
         "_confirm_delete.html",
         form=form,
         title="Delete activity",
         name=activity.title,
-        consequences="This removes the activity and its competency tags. It cannot be undone.",
+        consequences=f"The activity moves to the Trash with its tags and evidence, restorable "
+        f"for {TRASH_DAYS} days.",
         cancel_url=url_for("activities.detail", activity_id=activity.id),
     )

@@ -26,7 +26,9 @@ class TrashItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    batch: Mapped[str] = mapped_column(String(32))  # one delete (single or bulk): what Undo restores
+    batch: Mapped[str] = mapped_column(
+        String(32)
+    )  # one delete (single or bulk): what Undo restores
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

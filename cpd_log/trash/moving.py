@@ -1,0 +1,131 @@
+"""Moving activities and reflections into the trash: a snapshot per row, then the live rows go.
+
+The snapshot of a row is its record in the account backup's format (account_export.py writes it
+with the codec, account_format.py declares it), so restoring is the account import's own code:
+tags by framework slug and code, badge, quick-capture mark, dismissed prompts, evidence metadata
+and, for a reflection, the activity it is about. Besides the record, the snapshot keeps what points
+at the row from elsewhere: the reflections about an activity (set to standalone by the delete)
+and the goals it is linked to. Evidence files stay on disk, named by `trash_file`, until the item
+is purged (services.purge). Services flush; the view commits.
+"""
+
+import secrets
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from cpd_log.access import owned
+from cpd_log.account.account_export import activity_record, reflection_record
+from cpd_log.account.activity_state_transfer import state_exporter
+from cpd_log.extensions import db
+from cpd_log.models import Activity, Competency, Reflection, TrashFile, TrashItem
+from cpd_log.models.development import goal_activity
+
+ACTIVITY, REFLECTION = "activity", "reflection"
+
+
+def new_batch() -> str:
+    """The name of one delete: "Undo" restores exactly the items that carry it."""
+    return secrets.token_hex(16)
+
+
+def activity_key(activity_id: int | None) -> str | None:
+    """How a snapshot names an activity (the backup's `key`): by the id it had."""
+    return None if activity_id is None else f"a{activity_id}"
+
+
+def trash_activities(user, ids, batch: str) -> int:
+    """Move the user's activities among `ids` to the trash (other users' ids are ignored);
+    returns how many. A fixed number of queries however many: rows and tags, state, links,
+    one INSERT of the items and their files, one DELETE (tags and evidence rows by cascade)."""
+    activities = list(
+        db.session.scalars(
+            owned(Activity, user)
+            .where(Activity.id.in_(list(ids)))
+            .options(
+                selectinload(Activity.competencies).selectinload(Competency.framework),
+                selectinload(Activity.evidence),
+            )
+        )
+    )
+    if not activities:
+        return 0
+    found = [a.id for a in activities]
+    extra = state_exporter(user)
+    about = _group(
+        select(Reflection.activity_id, Reflection.id).where(
+            Reflection.user_id == user.id, Reflection.activity_id.in_(found)
+        )
+    )
+    goals = _group(
+        select(goal_activity.c.activity_id, goal_activity.c.goal_id).where(
+            goal_activity.c.activity_id.in_(found)
+        )
+    )
+    items = [
+        (
+            _item(
+                user,
+                batch,
+                ACTIVITY,
+                a.title,
+                record=activity_record(a, activity_key(a.id), extra(a)),
+                reflections=about.get(a.id, []),
+                goals=goals.get(a.id, []),
+            ),
+            a.evidence,
+        )
+        for a in activities
+    ]
+    _store(user, items)
+    db.session.execute(
+        delete(Activity).where(Activity.id.in_(found)),
+        execution_options={"synchronize_session": False},
+    )
+    for activity in activities:  # gone from the database: gone from the session too
+        for evidence in activity.evidence:
+            db.session.expunge(evidence)
+        db.session.expunge(activity)
+    return len(found)
+
+
+def trash_reflection(user, reflection: Reflection, batch: str) -> None:
+    """Move one of the user's reflections to the trash (its tags and evidence with it)."""
+    record = reflection_record(
+        reflection,
+        f"r{reflection.id}",
+        {reflection.activity_id: activity_key(reflection.activity_id)},
+    )
+    item = _item(user, batch, REFLECTION, reflection.title, record=record)
+    _store(user, [(item, reflection.evidence)])
+    db.session.delete(reflection)
+    db.session.flush()
+
+
+def _item(user, batch: str, kind: str, title: str, **snapshot) -> TrashItem:
+    return TrashItem(user_id=user.id, batch=batch, kind=kind, title=title, snapshot=snapshot)
+
+
+def _store(user, items: list[tuple[TrashItem, list]]) -> None:
+    """Add the items, then the files each names (originals and PDF copies) in one INSERT."""
+    db.session.add_all(item for item, _ in items)
+    db.session.flush()
+    files = {
+        (item.id, digest)
+        for item, evidence in items
+        for e in evidence
+        for digest in (e.sha256, e.rendition_sha256)
+        if digest
+    }
+    if files:
+        db.session.execute(
+            TrashFile.__table__.insert(),
+            [{"trash_item_id": i, "sha256": d, "user_id": user.id} for i, d in sorted(files)],
+        )
+
+
+def _group(query) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = {}
+    for key, value in db.session.execute(query):
+        grouped.setdefault(key, []).append(value)
+    return grouped

@@ -1,0 +1,143 @@
+"""Restoring trash items: the snapshots go back through the account import (new ids), their links
+are made again where what they pointed at still exists, and what could not come back is said.
+
+A competency (or a whole framework of the user's) deleted since is left out of the tags and
+named; a reflection the activity was about, a goal it was linked to, or the activity a reflection
+was about that no longer exists is skipped and counted. Evidence files are read back from the
+user's folder through the upload's own service (type, caps and quota checked again; the bytes are
+there already, so they add nothing to the quota).
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+
+from cpd_log.access import owned
+from cpd_log.account.account_format import RECORDS
+from cpd_log.account.account_import import import_activities, import_reflections
+from cpd_log.account.codec import Notes, Reader
+from cpd_log.account.evidence_transfer import EvidenceFiles
+from cpd_log.account.transfer import BadFile, competency_resolver
+from cpd_log.activities.tags import insert_tags
+from cpd_log.evidence import storage
+from cpd_log.extensions import db
+from cpd_log.models import Activity, Goal, Reflection, TrashFile, TrashItem
+from cpd_log.models.development import goal_activity
+from cpd_log.trash.moving import ACTIVITY, REFLECTION
+
+
+@dataclass
+class Restored:
+    activities: int = 0
+    reflections: int = 0
+    unknown_competencies: list[str] = field(default_factory=list)
+    links_lost: int = 0  # reflections, goals or activities pointed at that are gone
+    missing_files: int = 0
+
+    def message(self) -> str:
+        counts = []
+        if self.activities:
+            counts.append(f"{self.activities} activit{'y' if self.activities == 1 else 'ies'}")
+        if self.reflections:
+            counts.append(f"{self.reflections} reflection{'s' * (self.reflections != 1)}")
+        parts = [f"Restored {' and '.join(counts) or 'nothing'}."]
+        if self.unknown_competencies:
+            names = ", ".join(sorted(set(self.unknown_competencies)))
+            parts.append(f"Tags no longer available were left out: {names}.")
+        if self.links_lost:
+            parts.append(f"{self.links_lost} link(s) to deleted items could not be made again.")
+        if self.missing_files:
+            parts.append(f"{self.missing_files} evidence file(s) were missing from storage.")
+        return " ".join(parts)
+
+
+def restore(user, items: list[TrashItem]) -> Restored:
+    """Put the user's `items` back and remove them from the trash. Raises BadFile (nothing
+    written by the caller's rollback) when a snapshot cannot be read."""
+    result, notes = Restored(), Notes()
+    reader = Reader(RECORDS, notes)
+    resolve = competency_resolver(user)
+    files = EvidenceFiles(storage.user_folder(user.id))
+    context = (resolve, files, reader, lambda n: None)
+    activities = [i.snapshot for i in items if i.kind == ACTIVITY]
+    reflections = [i.snapshot for i in items if i.kind == REFLECTION]
+    records = [s["record"] for s in activities + reflections]
+    for record in records:
+        _prepare(record, resolve, files, result)
+    ids, result.activities = import_activities(user, [s["record"] for s in activities], context)
+    live = _live_activities(user, [s["record"]["activity"] for s in reflections])
+    result.links_lost += sum(
+        1
+        for s in reflections
+        if s["record"]["activity"]
+        and s["record"]["activity"] not in ids
+        and s["record"]["activity"] not in live
+    )
+    _, result.reflections = import_reflections(
+        user, [s["record"] for s in reflections], {**live, **ids}, context
+    )
+    for snapshot in activities:
+        result.links_lost += _relink(user, ids[str(snapshot["record"]["key"])], snapshot)
+    result.missing_files = len(notes.missing)
+    _forget(user, items)
+    return result
+
+
+def _prepare(record: dict, resolve, files: EvidenceFiles, result: Restored) -> None:
+    """Leave out tags whose competency is gone (named in the result) and mark evidence whose
+    file is no longer on disk as missing (the import then skips and counts it)."""
+    kept = []
+    for reference in record.get("competencies", []):
+        try:
+            resolve(reference, "")
+            kept.append(reference)
+        except BadFile:
+            result.unknown_competencies.append(" ".join(str(part) for part in reference[::2]))
+    record["competencies"] = kept
+    for evidence in record.get("evidence", []):
+        digest = evidence.get("sha256")
+        if digest and not evidence.get("missing") and files.read(digest) is None:
+            evidence["missing"], evidence["file"] = True, None
+
+
+def _live_activities(user, keys) -> dict[str, int]:
+    """The user's activities named by reflection snapshots that still exist, by key."""
+    wanted = {int(k[1:]): k for k in keys if isinstance(k, str) and k[1:].isdigit()}
+    if not wanted:
+        return {}
+    found = db.session.scalars(
+        owned(Activity, user).with_only_columns(Activity.id).where(Activity.id.in_(wanted))
+    )
+    return {wanted[i]: i for i in found}
+
+
+def _relink(user, activity_id: int, snapshot: dict) -> int:
+    """Make the restored activity's reflections and goals point at it again; how many are gone."""
+    reflections, goals = snapshot.get("reflections", []), snapshot.get("goals", [])
+    relinked = 0
+    if reflections:
+        relinked = db.session.execute(
+            update(Reflection)
+            .where(
+                Reflection.user_id == user.id,
+                Reflection.id.in_(reflections),
+                Reflection.activity_id.is_(None),
+            )
+            .values(activity_id=activity_id),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+    live_goals = list(
+        db.session.scalars(owned(Goal, user).with_only_columns(Goal.id).where(Goal.id.in_(goals)))
+    )
+    insert_tags([{"goal_id": g, "activity_id": activity_id} for g in live_goals], goal_activity)
+    return len(reflections) - relinked + len(goals) - len(live_goals)
+
+
+def _forget(user, items: list[TrashItem]) -> None:
+    """Remove the items; their files go after the commit unless a restored row names them."""
+    ids = [i.id for i in items]
+    digests = db.session.scalars(select(TrashFile.sha256).where(TrashFile.trash_item_id.in_(ids)))
+    storage.schedule_release(user.id, list(digests))
+    for item in items:
+        db.session.delete(item)
+    db.session.flush()
