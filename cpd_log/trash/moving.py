@@ -20,6 +20,7 @@ from cpd_log.account.activity_state_transfer import state_exporter
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Reflection, TrashFile, TrashItem
 from cpd_log.models.development import goal_activity
+from cpd_log.models.types import utcnow
 
 ACTIVITY, REFLECTION = "activity", "reflection"
 
@@ -102,17 +103,30 @@ def trash_reflection(user, reflection: Reflection, batch: str) -> None:
     db.session.flush()
 
 
-def _item(user, batch: str, kind: str, title: str, **snapshot) -> TrashItem:
-    return TrashItem(user_id=user.id, batch=batch, kind=kind, title=title, snapshot=snapshot)
+def _item(user, batch: str, kind: str, title: str, **snapshot) -> dict:
+    return {
+        "user_id": user.id,
+        "batch": batch,
+        "kind": kind,
+        "title": title,
+        "deleted_at": utcnow(),
+        "snapshot": snapshot,
+    }
 
 
-def _store(user, items: list[tuple[TrashItem, list]]) -> None:
-    """Add the items, then the files each names (originals and PDF copies) in one INSERT."""
-    db.session.add_all(item for item, _ in items)
-    db.session.flush()
+def _store(user, items: list[tuple[dict, list]]) -> None:
+    """INSERT the items in one statement, read their ids back (one batch is one delete, so its
+    rows in id order are the items in order), then the files each names (originals and PDF
+    copies) in one INSERT. The ORM would insert row by row on SQLite to learn each id."""
+    db.session.execute(TrashItem.__table__.insert(), [item for item, _ in items])
+    ids = db.session.scalars(
+        select(TrashItem.id)
+        .where(TrashItem.user_id == user.id, TrashItem.batch == items[0][0]["batch"])
+        .order_by(TrashItem.id)
+    ).all()
     files = {
-        (item.id, digest)
-        for item, evidence in items
+        (item_id, digest)
+        for item_id, (_, evidence) in zip(ids[-len(items) :], items, strict=True)
         for e in evidence
         for digest in (e.sha256, e.rendition_sha256)
         if digest
