@@ -26,6 +26,7 @@ from cpd_log.models import (
     Portfolio,
     Reflection,
     ShareLink,
+    TrashItem,
 )
 from cpd_log.models.scheme import Cycle, Enrolment
 from tests import factories
@@ -39,6 +40,7 @@ from tests.portfolio.builders import (
     make_portfolio,
 )
 from tests.schemes.helpers import make_cycle, make_enrolment
+from tests.trash.helpers import make_trash_item
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ OWNED = {
         ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
+    "trash_item_id": Owned(TrashItem, lambda owner: make_trash_item(owner)),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
