@@ -171,3 +171,15 @@ def test_the_trash_page_lists_only_the_users_items(client, login_as, user, other
     page = client.get("/trash/").get_data(as_text=True)
     assert "Mine to restore" in page
     assert "Not yours" not in page
+
+
+def test_the_account_backup_leaves_the_trash_out(logged_in, user):
+    from cpd_log.account.account_archive import LEFT_OUT
+    from cpd_log.account.account_export import export_account
+
+    factories.make_activity(user, title="Kept")
+    gone = factories.make_activity(user, title="Trashed")
+    logged_in.post(f"/activities/{gone.id}/delete")
+    document = export_account(user)
+    assert [a["title"] for a in document["activities"]] == ["Kept"]
+    assert any(line.startswith("the trash") for line in LEFT_OUT)
