@@ -32,6 +32,7 @@ class Restored:
     reflections: int = 0
     unknown_competencies: list[str] = field(default_factory=list)
     links_lost: int = 0  # reflections, goals or activities pointed at that are gone
+    imported_again: int = 0  # a calendar event or spreadsheet row imported again since
     missing_files: int = 0
 
     def message(self) -> str:
@@ -46,6 +47,11 @@ class Restored:
             parts.append(f"Tags no longer available were left out: {names}.")
         if self.links_lost:
             parts.append(f"{self.links_lost} link(s) to deleted items could not be made again.")
+        if self.imported_again:
+            parts.append(
+                f"{self.imported_again} had been imported again since the delete: "
+                "both copies are kept."
+            )
         if self.missing_files:
             parts.append(f"{self.missing_files} evidence file(s) were missing from storage.")
         return " ".join(parts)
@@ -64,6 +70,7 @@ def restore(user, items: list[TrashItem]) -> Restored:
     records = [s["record"] for s in activities + reflections]
     for record in records:
         _prepare(record, resolve, files, result)
+    result.imported_again = _release_import_ids(user, [s["record"] for s in activities])
     ids, result.activities = import_activities(user, [s["record"] for s in activities], context)
     live = _live_activities(user, [s["record"]["activity"] for s in reflections])
     result.links_lost += sum(
@@ -98,6 +105,27 @@ def _prepare(record: dict, resolve, files: EvidenceFiles, result: Restored) -> N
         digest = evidence.get("sha256")
         if digest and not evidence.get("missing") and files.read(digest) is None:
             evidence["missing"], evidence["file"] = True, None
+
+
+def _release_import_ids(user, records: list[dict]) -> int:
+    """An activity imported from a calendar or spreadsheet keeps the event's id, which says
+    "already imported" to a re-import. When the same event was imported again after the delete,
+    the restored copy gives its id up (one activity per source and id); returns how many."""
+    uids = {r["external_uid"] for r in records if r.get("external_uid")}
+    if not uids:
+        return 0
+    taken = {
+        (source.value, uid)
+        for source, uid in db.session.execute(
+            owned(Activity, user)
+            .with_only_columns(Activity.source, Activity.external_uid)
+            .where(Activity.external_uid.in_(uids))
+        )
+    }
+    clashing = [r for r in records if (r.get("source"), r.get("external_uid")) in taken]
+    for record in clashing:
+        record["external_uid"] = None
+    return len(clashing)
 
 
 def _live_activities(user, keys) -> dict[str, int]:

@@ -183,3 +183,17 @@ def test_the_account_backup_leaves_the_trash_out(logged_in, user):
     document = export_account(user)
     assert [a["title"] for a in document["activities"]] == ["Kept"]
     assert any(line.startswith("the trash") for line in LEFT_OUT)
+
+
+def test_an_event_imported_again_since_the_delete_is_restored_beside_it(logged_in, user):
+    from cpd_log.models.activity import ActivitySource
+
+    event = {"source": ActivitySource.ICS, "external_uid": "event-1@calendar"}
+    first = factories.make_activity(user, title="Planning clinic", **event)
+    logged_in.post(f"/activities/{first.id}/delete")
+    item_id = db.session.scalar(select(TrashItem.id))
+    factories.make_activity(user, title="Planning clinic", **event)  # the re-import
+    page = logged_in.post(f"/trash/{item_id}/restore", follow_redirects=True)
+    assert "1 had been imported again since the delete" in page.get_data(as_text=True)
+    uids = db.session.scalars(select(Activity.external_uid).order_by(Activity.id)).all()
+    assert uids == ["event-1@calendar", None]
