@@ -52,7 +52,7 @@ def import_account(
             raise BadFile(f"Framework {n} is incomplete.") from None
     resolve = competency_resolver(user)
     context = (resolve, files or EvidenceFiles(None), reader, progress or (lambda n: None))
-    ids, added = import_activities(user, top["activities"], context)
+    ids, added = _import_activities(user, top["activities"], context)
     reflection_ids, reflections = import_reflections(user, top["reflections"], ids, context)
     development = import_development(user, top, ids, resolve, reader)
     schemes = import_schemes(user, top, ids, reader, today_for(user))
@@ -75,7 +75,7 @@ def import_account(
     }
 
 
-def import_activities(user, records: list, context) -> tuple[dict[str, int], int]:
+def _import_activities(user, records: list, context) -> tuple[dict[str, int], int]:
     """Build every new activity, then flush them FLUSH_ROWS at a time (batched INSERTs: one round
     trip per batch, not per row), then their badges, marks, dismissals and evidence."""
     resolve, files, reader, progress = context

@@ -10,13 +10,15 @@ there already, so they add nothing to the quota).
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from cpd_log.access import owned
 from cpd_log.account.account_format import RECORDS
-from cpd_log.account.account_import import import_activities, import_reflections
+from cpd_log.account.account_format import record as declared
+from cpd_log.account.account_import import import_reflections
+from cpd_log.account.activity_state_transfer import import_state
 from cpd_log.account.codec import Notes, Reader
-from cpd_log.account.evidence_transfer import EvidenceFiles
+from cpd_log.account.evidence_transfer import EvidenceFiles, import_evidence
 from cpd_log.account.transfer import BadFile, competency_resolver
 from cpd_log.activities.tags import insert_tags
 from cpd_log.evidence import storage
@@ -69,9 +71,10 @@ def restore(user, items: list[TrashItem]) -> Restored:
     reflections = [i.snapshot for i in items if i.kind == REFLECTION]
     records = [s["record"] for s in activities + reflections]
     for record in records:
-        _prepare(record, resolve, files, result)
+        _prepare(user, record, resolve, result)
     result.imported_again = _release_import_ids(user, [s["record"] for s in activities])
-    ids, result.activities = import_activities(user, [s["record"] for s in activities], context)
+    ids = _insert_activities(user, [s["record"] for s in activities], context)
+    result.activities = len(ids)
     live = _live_activities(user, [s["record"]["activity"] for s in reflections])
     result.links_lost += sum(
         1
@@ -83,14 +86,13 @@ def restore(user, items: list[TrashItem]) -> Restored:
     _, result.reflections = import_reflections(
         user, [s["record"] for s in reflections], {**live, **ids}, context
     )
-    for snapshot in activities:
-        result.links_lost += _relink(user, ids[str(snapshot["record"]["key"])], snapshot)
+    result.links_lost += _relink(user, ids, activities)
     result.missing_files = len(notes.missing)
     _forget(user, items)
     return result
 
 
-def _prepare(record: dict, resolve, files: EvidenceFiles, result: Restored) -> None:
+def _prepare(user, record: dict, resolve, result: Restored) -> None:
     """Leave out tags whose competency is gone (named in the result) and mark evidence whose
     file is no longer on disk as missing (the import then skips and counts it)."""
     kept = []
@@ -103,8 +105,46 @@ def _prepare(record: dict, resolve, files: EvidenceFiles, result: Restored) -> N
     record["competencies"] = kept
     for evidence in record.get("evidence", []):
         digest = evidence.get("sha256")
-        if digest and not evidence.get("missing") and files.read(digest) is None:
+        if (
+            digest
+            and not evidence.get("missing")
+            and not storage.blob_path(user.id, digest).is_file()
+        ):
             evidence["missing"], evidence["file"] = True, None
+
+
+def _insert_activities(user, records: list[dict], context) -> dict[str, int]:
+    """The activities back in one INSERT (ids returned in order), their tags in one more, then
+    badge, quick-capture mark, dismissals and evidence through the account import's own code.
+    Not the account import's activity step: it skips a record whose creation time and title an
+    activity already has, and rows imported together share both."""
+    resolve, files, reader, _ = context
+    read = [
+        (values, f"Activity {n}")
+        for n, (_, _, values) in enumerate(reader.each("activity", records, "Activity"), start=1)
+    ]
+    if not read:
+        return {}
+    rows = [{"user_id": user.id, **declared("activity").columns(v)} for v, _ in read]
+    new_ids = list(
+        db.session.scalars(
+            insert(Activity).returning(Activity.id, sort_by_parameter_order=True), rows
+        )
+    )
+    insert_tags(
+        [
+            {"activity_id": new_id, "competency_id": resolve(reference, where)}
+            for new_id, (values, where) in zip(new_ids, read, strict=True)
+            for reference in values["competencies"]
+        ]
+    )
+    for new_id, (values, where) in zip(new_ids, read, strict=True):
+        import_state(user, new_id, values, reader, where)
+        if values["evidence"]:
+            activity = db.session.get(Activity, new_id)
+            for m, item in enumerate(values["evidence"], start=1):
+                import_evidence(user, activity, item, f"{where}, evidence {m}", files, reader)
+    return {str(v["key"]): new_id for new_id, (v, _) in zip(new_ids, read, strict=True)}
 
 
 def _release_import_ids(user, records: list[dict]) -> int:
@@ -139,26 +179,44 @@ def _live_activities(user, keys) -> dict[str, int]:
     return {wanted[i]: i for i in found}
 
 
-def _relink(user, activity_id: int, snapshot: dict) -> int:
-    """Make the restored activity's reflections and goals point at it again; how many are gone."""
-    reflections, goals = snapshot.get("reflections", []), snapshot.get("goals", [])
-    relinked = 0
-    if reflections:
-        relinked = db.session.execute(
-            update(Reflection)
-            .where(
-                Reflection.user_id == user.id,
-                Reflection.id.in_(reflections),
-                Reflection.activity_id.is_(None),
+def _relink(user, ids: dict[str, int], snapshots: list[dict]) -> int:
+    """Make the restored activities' reflections and goals point at them again (an UPDATE per
+    activity that had reflections, one query and one INSERT for every goal link); returns how
+    many links could not be made (the reflection or goal is gone, or a reflection was given
+    another activity meanwhile)."""
+    lost = 0
+    for snapshot in snapshots:
+        reflections = snapshot.get("reflections", [])
+        if reflections:
+            lost += (
+                len(reflections)
+                - db.session.execute(
+                    update(Reflection)
+                    .where(
+                        Reflection.user_id == user.id,
+                        Reflection.id.in_(reflections),
+                        Reflection.activity_id.is_(None),
+                    )
+                    .values(activity_id=ids[str(snapshot["record"]["key"])]),
+                    execution_options={"synchronize_session": False},
+                ).rowcount
             )
-            .values(activity_id=activity_id),
-            execution_options={"synchronize_session": False},
-        ).rowcount
-    live_goals = list(
-        db.session.scalars(owned(Goal, user).with_only_columns(Goal.id).where(Goal.id.in_(goals)))
+    wanted = [
+        (goal_id, ids[str(snapshot["record"]["key"])])
+        for snapshot in snapshots
+        for goal_id in snapshot.get("goals", [])
+    ]
+    live = set(
+        db.session.scalars(
+            owned(Goal, user)
+            .with_only_columns(Goal.id)
+            .where(Goal.id.in_({goal_id for goal_id, _ in wanted}))
+        )
+        if wanted
+        else ()
     )
-    insert_tags([{"goal_id": g, "activity_id": activity_id} for g in live_goals], goal_activity)
-    return len(reflections) - relinked + len(goals) - len(live_goals)
+    insert_tags([{"goal_id": g, "activity_id": a} for g, a in wanted if g in live], goal_activity)
+    return lost + sum(1 for goal_id, _ in wanted if goal_id not in live)
 
 
 def _forget(user, items: list[TrashItem]) -> None:
