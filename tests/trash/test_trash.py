@@ -197,3 +197,27 @@ def test_an_event_imported_again_since_the_delete_is_restored_beside_it(logged_i
     assert "1 had been imported again since the delete" in page.get_data(as_text=True)
     uids = db.session.scalars(select(Activity.external_uid).order_by(Activity.id)).all()
     assert uids == ["event-1@calendar", None]
+
+
+def test_undo_restores_exactly_its_own_batch(logged_in, user):
+    first = factories.make_activity(user, title="First delete").id
+    second = factories.make_activity(user, title="Second delete").id
+    logged_in.post(f"/activities/{first}/delete")
+    first_batch = _batch_of(logged_in)
+    logged_in.post(f"/activities/{second}/delete")
+    logged_in.post("/trash/undo", data={"batch": first_batch})
+    assert db.session.scalars(select(Activity.title)).all() == ["First delete"]
+    assert db.session.scalars(select(TrashItem.title)).all() == ["Second delete"]
+
+
+def test_a_file_lost_from_storage_is_reported_and_the_rest_restored(logged_in, user, upload_dir):
+    activity = factories.make_activity(user, title="With a lost file")
+    samples.make_evidence(user, activity, samples.pdf_bytes("lost"), "lost.pdf")
+    logged_in.post(f"/activities/{activity.id}/delete")
+    for path in _files(upload_dir):
+        path.unlink()
+    page = logged_in.post("/trash/undo", data={"batch": _batch_of(logged_in)})
+    listing = logged_in.get(page.headers["Location"]).get_data(as_text=True)
+    assert "1 evidence file(s) were missing from storage." in listing
+    restored = db.session.scalar(select(Activity).where(Activity.title == "With a lost file"))
+    assert restored.evidence == []
