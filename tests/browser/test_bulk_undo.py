@@ -10,6 +10,7 @@ from sqlalchemy import select
 from cpd_log.extensions import db
 from cpd_log.models import User
 from tests import factories
+from tests.browser.conftest import PHONE
 from tests.browser.test_log_activity import assert_clean, register
 
 pytestmark = pytest.mark.browser
@@ -71,3 +72,30 @@ def test_choose_all_on_the_page_then_change_the_kind(open_tab, live_app):
     page.get_by_role("button", name="Apply to the chosen activities").click()
     expect(page.get_by_text("Changed the kind of 2 activities to Podcast.")).to_be_visible()
     assert_clean(tab)
+
+
+def test_the_list_with_its_bulk_actions_fits_a_phone(open_tab, demo_login):
+    tab = open_tab(viewport=PHONE)
+    page = tab.page
+    demo_login(page)
+    page.goto("/activities/")
+    page.get_by_text("Change or delete several activities").click()
+    expect(page.get_by_label("Action", exact=True)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert_clean(tab)
+
+
+def test_bulk_actions_work_without_javascript(open_tab, live_app):
+    tab = open_tab(javascript=False)
+    page = tab.page
+    name = f"Bulk {uuid4().hex[:8]}"
+    register(page, name)
+    _activities_for(live_app, name, ["Reading one", "Reading two"])
+    page.goto("/activities/")
+    expect(page.get_by_label("Choose every activity on this page")).to_be_hidden()
+    page.get_by_label("Choose Reading one").check()
+    page.get_by_text("Change or delete several activities").click()
+    page.get_by_label("Action", exact=True).select_option(label="Change the status")
+    page.get_by_label("New status").select_option(label="Planned")
+    page.get_by_role("button", name="Apply to the chosen activities").click()
+    expect(page.get_by_text("Marked 1 activity planned.")).to_be_visible()
