@@ -59,7 +59,9 @@ OWNED = {
     "competency_id": Owned(
         Competency, lambda owner: factories.leaves(factories.make_framework(owner=owner))[0]
     ),
-    # before the export job: a crosswalk row raises data_version, which a finished job checks
+    # before the export job: a crosswalk row (or a delete into the trash) raises data_version,
+    # which a finished job checks
+    "trash_item_id": Owned(TrashItem, lambda owner: make_trash_item(owner)),
     "crosswalk_id": Owned(Crosswalk, make_crosswalk),
     "mapping_id": Owned(CrosswalkMapping, lambda owner: make_crosswalk(owner).mappings[0]),
     "override_id": Owned(CrosswalkOverride, make_override),
@@ -74,7 +76,6 @@ OWNED = {
         ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
-    "trash_item_id": Owned(TrashItem, lambda owner: make_trash_item(owner)),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
