@@ -16,10 +16,13 @@ from sqlalchemy.orm import selectinload
 
 from cpd_log.access import owned
 from cpd_log.account.account_export import activity_record, reflection_record
+from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import state_exporter
+from cpd_log.account.codec import write
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Competency, Reflection, TrashFile, TrashItem
+from cpd_log.models import Activity, ClaimStatus, Competency, Reflection, TrashFile, TrashItem
 from cpd_log.models.development import goal_activity
+from cpd_log.models.scheme import Allocation, Cycle
 from cpd_log.models.types import utcnow
 
 ACTIVITY, REFLECTION = "activity", "reflection"
@@ -52,17 +55,7 @@ def trash_activities(user, ids, batch: str) -> int:
     if not activities:
         return 0
     found = [a.id for a in activities]
-    extra = state_exporter(user)
-    about = _group(
-        select(Reflection.activity_id, Reflection.id).where(
-            Reflection.user_id == user.id, Reflection.activity_id.in_(found)
-        )
-    )
-    goals = _group(
-        select(goal_activity.c.activity_id, goal_activity.c.goal_id).where(
-            goal_activity.c.activity_id.in_(found)
-        )
-    )
+    extra, links = state_exporter(user), _links(user, found)
     items = [
         (
             _item(
@@ -71,8 +64,7 @@ def trash_activities(user, ids, batch: str) -> int:
                 ACTIVITY,
                 a.title,
                 record=activity_record(a, activity_key(a.id), extra(a)),
-                reflections=about.get(a.id, []),
-                goals=goals.get(a.id, []),
+                **{name: grouped.get(a.id, []) for name, grouped in links.items()},
             ),
             a.evidence,
         )
@@ -88,6 +80,43 @@ def trash_activities(user, ids, batch: str) -> int:
             db.session.expunge(evidence)
         db.session.expunge(activity)
     return len(found)
+
+
+def _links(user, found: list[int]) -> dict[str, dict[int, list]]:
+    """What points at the activities from elsewhere, by activity id: the reflections about them,
+    the goals they serve, their claim statuses (the backup's record, with the cycle's id) and
+    their own splits per cycle. Four queries."""
+    claims: dict[int, list] = {}
+    for row, number in db.session.execute(
+        select(ClaimStatus, Cycle.number)
+        .join(Cycle, ClaimStatus.cycle_id == Cycle.id)
+        .where(ClaimStatus.user_id == user.id, ClaimStatus.activity_id.in_(found))
+    ):
+        status = write(record("claim_status"), row, enrolment=None, cycle=number, activity=None)
+        claims.setdefault(row.activity_id, []).append({"cycle_id": row.cycle_id, **status})
+    splits: dict[int, list] = {}
+    for row in db.session.execute(
+        select(
+            Allocation.activity_id, Allocation.cycle_id, Allocation.category, Allocation.minutes
+        ).where(Allocation.user_id == user.id, Allocation.activity_id.in_(found))
+    ):
+        splits.setdefault(row.activity_id, []).append(
+            {"cycle_id": row.cycle_id, "category": row.category, "minutes": row.minutes}
+        )
+    return {
+        "reflections": _group(
+            select(Reflection.activity_id, Reflection.id).where(
+                Reflection.user_id == user.id, Reflection.activity_id.in_(found)
+            )
+        ),
+        "goals": _group(
+            select(goal_activity.c.activity_id, goal_activity.c.goal_id).where(
+                goal_activity.c.activity_id.in_(found)
+            )
+        ),
+        "claims": claims,
+        "splits": splits,
+    }
 
 
 def trash_reflection(user, reflection: Reflection, batch: str) -> None:

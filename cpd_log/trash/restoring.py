@@ -23,8 +23,9 @@ from cpd_log.account.transfer import BadFile, competency_resolver
 from cpd_log.activities.tags import insert_tags
 from cpd_log.evidence import storage
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Goal, Reflection, TrashFile, TrashItem
+from cpd_log.models import Activity, ClaimStatus, Goal, Reflection, TrashFile, TrashItem
 from cpd_log.models.development import goal_activity
+from cpd_log.models.scheme import Allocation, Cycle
 from cpd_log.trash.moving import ACTIVITY, REFLECTION
 
 
@@ -87,6 +88,7 @@ def restore(user, items: list[TrashItem]) -> Restored:
         user, [s["record"] for s in reflections], {**live, **ids}, context
     )
     result.links_lost += _relink(user, ids, activities)
+    result.links_lost += _restore_cycle_rows(user, ids, activities, reader)
     result.missing_files = len(notes.missing)
     _forget(user, items)
     return result
@@ -217,6 +219,43 @@ def _relink(user, ids: dict[str, int], snapshots: list[dict]) -> int:
     )
     insert_tags([{"goal_id": g, "activity_id": a} for g, a in wanted if g in live], goal_activity)
     return lost + sum(1 for goal_id, _ in wanted if goal_id not in live)
+
+
+def _restore_cycle_rows(user, ids: dict[str, int], snapshots: list[dict], reader) -> int:
+    """The activities' claim statuses and own splits, in the cycles that still exist (a cycle
+    goes when its enrolment does); one INSERT each. Returns how many could not come back."""
+    wanted = {
+        row["cycle_id"]
+        for snapshot in snapshots
+        for row in snapshot.get("claims", []) + snapshot.get("splits", [])
+    }
+    if not wanted:
+        return 0
+    live = set(
+        db.session.scalars(
+            owned(Cycle, user).with_only_columns(Cycle.id).where(Cycle.id.in_(wanted))
+        )
+    )
+    claims, splits, lost = [], [], 0
+    for snapshot in snapshots:
+        same = {"user_id": user.id, "activity_id": ids[str(snapshot["record"]["key"])]}
+        for n, raw in enumerate(snapshot.get("claims", []), start=1):
+            if raw["cycle_id"] not in live:
+                lost += 1
+                continue
+            values = reader.read("claim_status", raw, f"Claim status {n}")
+            columns = declared("claim_status").columns(values)
+            claims.append({**same, "cycle_id": raw["cycle_id"], **columns})
+        for split in snapshot.get("splits", []):
+            if split["cycle_id"] in live:
+                splits.append({**same, **split})
+            else:
+                lost += 1
+    if claims:
+        db.session.execute(insert(ClaimStatus), claims)
+    if splits:
+        db.session.execute(insert(Allocation), splits)
+    return lost
 
 
 def _forget(user, items: list[TrashItem]) -> None:

@@ -221,3 +221,38 @@ def test_a_file_lost_from_storage_is_reported_and_the_rest_restored(logged_in, u
     assert "1 evidence file(s) were missing from storage." in listing
     restored = db.session.scalar(select(Activity).where(Activity.title == "With a lost file"))
     assert restored.evidence == []
+
+
+def test_claim_status_and_own_split_come_back_with_the_activity(logged_in, user):
+    from datetime import date
+
+    from cpd_log.claims.choices import ClaimState
+    from cpd_log.models import ClaimStatus
+    from cpd_log.models.scheme import Allocation
+    from tests.schemes.helpers import make_cycle
+
+    cycle = make_cycle(user)
+    activity = factories.make_activity(user, title="Claimed course", start_date=date(2026, 3, 1))
+    claim = {"state": ClaimState.CLAIMED, "claimed_on": date(2026, 4, 1), "reference": "PDU-42"}
+    db.session.add(
+        ClaimStatus(user_id=user.id, cycle_id=cycle.id, activity_id=activity.id, **claim)
+    )
+    db.session.add(
+        Allocation(
+            user_id=user.id, cycle_id=cycle.id, activity_id=activity.id, category="x", minutes=60
+        )
+    )
+    db.session.commit()
+    logged_in.post(f"/activities/{activity.id}/delete")
+    assert _count(ClaimStatus) == 0 and _count(Allocation) == 0
+    logged_in.post("/trash/undo", data={"batch": _batch_of(logged_in)})
+    restored_id = db.session.scalar(select(Activity.id))
+    status = db.session.scalar(select(ClaimStatus))
+    assert (status.activity_id, status.cycle_id, status.state, status.reference) == (
+        restored_id,
+        cycle.id,
+        ClaimState.CLAIMED,
+        "PDU-42",
+    )
+    split = db.session.scalar(select(Allocation))
+    assert (split.activity_id, split.category, split.minutes) == (restored_id, "x", 60)
