@@ -30,6 +30,8 @@ class TrashItem(db.Model):
         String(32)
     )  # one delete (single or bulk): what Undo restores
     kind: Mapped[str] = mapped_column(String(16))
+    # The deleted row as the snapshot names it ("a<id>", "r<id>"): which item of a batch is which.
+    origin: Mapped[str] = mapped_column(String(24))
     title: Mapped[str] = mapped_column(String(200))
     deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     snapshot: Mapped[dict] = mapped_column(JSON)

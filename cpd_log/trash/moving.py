@@ -137,6 +137,7 @@ def _item(user, batch: str, kind: str, title: str, **snapshot) -> dict:
         "user_id": user.id,
         "batch": batch,
         "kind": kind,
+        "origin": snapshot["record"]["key"],
         "title": title,
         "deleted_at": utcnow(),
         "snapshot": snapshot,
@@ -144,18 +145,20 @@ def _item(user, batch: str, kind: str, title: str, **snapshot) -> dict:
 
 
 def _store(user, items: list[tuple[dict, list]]) -> None:
-    """INSERT the items in one statement, read their ids back (one batch is one delete, so its
-    rows in id order are the items in order), then the files each names (originals and PDF
-    copies) in one INSERT. The ORM would insert row by row on SQLite to learn each id."""
+    """INSERT the items in one statement, read their ids back by their origin (the ORM would
+    insert row by row on SQLite to learn each id), then the files each names (originals and PDF
+    copies) in one INSERT."""
     db.session.execute(TrashItem.__table__.insert(), [item for item, _ in items])
-    ids = db.session.scalars(
-        select(TrashItem.id)
-        .where(TrashItem.user_id == user.id, TrashItem.batch == items[0][0]["batch"])
-        .order_by(TrashItem.id)
-    ).all()
+    ids = dict(
+        db.session.execute(
+            select(TrashItem.origin, TrashItem.id).where(
+                TrashItem.user_id == user.id, TrashItem.batch == items[0][0]["batch"]
+            )
+        ).all()
+    )
     files = {
-        (item_id, digest)
-        for item_id, (_, evidence) in zip(ids[-len(items) :], items, strict=True)
+        (ids[item["origin"]], digest)
+        for item, evidence in items
         for e in evidence
         for digest in (e.sha256, e.rendition_sha256)
         if digest
