@@ -145,3 +145,36 @@ def test_bulk_queries_do_not_grow_with_the_selection(logged_in, user, count_quer
     with count_queries() as large:
         _post(logged_in, "delete", many, bulk_confirm="yes")
     assert len(large) == len(small)
+
+
+def test_bulk_and_undo_need_the_csrf_token_of_the_cached_list(app_factory, user):
+    """The list body is cached with a placeholder token: the page served carries this
+    session's real one, which the bulk form and the Undo button post."""
+    import re
+
+    client = app_factory(WTF_CSRF_ENABLED=True).test_client()
+    login = client.get("/account/login").data.decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+    client.post(
+        "/account/login",
+        data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token},
+    )
+    ids = [str(factories.make_activity(user).id) for _ in range(2)]
+    data = {"bulk-action": "delete", "bulk-ids": ids, "bulk-confirm": "yes"}
+    assert client.post("/activities/bulk", data=data).status_code == 400
+    assert db.session.scalar(select(func.count(Activity.id))) == 2
+
+    page = client.get("/activities/").get_data(as_text=True)
+    token = re.search(r'name="bulk-csrf_token" value="([^"]+)"', page).group(1)
+    assert "placeholder" not in token
+    assert (
+        client.post("/activities/bulk", data={**data, "bulk-csrf_token": token}).status_code == 302
+    )
+    assert db.session.scalar(select(func.count(Activity.id))) == 0
+
+    listing = client.get("/activities/").get_data(as_text=True)
+    batch = re.search(r'name="batch" value="(\w+)"', listing).group(1)
+    undo_token = re.search(r'name="csrf_token" value="([^"]+)"', listing).group(1)
+    assert client.post("/trash/undo", data={"batch": batch}).status_code == 400
+    client.post("/trash/undo", data={"batch": batch, "csrf_token": undo_token})
+    assert db.session.scalar(select(func.count(Activity.id))) == 2
