@@ -1,4 +1,4 @@
-"""Activity pages: list, log, view, edit, delete."""
+"""Activity pages: list (with bulk actions), log, view, edit, delete (to the trash)."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required

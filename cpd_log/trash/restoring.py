@@ -10,7 +10,7 @@ there already, so they add nothing to the quota).
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, inspect, select, update
 
 from cpd_log.access import owned
 from cpd_log.account.account_format import RECORDS
@@ -62,7 +62,20 @@ class Restored:
 
 def restore(user, items: list[TrashItem]) -> Restored:
     """Put the user's `items` back and remove them from the trash. Raises BadFile (nothing
-    written by the caller's rollback) when a snapshot cannot be read."""
+    written by the caller's rollback) when a snapshot cannot be read, or when the items were
+    restored meanwhile (a second click, another tab): the user's storage lock serialises
+    restores, and the items are read again under it."""
+    storage.lock(db.session.connection(), user.id)
+    wanted = [inspect(i).identity[0] for i in items]  # never a refresh of a stale item
+    items = list(
+        db.session.scalars(
+            owned(TrashItem, user)
+            .where(TrashItem.id.in_(wanted))
+            .execution_options(populate_existing=True)
+        )
+    )
+    if len(items) != len(wanted):
+        raise BadFile("it was restored already (in another tab, or by a second click).")
     result, notes = Restored(), Notes()
     reader = Reader(RECORDS, notes)
     resolve = competency_resolver(user)

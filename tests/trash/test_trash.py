@@ -1,15 +1,25 @@
 """Trash and undo: a delete keeps a snapshot 30 days; Undo restores that batch for 30 seconds."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
+from cpd_log.account.account_archive import LEFT_OUT
+from cpd_log.account.account_export import export_account
+from cpd_log.account.transfer import BadFile
+from cpd_log.claims.choices import ClaimState
+from cpd_log.evidence.services import used_bytes
 from cpd_log.extensions import db
 from cpd_log.housekeeping import sweep
-from cpd_log.models import Activity, Evidence, Goal, Reflection, TrashItem
+from cpd_log.models import Activity, ClaimStatus, Evidence, Goal, Reflection, TrashItem
+from cpd_log.models.activity import ActivitySource
+from cpd_log.models.scheme import Allocation
 from cpd_log.trash import services
+from cpd_log.trash.restoring import restore
 from tests import factories
 from tests.evidence import samples
+from tests.schemes.helpers import make_cycle
 
 
 def _files(upload_dir) -> list:
@@ -144,8 +154,6 @@ def test_trashed_files_still_count_toward_the_quota(logged_in, user, app, upload
     data = samples.pdf_bytes("quota")
     samples.make_evidence(user, activity, data, "big.pdf")
     logged_in.post(f"/activities/{activity.id}/delete")
-    from cpd_log.evidence.services import used_bytes
-
     assert used_bytes(user) == len(data)
     assert sweep()["orphan evidence files"] == 0, "the orphan sweep leaves trashed files alone"
 
@@ -174,9 +182,6 @@ def test_the_trash_page_lists_only_the_users_items(client, login_as, user, other
 
 
 def test_the_account_backup_leaves_the_trash_out(logged_in, user):
-    from cpd_log.account.account_archive import LEFT_OUT
-    from cpd_log.account.account_export import export_account
-
     factories.make_activity(user, title="Kept")
     gone = factories.make_activity(user, title="Trashed")
     logged_in.post(f"/activities/{gone.id}/delete")
@@ -186,8 +191,6 @@ def test_the_account_backup_leaves_the_trash_out(logged_in, user):
 
 
 def test_an_event_imported_again_since_the_delete_is_restored_beside_it(logged_in, user):
-    from cpd_log.models.activity import ActivitySource
-
     event = {"source": ActivitySource.ICS, "external_uid": "event-1@calendar"}
     first = factories.make_activity(user, title="Planning clinic", **event)
     logged_in.post(f"/activities/{first.id}/delete")
@@ -224,13 +227,6 @@ def test_a_file_lost_from_storage_is_reported_and_the_rest_restored(logged_in, u
 
 
 def test_claim_status_and_own_split_come_back_with_the_activity(logged_in, user):
-    from datetime import date
-
-    from cpd_log.claims.choices import ClaimState
-    from cpd_log.models import ClaimStatus
-    from cpd_log.models.scheme import Allocation
-    from tests.schemes.helpers import make_cycle
-
     cycle = make_cycle(user)
     activity = factories.make_activity(user, title="Claimed course", start_date=date(2026, 3, 1))
     claim = {"state": ClaimState.CLAIMED, "claimed_on": date(2026, 4, 1), "reference": "PDU-42"}
@@ -256,3 +252,16 @@ def test_claim_status_and_own_split_come_back_with_the_activity(logged_in, user)
     )
     split = db.session.scalar(select(Allocation))
     assert (split.activity_id, split.category, split.minutes) == (restored_id, "x", 60)
+
+
+def test_a_second_undo_of_the_same_delete_restores_nothing_twice(logged_in, user):
+    activity_id = factories.make_activity(user, title="Once only").id
+    logged_in.post(f"/activities/{activity_id}/delete")
+    item = db.session.scalar(select(TrashItem))
+
+    stale = [item]  # what a second request loaded before the first one's commit
+    logged_in.post(f"/trash/{item.id}/restore")
+    with pytest.raises(BadFile, match="restored already"):
+        restore(user, stale)
+    db.session.rollback()
+    assert db.session.scalars(select(Activity.title)).all() == ["Once only"]
