@@ -19,6 +19,7 @@ from cpd_log.account.account_export import activity_record, reflection_record
 from cpd_log.account.account_format import record
 from cpd_log.account.activity_state_transfer import state_exporter
 from cpd_log.account.codec import write
+from cpd_log.evidence import storage
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ClaimStatus, Competency, Reflection, TrashFile, TrashItem
 from cpd_log.models.development import goal_activity
@@ -41,7 +42,9 @@ def activity_key(activity_id: int | None) -> str | None:
 def trash_activities(user, ids, batch: str) -> int:
     """Move the user's activities among `ids` to the trash (other users' ids are ignored);
     returns how many. A fixed number of queries however many: rows and tags, state, links,
-    one INSERT of the items and their files, one DELETE (tags and evidence rows by cascade)."""
+    one INSERT of the items and their files, one DELETE (tags and evidence rows by cascade).
+    Under the user's storage lock, so two tabs deleting the same rows never trash them twice."""
+    storage.lock(db.session.connection(), user.id)
     activities = list(
         db.session.scalars(
             owned(Activity, user)
@@ -120,7 +123,11 @@ def _links(user, found: list[int]) -> dict[str, dict[int, list]]:
 
 
 def trash_reflection(user, reflection: Reflection, batch: str) -> None:
-    """Move one of the user's reflections to the trash (its tags and evidence with it)."""
+    """Move one of the user's reflections to the trash (its tags and evidence with it); nothing
+    when another tab deleted it meanwhile (checked under the user's storage lock)."""
+    storage.lock(db.session.connection(), user.id)
+    if db.session.scalar(select(Reflection.id).where(Reflection.id == reflection.id)) is None:
+        return
     record = reflection_record(
         reflection,
         f"r{reflection.id}",
