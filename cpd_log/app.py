@@ -182,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.schemes.views import bp as schemes_bp
     from cpd_log.sharing.owner_views import bp as share_links_bp
     from cpd_log.sharing.views import bp as sharing_bp
+    from cpd_log.trash.views import bp as trash_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(recovery_bp)
@@ -206,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(share_links_bp)
     app.register_blueprint(sharing_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(trash_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -28,6 +28,7 @@ from cpd_log.models import (
     Portfolio,
     Reflection,
     ShareLink,
+    TrashItem,
 )
 from cpd_log.models.scheme import Cycle, Enrolment
 from cpd_log.models.user import LoginSession
@@ -43,6 +44,7 @@ from tests.portfolio.builders import (
     make_portfolio,
 )
 from tests.schemes.helpers import make_cycle, make_enrolment
+from tests.trash.helpers import make_trash_item
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ OWNED = {
     "competency_id": Owned(
         Competency, lambda owner: factories.leaves(factories.make_framework(owner=owner))[0]
     ),
-    # before the export job: a crosswalk row raises data_version, which a finished job checks
+    # before the export job: a crosswalk row (or a delete into the trash) raises data_version,
+    # which a finished job checks
+    "trash_item_id": Owned(TrashItem, lambda owner: make_trash_item(owner)),
     "crosswalk_id": Owned(Crosswalk, make_crosswalk),
     "mapping_id": Owned(CrosswalkMapping, lambda owner: make_crosswalk(owner).mappings[0]),
     "override_id": Owned(CrosswalkOverride, make_override),

@@ -37,6 +37,8 @@ LEFT_OUT = (
     "spreadsheet and calendar uploads waiting for their preview",
     "shipped frameworks and CPD schemes (named by slug and version, not copied)",
     "scheme cycles (recomputed from each enrolment's start date)",
+    "the trash: deleted activities and reflections and their files (restore what you want kept"
+    " before backing up)",
 )
 
 

@@ -55,8 +55,8 @@ def export_account(user) -> dict:
         format=FORMAT,
         version=VERSION,
         frameworks=[_framework(f) for f in frameworks],
-        activities=[_activity(a, keys[a.id], extra(a)) for a in activities],
-        reflections=[_reflection(r, reflection_keys[r.id], keys) for r in reflections],
+        activities=[activity_record(a, keys[a.id], extra(a)) for a in activities],
+        reflections=[reflection_record(r, reflection_keys[r.id], keys) for r in reflections],
         portfolios=[_portfolio(p, (keys, reflection_keys, cycle_keys)) for p in portfolios],
         **export_development(user, keys),
         **export_schemes(user, keys),
@@ -79,7 +79,7 @@ def _framework(framework: Framework) -> dict:
     )
 
 
-def _activity(activity: Activity, key: str, state: dict) -> dict:
+def activity_record(activity: Activity, key: str, state: dict) -> dict:
     return write(
         record("activity"),
         activity,
@@ -90,7 +90,7 @@ def _activity(activity: Activity, key: str, state: dict) -> dict:
     )
 
 
-def _reflection(reflection: Reflection, key: str, activity_keys: dict[int, str]) -> dict:
+def reflection_record(reflection: Reflection, key: str, activity_keys: dict[int, str]) -> dict:
     """The linked activity by its key in this file; tags by framework slug and code."""
     return write(
         record("reflection"),

@@ -53,7 +53,7 @@ def import_account(
     resolve = competency_resolver(user)
     context = (resolve, files or EvidenceFiles(None), reader, progress or (lambda n: None))
     ids, added = _import_activities(user, top["activities"], context)
-    reflection_ids, reflections = _import_reflections(user, top["reflections"], ids, context)
+    reflection_ids, reflections = import_reflections(user, top["reflections"], ids, context)
     development = import_development(user, top, ids, resolve, reader)
     schemes = import_schemes(user, top, ids, reader, today_for(user))
     cycle_of = portfolio_cycle_finder(user, top, reader)
@@ -110,7 +110,7 @@ def _competencies(values: dict, resolve, where: str) -> list[Competency]:
     return [resolve.competency(ref, where) for ref in values["competencies"]]
 
 
-def _import_reflections(user, records: list, activity_ids: dict, context) -> tuple[dict, int]:
+def import_reflections(user, records: list, activity_ids: dict, context) -> tuple[dict, int]:
     """Like activities: skipped when one with the same creation time and title exists."""
     reader = context[2]
     seen = Seen(record("reflection"), db.session.scalars(owned(Reflection, user)))

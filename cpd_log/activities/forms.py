@@ -4,6 +4,8 @@ filters."""
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -13,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from cpd_log.activities.bulk import BulkAction
 from cpd_log.activities.fields import ENTERED, Field, Value
 from cpd_log.common.validators import http_url, in_range
 from cpd_log.forms import Form, HoursField, VersionField
@@ -172,3 +175,64 @@ class ActivityFilterForm(Form):
             "competency_id": int(value["competency"]) if value["competency"] else None,
             "sort": value["sort"] or "date_desc",
         }
+
+
+class IdsField(SelectMultipleField):
+    """The ticked activities' ids; a value that is not a whole number is named, not a 500. Which
+    ids may be used is the service's to decide (the user's own only)."""
+
+    def pre_validate(self, form) -> None:
+        """Any id may be sent: bulk.chosen keeps the user's own."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            self.data = [int(value) for value in valuelist]
+        except ValueError:
+            self.data = []
+            raise ValueError("Choose activities from the list.") from None
+
+
+class BulkForm(Form):
+    """What to do with the chosen activities (prefix "bulk-", beside the list's filter fields,
+    which say what "all matching" means)."""
+
+    scope = RadioField(
+        "Apply to",
+        choices=[
+            SelectChoice("selected", "The activities ticked below"),
+            SelectChoice("all", "All matching the filter"),
+        ],
+        default="selected",
+    )
+    action = SelectField(
+        "Action",
+        choices=[SelectChoice("", "Choose an action…"), *enum_choices(BulkAction)],
+        default="",
+    )
+    competency = SelectField("Competency", coerce=str, validate_choice=True, default="")
+    kind = SelectField(
+        "New kind", choices=[SelectChoice("", "—"), *enum_choices(ActivityKind)], default=""
+    )
+    status = SelectField(
+        "New status", choices=[SelectChoice("", "—"), *enum_choices(ActivityStatus)], default=""
+    )
+    ids = IdsField("Activities", choices=[], coerce=int)
+    confirm = HiddenField()
+
+    def validate_action(self, field) -> None:
+        needs = {
+            "add_competency": (self.competency, "Choose the competency to add."),
+            "remove_competency": (self.competency, "Choose the competency to remove."),
+            "set_kind": (self.kind, "Choose the new kind."),
+            "set_status": (self.status, "Choose the new status."),
+        }
+        if not field.data:
+            raise ValidationError("Choose an action.")
+        if field.data in needs and not needs[field.data][0].data:
+            needed, message = needs[field.data]
+            needed.errors = [*needed.errors, message]
+            raise ValidationError(message)
+
+    def validate_ids(self, field) -> None:
+        if self.scope.data == "selected" and not field.data:
+            raise ValidationError("Tick at least one activity, or choose “All matching”.")

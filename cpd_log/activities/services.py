@@ -1,4 +1,5 @@
-"""Activity operations: log, edit, delete, and the filtered list. Services flush; views commit."""
+"""Activity operations: log, edit, and the filtered list (a delete moves to the trash:
+cpd_log/trash/). Services flush; views commit."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,6 @@ from cpd_log.access import owned
 from cpd_log.activities.fields import EDITABLE, ENTERED, LISTED, SEARCHED, Value
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.common.sql import escape_like
-from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
@@ -66,12 +66,6 @@ def _as_read(field, value) -> str:
     if field.value is Value.COMPETENCIES:
         return tag_names(value)
     return str(value or "—")
-
-
-def delete_activity(activity: Activity) -> None:
-    forget_files_of(activity.user_id, activity.id)
-    db.session.delete(activity)
-    db.session.flush()
 
 
 def _apply(activity: Activity, data: dict) -> None:

@@ -1,20 +1,24 @@
-"""Activity pages: list, log, view, edit, delete."""
+"""Activity pages: list (with bulk actions), log, view, edit, delete (to the trash)."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from cpd_log.access import get_owned_or_404
-from cpd_log.activities import editing, services
+from cpd_log.activities import bulk, editing, services
 from cpd_log.activities.fields import LONG_TEXTS
-from cpd_log.activities.forms import ActivityFilterForm, competency_choices
+from cpd_log.activities.forms import ActivityFilterForm, BulkForm, competency_choices
 from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.models import Activity
 from cpd_log.page_cache import page_cache
+from cpd_log.trash.moving import new_batch, trash_activities
+from cpd_log.trash.services import TRASH_DAYS
+from cpd_log.trash.undo import flash_deleted
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -37,18 +41,88 @@ def index():
 
 
 def _list_body(**template_context) -> str:
-    filters = ActivityFilterForm(request.args)
-    filters.competency.choices = [
-        SelectChoice("", "Any competency"),
-        *competency_choices(competency_options(current_user), value=str),
-    ]
+    filters, form = _forms(request.args)
     criteria = filters.criteria()
     page = request.args.get("page", 1, type=int)
     pagination = services.list_activities(
         current_user, criteria, page, current_app.config["ITEMS_PER_PAGE"]
     )
     return render_template(
-        "activities/_list_body.html", filters=filters, pagination=pagination, **template_context
+        "activities/_list_body.html",
+        filters=filters,
+        bulk=form,
+        filter_args=FILTER_ARGS,
+        pagination=pagination,
+        **template_context,
+    )
+
+
+# The list's filter fields: the bulk form carries them, so "all matching" is the same filter.
+FILTER_ARGS = ("q", "date_from", "date_to", "kind", "status", "competency", "sort")
+
+
+def _forms(formdata) -> tuple[ActivityFilterForm, BulkForm]:
+    """The list's filters and the bulk action form, both offering the user's competencies."""
+    choices = competency_choices(competency_options(current_user), value=str)
+    filters = ActivityFilterForm(formdata)
+    filters.competency.choices = [SelectChoice("", "Any competency"), *choices]
+    form = BulkForm(formdata if request.method == "POST" else None, prefix="bulk-")
+    form.competency.choices = [SelectChoice("", "—"), *choices]
+    return filters, form
+
+
+@bp.post("/bulk")
+def bulk_action():
+    """Apply one action to the ticked activities or all matching the filter (the user's own
+    only; at most bulk.MAX_ACTIVITIES); a delete is confirmed first, then can be undone."""
+    filters, form = _forms(request.form)
+    back = url_for(
+        "activities.index", **{k: request.form[k] for k in FILTER_ARGS if request.form.get(k)}
+    )
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "danger")
+        return redirect(back)
+    ticked = None if form.scope.data == "all" else form.ids.data
+    try:
+        ids = bulk.chosen(current_user, filters.criteria() if ticked is None else {}, ticked)
+    except bulk.TooMany:
+        flash(f"At most {bulk.MAX_ACTIVITIES:,} activities at once: narrow the filter.", "danger")
+        return redirect(back)
+    action = bulk.BulkAction(form.action.data)
+    if action is bulk.BulkAction.DELETE and form.confirm.data != "yes":
+        return _confirm_bulk_delete(form, ids, back)
+    batch = new_batch()
+    value = {"add_competency": form.competency, "remove_competency": form.competency}.get(
+        action, {"set_kind": form.kind, "set_status": form.status}.get(action)
+    )
+    message = bulk.run(current_user, action, ids, value and value.data, batch)
+    db.session.commit()
+    if action is bulk.BulkAction.DELETE:
+        flash_deleted(message, batch)
+    else:
+        flash(message, "success")
+    return redirect(back)
+
+
+def _confirm_bulk_delete(form, ids: list[int], back: str):
+    titles = db.session.scalars(
+        select(Activity.title)
+        .where(Activity.id.in_(ids))
+        .order_by(Activity.start_date.desc())
+        .limit(10)
+    )
+    fields = [
+        (k, v)
+        for k, v in request.form.items(multi=True)
+        if k not in ("bulk-csrf_token", "bulk-confirm")
+    ]
+    return render_template(
+        "activities/bulk_confirm.html",
+        form=form,
+        count=len(ids),
+        titles=list(titles),
+        fields=fields,
+        cancel_url=back,
     )
 
 
@@ -94,15 +168,17 @@ def delete(activity_id: int):
     activity = get_owned_or_404(Activity, activity_id, current_user)
     form = EmptyForm()
     if form.validate_on_submit():
-        services.delete_activity(activity)
+        batch = new_batch()
+        trash_activities(current_user, [activity.id], batch)
         db.session.commit()
-        flash(f"Deleted “{activity.title}”.", "info")
+        flash_deleted(f"Deleted “{activity.title}”.", batch)
         return redirect(url_for("activities.index"))
     return render_template(
         "_confirm_delete.html",
         form=form,
         title="Delete activity",
         name=activity.title,
-        consequences="This removes the activity and its competency tags. It cannot be undone.",
+        consequences=f"The activity moves to the Trash with its tags and evidence, restorable "
+        f"for {TRASH_DAYS} days.",
         cancel_url=url_for("activities.detail", activity_id=activity.id),
     )

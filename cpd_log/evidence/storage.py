@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cpd_log.extensions import db
-from cpd_log.models import Evidence, User
+from cpd_log.models import Evidence, TrashFile, User
 
 _WRITTEN = "evidence_blobs_written"  # (user id, hash) this transaction wrote
 _RELEASE = "evidence_blobs_to_release"  # (user id, hash) rows of this transaction stopped naming
@@ -133,7 +133,8 @@ def release(user_id: int, names) -> tuple[int, int]:
 
 
 def names_in_use(connection: Connection, user_id: int, names) -> set[str]:
-    """Those of `names` a row of the user names, as original or rendition."""
+    """Those of `names` a row of the user names, as original or rendition, or an item in the
+    user's trash still names (its files stay until it is purged)."""
     names = list(names)
     used: set[str] = set()
     for start in range(0, len(names), 500):  # stay under bind-parameter limits
@@ -144,6 +145,10 @@ def names_in_use(connection: Connection, user_id: int, names) -> set[str]:
         )
         for row in connection.execute(query):
             used.update(row)
+        trashed = select(TrashFile.sha256).where(
+            TrashFile.user_id == user_id, TrashFile.sha256.in_(chunk)
+        )
+        used.update(connection.scalars(trashed))
     return used
 
 

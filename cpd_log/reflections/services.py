@@ -7,7 +7,6 @@ from wtforms import SelectChoice
 from cpd_log.access import owned
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.common.sql import escape_like
-from cpd_log.evidence.services import forget_files_of
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Reflection
 from cpd_log.models.reflection import reflection_competency
@@ -76,13 +75,6 @@ def _shown(data: dict) -> dict[str, str]:
     for key in ALL_STAGES:
         shown[f"stage_{key}"] = (data["stages"] or {}).get(key) or "—"
     return shown
-
-
-def delete_reflection(reflection: Reflection) -> None:
-    """Its evidence rows go by ON DELETE CASCADE, their files after the commit."""
-    forget_files_of(reflection.user_id, reflection_id=reflection.id)
-    db.session.delete(reflection)
-    db.session.flush()
 
 
 def record_application(reflection: Reflection, text: str, on) -> Reflection:

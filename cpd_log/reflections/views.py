@@ -16,6 +16,9 @@ from cpd_log.reflections import apply_queue, services
 from cpd_log.reflections.forms import ApplyForm, ReflectionFilterForm, ReflectionForm
 from cpd_log.reflections.reflective_models import REFLECTIVE_MODELS, previous_texts, stage_texts
 from cpd_log.reflections.rendering import render_markdown
+from cpd_log.trash.moving import new_batch, trash_reflection
+from cpd_log.trash.services import TRASH_DAYS
+from cpd_log.trash.undo import flash_deleted
 from cpd_log.versions import EditConflict
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")
@@ -161,17 +164,18 @@ def delete(reflection_id: int):
     reflection = _load(reflection_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        services.delete_reflection(reflection)
+        batch = new_batch()
+        trash_reflection(current_user, reflection, batch)
         db.session.commit()
-        flash(f"Deleted “{reflection.title}”.", "info")
+        flash_deleted(f"Deleted “{reflection.title}”.", batch)
         return redirect(url_for("reflections.index"))
     return render_template(
         "_confirm_delete.html",
         form=form,
         title="Delete reflection",
         name=reflection.title,
-        consequences="The reflection and its tags are deleted for good. "
-        "The activity it is about is kept.",
+        consequences=f"The reflection moves to the Trash with its tags and evidence, restorable "
+        f"for {TRASH_DAYS} days. The activity it is about is kept.",
         button="Delete reflection",
         cancel_url=url_for("reflections.detail", reflection_id=reflection.id),
         cancel_label="Cancel",

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from cpd_log.extensions import db
-from cpd_log.models import Evidence, Reflection
+from cpd_log.models import Evidence, Reflection, TrashItem
 from tests import factories
 from tests.evidence import samples
 from tests.evidence.conftest import stored_files
@@ -68,6 +68,9 @@ def test_deleting_a_reflection_removes_its_evidence_and_files(logged_in, reflect
     assert logged_in.post(f"/reflections/{reflection_id}/delete").status_code == 302
     assert db.session.get(Reflection, reflection_id) is None
     assert db.session.scalar(select(func.count(Evidence.id))) == 0
+    assert len(stored_files(upload_dir)) == 2, "kept while the reflection is in the trash"
+    item_id = db.session.scalar(select(TrashItem.id))
+    assert logged_in.post(f"/trash/{item_id}/delete").status_code == 302
     assert stored_files(upload_dir) == []
 
 

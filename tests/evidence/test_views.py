@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpd_log.extensions import db
-from cpd_log.models import Activity, Evidence
+from cpd_log.models import Activity, Evidence, TrashItem
 from tests import factories
 from tests.evidence import samples
 from tests.evidence.conftest import stored_files
@@ -152,12 +152,22 @@ def test_same_content_twice_keeps_the_file_until_the_last_row_goes(
     _upload(logged_in, other, data, "b.pdf")
     assert len(stored_files(upload_dir)) == 1
     logged_in.post(f"/activities/{ids[0]}/delete")
+    _empty_trash(logged_in)
     assert len(stored_files(upload_dir)) == 1
     logged_in.post(f"/activities/{ids[1]}/delete")
+    _empty_trash(logged_in)
     assert stored_files(upload_dir) == []
 
 
-def test_deleting_an_activity_removes_its_files(logged_in, activity, upload_dir):
+def _empty_trash(client) -> None:
+    """Delete every trash item for good, through the Trash page's own form."""
+    for item_id in db.session.scalars(select(TrashItem.id)).all():
+        assert client.post(f"/trash/{item_id}/delete").status_code == 302
+
+
+def test_deleting_an_activity_keeps_its_files_until_the_trash_lets_go(
+    logged_in, activity, upload_dir
+):
     _upload(logged_in, activity, samples.pdf_bytes(), "a.pdf")
     _upload(logged_in, activity, samples.png_bytes(), "b.png")
     assert len(stored_files(upload_dir)) == 2
@@ -165,6 +175,8 @@ def test_deleting_an_activity_removes_its_files(logged_in, activity, upload_dir)
     assert logged_in.post(f"/activities/{activity_id}/delete").status_code == 302
     assert db.session.get(Activity, activity_id) is None
     assert _count() == 0
+    assert len(stored_files(upload_dir)) == 2, "restorable from the trash"
+    _empty_trash(logged_in)
     assert stored_files(upload_dir) == []
 
 
