@@ -23,6 +23,7 @@ SUBJECTS = {
     "password_changed": "Your CPD Log password was changed",
     "verify_email": "Confirm your email address for CPD Log",
     "email_changed": "The email address of your CPD Log account was changed",
+    "reminder_digest": "CPD Log: what to do next",
 }
 # Development (no MAIL_SERVER): the console and .eml files in MAIL_OUTBOX_DIR.
 OUTBOX_BACKEND = "cpd_log.mail.outbox.EmailBackend"

@@ -12,6 +12,7 @@ from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
+from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
 from cpd_log.models.user import User
 
@@ -45,4 +46,8 @@ __all__ = [
     "Review",
     "ShareLink",
     "User",
+    "CalendarFeed",
+    "Digest",
+    "Frequency",
+    "ReminderSetting",
 ]
