@@ -111,14 +111,15 @@ def schedule(user, today: date, limit: int = 500) -> list[tuple[Activity, int, d
             .limit(limit)
         )
     )
-    dismissed = set(
-        db.session.execute(
+    dismissed = {
+        tuple(row)
+        for row in db.session.execute(
             select(ApplyPromptDismissal.activity_id, ApplyPromptDismissal.checkpoint).where(
                 ApplyPromptDismissal.user_id == user.id,
                 ApplyPromptDismissal.activity_id.in_([a.id for a in activities]),
             )
-        ).tuples()
-    )
+        )
+    }
     return [
         (activity, point, activity.last_date + timedelta(days=point))
         for activity in activities

@@ -1,12 +1,12 @@
-from wtforms import SelectField, SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 from cpd_log.forms import Form
 from cpd_log.models.reminder import Frequency
 
 CHOICES = [
-    (Frequency.OFF.value, "Off"),
-    (Frequency.WEEKLY.value, "Weekly"),
-    (Frequency.MONTHLY.value, "Monthly"),
+    SelectChoice(Frequency.OFF.value, "Off"),
+    SelectChoice(Frequency.WEEKLY.value, "Weekly"),
+    SelectChoice(Frequency.MONTHLY.value, "Monthly"),
 ]
 
 

@@ -69,7 +69,6 @@ def send_due(report: Report | None = None) -> Report:
     report = report or Report()
     for user_id, frequency in due_users():
         send_one(user_id, frequency, report)
-        db.session.expunge_all()
     return report
 
 
