@@ -37,6 +37,8 @@ LEFT_OUT = (
     "spreadsheet and calendar uploads waiting for their preview",
     "shipped frameworks and CPD schemes (named by slug and version, not copied)",
     "scheme cycles (recomputed from each enrolment's start date)",
+    "reminder digest settings and the calendar feed address (its token is a credential; make a"
+    " new one after a restore)",
 )
 
 

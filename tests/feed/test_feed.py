@@ -50,9 +50,7 @@ def busy(user):
     return enrolment.cycles[-1], planned, done
 
 
-def test_the_feed_is_valid_icalendar_with_stable_uids_and_needs_no_session(
-    app, logged_in, busy
-):
+def test_the_feed_is_valid_icalendar_with_stable_uids_and_needs_no_session(app, logged_in, busy):
     cycle, planned, done = busy
     url = _new_address(logged_in)
     anonymous = app.test_client()
