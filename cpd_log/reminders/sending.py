@@ -88,7 +88,7 @@ def send_one(user_id: int, frequency: Frequency, report: Report) -> None:
         db.session.commit()
         report.empty += 1
         return
-    if not _move(digest_id, mark, DigestState.CLAIMED, DigestState.SENDING):
+    if not advance(digest_id, mark, DigestState.CLAIMED, DigestState.SENDING):
         report.done += 1  # another run took it over and is sending it
         return
     _deliver(message, digest_id, mark, report)
@@ -113,7 +113,7 @@ def claim(user_id: int, period: str, mark: str) -> int | None:
     return db.session.scalar(select(Digest.id).where(*mine)) if taken else None
 
 
-def _move(digest_id: int, mark: str, before: DigestState, after: DigestState, **values) -> bool:
+def advance(digest_id: int, mark: str, before: DigestState, after: DigestState, **values) -> bool:
     """Compare-and-set: the row moves only while `mark` holds it in state `before`."""
     result = db.session.execute(
         update(Digest)
@@ -131,13 +131,13 @@ def _deliver(message, digest_id: int, mark: str, report: Report) -> None:
         logger.warning(
             "digest %s: the mail server could not be reached; retried next run", digest_id
         )
-        _move(digest_id, mark, DigestState.SENDING, DigestState.CLAIMED)
+        advance(digest_id, mark, DigestState.SENDING, DigestState.CLAIMED)
         raise
     except Exception:
         logger.exception("digest %s: sending failed midway; not sent again", digest_id)
         report.uncertain.append(digest_id)
         raise
-    _move(digest_id, mark, DigestState.SENDING, DigestState.SENT, sent_at=datetime.now(UTC))
+    advance(digest_id, mark, DigestState.SENDING, DigestState.SENT, sent_at=datetime.now(UTC))
     report.sent += 1
 
 

@@ -10,7 +10,7 @@ from cpd_log.extensions import db
 from cpd_log.models import Review
 from cpd_log.models.reminder import Digest, DigestState, Frequency
 from cpd_log.reminders.periods import period_key
-from cpd_log.reminders.sending import claim
+from cpd_log.reminders.sending import advance, claim
 from tests.mail.smtp import html_of, text_of
 from tests.portfolio.builders import make_portfolio
 from tests.reminders.helpers import capture, pmp_ending_soon, run, subscriber
@@ -80,15 +80,13 @@ def test_a_row_left_sending_is_never_sent_again(mail_app, smtp):
 
 def test_two_runs_holding_one_claim_send_it_once(mail_app, smtp):
     """The move to `sending` is a compare-and-set on the claim's mark."""
-    from cpd_log.reminders.sending import _move  # noqa: PLC2701 - the step under test
-
     user = subscriber()
     period = period_key(Frequency.WEEKLY, datetime.now(UTC).date())
     first = claim(user.id, period, "1" * 32)
     second = claim(user.id, period, "2" * 32)  # took the claimed row over
     assert first == second
-    assert not _move(first, "1" * 32, DigestState.CLAIMED, DigestState.SENDING)
-    assert _move(second, "2" * 32, DigestState.CLAIMED, DigestState.SENDING)
+    assert not advance(first, "1" * 32, DigestState.CLAIMED, DigestState.SENDING)
+    assert advance(second, "2" * 32, DigestState.CLAIMED, DigestState.SENDING)
     assert claim(user.id, period, "3" * 32) is None  # sending: nobody takes it any more
 
 
