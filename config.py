@@ -135,6 +135,8 @@ class Config:
     )
     # "Resend the link" for confirming an email address, per client address.
     VERIFY_RESEND_RATE_LIMIT = os.environ.get("VERIFY_RESEND_RATE_LIMIT", "5 per hour")
+    # Calendar feed fetches per client address (calendar apps poll every few hours).
+    FEED_RATE_LIMIT = os.environ.get("FEED_RATE_LIMIT", "30 per minute;300 per hour")
     # A password reset link works for an hour (issue 15); an email confirmation link for 3 days.
     PASSWORD_RESET_MINUTES = 60
     EMAIL_VERIFY_HOURS = int(os.environ.get("EMAIL_VERIFY_HOURS", "72"))

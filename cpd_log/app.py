@@ -175,10 +175,12 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.documents.job_views import bp as export_jobs_bp
     from cpd_log.documents.views import bp as documents_bp
     from cpd_log.evidence.views import bp as evidence_bp
+    from cpd_log.feed.views import bp as feed_bp
     from cpd_log.imports.views import bp as imports_bp
     from cpd_log.mail.views import bp as mail_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
+    from cpd_log.reminders.views import bp as reminders_bp
     from cpd_log.schemes.views import bp as schemes_bp
     from cpd_log.sharing.owner_views import bp as share_links_bp
     from cpd_log.sharing.views import bp as sharing_bp
@@ -208,6 +210,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sharing_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(trash_bp)
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(feed_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

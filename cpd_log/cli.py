@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore."""
+"""Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore |
+send-reminders."""
 
 from datetime import UTC, date, datetime
 
@@ -16,6 +17,7 @@ from cpd_log.extensions import db
 from cpd_log.instance_backup.commands import backup, restore
 from cpd_log.models import Activity
 from cpd_log.models.user import Role
+from cpd_log.reminders.commands import send_reminders
 from cpd_log.schemes.services import seed_schemes
 
 DEMO_EMAIL = "demo@example.com"
@@ -29,6 +31,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(sweep)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(send_reminders)
 
 
 @click.command()

@@ -103,6 +103,9 @@ PUBLIC |= {"recovery.forgot", "recovery.reset", "email.verify"}
 PUBLIC |= {"two_factor.login_code"}
 # Development only, 404 unless DEBUG or MAIL_DEV_OUTBOX (tests/mail/test_sending.py).
 PUBLIC |= {"mail.index"}
+# The signed one-click unsubscribe (tests/reminders/test_unsubscribe.py: bad signature, replay)
+# and the secret calendar feed (tests/feed/test_feed.py: revocation, 404 for unknown tokens).
+PUBLIC |= {"reminders.unsubscribe", "feed.ics"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]

@@ -39,6 +39,8 @@ LEFT_OUT = (
     "scheme cycles (recomputed from each enrolment's start date)",
     "the trash: deleted activities and reflections and their files (restore what you want kept"
     " before backing up)",
+    "reminder digest settings and the calendar feed address (its token is a credential; make a"
+    " new one after a restore)",
 )
 
 

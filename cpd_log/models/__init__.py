@@ -12,6 +12,7 @@ from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
+from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
 from cpd_log.models.two_factor import RecoveryCode, TwoFactor
 from cpd_log.models.trash import TrashFile, TrashItem
@@ -51,4 +52,8 @@ __all__ = [
     "TrashFile",
     "TrashItem",
     "User",
+    "CalendarFeed",
+    "Digest",
+    "Frequency",
+    "ReminderSetting",
 ]

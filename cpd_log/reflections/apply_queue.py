@@ -26,12 +26,16 @@ class Prompt:
     checkpoint: int
 
 
+def _answered():
+    return exists().where(
+        and_(Reflection.activity_id == Activity.id, Reflection.applied_text.is_not(None))
+    )
+
+
 def _queue(user, today: date):
     ended = Activity.last_date
     checkpoint = case((ended <= today - timedelta(days=90), 90), else_=30)
-    answered = exists().where(
-        and_(Reflection.activity_id == Activity.id, Reflection.applied_text.is_not(None))
-    )
+    answered = _answered()
     dismissed = exists().where(
         and_(
             ApplyPromptDismissal.activity_id == Activity.id,
@@ -92,3 +96,33 @@ def dismiss(user, activity: Activity, checkpoint: int) -> None:
             ApplyPromptDismissal(user_id=user.id, activity_id=activity.id, checkpoint=checkpoint)
         )
         db.session.flush()
+
+
+def schedule(user, today: date, limit: int = 500) -> list[tuple[Activity, int, date]]:
+    """(activity, checkpoint, the day its prompt appears) for every prompt of an unanswered
+    activity that is shown now or will be (the calendar feed), its dismissals left out. One
+    query for the activities, one for the dismissals."""
+    activities = list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.user_id == user.id, Activity.status == ActivityStatus.COMPLETED)
+            .where(Activity.last_date > today - timedelta(days=OLDEST_DAYS), ~_answered())
+            .order_by(Activity.last_date, Activity.id)
+            .limit(limit)
+        )
+    )
+    dismissed = {
+        tuple(row)
+        for row in db.session.execute(
+            select(ApplyPromptDismissal.activity_id, ApplyPromptDismissal.checkpoint).where(
+                ApplyPromptDismissal.user_id == user.id,
+                ApplyPromptDismissal.activity_id.in_([a.id for a in activities]),
+            )
+        )
+    }
+    return [
+        (activity, point, activity.last_date + timedelta(days=point))
+        for activity in activities
+        for point in CHECKPOINTS
+        if (activity.id, point) not in dismissed
+    ]
