@@ -45,6 +45,7 @@ MAIN_PAGES = [
     "/account/two-factor",
     "/account/two-factor/setup",
     "/trash/",
+    "/reminders/settings",
     "/account/delete",
 ]
 # Pages reached through a record: (the page linking to it, "" for the page visited just before;
