@@ -17,13 +17,16 @@ Measured by tests/imports/test_budgets.py: peak ≤ PEAK_MB, time ≤ PARSE_SECO
 import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 import recurring_ical_events
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from cpd_log.common.web_urls import web_url_or_blank
 from cpd_log.imports.budget import time_budget
+from cpd_log.imports.ics_checks import SkippedEvent, problem, unreadable
+from cpd_log.imports.ics_scan import NOT_A_CALENDAR, split_calendar
 from cpd_log.imports.values import round_to_quarter
 
 # An all-day event counts a working day of learning per day; the user edits it afterwards.
@@ -34,9 +37,20 @@ MAX_RECURRING = 200  # VEVENTs with a rule
 MAX_RULE_TIMES_A_DAY = 4  # BYHOUR × BYMINUTE × BYSECOND values of one rule
 RULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 PARSE_SECONDS = 5
+WINDOW_YEARS_BACK = 3
+MAX_SKIPPED_LISTED = 100  # skipped events named in the preview; the rest are counted
 PEAK_MB = 200  # measured ≈ 60 MB for MAX_COMPONENTS one-hour events
 _VEVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
+_TZID = re.compile(rb"^TZID(?:;[^\r\n:]*)?:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+UNEXPANDABLE = "its dates or repeat rule could not be worked out"
 _URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def import_window(today: date) -> tuple[date, date]:
+    """The days whose events are offered: the last WINDOW_YEARS_BACK years and the next one
+    (from 29 February, back to the 28th)."""
+    day = today.day if (today.month, today.day) != (2, 29) else 28
+    return today.replace(year=today.year - WINDOW_YEARS_BACK, day=day), today + timedelta(365)
 
 
 class CalendarError(ValueError):
@@ -61,8 +75,15 @@ class CalendarEvent:
         return asdict(self)
 
 
-def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> list[CalendarEvent]:
-    """Every event (each occurrence of a recurring one) that starts inside `window`, by start."""
+@dataclass(frozen=True)
+class CalendarRead:
+    events: list[CalendarEvent]  # by start
+    skipped: list[SkippedEvent]  # events that could not be read, each with its reason
+
+
+def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> CalendarRead:
+    """Every event (each occurrence of a recurring one) that starts inside `window`, by start;
+    and the events that could not be read, with why."""
     if not data.strip():
         raise CalendarError("The file is empty.")
     if len(_VEVENT.findall(data)) > MAX_COMPONENTS:
@@ -72,26 +93,96 @@ def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> lis
     too_slow = CalendarError(
         f"Reading this calendar took longer than {PARSE_SECONDS} seconds; export a shorter period."
     )
+    with time_budget(PARSE_SECONDS, too_slow) as budget:
+        try:
+            blocks = split_calendar(data, window)
+            shell, broken_zones = _shell(blocks)
+        except CalendarError:
+            raise
+        # A damaged file can fail in the scan or in icalendar in many ways; all mean "unreadable".
+        except Exception as error:
+            raise CalendarError(NOT_A_CALENDAR) from error
+        components, skipped = _components(blocks.events, broken_zones, budget)
+        _check_rules(components)
+        events = _expand(shell, components, zone, window, budget, skipped)
+    return CalendarRead(sorted(events, key=lambda e: (e.start, e.title)), skipped)
+
+
+def check_some_events(read: CalendarRead) -> None:
+    """Refuse a file with nothing to offer, saying why when its events could not be read."""
+    if read.events:
+        return
+    if not read.skipped:
+        raise CalendarError("The file holds no events from the last three years.")
+    reasons = "; ".join(f"“{s.title}”: {s.reason}" for s in read.skipped[:3])
+    more = f" (and {len(read.skipped) - 3} more)" if len(read.skipped) > 3 else ""
+    raise CalendarError(f"No event in the file could be read: {reasons}{more}.")
+
+
+def batch_payload(read: CalendarRead) -> dict:
+    """What the preview keeps: the events, and the first MAX_SKIPPED_LISTED skipped ones."""
+    return {
+        "events": [e.as_dict() for e in read.events],
+        "skipped": [s.as_dict() for s in read.skipped[:MAX_SKIPPED_LISTED]],
+        "skipped_count": len(read.skipped),
+    }
+
+
+def _shell(blocks) -> tuple[icalendar.Calendar, set[str]]:
+    """The calendar's own properties (X-WR-TIMEZONE…), and the TZIDs whose VTIMEZONE is broken.
+
+    Parsing a VTIMEZONE is what lets icalendar resolve the events' TZIDs, so they go first.
+    """
+    shell = icalendar.Calendar.from_ical(blocks.header + b"END:VCALENDAR\r\n")
+    broken = set()
+    for block in blocks.timezones:
+        match = _TZID.search(block)
+        name = match.group(1).decode("utf-8", "replace").strip().strip('"') if match else ""
+        if known_zone(name):
+            continue
+        try:
+            icalendar.Timezone.from_ical(block)
+        except Exception:  # offsets or rules it cannot read: the events using it are skipped
+            broken.add(name)
+    return shell, broken
+
+
+def known_zone(name: str) -> bool:
+    """An IANA or Windows zone name ("GMT Standard Time"): icalendar then resolves it to the
+    IANA zone, and its VTIMEZONE is not parsed. A VTIMEZONE becomes a dateutil zone that walks
+    its rules from 1601 at every conversion: 2 ms each, a third of the time a 500-event file
+    took; and Outlook's VTIMEZONE holds only today's rule, the IANA zone every year's."""
+    if name in WINDOWS_TO_OLSON:
+        return True
     try:
-        with time_budget(PARSE_SECONDS, too_slow) as budget:
-            calendar = icalendar.Calendar.from_ical(data)
-            _check_rules(calendar)
-            events = [_event(c, zone) for c in _occurrences(calendar, window, budget)]
-    except CalendarError:
-        raise
-    # A damaged file can fail deep inside either library in many ways; all mean "unreadable".
-    except Exception as error:
-        raise CalendarError(
-            "This is not a complete calendar (.ics) file: it may be truncated or not a calendar "
-            "export at all. Export it again and upload the whole file."
-        ) from error
-    return sorted(events, key=lambda e: (e.start, e.title))
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
-def _check_rules(calendar) -> None:
+def _components(blocks: list[bytes], broken_zones: set[str], budget) -> tuple[list, list]:
+    """Each event block parsed on its own, so one it cannot read costs only that event."""
+    components, skipped = [], []
+    for block in blocks:
+        budget.check()
+        try:
+            component = icalendar.Event.from_ical(block)
+        except Exception:
+            skipped.append(unreadable(block))
+            continue
+        wrong = problem(component, broken_zones)
+        if wrong is None:
+            components.append(component)
+        else:
+            skipped.append(wrong)
+    return components, skipped
+
+
+def _check_rules(components: list) -> None:
     """Refuse rules that would repeat more often than learning does, before any is expanded."""
     recurring = 0
-    for component in calendar.walk("VEVENT"):
+    for component in components:
         rules = component.get("RRULE")
         rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
         recurring += bool(rules)
@@ -117,11 +208,33 @@ def _check_rules(calendar) -> None:
         )
 
 
-def _occurrences(calendar, window: tuple[date, date], budget):
-    """Each occurrence in the window, one series at a time; refused past MAX_EVENTS."""
+def _expand(shell, components, zone, window, budget, skipped) -> list[CalendarEvent]:
+    """The occurrences in the window, one UID (a series and its moved occurrences) at a time:
+    a series recurring-ical-events cannot expand is skipped with its reason."""
+    series: dict[str, list] = {}
+    for component in components:
+        series.setdefault(str(component.get("UID")).strip(), []).append(component)
+    events: list[CalendarEvent] = []
+    for uid, group in series.items():
+        calendar = icalendar.Calendar(shell)
+        calendar.subcomponents.extend(group)
+        try:
+            found = [_event(c, zone) for c in _occurrences(calendar, window, budget, events)]
+        except CalendarError:
+            raise
+        except Exception:
+            title = str(group[0].get("SUMMARY") or "").strip() or "Untitled event"
+            skipped.append(SkippedEvent(uid[:255], title[:200], UNEXPANDABLE))
+            continue
+        events.extend(found)
+    return events
+
+
+def _occurrences(calendar, window: tuple[date, date], budget, events: list):
+    """Each occurrence in the window, lazily; refused once `events` and these pass MAX_EVENTS."""
     query = recurring_ical_events.of(calendar)
     start, end = query.to_datetime(window[0]), query.to_datetime(window[1])
-    count = 0
+    count = len(events)
     for series in query.series:
         for occurrence in series.between(start, end):
             count += 1
@@ -147,8 +260,6 @@ def _event(component, zone: ZoneInfo) -> CalendarEvent:
     url = web_url_or_blank(str(component.get("URL") or "").strip()) or _first_url(
         location, description
     )
-    if not uid:
-        raise CalendarError("An event has no UID, so re-importing could not recognise it.")
     return CalendarEvent(
         uid=f"{uid}#{_iso(anchor)}"[:255],
         title=(str(component.get("SUMMARY") or "").strip() or "Untitled event")[:200],

@@ -1,0 +1,112 @@
+"""What is wrong with one calendar event, in the user's words, so the rest can still be imported.
+
+Pure: no Flask, no database. icalendar keeps a value it cannot read as `vBroken` (its text and
+the parse error) instead of failing the file; an unknown TZID becomes a floating time. Each of
+those, a missing start or UID, and an event that ends before it starts makes the event skipped
+with its reason (issue 16, class 8), never the whole file refused.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from icalendar.prop import vBroken
+
+# The properties whose values decide when an event happens, and how the user would name them.
+DATE_PROPERTIES = {
+    "DTSTART": "start (DTSTART)",
+    "DTEND": "end (DTEND)",
+    "DURATION": "duration (DURATION)",
+    "RRULE": "repeat rule (RRULE)",
+    "RDATE": "extra dates (RDATE)",
+    "EXDATE": "excluded dates (EXDATE)",
+    "RECURRENCE-ID": "original date of a moved occurrence (RECURRENCE-ID)",
+}
+ZONED = ("DTSTART", "DTEND", "RECURRENCE-ID")
+_FIELD = {
+    name: re.compile(rb"^" + name + rb"(?:;[^\r\n:]*)?:([^\r\n]*)", re.I | re.M)
+    for name in (b"UID", b"SUMMARY")
+}
+
+
+@dataclass(frozen=True)
+class SkippedEvent:
+    uid: str
+    title: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def unreadable(block: bytes) -> SkippedEvent:
+    """An event block icalendar could not parse at all, named from its raw UID and SUMMARY."""
+    uid, title = (_raw(block, name) for name in (b"UID", b"SUMMARY"))
+    return SkippedEvent(uid, title or "Untitled event", "its lines cannot be read")
+
+
+def problem(component, broken_zones: set[str]) -> SkippedEvent | None:
+    """Why this event cannot be imported, or None when it can."""
+    reason = _reason(component, broken_zones)
+    if reason is None:
+        return None
+    title = (str(component.get("SUMMARY") or "").strip() or "Untitled event")[:200]
+    return SkippedEvent(str(component.get("UID") or "").strip()[:255], title, reason)
+
+
+def _reason(component, broken_zones: set[str]) -> str | None:
+    if not str(component.get("UID") or "").strip():
+        return "it has no UID, so a re-import could not recognise it"
+    for name, label in DATE_PROPERTIES.items():
+        for value in _values(component.get(name)):
+            if isinstance(value, vBroken):
+                return f"its {label} “{str(value)[:80]}” cannot be read"
+    if component.get("DTSTART") is None:
+        return "it has no start (DTSTART)"
+    if any(not rule.get("FREQ") for rule in _values(component.get("RRULE"))):
+        return "its repeat rule (RRULE) says not how often (no FREQ)"
+    for name in ZONED:
+        zone = _unknown_zone(component.get(name))
+        if zone and zone in broken_zones:
+            return f"its time zone “{zone[:80]}” is defined wrongly in the file"
+        if zone:
+            return f"its time zone “{zone[:80]}” is neither defined in the file nor one we know"
+    return _ends_before_start(component)
+
+
+def _values(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _unknown_zone(value) -> str:
+    """The TZID a date-time names when it was not resolved (icalendar left it floating)."""
+    if value is None or not hasattr(value, "params"):
+        return ""
+    zone = str(value.params.get("TZID") or "")
+    moment = getattr(value, "dt", None)
+    return zone if zone and isinstance(moment, datetime) and moment.tzinfo is None else ""
+
+
+def _ends_before_start(component) -> str | None:
+    start = component.decoded("DTSTART")
+    if component.get("DTEND") is not None:
+        end = component.decoded("DTEND")
+    elif component.get("DURATION") is not None:
+        duration = component.decoded("DURATION")
+        if isinstance(duration, timedelta) and duration < timedelta(0):
+            return "its duration (DURATION) is negative"
+        return None
+    else:
+        return None
+    try:
+        before = end < start
+    except TypeError:  # a date against a date-time, or a floating time against a zoned one
+        return None
+    return "it ends (DTEND) before it starts (DTSTART)" if before else None
+
+
+def _raw(block: bytes, name: bytes) -> str:
+    match = _FIELD[name].search(block)
+    return match.group(1).decode("utf-8", "replace").strip()[:200] if match else ""
