@@ -42,6 +42,9 @@ MAX_SKIPPED_LISTED = 100  # skipped events named in the preview; the rest are co
 PEAK_MB = 200  # measured ≈ 60 MB for MAX_COMPONENTS one-hour events
 _VEVENT = re.compile(rb"^BEGIN:VEVENT\r?$", re.IGNORECASE | re.MULTILINE)
 _TZID = re.compile(rb"^TZID(?:;[^\r\n:]*)?:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+TOO_MANY_EVENTS = (
+    f"The file holds more than {MAX_EVENTS} events in the last years; export a shorter period."
+)
 UNEXPANDABLE = "its dates or repeat rule could not be worked out"
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -96,6 +99,8 @@ def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> Cal
     with time_budget(PARSE_SECONDS, too_slow) as budget:
         try:
             blocks = split_calendar(data, window)
+            if len(blocks.inside) > MAX_EVENTS:
+                raise CalendarError(TOO_MANY_EVENTS)
             shell, broken_zones = _shell(blocks)
         except CalendarError:
             raise
@@ -209,25 +214,42 @@ def _check_rules(components: list) -> None:
 
 
 def _expand(shell, components, zone, window, budget, skipped) -> list[CalendarEvent]:
-    """The occurrences in the window, one UID (a series and its moved occurrences) at a time:
-    a series recurring-ical-events cannot expand is skipped with its reason."""
-    series: dict[str, list] = {}
+    """The occurrences in the window. One-off events go through one query; each series (a UID
+    with a rule or moved occurrences) through its own, so one that recurring-ical-events cannot
+    expand is skipped with its reason and costs nothing else."""
+    groups: dict[str, list] = {}
     for component in components:
-        series.setdefault(str(component.get("UID")).strip(), []).append(component)
+        groups.setdefault(str(component.get("UID")).strip(), []).append(component)
+    series = [group for group in groups.values() if len(group) > 1 or _repeats(group[0])]
+    one_off = [group[0] for group in groups.values() if len(group) == 1 and not _repeats(group[0])]
     events: list[CalendarEvent] = []
-    for uid, group in series.items():
-        calendar = icalendar.Calendar(shell)
-        calendar.subcomponents.extend(group)
+    try:
+        events.extend(_events_of(shell, one_off, zone, window, budget, events))
+    except CalendarError:
+        raise
+    except Exception:  # then event by event, to find the one at fault
+        series = [[component] for component in one_off] + series
+    for group in series:
         try:
-            found = [_event(c, zone) for c in _occurrences(calendar, window, budget, events)]
+            events.extend(_events_of(shell, group, zone, window, budget, events))
         except CalendarError:
             raise
         except Exception:
-            title = str(group[0].get("SUMMARY") or "").strip() or "Untitled event"
-            skipped.append(SkippedEvent(uid[:255], title[:200], UNEXPANDABLE))
-            continue
-        events.extend(found)
+            uid, title = str(group[0].get("UID")).strip(), str(group[0].get("SUMMARY") or "")
+            skipped.append(
+                SkippedEvent(uid[:255], title.strip()[:200] or "Untitled event", UNEXPANDABLE)
+            )
     return events
+
+
+def _repeats(component) -> bool:
+    return any(component.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID"))
+
+
+def _events_of(shell, components, zone, window, budget, events) -> list[CalendarEvent]:
+    calendar = icalendar.Calendar(shell)
+    calendar.subcomponents.extend(components)
+    return [_event(c, zone) for c in _occurrences(calendar, window, budget, events)]
 
 
 def _occurrences(calendar, window: tuple[date, date], budget, events: list):
@@ -239,10 +261,7 @@ def _occurrences(calendar, window: tuple[date, date], budget, events: list):
         for occurrence in series.between(start, end):
             count += 1
             if count > MAX_EVENTS:
-                raise CalendarError(
-                    f"The file holds more than {MAX_EVENTS} events in the last years; "
-                    "export a shorter period."
-                )
+                raise CalendarError(TOO_MANY_EVENTS)
             budget.check()
             yield occurrence.as_component(query.keep_recurrence_attributes)
 

@@ -55,18 +55,19 @@ def problem(component, broken_zones: set[str]) -> SkippedEvent | None:
 
 
 def _reason(component, broken_zones: set[str]) -> str | None:
-    if not str(component.get("UID") or "").strip():
+    found = dict(component.items())  # plain look-ups: icalendar's upper-case each key
+    if not str(found.get("UID") or "").strip():
         return "it has no UID, so a re-import could not recognise it"
     for name, label in DATE_PROPERTIES.items():
-        for value in _values(component.get(name)):
+        for value in _values(found.get(name)):
             if isinstance(value, vBroken):
                 return f"its {label} “{str(value)[:80]}” cannot be read"
-    if component.get("DTSTART") is None:
+    if found.get("DTSTART") is None:
         return "it has no start (DTSTART)"
-    if any(not rule.get("FREQ") for rule in _values(component.get("RRULE"))):
+    if any(not rule.get("FREQ") for rule in _values(found.get("RRULE"))):
         return "its repeat rule (RRULE) says not how often (no FREQ)"
     for name in ZONED:
-        zone = _unknown_zone(component.get(name))
+        zone = _unknown_zone(found.get(name))
         if zone and zone in broken_zones:
             return f"its time zone “{zone[:80]}” is defined wrongly in the file"
         if zone:

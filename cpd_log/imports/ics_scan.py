@@ -4,9 +4,10 @@ Why (issue 16): icalendar parsed every event of the file, and recurring-ical-eve
 for each, though only the import window is offered: a 5,000-event export of many years took 7-8 s
 for ≈500 events. Here the bytes are unfolded and cut at their BEGIN/END lines (a stack check: a
 truncated file is still refused whole), and a one-off event whose start and end days are both
-outside the window is dropped by reading those two values as text. Events that repeat or move an
-occurrence (RRULE, RDATE, RECURRENCE-ID) and any event whose dates cannot be read as text are
-kept: the parser decides, and names what is wrong with them.
+outside the window is dropped by reading those two values as text; one-off events certainly
+inside it are counted, so the cap on events offered applies before any parsing. Events that
+repeat or move an occurrence (RRULE, RDATE, RECURRENCE-ID) and any event whose dates cannot be
+read as text are kept: the parser decides, and names what is wrong with them.
 """
 
 import re
@@ -22,6 +23,7 @@ MARGIN = timedelta(days=2)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 _EDGE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*(?=\r?$)", re.IGNORECASE | re.MULTILINE)
 _KEEP = re.compile(rb"^(RRULE|RDATE|RECURRENCE-ID|DURATION)[;:]", re.IGNORECASE | re.MULTILINE)
+_UID = re.compile(rb"^UID(?:;[^\r\n:]*)?:([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 _DAY = {
     name: re.compile(rb"^" + name + rb"(?:;[^\r\n]*)?:(\d{8})(?:T\d{6}Z?)?\r?$", re.I | re.M)
     for name in (b"DTSTART", b"DTEND")
@@ -36,6 +38,9 @@ class CalendarBlocks:
     header: bytes = b""
     timezones: list[bytes] = field(default_factory=list)
     events: list[bytes] = field(default_factory=list)
+    # UIDs of one-off events that certainly start inside the window: each is one event offered,
+    # so a file with too many is refused before anything is parsed.
+    inside: set[bytes] = field(default_factory=set)
 
 
 class StructureError(ValueError):
@@ -73,19 +78,20 @@ def split_calendar(data: bytes, window: tuple[date, date]) -> CalendarBlocks:
 def _keep(blocks: CalendarBlocks, name: bytes, block: bytes, window: tuple[date, date]) -> None:
     if name == b"VTIMEZONE":
         blocks.timezones.append(block)
-    elif name == b"VEVENT" and _may_fall_in(block, window):
-        blocks.events.append(block)
-
-
-def _may_fall_in(block: bytes, window: tuple[date, date]) -> bool:
-    """False only for a one-off event whose days are certainly all outside the window."""
+    if name != b"VEVENT":
+        return
     if _KEEP.search(block):
-        return True
+        blocks.events.append(block)
+        return
     start = _day(block, b"DTSTART")
-    if start is None:
-        return True  # no start, or one we cannot read as text: the parser says what is wrong
+    if start is None:  # no start, or one we cannot read as text: the parser says what is wrong
+        blocks.events.append(block)
+        return
     end = _day(block, b"DTEND") or start
-    return end >= window[0] - MARGIN and start <= window[1] + MARGIN
+    if end >= window[0] - MARGIN and start <= window[1] + MARGIN:
+        blocks.events.append(block)
+    if window[0] + MARGIN <= start <= window[1] - MARGIN and (uid := _UID.search(block)):
+        blocks.inside.add(uid.group(1))
 
 
 def _day(block: bytes, name: bytes) -> date | None:
