@@ -1,6 +1,5 @@
 """Import pages: upload a calendar, spreadsheet or badge; preview; choose; commit once."""
 
-from datetime import timedelta
 from functools import partial
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -30,7 +29,6 @@ from cpd_log.models import ActivityKind, Delivery, ImportBatch
 from cpd_log.models.activity import ActivitySource
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-CALENDAR_YEARS_BACK = 3
 DEFAULTS = Defaults(ActivityKind.OTHER, Delivery.ONLINE)  # as MappingForm's defaults
 
 
@@ -67,16 +65,14 @@ def upload_calendar():
     """Parse the .ics into a stored batch, then show its events to choose from."""
     form = CalendarUploadForm()
     if form.validate_on_submit():
-        today = today_for(current_user)
-        window = (today.replace(year=today.year - CALENDAR_YEARS_BACK), today + timedelta(365))
+        window = ics.import_window(today_for(current_user))
         try:
-            events = ics.read_calendar(read_upload(form.calendar), zone_for(current_user), window)
-            if not events:
-                raise ics.CalendarError("The file holds no events from the last three years.")
+            read = ics.read_calendar(read_upload(form.calendar), zone_for(current_user), window)
+            ics.check_some_events(read)
         except ValueError as error:
             form.calendar.errors.append(str(error))
         else:
-            payload = {"events": [e.as_dict() for e in events]}
+            payload = ics.batch_payload(read)
             batch = services.store_batch(current_user, "ics", form.calendar.data.filename, payload)
             batch_id = batch.id  # read before commit expires the row
             db.session.commit()

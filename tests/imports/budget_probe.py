@@ -15,7 +15,7 @@ import resource
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 def _parsers():
     from cpd_log.competencies.formats import parse as parse_framework
     from cpd_log.imports.badges import read_assertion
-    from cpd_log.imports.ics import read_calendar
+    from cpd_log.imports.ics import import_window, read_calendar
     from cpd_log.imports.sheets import read_sheet
 
-    today = date.today()
-    window = (today.replace(year=today.year - 3), today + timedelta(365))
+    window = import_window(date.today())
     return {
         "sheet": read_sheet,
         "ics": lambda data: read_calendar(data, ZoneInfo("Europe/London"), window),

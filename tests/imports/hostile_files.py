@@ -203,7 +203,7 @@ def recurring_ics(rule: str = "FREQ=DAILY", count: int = 1, since: str = "190001
 
 def never_matching_rules_ics() -> bytes:
     """Rules that never occur make dateutil walk every day since 1900: the time budget stops it."""
-    from cpd_log.imports.ics import MAX_RECURRING
+    from cpd_log.imports.ics_checks import MAX_RECURRING
 
     return recurring_ics("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", MAX_RECURRING)
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpd_log.extensions import db
-from cpd_log.imports.ics import CalendarError, read_calendar
+from cpd_log.imports.ics import CalendarError, check_some_events, read_calendar
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery, ImportBatch
 from cpd_log.models.activity import ActivitySource
 from tests import factories
@@ -19,7 +19,7 @@ WINDOW = (date(2023, 1, 1), date(2027, 12, 31))
 
 
 def read(name: str, zone=LONDON):
-    return read_calendar(fixture(name), zone, WINDOW)
+    return read_calendar(fixture(name), zone, WINDOW).events
 
 
 def test_outlook_export_with_windows_time_zones():
@@ -71,8 +71,12 @@ def test_weekly_meetup_expands_skips_exdate_and_keeps_the_moved_occurrence():
 
 
 def test_events_outside_the_window_are_left_out():
-    assert read_calendar(fixture("meetup_weekly.ics"), LONDON, (date(2026, 4, 1), date(2026, 5, 1)))
-    assert read_calendar(fixture("outlook.ics"), LONDON, (date(2020, 1, 1), date(2021, 1, 1))) == []
+    april = read_calendar(
+        fixture("meetup_weekly.ics"), LONDON, (date(2026, 4, 1), date(2026, 5, 1))
+    )
+    assert [e.start for e in april.events] == ["2026-04-02", "2026-04-09"]
+    old = read_calendar(fixture("outlook.ics"), LONDON, (date(2020, 1, 1), date(2021, 1, 1)))
+    assert (old.events, old.skipped) == ([], [])
 
 
 @pytest.mark.parametrize(
@@ -88,7 +92,7 @@ def test_events_outside_the_window_are_left_out():
 )
 def test_unreadable_files_raise_a_calendar_error(data):
     with pytest.raises(CalendarError):
-        read_calendar(data, LONDON, WINDOW)
+        check_some_events(read_calendar(data, LONDON, WINDOW))
 
 
 # --- through the pages -------------------------------------------------------------------------

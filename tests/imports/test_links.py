@@ -80,7 +80,7 @@ def test_calendar_url_that_is_not_a_web_address_is_dropped():
         b"DTEND:20260105T100000Z\r\nURL:javascript:alert(1)\r\nSUMMARY:Talk\r\n"
         b"END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    (event,) = read_calendar(data, ZoneInfo("UTC"), (date(2025, 1, 1), date(2027, 1, 1)))
+    (event,) = read_calendar(data, ZoneInfo("UTC"), (date(2025, 1, 1), date(2027, 1, 1))).events
     assert event.url == ""
 
 
