@@ -20,7 +20,7 @@ FIELD_LABELS = {field.column: field.label for field in ENTERED}
 # Coursera for Business, the membership/usage report ("Course", "University", "Enrollment Time",
 # "Completion Time", "Completed", "Course Certificate URL"). Fixtures: tests/imports/data/.
 PLATFORM_HEADERS = {
-    "title": ("content title", "course name"),
+    "title": ("content title", "course title", "course name", "course"),  # before "name"
     "kind": ("content type",),
     "provider": ("university", "partner", "instructor"),
     "start_date": (
@@ -37,7 +37,7 @@ PLATFORM_HEADERS = {
 # Header spellings seen in our export, PMI-style claim sheets (CCRS), home-made logs and the
 # learning platforms above.
 SYNONYMS = {
-    field.column: field.aliases + PLATFORM_HEADERS.get(field.column, ()) for field in ENTERED
+    field.column: PLATFORM_HEADERS.get(field.column, ()) + field.aliases for field in ENTERED
 }
 _KIND_WORDS = {
     "community event": ActivityKind.COMMUNITY_EVENT,
