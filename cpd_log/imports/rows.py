@@ -65,12 +65,12 @@ def date_columns(rows, mapping, setting: str = AUTO) -> dict[str, DateColumn]:
         column = mapping.get(name)
         if column is None:
             continue
-        values = [row[column] for row in rows if column < len(row)]
-        ambiguous = sum(map(is_ambiguous_date, values))
+        proofs, ambiguous = date_order_proof(
+            row[column].strip() for row in rows if column < len(row)
+        )
         if setting in (DAY_FIRST, MONTH_FIRST):
             found[name] = DateColumn(setting, True, ambiguous)
             continue
-        proofs = date_order_proof(values)
         order = MIXED if len(proofs) > 1 else next(iter(proofs), DAY_FIRST)
         found[name] = DateColumn(order, bool(proofs), ambiguous)
     return found

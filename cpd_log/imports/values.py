@@ -28,19 +28,23 @@ DATE_FORMATS = (
 )
 
 
-def date_order_proof(values) -> set[str]:
-    """The orders a column's numeric dates prove: 26/12/2025 proves day first (26 is no month),
-    12/26/2025 month first. Empty when every value fits both (or none is numeric)."""
-    proofs = set()
+def date_order_proof(values) -> tuple[set[str], int]:
+    """The orders a column's numeric dates prove — 26/12/2025 proves day first (26 is no
+    month), 12/26/2025 month first; empty when every value fits both or none is numeric — and
+    how many values read as two different dates (3/4/2025). One pass."""
+    proofs, ambiguous = set(), 0
+    match = _NUMERIC_DATE.match
     for value in values:
-        numeric = _NUMERIC_DATE.match(value.strip())
+        numeric = match(value)
         if numeric:
             first, second = int(numeric.group(1)), int(numeric.group(3))
             if first > 12 >= second:
                 proofs.add(DAY_FIRST)
             elif second > 12 >= first:
                 proofs.add(MONTH_FIRST)
-    return proofs
+            elif first != second and first <= 12 and second <= 12:
+                ambiguous += 1
+    return proofs, ambiguous
 
 
 def is_ambiguous_date(text: str) -> bool:
