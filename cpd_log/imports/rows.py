@@ -79,7 +79,7 @@ def date_columns(rows, mapping, setting: str = AUTO) -> dict[str, DateColumn]:
 def check_rows(rows, mapping, defaults: Defaults, competencies: dict, existing: set):
     """Validate every row; flag rows that repeat an activity already logged or an earlier row.
 
-    `competencies` maps a lower-cased code or "code name" label to a competency id;
+    `competencies` is services.competency_lookup (competency_key → id, or candidates);
     `existing` holds (casefolded title, start date, minutes) keys of the user's activities.
     """
     # Which column feeds which parser, worked out once for the whole file; dates in the order
