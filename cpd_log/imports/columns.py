@@ -12,8 +12,33 @@ from cpd_log.activities.fields import COLUMNS, ENTERED
 # The spreadsheet import's fields, named and spelled as the field table says (activities/fields.py).
 FIELDS = COLUMNS
 FIELD_LABELS = {field.column: field.label for field in ENTERED}
-# Header spellings seen in our export, PMI-style claim sheets (CCRS) and home-made logs.
-SYNONYMS = {field.column: field.aliases for field in ENTERED}
+# The column names of learning platforms' lists of courses (issue 16), none with an hours column
+# (the mapping form's default duration fills it). Taken from each platform's documented export:
+# LinkedIn Learning, "Download your data" › Learning.csv ("Content Title", "Content Type",
+# "Content Completed At (if completed)"); Udemy Business, the user course activity report (the
+# fields of its Reporting API: course title, category, enrollment, start and completion dates);
+# Coursera for Business, the membership/usage report ("Course", "University", "Enrollment Time",
+# "Completion Time", "Completed", "Course Certificate URL"). Fixtures: tests/imports/data/.
+PLATFORM_HEADERS = {
+    "title": ("content title", "course title", "course name", "course"),  # before "name"
+    "kind": ("content type",),
+    "provider": ("university", "partner", "instructor"),
+    "start_date": (
+        "content completed at if completed",
+        "course start date",
+        "enrollment time",
+        "enrollment date",
+        "course enroll date",
+    ),
+    "end_date": ("course completion date", "completion time", "completed at"),
+    "description": ("content description", "course description"),
+    "url": ("course certificate url", "certificate url", "course url"),
+}
+# Header spellings seen in our export, PMI-style claim sheets (CCRS), home-made logs and the
+# learning platforms above.
+SYNONYMS = {
+    field.column: PLATFORM_HEADERS.get(field.column, ()) + field.aliases for field in ENTERED
+}
 _KIND_WORDS = {
     "community event": ActivityKind.COMMUNITY_EVENT,
     "meetup": ActivityKind.COMMUNITY_EVENT,
@@ -29,6 +54,12 @@ _KIND_WORDS = {
     "work": ActivityKind.ON_THE_JOB,
     "examination": ActivityKind.EXAM,
     "volunteer": ActivityKind.VOLUNTEERING,
+    # LinkedIn Learning's content types
+    "video": ActivityKind.COURSE,
+    "learning path": ActivityKind.COURSE,
+    "article": ActivityKind.READING,
+    "audio": ActivityKind.PODCAST,
+    "document": ActivityKind.READING,
 }
 _DELIVERY_WORDS = {
     "in person": Delivery.IN_PERSON,

@@ -14,12 +14,17 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from cpd_log.activities.forms import CompetencyField, enum_choices
 from cpd_log.forms import Form, HoursField
 from cpd_log.imports.columns import FIELD_LABELS, FIELDS
-from cpd_log.imports.rows import REQUIRED, parse_competencies
-from cpd_log.imports.values import parse_minutes
+from cpd_log.imports.rows import AUTO, REQUIRED, Defaults, parse_competencies
+from cpd_log.imports.values import DAY_FIRST, MONTH_FIRST, parse_minutes
 from cpd_log.models import ActivityKind, Delivery
 
 MAX_IMPORT_BYTES = 8 * 1024 * 1024
 EVENT_COMPETENCIES_MAX = 2000  # characters of one event's own codes (≈ 200 codes)
+DATE_ORDERS = [
+    SelectChoice(AUTO, "Decide from the file"),
+    SelectChoice(DAY_FIRST, "Day first (31/12/2025)"),
+    SelectChoice(MONTH_FIRST, "Month first (12/31/2025)"),
+]
 
 
 def read_upload(field, limit: int = MAX_IMPORT_BYTES) -> bytes:
@@ -126,6 +131,12 @@ class MappingForm(Form):
     default_delivery = SelectField(
         "Delivery when the file has none", choices=enum_choices(Delivery), default="online"
     )
+    default_hours = HoursField(
+        "Hours when a row has none",
+        description="A default duration for rows without hours, e.g. 1.5: lists from learning "
+        "platforms (Udemy, LinkedIn Learning, Coursera) have no hours column.",
+    )
+    date_order = SelectField("Date order", choices=DATE_ORDERS, default=AUTO)
     include_duplicates = BooleanField("Import rows that look like duplicates too")
     preview = SubmitField("Update preview")
     commit = SubmitField("Import")
@@ -157,9 +168,33 @@ class MappingForm(Form):
             for name in FIELDS
         }
 
+    def default_minutes(self) -> int | None:
+        """The default duration in minutes; None when none (or no valid one) is given."""
+        try:
+            return parse_minutes(self.default_hours.data) if self.default_hours.data else None
+        except ValueError:
+            return None
+
+    def defaults(self) -> Defaults:
+        return Defaults(
+            ActivityKind(self.default_kind.data),
+            Delivery(self.default_delivery.data),
+            self.default_minutes(),
+            self.date_order.data,
+        )
+
+    def validate_default_hours(self, field) -> None:
+        if field.data:
+            try:
+                parse_minutes(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+
     def validate_required(self) -> bool:
-        """Whether the columns every activity needs are chosen (the preview needs them)."""
-        return all(getattr(self, f"col_{name}").data for name in REQUIRED)
+        """Whether the columns every activity needs are chosen (the preview needs them), and
+        the hours: a column, or a default duration."""
+        columns = all(getattr(self, f"col_{name}").data for name in REQUIRED)
+        return columns and bool(self.col_hours.data or self.default_minutes())
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -168,6 +203,11 @@ class MappingForm(Form):
             if not field.data:
                 field.errors.append(f"Choose the column that holds the {name.replace('_', ' ')}.")
                 ok = False
+        if not self.col_hours.data and not self.default_hours.data:
+            self.default_hours.errors.append(
+                "Choose the column that holds the hours above, or enter hours for rows without."
+            )
+            ok = False
         return ok
 
 

@@ -16,7 +16,16 @@ from cpd_log.imports.columns import (
     YES,
     normalise,
 )
-from cpd_log.imports.values import parse_date, parse_minutes
+from cpd_log.imports.values import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    date_order_proof,
+    is_ambiguous_date,
+    parse_date,
+    parse_minutes,
+)
+
+AUTO, MIXED = "auto", "mixed"  # a date order decided from the file; both orders proven in it
 
 
 @dataclass
@@ -30,18 +39,57 @@ class RowResult:
 
 @dataclass(frozen=True)
 class Defaults:
+    """What the mapping form supplies for values the file lacks, and how it reads dates."""
+
     kind: ActivityKind
     delivery: Delivery
+    minutes: int | None = None  # a row with no hours takes this ("default duration")
+    date_order: str = AUTO  # AUTO, DAY_FIRST or MONTH_FIRST
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """How one date column is read: the order, whether the values (or the user) decided it
+    rather than the app's day-first habit, and how many values read as two dates (3/4/2025)."""
+
+    order: str  # DAY_FIRST, MONTH_FIRST or MIXED
+    decided: bool
+    ambiguous: int
+
+
+def date_columns(rows, mapping, setting: str = AUTO) -> dict[str, DateColumn]:
+    """Each mapped date column's order, decided from all its values (issue 16): a first part
+    over 12 proves day first, a second part over 12 month first; the user's choice wins."""
+    found = {}
+    for name in DATE_COLUMNS:
+        column = mapping.get(name)
+        if column is None:
+            continue
+        proofs, ambiguous = date_order_proof(
+            row[column].strip() for row in rows if column < len(row)
+        )
+        if setting in (DAY_FIRST, MONTH_FIRST):
+            found[name] = DateColumn(setting, True, ambiguous)
+            continue
+        order = MIXED if len(proofs) > 1 else next(iter(proofs), DAY_FIRST)
+        found[name] = DateColumn(order, bool(proofs), ambiguous)
+    return found
 
 
 def check_rows(rows, mapping, defaults: Defaults, competencies: dict, existing: set):
     """Validate every row; flag rows that repeat an activity already logged or an earlier row.
 
-    `competencies` maps a lower-cased code or "code name" label to a competency id;
+    `competencies` is services.competency_lookup (competency_key → id, or candidates);
     `existing` holds (casefolded title, start date, minutes) keys of the user's activities.
     """
-    # Which column feeds which parser, worked out once for the whole file.
-    plan = [(name, key, parse, mapping.get(name)) for name, key, parse in _PARSERS]
+    # Which column feeds which parser, worked out once for the whole file; dates in the order
+    # their column proves.
+    orders = date_columns(rows, mapping, defaults.date_order)
+    plan = [
+        (name, key, _date(BY_COLUMN[name], orders[name].order) if name in orders else parse, col)
+        for name, key, parse in _PARSERS
+        for col in (mapping.get(name),)
+    ]
     results = [
         check_row(index + 2, row, plan, defaults, competencies) for index, row in enumerate(rows)
     ]
@@ -110,13 +158,29 @@ def _text(field):
     return parse
 
 
-def _date(field):
+def _date(field, order: str = DAY_FIRST):
+    read = _read_mixed if order == MIXED else lambda value: parse_date(value, order)
     if field.required:
-        return lambda value, *_: parse_date(value)
-    return lambda value, *_: parse_date(value) if value else None
+        return lambda value, *_: read(value)
+    return lambda value, *_: read(value) if value else None
 
 
-def _hours(value, *_):
+def _read_mixed(value: str):
+    """A column with dates written both ways: only the values that read one way only."""
+    if is_ambiguous_date(value):
+        raise ValueError(
+            f"“{value[:30]}” could be either day or month first, and this column has dates "
+            "written both ways; choose the date order above."
+        )
+    try:
+        return parse_date(value, DAY_FIRST)
+    except ValueError:
+        return parse_date(value, MONTH_FIRST)
+
+
+def _hours(value, defaults, _):
+    if not value and defaults.minutes:
+        return defaults.minutes
     return parse_minutes(value)
 
 
@@ -163,20 +227,27 @@ def _url(field):
     return parse
 
 
+def competency_key(text: str) -> str:
+    """How a competency is looked up: letter case and runs of spaces do not matter."""
+    return " ".join(text.split()).casefold()
+
+
 def parse_competencies(value: str, competencies: dict) -> list[int]:
-    """Competency ids from codes or "code name" labels separated by ; | or new lines (a
-    spreadsheet cell, a calendar event's own competencies); `competencies` is
-    services.competency_lookup. A ValueError names the first part that is not one."""
+    """Competency ids from codes, "code name" labels, names or area names separated by ; | or
+    new lines (a spreadsheet cell, a calendar event's own competencies); `competencies` is
+    services.competency_lookup, whose ambiguous keys hold their candidates' labels. A ValueError
+    names the first part that is not one competency, and the candidates when it could be several."""
     if not value:
         return []
     ids = []
     for part in filter(None, (p.strip() for p in re.split(r"[;|\n]", value))):
-        key = part.lower()
-        if key not in competencies:
+        found = competencies.get(competency_key(part))
+        if found is None:
             raise ValueError(f"“{part[:60]}” is not a competency in your frameworks.")
-        if competencies[key] is None:
-            raise ValueError(f"“{part[:60]}” is in several frameworks; use “code name”.")
-        ids.append(competencies[key])
+        if isinstance(found, tuple):
+            shown = "; ".join(found[:5]) + (" …" if len(found) > 5 else "")
+            raise ValueError(f"“{part[:60]}” could be {shown}. Write the code of the one you mean.")
+        ids.append(found)
     return sorted(set(ids))
 
 
@@ -200,6 +271,8 @@ _PARSERS = tuple(
     (f.column, f.name, _CHOICES[f.name] if f.value is Value.CHOICE else _READ[f.value](f))
     for f in ENTERED
 )
+BY_COLUMN = {f.column: f for f in ENTERED}
+DATE_COLUMNS = tuple(f.column for f in ENTERED if f.value is Value.DATE)
 # A file must have these columns, except those the mapping form gives a default for (Defaults).
 REQUIRED = tuple(
     f.column for f in ENTERED if f.required and f.name not in {d.name for d in fields(Defaults)}

@@ -5,12 +5,13 @@ Services flush and never commit; the view commits once, so an import is one tran
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy.orm import aliased
 
 from cpd_log.activities.tags import insert_tags
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
-from cpd_log.imports.rows import duplicate_key
+from cpd_log.imports.rows import competency_key, duplicate_key
 from cpd_log.models import (
     Activity,
     ActivityKind,
@@ -18,6 +19,7 @@ from cpd_log.models import (
     BadgeAssertion,
     Competency,
     Delivery,
+    Framework,
     ImportBatch,
 )
 from cpd_log.models.activity import ActivitySource
@@ -118,15 +120,54 @@ def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> di
     }
 
 
-def competency_lookup(user, options=None) -> dict[str, int | None]:
-    """Lower-cased 'code name' labels and codes → competency id; None marks an ambiguous code.
-    `options`: the user's competency_options when the caller has read them already."""
-    lookup: dict[str, int | None] = {}
-    for option in competency_options(user) if options is None else options:
-        lookup[f"{option.code} {option.name}".lower()] = option.id
-        code = option.code.lower()
-        lookup[code] = None if code in lookup and lookup[code] != option.id else option.id
+def competency_lookup(user) -> dict[str, int | tuple[str, ...]]:
+    """What a spreadsheet cell or an event may call a competency → its id, across the user's
+    frameworks and the shipped ones; an ambiguous key holds its candidates' labels instead.
+
+    Keys (competency_key: any letter case) in order of precedence, the first that knows a key
+    decides it: the code, "code name", the name, then the area's code or name. An area stands
+    for its competency of the same name (the PMI Talent Triangle models its areas that way:
+    area "Power Skills", competency TT.PS "Power Skills"), or its only competency; an area of
+    several competencies offers them as the candidates. One query.
+    """
+    tiers: list[dict[str, dict[int, str]]] = [{}, {}, {}, {}]
+    areas: dict[int, list] = {}
+    for cid, code, name, area_id, area_code, area_name, fw_name in db.session.execute(
+        _LOOKUP_QUERY, {"user_id": user.id}
+    ):
+        label = f"{code} {name} ({fw_name})"
+        for tier, key in enumerate((code, f"{code} {name}", name)):
+            tiers[tier].setdefault(competency_key(key), {})[cid] = label
+        areas.setdefault(area_id, [area_code, area_name, []])[2].append((cid, name, label))
+    for area_code, area_name, members in areas.values():
+        same = [m for m in members if competency_key(m[1]) == competency_key(area_name)]
+        for cid, _, label in same or members:
+            for key in {competency_key(area_code), competency_key(area_name)}:
+                tiers[3].setdefault(key, {})[cid] = label
+    lookup: dict[str, int | tuple[str, ...]] = {}
+    for tier in tiers:
+        for key, found in tier.items():
+            if key not in lookup:
+                lookup[key] = next(iter(found)) if len(found) == 1 else tuple(found.values())
     return lookup
+
+
+_AREA = aliased(Competency, name="area")
+_LOOKUP_QUERY = (
+    select(
+        Competency.id,
+        Competency.code,
+        Competency.name,
+        _AREA.id,
+        _AREA.code,
+        _AREA.name,
+        Framework.name,
+    )
+    .join(_AREA, Competency.parent_id == _AREA.id)
+    .join(Framework, Competency.framework_id == Framework.id)
+    .where(or_(Framework.owner_id.is_(None), Framework.owner_id == bindparam("user_id")))
+    .order_by(Framework.name, Framework.id, _AREA.sort, _AREA.id, Competency.sort, Competency.id)
+)
 
 
 def existing_keys(user) -> set[tuple]:

@@ -1,7 +1,8 @@
 """Reading an uploaded spreadsheet (CSV or XLSX) into a header row and text cells. Pure.
 
-The type is decided by the bytes, not the file name: an XLSX is a ZIP; a legacy .xls is an OLE
-file we refuse with a message; anything else must be UTF-8 text.
+The type is decided by the bytes, not the file name: an XLSX is a ZIP; an OLE file is a legacy
+.xls or a password-protected .xlsx (its directory says which), both refused with a message;
+anything else must be UTF-8 text.
 """
 
 import csv
@@ -12,7 +13,12 @@ import openpyxl
 
 from cpd_log.bounded_text import MAX_LINE, bounded_lines
 from cpd_log.imports.budget import time_budget
-from cpd_log.imports.xlsx_budget import WorkbookTooBig, check_archive, scan_sheet
+from cpd_log.imports.xlsx_budget import (
+    WorkbookTooBig,
+    check_archive,
+    ole_entry_names,
+    scan_sheet,
+)
 
 # Budget (issue 10, defect 6), applied while the file streams; the upload itself is at most
 # forms.MAX_IMPORT_BYTES. XLSX: the unpacked sizes in xlsx_budget.py, then rows and columns
@@ -43,6 +49,12 @@ def _read_sheet(data: bytes) -> tuple[list[str], list[list[str]]]:
     if not data.strip():
         raise SheetError("The file is empty.")
     if data.startswith(_OLE):
+        if "EncryptedPackage" in ole_entry_names(data):
+            raise SheetError(
+                "This workbook is encrypted (password-protected). Save it without a password "
+                "(in Excel: File › Info › Protect Workbook › Encrypt with Password, clear the "
+                "password), then upload it again."
+            )
         raise SheetError(
             "This is an old Excel (.xls) file. Save it as .xlsx or CSV and upload that."
         )

@@ -34,7 +34,13 @@ _CHOSEN = tuple(field for field in CHOICES if field.name in EDITABLE)
 
 
 def _signature(mapping: dict, defaults: Defaults) -> list:
-    return [mapping, defaults.kind.value, defaults.delivery.value]
+    return [
+        mapping,
+        defaults.kind.value,
+        defaults.delivery.value,
+        defaults.minutes,
+        defaults.date_order,
+    ]
 
 
 def ensure_staged(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Iterator[None]:
@@ -194,7 +200,7 @@ def _tagged_values(user, chosen) -> tuple[list[dict], list[list[int]]]:
     ).all()
     if not rows:
         return [], []
-    valid = {cid for cid in competency_lookup(user).values() if cid is not None}
+    valid = {cid for cid in competency_lookup(user).values() if isinstance(cid, int)}
     values, tags = [], []
     for row in rows:
         value = {key: getattr(row, key) for key in EDITABLE}

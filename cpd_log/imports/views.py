@@ -24,7 +24,7 @@ from cpd_log.imports.forms import (
     calendar_choice_form,
     read_upload,
 )
-from cpd_log.imports.rows import Defaults
+from cpd_log.imports.rows import Defaults, date_columns
 from cpd_log.models import ActivityKind, Delivery, ImportBatch
 from cpd_log.models.activity import ActivitySource
 
@@ -202,7 +202,7 @@ def _calendar_form(events: list[dict], options: list) -> CalendarChoiceForm:
     form = calendar_choice_form(len(events))
     form.events.choices = [(str(i), e["title"]) for i, e in enumerate(events)]
     form.competencies.choices = competency_choices(options)
-    form.lookup = services.competency_lookup(current_user, options)
+    form.lookup = services.competency_lookup(current_user)
     return form
 
 
@@ -210,13 +210,12 @@ def _sheet(batch: ImportBatch):
     """Column mapping and preview; "Import" commits every row or, when any is wrong, none."""
     form = MappingForm.for_headers(batch.headers, suggest_mapping(batch.headers))
     submitted = form.validate_on_submit()
-    report = None
+    report, dates = None, {}
     if submitted or (request.method == "GET" and form.validate_required()):
-        defaults = Defaults(
-            ActivityKind(form.default_kind.data), Delivery(form.default_delivery.data)
-        )
-        _commit_each(staging.ensure_staged(current_user, batch, form.mapping(), defaults))
+        mapping, defaults = form.mapping(), form.defaults()
+        _commit_each(staging.ensure_staged(current_user, batch, mapping, defaults))
         report = staging.staged_report(batch.id)
+        dates = date_columns(batch.payload["rows"], mapping, defaults.date_order)
     if submitted and form.commit.data and not report.errors:
         batch_id = batch.id
         count = staging.import_staged(current_user, batch_id, form.include_duplicates.data)
@@ -228,7 +227,7 @@ def _sheet(batch: ImportBatch):
         db.session.commit()  # keep this mapping's check for the next step
     if submitted and form.commit.data:
         flash(f"Nothing was imported: {report.errors} row(s) have errors.", "danger")
-    return render_template("imports/sheet.html", batch=batch, form=form, report=report)
+    return render_template("imports/sheet.html", batch=batch, form=form, report=report, dates=dates)
 
 
 def _commit_each(steps) -> None:

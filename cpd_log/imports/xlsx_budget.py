@@ -125,3 +125,46 @@ class _Scan:
 
 def _number(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 0
+
+
+# An OLE2 compound file (MS-CFB) is either an old .xls or, since Office 2007, an encrypted
+# OOXML document: Excel wraps a password-protected .xlsx in one holding an "EncryptedPackage"
+# stream beside "EncryptionInfo" (MS-OFFCRYPTO 2.3.4). Only the directory's names are read:
+# at most MAX_DIRECTORY_SECTORS sectors, found through the FAT sectors the header lists.
+MAX_DIRECTORY_SECTORS = 64  # 256 entries in 512-byte sectors; an encrypted .xlsx has about 10
+_LAST_SECTOR = 0xFFFFFFFA  # numbers from here on mark free sectors and chain ends
+
+
+def ole_entry_names(data: bytes) -> set[str]:
+    """The storage and stream names in an OLE2 file's directory; empty when it is unreadable."""
+    if len(data) < 512:
+        return set()
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):  # 512- or 4096-byte sectors, the only ones MS-CFB allows
+        return set()
+    size = 1 << shift
+    fat = [
+        number
+        for offset in range(76, 512, 4)  # the header's 109 DIFAT entries
+        if (number := int.from_bytes(data[offset : offset + 4], "little")) < _LAST_SECTOR
+    ]
+    names: set[str] = set()
+    sector, seen = int.from_bytes(data[48:52], "little"), set()
+    while sector < _LAST_SECTOR and sector not in seen and len(seen) < MAX_DIRECTORY_SECTORS:
+        seen.add(sector)
+        block = data[(sector + 1) * size : (sector + 2) * size]
+        for entry in range(0, len(block) - 127, 128):
+            length = int.from_bytes(block[entry + 64 : entry + 66], "little")
+            if 2 <= length <= 64:
+                names.add(block[entry : entry + length - 2].decode("utf-16-le", "replace"))
+        sector = _next_sector(data, size, fat, sector)
+    return names
+
+
+def _next_sector(data: bytes, size: int, fat: list[int], sector: int) -> int:
+    index, slot = divmod(sector, size // 4)
+    if index >= len(fat):
+        return _LAST_SECTOR
+    start = (fat[index] + 1) * size + slot * 4
+    entry = data[start : start + 4]
+    return int.from_bytes(entry, "little") if len(entry) == 4 else _LAST_SECTOR
