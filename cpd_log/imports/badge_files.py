@@ -27,7 +27,7 @@ from cpd_log.common.web_urls import is_web_url
 from cpd_log.imports import png_text
 
 MAX_TEXT = 1024 * 1024
-MAX_SVG_ELEMENTS = 100_000
+MAX_SVG_ELEMENTS = 50_000  # a detailed badge drawing has a few thousand
 OB2_NS = "http://openbadges.org"
 OB3_NS = "https://purl.imsglobal.org/ob/v3p0"
 JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
@@ -149,6 +149,8 @@ def _svg_badge_element(data: bytes):
                     raise BadgeError("This SVG image has too many elements to be a badge.")
             elif element.tag in wanted:
                 return element
+            else:
+                element.clear()  # the drawing is not needed: keep memory flat
     except DefusedXmlException:
         raise BadgeError("This SVG image declares entities or a DTD; it is refused.") from None
     except ParseError as error:

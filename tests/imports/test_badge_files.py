@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cpd_log.extensions import db
-from cpd_log.imports.badge_files import BadgeError, read_badge_file
+from cpd_log.imports.badge_files import MAX_SVG_ELEMENTS, BadgeError, read_badge_file
 from cpd_log.models import BadgeAssertion
 from tests.imports.badge_helpers import assertion_for, count, upload
 from tests.imports.helpers import fixture
@@ -36,7 +36,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
 <svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>"""
 
-MANY_ELEMENTS = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 100_001 + b"</svg>"
+MANY_ELEMENTS = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * MAX_SVG_ELEMENTS + b"</svg>"
 
 REFUSALS = [
     (b'{\n  "type": "Assertion",\n    oops\n}', "This JSON is not valid: line 3 column 5"),
@@ -88,6 +88,16 @@ def test_each_refusal_names_the_kind_of_file(logged_in, data, message):
     assert response.status_code == 200
     assert message in response.data.decode()
     assert count() == 0
+
+
+def test_an_svg_just_within_the_element_budget_is_read():
+    groups = b"<g/>" * (MAX_SVG_ELEMENTS - 2)
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        + groups
+        + b'<openbadges:assertion verify="https://example.org/a/1"/></svg>'
+    )
+    assert read_badge_file(svg).value == "https://example.org/a/1"
 
 
 def test_a_jwt_file_is_told_apart_from_json():
