@@ -15,7 +15,7 @@ import base64
 import json
 
 import jwt
-from jwt.exceptions import InvalidTokenError
+from jwt.exceptions import InvalidTokenError, PyJWTError
 
 from cpd_log.common.web_urls import web_url_or_blank
 from cpd_log.imports import did_keys
@@ -126,7 +126,7 @@ def _check_signature(token: str, key, header: dict) -> None:
             algorithms=ALGORITHMS,
             options={"verify_aud": False, "verify_exp": False, "verify_nbf": False},
         )
-    except InvalidTokenError:
+    except (PyJWTError, TypeError, ValueError):  # a key that does not fit the algorithm too
         raise BadgeError(
             "This credential's signature does not match its content: it was changed after "
             "signing, or not signed with the key it names. It was not imported."

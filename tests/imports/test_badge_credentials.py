@@ -13,11 +13,12 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from sqlalchemy import select
 
 from cpd_log.extensions import db
-from cpd_log.imports import did_keys
+from cpd_log.imports import credentials, did_keys, safe_fetch
+from cpd_log.imports.badge_files import BadgeError
 from cpd_log.models import Activity, BadgeAssertion
 from cpd_log.models.activity import ActivitySource
 from tests import factories
@@ -232,3 +233,44 @@ def test_did_web_addresses():
         did_keys.did_web_url("did:web:example.org%3A8443:issuers:1#key")
         == "https://example.org:8443/issuers/1/did.json"
     )
+
+
+def test_an_algorithm_that_does_not_fit_the_issuers_key_is_refused(logged_in):
+    """The header says ES256 while the issuer's did:key is Ed25519: refused, never a 500."""
+    _key, did, kid = ed25519_did()
+    other = ec.generate_private_key(ec.SECP256R1())
+    response = upload(logged_in, signed(credential(did), other, "ES256", kid=kid))
+    assert response.status_code == 200
+    assert "signature does not match" in response.data.decode()
+    assert count() == 0
+
+
+def did_web_fetcher(issuer, asked: list):
+    """did:web documents of issuer.example.org, served over HTTP by the local issuer server."""
+
+    def fetch_document(url: str) -> bytes:
+        asked.append(url)
+        path = url.removeprefix("https://issuer.example.org")
+        return safe_fetch.get(issuer.base + path, 5, did_keys.MAX_DID_DOCUMENT, allow_private=True)
+
+    return fetch_document
+
+
+@pytest.mark.parametrize("matching", [True, False], ids=["issuer-key", "other-key"])
+def test_jwt_signed_with_the_key_of_a_did_web_document(issuer, matching):
+    key = ed25519.Ed25519PrivateKey.generate()
+    published = key if matching else ed25519.Ed25519PrivateKey.generate()
+    did = "did:web:issuer.example.org"
+    method = {"id": "#key-1", "controller": did}
+    method["publicKeyJwk"] = json.loads(OKPAlgorithm.to_jwk(published.public_key()))
+    issuer.serve("/.well-known/did.json", {"id": did, "verificationMethod": [method]})
+    token = signed(credential(did), key, "EdDSA", kid=did + "#key-1").decode()
+    asked = []
+    fetch = did_web_fetcher(issuer, asked)
+    if matching:
+        info = credentials.from_jwt(token, credentials.jws_payload(token), fetch)
+        assert (info.verified, info.verification) == (True, "jwt:did:web")
+    else:
+        with pytest.raises(BadgeError, match="signature does not match"):
+            credentials.from_jwt(token, credentials.jws_payload(token), fetch)
+    assert asked == ["https://issuer.example.org/.well-known/did.json"]
