@@ -13,6 +13,7 @@ A signature that does not match is refused; a key that cannot be found leaves "n
 
 import base64
 import json
+from datetime import UTC, datetime
 
 import jwt
 from jwt.exceptions import InvalidTokenError, PyJWTError
@@ -70,7 +71,22 @@ def jws_payload(token: str) -> dict:
         raise BadgeError("This signed JWT is damaged: its payload is not base64 JSON.") from None
     payload = json_object(text, "The JSON inside this signed JWT")
     vc = payload.get("vc")
-    return vc if isinstance(vc, dict) and is_credential(vc) else payload
+    return _vc_claim(payload, vc) if isinstance(vc, dict) and is_credential(vc) else payload
+
+
+def _vc_claim(payload: dict, vc: dict) -> dict:
+    """A VC Data Model 1.1 JWT's credential, with what its registered claims stand for
+    (VC-JWT 1.1 §6.3.1: iss → issuer, jti → id, nbf → issuanceDate) where "vc" leaves it out."""
+    credential = dict(vc)
+    if not credential.get("issuer") and isinstance(payload.get("iss"), str):
+        credential["issuer"] = payload["iss"]
+    if not credential.get("id") and isinstance(payload.get("jti"), str):
+        credential["id"] = payload["jti"]
+    nbf = payload.get("nbf")
+    dated = any(credential.get(k) for k in ("validFrom", "issuanceDate"))
+    if not dated and isinstance(nbf, int | float) and 0 < nbf < 32_503_680_000:
+        credential["issuanceDate"] = datetime.fromtimestamp(nbf, UTC).isoformat()
+    return credential
 
 
 def from_json_ld(credential: dict) -> BadgeInfo:

@@ -121,9 +121,14 @@ def test_jwt_signed_with_the_issuers_did_key_ed25519_is_verified(logged_in):
 def test_jwt_vc_claim_es256_did_key_p256_is_verified(logged_in):
     """VC Data Model 1.1 JWTs carry the credential under "vc"."""
     key, did, kid = p256_did()
-    token = signed({"iss": did, "jti": "urn:uuid:1", "vc": credential(did)}, key, "ES256", kid=kid)
-    assert upload(logged_in, token).status_code == 302
+    vc = credential(did)
+    for claim in ("issuer", "id", "validFrom"):  # carried by iss, jti and nbf instead
+        vc.pop(claim)
+    claims = {"iss": did, "jti": "urn:uuid:1", "nbf": 1773532800, "vc": vc}  # 2026-03-15
+    assert upload(logged_in, signed(claims, key, "ES256", kid=kid)).status_code == 302
     assert (stored().verified, stored().verification) == (True, "jwt:did:key")
+    activity = db.session.scalar(select(Activity))
+    assert (activity.external_uid, activity.start_date) == ("urn:uuid:1", date(2026, 3, 15))
 
 
 def test_jwt_with_a_jwk_in_its_header_es256(logged_in):
