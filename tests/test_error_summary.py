@@ -23,7 +23,10 @@ def summary_links(page: str) -> list[tuple[str, str]]:
             "/imports/badge",
             {"kind": "course", "hours": "2", "badge": (io.BytesIO(b""), "")},
             "Import",
-            ("badge", "Open Badge (.json or baked .png): Choose a badge file."),
+            (
+                "badge",
+                "Open Badge (.json, signed .jwt, or baked .png or .svg): Choose a badge file.",
+            ),
         ),
         # `backup_form`, beside the restore form (which is named `form`)
         (

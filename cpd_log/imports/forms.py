@@ -213,9 +213,11 @@ class MappingForm(Form):
 
 class BadgeUploadForm(Form):
     badge = FileField(
-        "Open Badge (.json or baked .png)",
+        "Open Badge (.json, signed .jwt, or baked .png or .svg)",
         validators=[FileRequired("Choose a badge file.")],
-        description="An Open Badges 2.0 assertion, or the badge image that carries one.",
+        description=(
+            "An Open Badges 2.0 assertion or 3.0 credential, or the badge image that carries one."
+        ),
     )
     kind = SelectField("Kind", choices=enum_choices(ActivityKind), default="course")
     hours = HoursField(

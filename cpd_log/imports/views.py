@@ -12,7 +12,16 @@ from cpd_log.common.dates import today_for, zone_for
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.imports import badges, ics, services, sheets, staging
+from cpd_log.imports import (
+    badges,
+    credentials,
+    did_keys,
+    ics,
+    safe_fetch,
+    services,
+    sheets,
+    staging,
+)
 from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
@@ -112,7 +121,7 @@ def upload_badge():
     form = BadgeUploadForm()
     if form.validate_on_submit():
         try:
-            info = badges.resolve_badge(read_upload(form.badge), _fetch())
+            info = badges.resolve_badge(read_upload(form.badge), *_fetchers())
             kind = ActivityKind(form.kind.data)
             activity = services.import_badge(current_user, info, kind, form.minutes)
         except ValueError as error:
@@ -125,12 +134,18 @@ def upload_badge():
     return _index(badge_form=form)
 
 
-def _fetch():
-    config = current_app.config
-    return partial(
-        badges.fetch_json,
-        timeout=config.get("BADGE_FETCH_TIMEOUT", 5),
-        allow_private=config.get("BADGE_ALLOW_PRIVATE_HOSTS", False),
+def _fetchers():
+    """(linked badge JSON, did:web documents), both refusing private addresses unless allowed."""
+    timeout = current_app.config.get("BADGE_FETCH_TIMEOUT", 5)
+    allow_private = current_app.config.get("BADGE_ALLOW_PRIVATE_HOSTS", False)
+    return (
+        partial(badges.fetch_json, timeout=timeout, allow_private=allow_private),
+        partial(
+            safe_fetch.get,
+            timeout=timeout,
+            max_bytes=did_keys.MAX_DID_DOCUMENT,
+            allow_private=allow_private,
+        ),
     )
 
 
@@ -242,3 +257,9 @@ def _imported_message(created: int, skipped: int) -> str:
     if skipped:
         message += f" Skipped {skipped} already in your log."
     return message
+
+
+@bp.app_template_global()
+def badge_check_note(badge) -> str:
+    """How a badge was checked, in words ("verified with the issuer", "not verified: …")."""
+    return credentials.check_note(badge.verification, badge.verified)

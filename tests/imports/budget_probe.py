@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 def _parsers():
     from cpd_log.competencies.formats import parse as parse_framework
-    from cpd_log.imports.badges import read_assertion
+    from cpd_log.imports.badge_files import read_badge_file
     from cpd_log.imports.ics import import_window, read_calendar
     from cpd_log.imports.sheets import read_sheet
 
@@ -33,7 +33,7 @@ def _parsers():
         "case": lambda data: parse_framework("case", data, {}),
         "matrix": lambda data: parse_framework("matrix", data, {}),
         "framework_csv": lambda data: parse_framework("csv", data, {}),
-        "badge": read_assertion,
+        "badge": read_badge_file,
     }
 
 

@@ -285,6 +285,32 @@ def png_big_text(megabytes: int = 50) -> bytes:
     return _png(1, 1, [(b"zTXt", ztxt), (b"IDAT", idat)])
 
 
+def svg_laughs(levels: int = 9) -> bytes:
+    """The "billion laughs": entities nesting ten-fold per level, 10**9 "lol" from under 1 KB."""
+    entities = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, levels + 1)
+    ]
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE svg [{"".join(entities)}]>'
+        f'<svg xmlns="http://www.w3.org/2000/svg"><text>&l{levels};</text></svg>'
+    ).encode()
+
+
+def svg_many_elements(megabytes: int = 8) -> bytes:
+    """An SVG of about 2 million empty groups, the badge element (if any) never reached."""
+    count = megabytes * 1024 * 1024 // 4 - 20
+    return b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * count + b"</svg>"
+
+
+def svg_big_badge(megabytes: int = 7) -> bytes:
+    """An SVG whose openbadges:assertion holds megabytes of text."""
+    text = b'{"pad": "' + b"x" * (megabytes * 1024 * 1024) + b'"}'
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        b"<openbadges:assertion><![CDATA[" + text + b"]]></openbadges:assertion></svg>"
+    )
+
+
 def _png(width: int, height: int, chunks: list[tuple[bytes, bytes]]) -> bytes:
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + b"\x08\x00\x00\x00\x00"
     out = [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header)]

@@ -2,137 +2,18 @@
 
 import io
 import json
-import threading
-import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
-from PIL.PngImagePlugin import PngInfo
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from cpd_log.extensions import db
-from cpd_log.imports.badges import BadgeError, read_assertion
+from cpd_log.imports.badge_files import BadgeError, read_badge_file
 from cpd_log.models import Activity, ActivityKind, BadgeAssertion
 from cpd_log.models.activity import ActivitySource
 from tests import factories
-
-
-class BadgeServer:
-    """An issuer on 127.0.0.1 (never another address): path -> JSON, with optional delay."""
-
-    def __init__(self):
-        self.routes: dict[str, tuple[int, bytes]] = {}
-        self.delay = 0.0
-        routes, server = self.routes, self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
-                time.sleep(server.delay)
-                status, body = routes.get(self.path, (404, b"{}"))
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/ld+json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the app gave up waiting, as the timeout test wants
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def serve(self, path: str, value, status: int = 200) -> str:
-        self.routes[path] = (status, json.dumps(value).encode())
-        return self.base + path
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def issuer():
-    server = BadgeServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def badge_app(app_factory):
-    app = app_factory(BADGE_ALLOW_PRIVATE_HOSTS=True, BADGE_FETCH_TIMEOUT=1)
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def badge_client(badge_app, login_as):
-    user = factories.make_user(email="ada@example.com", display_name="Ada")
-    client = badge_app.test_client()
-    login_as(client, user)
-    client.user = user
-    return client
-
-
-def assertion_for(issuer: BadgeServer, alignment=None) -> dict:
-    issuer_url = issuer.serve(
-        "/issuer.json",
-        {
-            "@context": "https://w3id.org/openbadges/v2",
-            "type": "Profile",
-            "id": issuer.base + "/issuer.json",
-            "name": "PMO Academy",
-            "url": "https://pmo-academy.example.org",
-        },
-    )
-    badge_url = issuer.serve(
-        "/badges/risk.json",
-        {
-            "@context": "https://w3id.org/openbadges/v2",
-            "type": "BadgeClass",
-            "id": issuer.base + "/badges/risk.json",
-            "name": "Risk Management Practitioner",
-            "description": "Assessed risk workshop, 12 hours.",
-            "criteria": {"id": "https://pmo-academy.example.org/criteria/risk"},
-            "issuer": issuer_url,
-            "alignment": alignment or [],
-        },
-    )
-    assertion = {
-        "@context": "https://w3id.org/openbadges/v2",
-        "type": "Assertion",
-        "id": issuer.base + "/assertions/123.json",
-        "recipient": {"type": "email", "hashed": False, "identity": "ada@example.com"},
-        "badge": badge_url,
-        "issuedOn": "2026-02-14T10:00:00Z",
-        "verification": {"type": "hosted"},
-    }
-    issuer.serve("/assertions/123.json", assertion)
-    return assertion
-
-
-def baked_png(text: str) -> bytes:
-    info = PngInfo()
-    info.add_itxt("openbadges", text)
-    out = io.BytesIO()
-    Image.new("RGBA", (8, 8), (20, 80, 160, 255)).save(out, "PNG", pnginfo=info)
-    return out.getvalue()
-
-
-def upload(client, data: bytes, name="badge.json", **fields):
-    form = {"badge": (io.BytesIO(data), name), "kind": "course", "hours": "12", **fields}
-    return client.post("/imports/badge", data=form, content_type="multipart/form-data")
-
-
-def count(model=Activity) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
+from tests.imports.badge_helpers import assertion_for, baked_png, count, upload
 
 
 def test_hosted_json_badge_is_verified_and_logged_as_a_badge(badge_client, issuer):
@@ -209,11 +90,14 @@ def test_private_addresses_are_not_fetched_by_default(logged_in, issuer):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"this is not json", "not an Open Badge"),
-        (b"[1, 2, 3]", "not an Open Badge"),
-        (b'{"type": "BadgeClass", "name": "x"}', "not an Open Badges 2.0 assertion"),
-        (baked_png("{not json"), "not valid JSON"),
-        (baked_png("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), "Signed (JWS) badges"),
+        (b"this is not json", "This file is plain text, not an Open Badge"),
+        (b"[1, 2, 3]", "This JSON is a list or a value, not a badge"),
+        (b'{"type": "BadgeClass", "name": "x"}', "This JSON is neither an Open Badges 2.0"),
+        (
+            baked_png("{not json"),
+            "The badge JSON inside this PNG image is not valid: line 1 column 2",
+        ),
+        (baked_png("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), "The JSON in this PNG image is neither"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "damaged"),
     ],
     ids=["text", "json-list", "badgeclass", "png-bad-json", "png-jws", "png-broken"],
@@ -228,8 +112,8 @@ def test_bad_badge_files_get_a_message_and_create_nothing(logged_in, data, messa
 def test_plain_png_without_a_badge():
     out = io.BytesIO()
     Image.new("RGB", (4, 4)).save(out, "PNG")
-    with pytest.raises(BadgeError, match="carries no Open Badge"):
-        read_assertion(out.getvalue())
+    with pytest.raises(BadgeError, match="This PNG image carries no Open Badge"):
+        read_badge_file(out.getvalue())
 
 
 def test_embedded_unhosted_badge_is_kept_as_unverified(logged_in):

@@ -63,6 +63,9 @@ CASES = [
     ("badge", "nested_badge", "refused", "nests more than 64 levels", QUICK),
     ("badge", "png_bomb", "refused", "carries no Open Badge", QUICK),
     ("badge", "png_big_text", "refused", "far larger than a badge", QUICK),
+    ("badge", "svg_laughs", "refused", "declares entities or a DTD", QUICK),
+    ("badge", "svg_many_elements", "refused", "too many elements", QUICK),
+    ("badge", "svg_big_badge", "refused", "far larger than a badge", QUICK),
 ]
 
 
