@@ -24,6 +24,8 @@ from cpd_log.competencies.importers import (
     tree_row,
 )
 
+UUID_HEX = re.compile(r"[0-9a-f]{32}")
+
 
 def parse_case(data: bytes, meta: dict) -> dict:
     package = load_json(data)
@@ -68,9 +70,9 @@ def _generate_codes(rows: list[dict], codes: dict) -> None:
     for (identifier, code), row in zip(list(codes.items()), rows, strict=True):
         if code:
             continue
-        digest = re.sub(r"[^0-9a-f]", "", identifier.lower().removeprefix("urn:uuid:"))
-        if len(digest) < 8:
-            digest = hashlib.sha1(identifier.encode()).hexdigest()
+        digest = identifier.lower().removeprefix("urn:uuid:").replace("-", "")
+        if not UUID_HEX.fullmatch(digest):  # CASE asks for UUIDs; anything else is hashed
+            digest = hashlib.sha256(identifier.encode()).hexdigest()
         length = 8
         while digest[:length].upper() in taken and length < len(digest):
             length += 4

@@ -14,8 +14,8 @@ from cpd_log import bounded_json
 
 # Budget (issue 10, defect 6): MAX_BYTES read at most (checked before decoding), JSON nesting
 # bounded_json.MAX_DEPTH levels, CSV lines ≤ bounded_text.MAX_LINE characters as read, cells
-# checked row by row, at most MAX_ITEMS rows (framework_csv.py). Measured in tests/imports/test_budgets.py: a 5 MB
-# file is refused in 0.1 s, 22 MB.
+# checked row by row, at most MAX_ITEMS rows (framework_csv.py). Measured in
+# tests/imports/test_budgets.py: a 5 MB file is refused in 0.1 s, 22 MB.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 5_000  # areas and competencies in one file (SFIA has ~120, APM 29)
 # Mahara's shortname is char(100) (module/framework/db/install.xml); real files hold 46–50.
