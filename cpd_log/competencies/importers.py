@@ -115,7 +115,7 @@ def build_tree(rows: list[dict], meta: dict) -> dict:
             raise FrameworkFileError(
                 f"Parent code “{row['parent']}” is not in the file.", row["where"]
             )
-        _check_no_cycle(row, by_code)
+    _check_no_cycle(rows, by_code)
     areas = {r["code"]: _node(r, True) for r in rows if not r["parent"]}
     if not areas:
         raise FrameworkFileError("The file has no top-level area (a row without a parent).")
@@ -190,15 +190,20 @@ def _node(row: dict, area: bool) -> dict:
     return {**node, "competencies": []} if area else node
 
 
-def _check_no_cycle(row: dict, by_code: dict) -> None:
-    seen = [row["code"]]
-    parent = row["parent"]
-    while parent:
-        if parent in seen:
-            path = " → ".join([*seen, parent])
-            raise FrameworkFileError(f"The tree has a cycle: {path}.", row["where"])
-        seen.append(parent)
-        parent = by_code[parent]["parent"]
+def _check_no_cycle(rows: list[dict], by_code: dict) -> None:
+    """Each entry walked up once: a walk stops at an entry already known to reach an area, so a
+    chain of 5,000 takes 5,000 steps, not 5,000² (issue 16: deep trees are read now)."""
+    reaches_area: set[str] = set()
+    for row in rows:
+        path, on_path, code = [], set(), row["code"]
+        while code and code not in reaches_area:
+            if code in on_path:
+                cycle = " → ".join([*path[path.index(code) :], code])
+                raise FrameworkFileError(f"The tree has a cycle: {cycle}.", by_code[code]["where"])
+            path.append(code)
+            on_path.add(code)
+            code = by_code[code]["parent"]
+        reaches_area.update(path)
 
 
 def _check_levels(levels) -> list[dict]:
