@@ -46,21 +46,21 @@ LAYOUT = "These columns are not code, name, parent code, description"
 def parse_csv(data: bytes, meta: dict) -> dict:
     """CSV rows of code, name, parent code, description; a header row is optional."""
     reader = csv.reader(bounded_lines(decoded_text(data), _line_too_long))
-    rows, columns, first = [], None, None
+    rows, columns, first, first_where = [], None, None, "line 1"
     try:
         for record in reader:
             where = f"line {reader.line_num}"
             if not any(cell.strip() for cell in record):
                 continue
             if first is None:
-                first = record
-                columns = header_columns(record)
+                first, first_where = record, where
+                columns = header_columns(record, where)
                 if columns is not None:
                     continue
             try:
                 rows.append(_row(record, columns, where))
             except FrameworkFileError as error:
-                raise _layout_error(first, columns) or error from None
+                raise _layout_error(first, columns, first_where) or error from None
             check_count(len(rows), where)
     except csv.Error as error:
         raise FrameworkFileError(
@@ -69,17 +69,20 @@ def parse_csv(data: bytes, meta: dict) -> dict:
     try:
         return build_tree(rows, meta)
     except FrameworkFileError as error:
-        raise _layout_error(first, columns) or error from None
+        raise _layout_error(first, columns, first_where) or error from None
 
 
-def header_columns(record: list[str]) -> dict[str, int] | None:
-    """Our column → its index, when the row is a header: its first cell is "code", or two of its
-    cells name our columns (one could be a name such as "Competency" in a headerless file)."""
+def header_columns(record: list[str], where: str = "line 1") -> dict[str, int] | None:
+    """Our column → its index, when the row is a header: two of its cells name our columns (one
+    could be a name such as "Competency" in a headerless file), or its first cell is "code" (the
+    others then in our order, whatever their language)."""
     found = _named_columns(record)
-    if len(found) < 2 and _label(record[0]) != "code":
+    if _label(record[0]) == "code" and len(found) < 2:
+        return {column: index for index, column in enumerate(COLUMNS)}
+    if len(found) < 2:
         return None
     if "code" not in found or "name" not in found:
-        raise FrameworkFileError(f"{LAYOUT}: the file has {_listed(record)}.", "line 1")
+        raise FrameworkFileError(f"{LAYOUT}: the file has {_listed(record)}.", where)
     return found
 
 
@@ -101,7 +104,7 @@ def _listed(record: list[str]) -> str:
     return ", ".join(f"“{cell.strip()}”" for cell in record if cell.strip())
 
 
-def _layout_error(first: list[str] | None, columns) -> FrameworkFileError | None:
+def _layout_error(first: list[str] | None, columns, where: str) -> FrameworkFileError | None:
     """For a headerless file that failed: another tool's layout, when its first row reads as
     column names (no digit in its first cell; more columns than ours, or one of ours named)."""
     if columns is not None or first is None or re.search(r"\d", first[0]):
@@ -111,7 +114,7 @@ def _layout_error(first: list[str] | None, columns) -> FrameworkFileError | None
     return FrameworkFileError(
         f"{LAYOUT}: the file has {_listed(first)}. Give it a header row naming code, name, "
         "parent code and description, or put its columns in that order.",
-        "line 1",
+        where,
     )
 
 

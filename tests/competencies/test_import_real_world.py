@@ -192,3 +192,15 @@ def test_a_matrix_with_more_than_5000_elements_is_refused_before_reading_them():
     elements = [{"standardid": 1} for _ in range(5_000)]
     with pytest.raises(FrameworkFileError, match="more than 5,000 entries"):
         parse("matrix", matrix([{"shortname": "S", "name": "S", "standardid": 1}], elements), META)
+
+
+def test_csv_header_starting_with_code_in_another_language_is_read_by_position():
+    data = "Code,Bezeichnung,Übergeordnet,Beschreibung\nA,Bereich,,\nA.1,Kompetenz,A,x\n"
+    assert outline(parse("csv", data.encode(), META)) == [("A", ["A.1"])]
+
+
+def test_another_layout_after_blank_lines_names_its_line():
+    data = b"\n\nSkill,Category,Level,Guidance\nStakeholders,People,3,x\n"
+    with pytest.raises(FrameworkFileError, match="“Skill”, “Category”") as caught:
+        parse("csv", data, META)
+    assert caught.value.where == "line 3"
