@@ -5,8 +5,9 @@ layouts and reads both (module/framework/lib.php, matrix_is_valid_json), so do w
 - before 2016, each standard's `standardelement` list; `"parent": true` marks a sub-clause (a
   child of the element before it), kept as a competency of the same area;
 - since 2016, a top-level `standardelements` list, each element naming its standard by
-  `standardid` and nested by `elementid` / `parentelementid` (`parentid` in Mahara's own
-  export); a sub-element is flattened into its standard with its path in the name.
+  `standardid`.
+In either, an element may name its parent element's `elementid` in `parentelementid` (`parentid`
+in Mahara's own export); such a sub-element is flattened into its standard, its path in the name.
 A duplicate standardid or elementid, an element of no standard and a matrix without elements are
 refused. The matrix has no level scale: the default one is used. Codes are Mahara's shortnames.
 """
@@ -38,7 +39,7 @@ def parse_matrix(data: bytes, meta: dict) -> dict:
     elements = list_field(framework, "standardelements", "framework")
     if len(standards) + len(elements) > MAX_ITEMS:  # before a row is built for any of them
         raise FrameworkFileError(f"The file holds more than {MAX_ITEMS:,} entries.", "framework")
-    rows, by_id = [], {}
+    rows, by_id, linked = [], {}, []
     for index, standard in enumerate(standards):
         where = f"framework.standards[{index}]"
         area = text_field(standard, "shortname", where, limit=CODE_MAX)
@@ -47,20 +48,21 @@ def parse_matrix(data: bytes, meta: dict) -> dict:
         for number, element in enumerate(list_field(standard, "standardelement", where)):
             element_where = f"{where}.standardelement[{number}]"
             code = text_field(element, "shortname", element_where, limit=CODE_MAX)
-            rows.append(_standard_row(element, code, area, element_where))
-    rows += _element_rows(elements, by_id)
-    if len(rows) == len(standards) and standards:
+            linked.append((element, _standard_row(element, code, area, element_where)))
+    linked += _element_rows(elements, by_id)
+    if not linked and standards:
         raise FrameworkFileError(NO_ELEMENTS, "framework.standardelements")
+    _link_sub_elements(linked)
     info = {
         "name": text_field(framework, "name", "framework", limit=NAME_MAX),
         "description": text_field(framework, "description", "framework", required=False),
     }
-    return build_tree(rows, {**meta, **info})
+    return build_tree(rows + [row for _element, row in linked], {**meta, **info})
 
 
-def _element_rows(elements: list, standards: dict) -> list[dict]:
-    """Rows of the 2016 layout's top-level elements, parented by elementid or standardid."""
-    rows, by_element = [], {}
+def _element_rows(elements: list, standards: dict) -> list[tuple[dict, dict]]:
+    """(element, row) of the 2016 layout's top-level elements, in the standard they name."""
+    linked = []
     for index, element in enumerate(elements):
         where = f"framework.standardelements[{index}]"
         code = text_field(element, "shortname", where, limit=CODE_MAX)
@@ -69,9 +71,16 @@ def _element_rows(elements: list, standards: dict) -> list[dict]:
             raise FrameworkFileError(
                 f"standardid {standard} is not a standard of the file.", f"{where}.standardid"
             )
-        _remember(by_element, element, "elementid", code, where)
-        rows.append(_standard_row(element, code, standards[standard][0], where))
-    for index, (element, row) in enumerate(zip(elements, rows, strict=True)):
+        linked.append((element, _standard_row(element, code, standards[standard][0], where)))
+    return linked
+
+
+def _link_sub_elements(linked: list[tuple[dict, dict]]) -> None:
+    """An element naming a parent element (by its elementid) goes below it, in either layout."""
+    by_element: dict = {}
+    for element, row in linked:
+        _remember(by_element, element, "elementid", row["code"], row["where"])
+    for element, row in linked:
         key = "parentelementid" if "parentelementid" in element else "parentid"
         parent = _key(element, key, row["where"], required=False)
         if parent in ("", "undefined", "null", "0"):  # Mahara's editor writes "undefined"
@@ -79,10 +88,9 @@ def _element_rows(elements: list, standards: dict) -> list[dict]:
         if parent not in by_element:
             raise FrameworkFileError(
                 f"{key} “{parent}” is not the elementid of an element in the file.",
-                f"framework.standardelements[{index}].{key}",
+                f"{row['where']}.{key}",
             )
         row["parent"] = by_element[parent][0]
-    return rows
 
 
 def _key(obj: dict, key: str, where: str, required: bool = True) -> str:

@@ -204,3 +204,16 @@ def test_another_layout_after_blank_lines_names_its_line():
     with pytest.raises(FrameworkFileError, match="“Skill”, “Category”") as caught:
         parse("csv", data, META)
     assert caught.value.where == "line 3"
+
+
+def test_mahara_older_layout_reads_parentelementid_too():
+    elements = [
+        {"shortname": "E1", "name": "Element", "elementid": "1.1"},
+        {"shortname": "E1a", "name": "Sub-element", "elementid": "1.1.1", "parentelementid": "1.1"},
+        {"shortname": "E2", "name": "Other", "parentelementid": "undefined"},
+    ]
+    data = {"framework": {"name": "M", "standards": [
+        {"shortname": "S", "name": "Standard", "standardelement": elements}]}}  # fmt: skip
+    result = parse("matrix", json.dumps(data).encode(), META)
+    assert outline(result) == [("S", ["E1", "E1a", "E2"])]
+    assert names(result)["E1a"] == "Element › Sub-element"
