@@ -6,6 +6,8 @@ our level scale, slug or licence text, so export puts them under CFDocument.exte
 import reads them back when present (other CASE files get the default scale).
 """
 
+import hashlib
+import re
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -17,9 +19,12 @@ from cpd_log.competencies.importers import (
     build_tree,
     list_field,
     load_json,
+    shortened,
     text_field,
     tree_row,
 )
+
+UUID_HEX = re.compile(r"[0-9a-f]{32}")
 
 
 def parse_case(data: bytes, meta: dict) -> dict:
@@ -36,22 +41,47 @@ def parse_case(data: bytes, meta: dict) -> dict:
     for index, item in enumerate(items):
         where = f"CFItems[{index}]"
         identifier = text_field(item, "identifier", where)
-        code = text_field(item, "humanCodingScheme", where, limit=CODE_MAX)
-        full = text_field(item, "fullStatement", where)
-        short = text_field(item, "abbreviatedStatement", where, required=False)
-        name = short or full
-        if len(name) > NAME_MAX:
-            raise FrameworkFileError(
-                f"The name is longer than {NAME_MAX} characters: give an abbreviatedStatement.",
-                f"{where}.fullStatement",
-            )
-        description = full if short and full != short else text_field(item, "notes", where, False)
         if identifier in codes:
             raise FrameworkFileError(f"Duplicate identifier “{identifier}”.", f"{where}.identifier")
-        codes[identifier] = code
-        rows.append(tree_row(code, name, description, "", where))
+        codes[identifier] = text_field(item, "humanCodingScheme", where, False, CODE_MAX)
+        rows.append(_item_row(item, codes[identifier], where))
+    _generate_codes(rows, codes)
     _link_parents(package, rows, codes, doc_id)
     return build_tree(rows, {**meta, **_document_meta(doc)})
+
+
+def _item_row(item: dict, code: str, where: str) -> dict:
+    """A CFItem's row: its abbreviatedStatement (else fullStatement) as the name, shortened past
+    NAME_MAX with the whole statement kept as the description."""
+    full = text_field(item, "fullStatement", where)
+    short = text_field(item, "abbreviatedStatement", where, required=False)
+    name = short or full
+    if short and full != short or len(name) > NAME_MAX:
+        description = full
+    else:
+        description = text_field(item, "notes", where, False)
+    return tree_row(code, shortened(name), description, "", where)
+
+
+def _generate_codes(rows: list[dict], codes: dict) -> None:
+    """humanCodingScheme is optional in CASE: an item without one gets a code made from its
+    identifier (the start of its UUID), so importing the file again gives the same codes."""
+    taken = {code for code in codes.values() if code}
+    for (identifier, code), row in zip(list(codes.items()), rows, strict=True):
+        if code:
+            continue
+        digest = identifier.lower().removeprefix("urn:uuid:").replace("-", "")
+        if not UUID_HEX.fullmatch(digest):  # CASE asks for UUIDs; anything else is hashed
+            digest = hashlib.sha256(identifier.encode()).hexdigest()
+        length = 8
+        while digest[:length].upper() in taken and length < len(digest):
+            length += 4
+        code = digest[:length].upper()
+        number = 2
+        while code in taken:  # only when one identifier's digits are a prefix of another's
+            code, number = f"{digest[:length].upper()}-{number}", number + 1
+        taken.add(code)
+        codes[identifier] = row["code"] = code
 
 
 def _link_parents(package: dict, rows: list[dict], codes: dict, doc_id: str) -> None:

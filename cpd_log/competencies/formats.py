@@ -6,7 +6,8 @@ import json
 
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.competencies.case_json import export_case, parse_case
-from cpd_log.competencies.importers import FORMATS, FrameworkFileError, parse_csv
+from cpd_log.competencies.framework_csv import parse_csv
+from cpd_log.competencies.importers import FORMATS, FrameworkFileError
 from cpd_log.competencies.mahara_matrix import export_matrix, parse_matrix
 
 PARSERS = {"case": parse_case, "matrix": parse_matrix, "csv": parse_csv}

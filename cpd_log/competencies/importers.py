@@ -3,24 +3,23 @@
 Pure functions, no Flask and no database: each parser takes the file's bytes and returns
 {"name", "version", "source", "licence", "description", "levels", "areas": [{"code", "name",
 "description", "competencies": [...]}]} or raises FrameworkFileError naming the line or field.
-Formats: 1EdTech CASE JSON, Mahara SmartEvidence `.matrix` JSON, and CSV (code, name, parent
-code, description). The size check comes first, so a huge file is never decoded.
+Formats: 1EdTech CASE JSON (case_json.py), Mahara SmartEvidence `.matrix` JSON
+(mahara_matrix.py) and CSV (framework_csv.py); this module holds what they share. The size check
+comes first, so a huge file is never decoded.
 """
 
-import csv
 import json
 
 from cpd_log import bounded_json
-from cpd_log.bounded_text import MAX_LINE, bounded_lines
-from cpd_log.common.spreadsheet_safety import unneutralise
 
 # Budget (issue 10, defect 6): MAX_BYTES read at most (checked before decoding), JSON nesting
 # bounded_json.MAX_DEPTH levels, CSV lines ≤ bounded_text.MAX_LINE characters as read, cells
-# checked row by row, at most MAX_ITEMS rows. Measured in tests/imports/test_budgets.py: a 5 MB
-# file is refused in 0.1 s, 22 MB.
+# checked row by row, at most MAX_ITEMS rows (framework_csv.py). Measured in
+# tests/imports/test_budgets.py: a 5 MB file is refused in 0.1 s, 22 MB.
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ITEMS = 5_000  # areas and competencies in one file (SFIA has ~120, APM 29)
-CODE_MAX, NAME_MAX = 32, 200
+# Mahara's shortname is char(100) (module/framework/db/install.xml); real files hold 46–50.
+CODE_MAX, NAME_MAX = 100, 200
 DEFAULT_LEVELS = [
     {"value": 0, "name": "Unaware", "description": ""},
     {"value": 1, "name": "Aware", "description": ""},
@@ -98,9 +97,11 @@ def list_field(obj, key: str, where: str) -> list:
 def build_tree(rows: list[dict], meta: dict) -> dict:
     """Rows {code, name, description, parent, where} → the framework dict, validating the tree.
 
-    Rejects duplicate codes, unknown parents, cycles and nesting below area → competency.
+    Rejects duplicate codes, unknown parents, cycles and a file with no competencies. Entries
+    nested below area → competency are flattened into their area, their path kept in the name
+    (issue 16), and `notes` says how many.
     """
-    _check_count(len(rows), rows[-1]["where"] if rows else "")
+    check_count(len(rows), rows[-1]["where"] if rows else "")
     by_code: dict[str, dict] = {}
     for row in rows:
         if row["code"] in by_code:
@@ -114,24 +115,70 @@ def build_tree(rows: list[dict], meta: dict) -> dict:
             raise FrameworkFileError(
                 f"Parent code “{row['parent']}” is not in the file.", row["where"]
             )
-        _check_no_cycle(row, by_code)
+    _check_no_cycle(rows, by_code)
     areas = {r["code"]: _node(r, True) for r in rows if not r["parent"]}
     if not areas:
         raise FrameworkFileError("The file has no top-level area (a row without a parent).")
-    for row in rows:
-        if row["parent"]:
-            if row["parent"] not in areas:
-                raise FrameworkFileError(
-                    f"“{row['code']}” is nested too deep: frameworks here have areas and the "
-                    "competencies inside them, two levels.",
-                    row["where"],
-                )
-            areas[row["parent"]]["competencies"].append(_node(row, False))
+    if len(areas) == len(rows):
+        raise FrameworkFileError(
+            f"The file holds {_count(len(areas), 'area')} and no competencies inside them, so "
+            "nothing in it could be tagged: a competency is an entry whose parent is an area."
+        )
+    flattened, area_of = 0, {}
+    for row in (r for r in rows if r["parent"]):
+        area = _area_code(row["code"], by_code, area_of)
+        node = _node(row, False)
+        if row["parent"] != area:
+            node["name"], flattened = _path_name(row, area, by_code), flattened + 1
+        areas[area]["competencies"].append(node)
     levels = meta.get("levels") or DEFAULT_LEVELS
-    return {**meta, "levels": _check_levels(levels), "areas": list(areas.values())}
+    notes = [*meta.get("notes", [])]
+    if flattened:
+        notes.append(
+            f"{_count(flattened, 'entry', 'entries')} nested deeper than area → competency "
+            "flattened into their area, the path kept in their names."
+        )
+    return {**meta, "levels": _check_levels(levels), "areas": list(areas.values()), "notes": notes}
 
 
-def _check_count(count: int, where: str) -> None:
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number:,} {one if number == 1 else many or one + 's'}"
+
+
+def _area_code(code: str, by_code: dict, area_of: dict) -> str:
+    """The top-level ancestor of an entry (the tree has no cycle); `area_of` remembers answers."""
+    chain = []
+    while code not in area_of and by_code[code]["parent"]:
+        chain.append(code)
+        code = by_code[code]["parent"]
+    area = area_of.get(code, code)
+    area_of.update(dict.fromkeys(chain, area))
+    return area
+
+
+def _path_name(row: dict, area: str, by_code: dict) -> str:
+    """ "Parent › Child" below the area, at most NAME_MAX characters: the entry's own name whole,
+    its nearest ancestors before it, and "…" for those that do not fit."""
+    name, parent = row["name"], row["parent"]
+    while parent != area:
+        ancestor = by_code[parent]
+        longer = f"{ancestor['name']} › {name}"
+        if len(longer) > NAME_MAX:
+            return shortened(f"… › {name}")
+        name, parent = longer, ancestor["parent"]
+    return name
+
+
+def shortened(text: str, limit: int = NAME_MAX) -> str:
+    """Text cut to `limit` characters at a word where it can be, ending in "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.›") + "…"
+
+
+def check_count(count: int, where: str) -> None:
     if count > MAX_ITEMS:
         raise FrameworkFileError(
             f"The file holds more than {MAX_ITEMS:,} areas and competencies.", where
@@ -143,15 +190,20 @@ def _node(row: dict, area: bool) -> dict:
     return {**node, "competencies": []} if area else node
 
 
-def _check_no_cycle(row: dict, by_code: dict) -> None:
-    seen = [row["code"]]
-    parent = row["parent"]
-    while parent:
-        if parent in seen:
-            path = " → ".join([*seen, parent])
-            raise FrameworkFileError(f"The tree has a cycle: {path}.", row["where"])
-        seen.append(parent)
-        parent = by_code[parent]["parent"]
+def _check_no_cycle(rows: list[dict], by_code: dict) -> None:
+    """Each entry walked up once: a walk stops at an entry already known to reach an area, so a
+    chain of 5,000 takes 5,000 steps, not 5,000² (issue 16: deep trees are read now)."""
+    reaches_area: set[str] = set()
+    for row in rows:
+        path, on_path, code = [], set(), row["code"]
+        while code and code not in reaches_area:
+            if code in on_path:
+                cycle = " → ".join([*path[path.index(code) :], code])
+                raise FrameworkFileError(f"The tree has a cycle: {cycle}.", by_code[code]["where"])
+            path.append(code)
+            on_path.add(code)
+            code = by_code[code]["parent"]
+        reaches_area.update(path)
 
 
 def _check_levels(levels) -> list[dict]:
@@ -186,47 +238,3 @@ def tree_row(code, name, description, parent, where) -> dict:
         "parent": parent,
         "where": where,
     }
-
-
-def parse_csv(data: bytes, meta: dict) -> dict:
-    """CSV rows of code, name, parent code, description; a header row is optional."""
-    reader = csv.reader(bounded_lines(decoded_text(data), _line_too_long))
-    rows = []
-    try:
-        for record in reader:
-            where = f"line {reader.line_num}"
-            if not any(cell.strip() for cell in record):
-                continue
-            if not rows and record[0].strip().lower() == "code":
-                continue  # the header
-            if len(record) < 2:
-                raise FrameworkFileError("Expected code, name, parent code, description.", where)
-            cells = [unneutralise(cell.strip()) for cell in record] + ["", ""]
-            code, name, parent, description = cells[:4]
-            _limit_cells(code, name, where)
-            rows.append(tree_row(code, name, description, parent, where))
-            _check_count(len(rows), where)
-    except csv.Error as error:
-        raise FrameworkFileError(
-            f"Not readable as CSV: {error}.", f"line {reader.line_num}"
-        ) from None
-    return build_tree(rows, meta)
-
-
-def _line_too_long(number: int) -> FrameworkFileError:
-    return FrameworkFileError(f"The line is longer than {MAX_LINE:,} characters.", f"line {number}")
-
-
-def _limit_cells(code: str, name: str, where: str) -> None:
-    if not code:
-        raise FrameworkFileError("The code is missing.", f"{where}, code")
-    if not name:
-        raise FrameworkFileError("The name is missing.", f"{where}, name")
-    if len(code) > CODE_MAX:
-        raise FrameworkFileError(
-            f"The code is longer than {CODE_MAX} characters.", f"{where}, code"
-        )
-    if len(name) > NAME_MAX:
-        raise FrameworkFileError(
-            f"The name is longer than {NAME_MAX} characters.", f"{where}, name"
-        )

@@ -78,7 +78,11 @@ def import_framework():
             form.file.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Imported “{fw.name}” with {len(fw.competencies)} entries.", "success")
+            notes = " ".join(data.get("notes", []))
+            flash(
+                f"Imported “{fw.name}” with {len(fw.competencies)} entries. {notes}".strip(),
+                "success",
+            )
             return redirect(url_for("competencies.framework", framework_id=fw.id))
     return render_template("competencies/import.html", form=form)
 

@@ -20,7 +20,13 @@ from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from cpd_log.competencies.case_json import document_identifier, item_identifier
-from cpd_log.competencies.importers import FrameworkFileError, list_field, load_json, text_field
+from cpd_log.competencies.importers import (
+    CODE_MAX,
+    FrameworkFileError,
+    list_field,
+    load_json,
+    text_field,
+)
 from cpd_log.crosswalks.checking import CrosswalkError
 from cpd_log.crosswalks.table import MAX_PROBLEMS, MAX_ROWS
 
@@ -188,7 +194,7 @@ def _as_exported(link: dict, where: str, found: dict) -> dict:
             f"{where}.originNodeURI.identifier",
         )
     values = {
-        key: text_field(extra, key, f"{where}.extensions.cpd_log", limit=32)
+        key: text_field(extra, key, f"{where}.extensions.cpd_log", limit=CODE_MAX)
         for key in ("from", "to", "relation")
     }
     if values["relation"] not in TYPES:

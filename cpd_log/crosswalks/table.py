@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from cpd_log.bounded_text import MAX_LINE, bounded_lines
 from cpd_log.common.spreadsheet_safety import neutralise, unneutralise
-from cpd_log.competencies.importers import FrameworkFileError, decoded_text
+from cpd_log.competencies.importers import CODE_MAX, FrameworkFileError, decoded_text
 from cpd_log.crosswalks.checking import CrosswalkError
 from cpd_log.models.crosswalk import RELATIONS
 
@@ -21,7 +21,7 @@ HEADER = ("from framework", "from code", "to framework", "to code", "relation", 
 MAX_BYTES = 2 * 1024 * 1024  # 5,000 rows of ~200 characters fit twice over
 MAX_ROWS = 5_000
 MAX_PROBLEMS = 20
-CODE_MAX, REASON_MAX = 32, 200
+REASON_MAX = 200
 
 
 def export_csv(crosswalk: dict) -> str:

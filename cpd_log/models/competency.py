@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpd_log.competencies.importers import CODE_MAX
 from cpd_log.extensions import db
 from cpd_log.models.types import utcnow
 
@@ -50,7 +51,7 @@ class Competency(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("competency.id", ondelete="CASCADE"), index=True
     )
-    code: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(CODE_MAX))  # Mahara's shortname length
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     sort: Mapped[int] = mapped_column(Integer, default=0)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpd_log.competencies.importers import CODE_MAX
 from cpd_log.extensions import db
 from cpd_log.models.types import utcnow
 
@@ -87,8 +88,8 @@ class CrosswalkMapping(db.Model):
     crosswalk_id: Mapped[int] = mapped_column(
         ForeignKey("crosswalk.id", ondelete="CASCADE"), index=True
     )
-    from_code: Mapped[str] = mapped_column(String(32))
-    to_code: Mapped[str] = mapped_column(String(32))
+    from_code: Mapped[str] = mapped_column(String(CODE_MAX))
+    to_code: Mapped[str] = mapped_column(String(CODE_MAX))
     relation: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     # NULL: since its crosswalk version was loaded (a file, an import); else the edit that made it.
@@ -123,8 +124,8 @@ class CrosswalkOverride(db.Model):
     # The shipped crosswalk's frameworks, copied so counting reads the names in one query.
     from_framework: Mapped[str] = mapped_column(String(64))
     to_framework: Mapped[str] = mapped_column(String(64))
-    from_code: Mapped[str] = mapped_column(String(32))
-    to_code: Mapped[str] = mapped_column(String(32))
+    from_code: Mapped[str] = mapped_column(String(CODE_MAX))
+    to_code: Mapped[str] = mapped_column(String(CODE_MAX))
     relation: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -227,3 +228,23 @@ def test_copy_a_global_framework_to_tailor_it(logged_in, user, framework):
     )
     assert {c.id for c in copy.competencies}.isdisjoint({c.id for c in framework.competencies})
     assert logged_in.get(f"/competencies/frameworks/{copy.id}/edit").status_code == 200
+
+
+def test_mahara_2016_matrix_imports_every_element_and_says_what_was_flattened(logged_in):
+    """Issue 16, class 1: through the page, the elements arrive and the flattening is said."""
+    data = (Path(__file__).parent / "data" / "mahara_2016_layout.matrix").read_bytes()
+    response = upload(logged_in, data, fmt="matrix", name="", filename="pmo.matrix")
+    assert response.status_code == 302
+    page = logged_in.get(response.headers["Location"]).data.decode()
+    assert "with 7 entries" in page and "2 entries nested deeper" in page
+    long_code = "Terms of reference for programme boards and gates"
+    assert db.session.scalar(select(Competency.name).where(Competency.code == long_code)) == (
+        "Arranges independent assurance › Writes terms of reference"
+    )
+
+
+def test_mahara_matrix_with_a_duplicate_element_imports_nothing(logged_in):
+    data = (Path(__file__).parent / "data" / "mahara_duplicate_element.matrix").read_bytes()
+    page = upload(logged_in, data, fmt="matrix", name="", filename="dup.matrix").data.decode()
+    assert "elementid “2.1” appears twice" in page and 'id="file-errors"' in page
+    assert count(Framework) == count(Competency) == 0

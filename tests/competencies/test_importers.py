@@ -137,10 +137,10 @@ MALFORMED = {
     "empty": ("csv", b"   \n", "empty"),
     "no CFDocument": ("case", b'{"CFItems": []}', "CFDocument"),
     "missing title": ("case", b'{"CFDocument": {"identifier": "d"}}', "CFDocument.title"),
-    "item without code": (
+    "item without statement": (
         "case",
-        case_package([{"identifier": "x", "fullStatement": "X"}], []),
-        "CFItems[0].humanCodingScheme",
+        case_package([{"identifier": "x", "humanCodingScheme": "X"}], []),
+        "CFItems[0].fullStatement",
     ),
     "item not an object": ("case", case_package(["oops"], []), "CFItems[0]"),
     "duplicate code case": (
@@ -177,9 +177,8 @@ MALFORMED = {
     "one column csv": ("csv", b"A,Area,,\nlonely\n", "line 2"),
     "unknown parent csv": ("csv", b"A,Area,,\nA.1,One,B,\n", "line 2"),
     "cycle csv": ("csv", b"R,Root,,\nA,Area,B,\nB,Other,A,\n", "cycle"),
-    "too deep csv": ("csv", b"A,Area,,\nA.1,One,A,\nA.1.1,Deep,A.1,\n", "line 3"),
     "no area csv": ("csv", b"A,Area,A,\n", "cycle"),
-    "code too long": ("csv", b"A" * 40 + b",Area,,\n", "line 1, code"),
+    "code too long": ("csv", b"A" * 101 + b",Area,,\n", "line 1, code"),
     "nul csv": ("csv", b"A,Area,,\nB,Be\x00,,\n", "line 2"),
     "escaped nul json": (
         "matrix",
@@ -205,7 +204,7 @@ def test_20_mb_of_junk_is_refused_before_parsing(fmt):
 
 
 def test_levels_from_a_case_file_are_checked():
-    package = json.loads(case_package([item("a", "A")], []))
+    package = json.loads(case_package([item("a", "A"), item("b", "B")], [child_of("b", "a")]))
     package["CFDocument"]["extensions"] = {
         "cpd_log": {"levels": [{"value": 1, "name": "x"}, {"value": 1, "name": "y"}]}
     }

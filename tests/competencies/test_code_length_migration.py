@@ -1,0 +1,57 @@
+"""Migration e5b7c2d9a416 widens competency codes to 100 characters without losing a tag.
+
+On SQLite the column change copies the competency table; with foreign keys on, dropping the old
+table would cascade to every activity tag, goal and child competency. This test fails if the
+copy ever runs with them on.
+"""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select
+
+from cpd_log import create_app
+from cpd_log.extensions import db
+from cpd_log.models import Competency, Goal
+from cpd_log.models.activity import activity_competency
+from tests import factories
+from tests.database import scratch_database
+
+BEFORE = "a7c3e5f1b9d2"
+
+
+def counts() -> tuple[int, int, int]:
+    return (
+        db.session.scalar(select(func.count()).select_from(Competency)),
+        db.session.scalar(select(func.count()).select_from(activity_competency)),
+        db.session.scalar(select(func.count()).select_from(Goal)),
+    )
+
+
+def test_widening_codes_keeps_tags_goals_and_children(tmp_path):
+    with scratch_database(tmp_path) as url:
+        app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision=BEFORE)
+            user = factories.make_user()
+            framework = factories.make_framework(owner=user)
+            tagged = factories.leaves(framework)
+            factories.make_activity(user, competencies=tagged)
+            factories.make_goal(user, competency=tagged[0])
+            db.session.commit()
+            before = counts()
+            assert before[1] == len(tagged) and before[2] == 1
+
+            upgrade()
+            db.session.remove()
+            assert counts() == before
+            area = db.session.scalar(select(Competency).where(Competency.parent_id.is_(None)))
+            long_code = "Independent assurance reviews across portfolios, 60 characters"
+            db.session.add(Competency(framework_id=area.framework_id, code=long_code, name="x"))
+            db.session.commit()
+            assert db.session.scalar(select(Competency.code).where(Competency.code == long_code))
+
+            db.session.execute(Competency.__table__.delete().where(Competency.code == long_code))
+            db.session.commit()
+            db.session.remove()
+            downgrade(revision=BEFORE)
+            assert counts() == before
+            db.engine.dispose()
