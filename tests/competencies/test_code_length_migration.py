@@ -5,6 +5,9 @@ table would cascade to every activity tag, goal and child competency. This test 
 copy ever runs with them on.
 """
 
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select
 
@@ -15,7 +18,13 @@ from cpd_log.models.activity import activity_competency
 from tests import factories
 from tests.database import scratch_database
 
-BEFORE = "a7c3e5f1b9d2"
+WIDENING = "e5b7c2d9a416"
+# The revision just before it, read from the chain (merges re-chain migrations).
+BEFORE = (
+    ScriptDirectory(str(Path(__file__).parents[2] / "migrations"))
+    .get_revision(WIDENING)
+    .down_revision
+)
 
 
 def counts() -> tuple[int, int, int]:
