@@ -158,7 +158,7 @@ def batch(batch_id: int):
     """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
     with gc_paused():
         batch = _live_batch(batch_id)
-        if batch.kind == "ics":
+        if batch.kind in ("ics", "xapi"):
             return _calendar(batch)
         return _sheet(batch)
 
@@ -174,8 +174,10 @@ def discard(batch_id: int):
 
 
 def _calendar(batch: ImportBatch):
+    """Calendar events, or xAPI statements read as events (xapi_views.py), to choose from."""
     events = batch.payload["events"]
-    done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
+    source = ActivitySource.XAPI if batch.kind == "xapi" else ActivitySource.ICS
+    done = services.imported_uids(current_user, source, [e["uid"] for e in events])
     options = competency_options(current_user)
     form = _calendar_form(events, options)
     if form.validate_on_submit():
@@ -186,6 +188,7 @@ def _calendar(batch: ImportBatch):
             [form.event_kind(i) for i in chosen],
             [form.event_competencies(i) for i in chosen],
             today_for(current_user),
+            source,
         )
         services.discard_batch(batch)
         db.session.commit()
@@ -198,6 +201,7 @@ def _calendar(batch: ImportBatch):
         done=done,
         form=form,
         competencies=options,
+        skipped=batch.payload.get("skipped", []),
     )
 
 
@@ -247,3 +251,6 @@ def _imported_message(created: int, skipped: int) -> str:
     if skipped:
         message += f" Skipped {skipped} already in your log."
     return message
+
+
+from cpd_log.imports import xapi_views  # noqa: E402, F401  (its routes are on this blueprint)

@@ -1,0 +1,72 @@
+"""xAPI pages: statements from a file or an LRS become a batch previewed like a calendar's."""
+
+from flask import current_app, redirect, render_template, url_for
+from flask_login import current_user
+
+from cpd_log.common.dates import zone_for
+from cpd_log.extensions import db
+from cpd_log.imports import services, xapi, xapi_lrs
+from cpd_log.imports.forms import read_upload
+from cpd_log.imports.views import bp
+from cpd_log.imports.xapi_forms import LrsPullForm, XapiUploadForm
+
+LRS = "lrs"  # prefix: both forms on one page have an "hours" field
+
+
+def _page(**forms):
+    forms = {
+        "upload_form": XapiUploadForm(formdata=None),
+        "lrs_form": LrsPullForm(formdata=None, prefix=LRS),
+        **forms,
+    }
+    return render_template("imports/xapi.html", **forms)
+
+
+@bp.get("/xapi")
+def xapi_index():
+    return _page()
+
+
+@bp.post("/xapi/file")
+def upload_xapi():
+    """Read the statements into a stored batch, then preview them (calendar preview)."""
+    form = XapiUploadForm()
+    if form.validate_on_submit():
+        try:
+            statements = xapi.statements_of(read_upload(form.statements))
+        except ValueError as error:
+            form.statements.errors.append(str(error))
+        else:
+            return _stage(statements, form.minutes, form.statements.data.filename)
+    return _page(upload_form=form)
+
+
+@bp.post("/xapi/lrs")
+def pull_xapi():
+    """Fetch the statements since a day from an LRS; the key and secret are not kept."""
+    form = LrsPullForm(prefix=LRS)
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            statements = xapi_lrs.pull_statements(
+                form.endpoint.data.strip(),
+                form.key.data,
+                form.secret.data,
+                form.since.data,
+                timeout=config["XAPI_LRS_TIMEOUT"],
+                allow_private=config["XAPI_ALLOW_PRIVATE_LRS"],
+            )
+        except ValueError as error:
+            form.endpoint.errors.append(str(error))
+        else:
+            return _stage(statements, form.minutes, form.endpoint.data.strip())
+    return _page(lrs_form=form)
+
+
+def _stage(statements: list, default_minutes: int, name: str):
+    events, skipped = xapi.read_statements(statements, zone_for(current_user), default_minutes)
+    payload = {"events": events, "skipped": skipped, "default_minutes": default_minutes}
+    batch = services.store_batch(current_user, "xapi", name, payload)
+    batch_id = batch.id  # read before commit expires the row
+    db.session.commit()
+    return redirect(url_for("imports.batch", batch_id=batch_id))
