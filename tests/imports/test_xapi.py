@@ -12,7 +12,6 @@ from cpd_log.extensions import db
 from cpd_log.imports import xapi
 from cpd_log.models import Activity, ImportBatch
 from cpd_log.models.activity import ActivitySource
-from tests import factories
 from tests.imports.helpers import fixture
 
 UTC = ZoneInfo("UTC")
