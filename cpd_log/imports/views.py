@@ -13,7 +13,7 @@ from cpd_log.common.dates import today_for, zone_for
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
-from cpd_log.imports import badges, ics, services, sheets, staging
+from cpd_log.imports import badges, ics, services, sheets, staging, xapi_services
 from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.forms import (
@@ -190,9 +190,12 @@ def _calendar(batch: ImportBatch):
             today_for(current_user),
             source,
         )
+        message = _imported_message(created, skipped)
+        if batch.kind == "xapi":
+            message += xapi_services.trash_voided_message(current_user, batch.payload["voided"])
         services.discard_batch(batch)
         db.session.commit()
-        flash(_imported_message(created, skipped), "success")
+        flash(message, "success")
         return redirect(url_for("activities.index"))
     return render_template(
         "imports/calendar.html",

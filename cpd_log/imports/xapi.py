@@ -63,13 +63,18 @@ def statements_of(data: bytes) -> list:
     return value
 
 
-def read_statements(statements: list, zone: ZoneInfo, default_minutes: int):
-    """(events, skipped): events as dicts by date; skipped as (label, reason) in file order."""
-    voided = {
+def voided_ids(statements: list) -> set[str]:
+    """The ids of the statements these statements void (object: a StatementRef)."""
+    return {
         str(s["object"].get("id"))
         for s in statements
         if isinstance(s, dict) and _verb_id(s) == VOIDED and isinstance(s.get("object"), dict)
     }
+
+
+def read_statements(statements: list, zone: ZoneInfo, default_minutes: int):
+    """(events, skipped): events as dicts by date; skipped as (label, reason) in file order."""
+    voided = voided_ids(statements)
     events, skipped, seen = [], [], set()
     for number, statement in enumerate(statements, start=1):
         try:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from cpd_log.common.dates import zone_for
 from cpd_log.extensions import db
-from cpd_log.imports import services, xapi, xapi_lrs
+from cpd_log.imports import services, xapi, xapi_lrs, xapi_services
 from cpd_log.imports.forms import read_upload
 from cpd_log.imports.views import bp
 from cpd_log.imports.xapi_forms import LrsPullForm, XapiUploadForm
@@ -65,8 +65,19 @@ def pull_xapi():
 
 def _stage(statements: list, default_minutes: int, name: str):
     events, skipped = xapi.read_statements(statements, zone_for(current_user), default_minutes)
-    payload = {"events": events, "skipped": skipped, "default_minutes": default_minutes}
+    payload = {
+        "events": events,
+        "skipped": skipped,
+        "default_minutes": default_minutes,
+        "voided": sorted(xapi.voided_ids(statements)),
+    }
     batch = services.store_batch(current_user, "xapi", name, payload)
     batch_id = batch.id  # read before commit expires the row
     db.session.commit()
     return redirect(url_for("imports.batch", batch_id=batch_id))
+
+
+@bp.app_template_global()
+def xapi_voided_in_log(batch):
+    """The activities this batch's voiding statements withdraw, for its preview."""
+    return xapi_services.voided_in_log(current_user, batch.payload.get("voided", []))
