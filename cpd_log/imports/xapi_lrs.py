@@ -5,8 +5,9 @@ GET {endpoint}/statements?since=…&verb=… with Basic auth and X-Experience-AP
 pull only and never stored. Private and loopback addresses are refused unless allowed
 (XAPI_ALLOW_PRIVATE_LRS=1, for an organisation's internal LRS and for tests), against SSRF.
 
-Budget: at most MAX_PAGES pages and MAX_BYTES in all, each request `timeout` seconds; the
-statements together are capped by xapi.MAX_STATEMENTS.
+Budget: at most MAX_PAGES pages and MAX_BYTES in all, each request `timeout` seconds, all of it
+PULL_SECONDS (budget.py); the statements together are capped by xapi.MAX_STATEMENTS. A `more`
+link must stay on the endpoint's scheme, host and port, so the credentials go nowhere else.
 """
 
 import ipaddress
@@ -18,11 +19,13 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from cpd_log import bounded_json
+from cpd_log.imports.budget import time_budget
 from cpd_log.imports.xapi import MAX_STATEMENTS, StatementsError
 
 VERSION = "1.0.3"
 MAX_PAGES = 20
 MAX_BYTES = 8 * 1024 * 1024
+PULL_SECONDS = 30  # all pages together, however slowly a server drips its answer
 
 
 def pull_statements(
@@ -31,10 +34,19 @@ def pull_statements(
     """Every statement the LRS holds since that day, following `more` (StatementsError)."""
     base = endpoint.rstrip("/") + "/"
     url = urljoin(base, "statements") + f"?since={since.isoformat()}T00:00:00Z"
+    too_slow = StatementsError(
+        f"The LRS took longer than {PULL_SECONDS} seconds in all; choose a later “since” day."
+    )
+    with time_budget(PULL_SECONDS, too_slow) as clock:
+        return _pages(base, url, (key, secret), since, timeout, allow_private, clock)
+
+
+def _pages(base: str, url: str, auth: tuple, since: date, timeout, allow_private, clock) -> list:
     statements: list = []
     budget = MAX_BYTES
     for _page in range(MAX_PAGES):
-        answer, size = _get(url, (key, secret), timeout, allow_private, budget)
+        clock.check()
+        answer, size = _get(url, auth, timeout, allow_private, budget)
         budget -= size
         statements.extend(answer.get("statements") or [])
         if len(statements) > MAX_STATEMENTS:
@@ -46,7 +58,14 @@ def pull_statements(
         if not more:
             return statements
         url = urljoin(base, str(more))
+        if _origin(url) != _origin(base):  # the key and secret go to the endpoint's host only
+            raise StatementsError("The LRS sent a “more” link to another server; stopped there.")
     raise StatementsError(f"The LRS sent more than {MAX_PAGES} pages; choose a later “since” day.")
+
+
+def _origin(url: str) -> tuple:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
 
 
 def _get(url: str, auth: tuple, timeout: float, allow_private: bool, budget: int):

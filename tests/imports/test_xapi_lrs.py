@@ -26,10 +26,10 @@ KEY, SECRET = "lrs-key", "s3cret-Value-42"
 class LrsServer:
     """An LRS on 127.0.0.1: GET /xapi/statements, the spec's statements in two pages."""
 
-    def __init__(self, statements: list):
+    def __init__(self, statements: list, more: str = "/xapi/statements?page=2"):
         self.requests: list[dict] = []
         pages = {
-            "1": {"statements": statements[:4], "more": "/xapi/statements?page=2"},
+            "1": {"statements": statements[:4], "more": more},
             "2": {"statements": statements[4:], "more": ""},
         }
         server = self
@@ -99,6 +99,16 @@ def test_a_private_address_is_refused_without_the_flag(lrs):
     with pytest.raises(StatementsError, match="private address"):
         pull(lrs.endpoint, allow_private=False)
     assert lrs.requests == []  # never asked
+
+
+def test_a_more_link_to_another_server_is_not_followed():
+    server = LrsServer(json.loads(fixture("xapi_statements.json")), more="http://192.0.2.1/s")
+    try:
+        with pytest.raises(StatementsError, match="another server"):
+            pull(server.endpoint)
+        assert len(server.requests) == 1
+    finally:
+        server.close()
 
 
 def test_too_many_pages_are_refused(lrs, monkeypatch):
