@@ -14,8 +14,8 @@ from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, Sha
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
-from cpd_log.models.two_factor import RecoveryCode, TwoFactor
 from cpd_log.models.trash import TrashFile, TrashItem
+from cpd_log.models.two_factor import RecoveryCode, TwoFactor
 from cpd_log.models.user import User
 
 __all__ = [
