@@ -63,6 +63,13 @@ def _pages(base: str, url: str, auth: tuple, since: date, timeout, allow_private
     raise StatementsError(f"The LRS sent more than {MAX_PAGES} pages; choose a later “since” day.")
 
 
+def shown_name(endpoint: str) -> str:
+    """The endpoint as the preview names it: host and path, never a user:password@ in it."""
+    parts = urlsplit(endpoint.strip())
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}{parts.path}" if parts.port else f"{host}{parts.path}"
+
+
 def _origin(url: str) -> tuple:
     parts = urlsplit(url)
     return parts.scheme, parts.hostname, parts.port

@@ -59,7 +59,7 @@ def pull_xapi():
         except ValueError as error:
             form.endpoint.errors.append(str(error))
         else:
-            return _stage(statements, form.minutes, form.endpoint.data.strip())
+            return _stage(statements, form.minutes, xapi_lrs.shown_name(form.endpoint.data))
     return _page(lrs_form=form)
 
 

@@ -90,6 +90,12 @@ def test_both_pages_are_read_with_auth_and_version(lrs):
     assert first["X-Experience-API-Version"] == "1.0.3"
 
 
+def test_the_preview_names_the_endpoint_without_credentials():
+    shown = xapi_lrs.shown_name("https://key:secret@lrs.example.org/xapi/")
+    assert shown == "lrs.example.org/xapi/"
+    assert xapi_lrs.shown_name("http://127.0.0.1:8080/x") == "127.0.0.1:8080/x"
+
+
 def test_wrong_credentials_are_said(lrs):
     with pytest.raises(StatementsError, match="refused the key and secret"):
         pull(lrs.endpoint, key="wrong")
