@@ -254,6 +254,3 @@ def _imported_message(created: int, skipped: int) -> str:
     if skipped:
         message += f" Skipped {skipped} already in your log."
     return message
-
-
-from cpd_log.imports import xapi_views  # noqa: E402, F401  (its routes are on this blueprint)

@@ -1,16 +1,30 @@
 """xAPI pages: statements from a file or an LRS become a batch previewed like a calendar's."""
 
-from flask import current_app, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from cpd_log.common.dates import zone_for
 from cpd_log.extensions import db
 from cpd_log.imports import services, xapi, xapi_lrs, xapi_services
 from cpd_log.imports.forms import read_upload
-from cpd_log.imports.views import bp
 from cpd_log.imports.xapi_forms import LrsPullForm, XapiUploadForm
 
+bp = Blueprint("xapi", __name__, url_prefix="/imports/xapi")
 LRS = "lrs"  # prefix: both forms on one page have an "hours" field
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every xAPI page is for a logged-in owner."""
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """A huge upload is refused before it is read; say so on the page, create nothing."""
+    flash("That file is too large to import. Export a shorter period.", "danger")
+    return _page(), 413
 
 
 def _page(**forms):
@@ -22,13 +36,13 @@ def _page(**forms):
     return render_template("imports/xapi.html", **forms)
 
 
-@bp.get("/xapi")
-def xapi_index():
+@bp.get("/")
+def index():
     return _page()
 
 
-@bp.post("/xapi/file")
-def upload_xapi():
+@bp.post("/file")
+def upload():
     """Read the statements into a stored batch, then preview them (calendar preview)."""
     form = XapiUploadForm()
     if form.validate_on_submit():
@@ -41,8 +55,8 @@ def upload_xapi():
     return _page(upload_form=form)
 
 
-@bp.post("/xapi/lrs")
-def pull_xapi():
+@bp.post("/lrs")
+def pull():
     """Fetch the statements since a day from an LRS; the key and secret are not kept."""
     form = LrsPullForm(prefix=LRS)
     if form.validate_on_submit():

@@ -218,8 +218,8 @@ def test_a_statement_voided_after_its_import_goes_to_the_trash(logged_in, user):
 
 
 def test_the_page_is_linked_from_imports_and_has_both_forms(logged_in):
-    assert 'href="/imports/xapi"' in logged_in.get("/imports/").data.decode()
-    page = logged_in.get("/imports/xapi").data.decode()
+    assert 'href="/imports/xapi/"' in logged_in.get("/imports/").data.decode()
+    page = logged_in.get("/imports/xapi/").data.decode()
     assert 'action="/imports/xapi/file"' in page and 'action="/imports/xapi/lrs"' in page
     assert page.count('id="hours"') == 1 and 'id="lrs-hours"' in page  # one id each
 
@@ -233,3 +233,10 @@ def test_the_largest_file_reads_within_its_budget():
     events, skipped = read(xapi.statements_of(data))
     assert time.perf_counter() - started < 2
     assert (len(events), skipped) == (xapi.MAX_STATEMENTS, [])
+
+
+def test_an_upload_over_the_request_limit_is_refused_on_the_page(app, logged_in):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = upload(logged_in, b"[" + b" " * 4096 + b"]")
+    assert response.status_code == 413
+    assert "That file is too large to import." in response.data.decode()
