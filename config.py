@@ -107,6 +107,9 @@ class Config:
     # addresses may be fetched (off: a badge URL must not reach internal servers).
     BADGE_FETCH_TIMEOUT = float(os.environ.get("BADGE_FETCH_TIMEOUT", "5"))
     BADGE_ALLOW_PRIVATE_HOSTS = _bool("BADGE_ALLOW_PRIVATE_HOSTS", False)
+    # xAPI: an organisation's LRS may be on its own network; off, private addresses are refused.
+    XAPI_ALLOW_PRIVATE_LRS = _bool("XAPI_ALLOW_PRIVATE_LRS", False)
+    XAPI_LRS_TIMEOUT = float(os.environ.get("XAPI_LRS_TIMEOUT", "10"))
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
     # zxcvbn's guessability score (0-4) a new password needs; 3 = safely unguessable online.
     PASSWORD_MIN_SCORE = int(os.environ.get("PASSWORD_MIN_SCORE", "3"))

@@ -177,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.feed.views import bp as feed_bp
     from cpd_log.imports.views import bp as imports_bp
+    from cpd_log.imports.xapi_views import bp as xapi_bp
     from cpd_log.mail.views import bp as mail_bp
     from cpd_log.portfolio.views import bp as portfolio_bp
     from cpd_log.reflections.views import bp as reflections_bp
@@ -202,6 +203,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(crosswalks_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(xapi_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(documents_bp)

@@ -65,3 +65,4 @@ class ActivitySource(StrEnum):
     ICS = "ics"
     BADGE = "badge"
     API = "api"
+    XAPI = "xapi"  # an xAPI statement (imports/xapi.py); external_uid is the statement id

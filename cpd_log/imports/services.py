@@ -82,14 +82,20 @@ def imported_uids(user, source: ActivitySource, uids: list[str]) -> set[str]:
 
 
 def import_events(
-    user, events: list[dict], kinds: list[ActivityKind], tags: list[list[int]], today: date
+    user,
+    events: list[dict],
+    kinds: list[ActivityKind],
+    tags: list[list[int]],
+    today: date,
+    source: ActivitySource = ActivitySource.ICS,
 ):
-    """Activities from the chosen calendar events, each of its kind and with its competency ids
-    (`kinds` and `tags`, parallel to `events`); ones imported before are skipped."""
-    done = imported_uids(user, ActivitySource.ICS, [e["uid"] for e in events])
+    """Activities from the chosen calendar events (or xAPI statements: `source`), each of its kind
+    and with its competency ids (`kinds` and `tags`, parallel to `events`); ones imported before
+    are skipped."""
+    done = imported_uids(user, source, [e["uid"] for e in events])
     user_id = user.id
     chosen = [
-        (_event_row(user_id, e, kind, today), ids)
+        (_event_row(user_id, e, kind, today) | {"source": source}, ids)
         for e, kind, ids in zip(events, kinds, tags, strict=True)
         if e["uid"] not in done
     ]

@@ -21,6 +21,7 @@ from cpd_log.imports import (
     services,
     sheets,
     staging,
+    xapi_services,
 )
 from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.columns import suggest_mapping
@@ -169,7 +170,7 @@ def batch(batch_id: int):
     """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
     with gc_paused():
         batch = _live_batch(batch_id)
-        if batch.kind == "ics":
+        if batch.kind in ("ics", "xapi"):
             return _calendar(batch)
         return _sheet(batch)
 
@@ -185,8 +186,10 @@ def discard(batch_id: int):
 
 
 def _calendar(batch: ImportBatch):
+    """Calendar events, or xAPI statements read as events (xapi_views.py), to choose from."""
     events = batch.payload["events"]
-    done = services.imported_uids(current_user, ActivitySource.ICS, [e["uid"] for e in events])
+    source = ActivitySource.XAPI if batch.kind == "xapi" else ActivitySource.ICS
+    done = services.imported_uids(current_user, source, [e["uid"] for e in events])
     options = competency_options(current_user)
     form = _calendar_form(events, options)
     if form.validate_on_submit():
@@ -197,10 +200,14 @@ def _calendar(batch: ImportBatch):
             [form.event_kind(i) for i in chosen],
             [form.event_competencies(i) for i in chosen],
             today_for(current_user),
+            source,
         )
+        message = _imported_message(created, skipped)
+        if batch.kind == "xapi":
+            message += xapi_services.trash_voided_message(current_user, batch.payload["voided"])
         services.discard_batch(batch)
         db.session.commit()
-        flash(_imported_message(created, skipped), "success")
+        flash(message, "success")
         return redirect(url_for("activities.index"))
     return render_template(
         "imports/calendar.html",
@@ -209,6 +216,7 @@ def _calendar(batch: ImportBatch):
         done=done,
         form=form,
         competencies=options,
+        skipped=batch.payload.get("skipped", []),
     )
 
 

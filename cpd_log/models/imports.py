@@ -28,7 +28,7 @@ class ImportBatch(db.Model):
     """
 
     __tablename__ = "import_batch"
-    __table_args__ = (CheckConstraint("kind IN ('ics', 'spreadsheet')", name="kind_known"),)
+    __table_args__ = (CheckConstraint("kind IN ('ics', 'spreadsheet', 'xapi')", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
