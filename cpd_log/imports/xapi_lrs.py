@@ -7,18 +7,19 @@ pull only and never stored. Private and loopback addresses are refused unless al
 
 Budget: at most MAX_PAGES pages and MAX_BYTES in all, each request `timeout` seconds, all of it
 PULL_SECONDS (budget.py); the statements together are capped by xapi.MAX_STATEMENTS. A `more`
-link must stay on the endpoint's scheme, host and port, so the credentials go nowhere else.
+link must stay on the endpoint's scheme, host and port, so the credentials go nowhere else. The
+requests go through imports/safe_fetch.py, like a badge's: resolved once, checked, connected to the
+checked address, no redirects.
 """
 
-import ipaddress
 import json
-import socket
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-import requests
+import urllib3
 
 from cpd_log import bounded_json
+from cpd_log.imports import safe_fetch
 from cpd_log.imports.budget import time_budget
 from cpd_log.imports.xapi import MAX_STATEMENTS, StatementsError
 
@@ -76,30 +77,18 @@ def _origin(url: str) -> tuple:
 
 
 def _get(url: str, auth: tuple, timeout: float, allow_private: bool, budget: int):
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StatementsError("The LRS endpoint is not a web address (https://…).")
-    if not allow_private:
-        refuse_private_host(parts.hostname)
+    headers = {"X-Experience-API-Version": VERSION, "Accept": "application/json"}
+    headers |= urllib3.util.make_headers(basic_auth=f"{auth[0]}:{auth[1]}")
     try:
-        response = requests.get(
-            url,
-            auth=auth,
-            timeout=timeout,
-            allow_redirects=False,
-            stream=True,
-            headers={"X-Experience-API-Version": VERSION, "Accept": "application/json"},
-        )
-        body = response.raw.read(budget + 1, decode_content=True)
-        response.close()
-    except requests.RequestException:
-        raise StatementsError(f"The LRS at {parts.hostname} did not answer in time.") from None
-    if response.status_code in (401, 403):
+        status, body = safe_fetch.fetch(url, timeout, budget, allow_private, headers)
+    except safe_fetch.TooLarge:
+        raise StatementsError(f"The LRS sent more than {MAX_BYTES // (1024 * 1024)} MB.") from None
+    except safe_fetch.FetchError as error:
+        raise StatementsError(str(error).replace("The server", "The LRS", 1)) from None
+    if status in (401, 403):
         raise StatementsError("The LRS refused the key and secret.")
-    if response.status_code != 200:
-        raise StatementsError(f"The LRS answered {response.status_code}.")
-    if len(body) > budget:
-        raise StatementsError(f"The LRS sent more than {MAX_BYTES // (1024 * 1024)} MB.")
+    if status != 200:
+        raise StatementsError(f"The LRS answered {status}.")
     try:
         answer = bounded_json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, json.JSONDecodeError):
@@ -107,16 +96,3 @@ def _get(url: str, auth: tuple, timeout: float, allow_private: bool, budget: int
     if not isinstance(answer, dict) or not isinstance(answer.get("statements"), list):
         raise StatementsError("The LRS did not answer with a statement result.")
     return answer, len(body)
-
-
-def refuse_private_host(host: str) -> None:
-    """No requests to this machine's own network on a user's say-so (SSRF)."""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError):
-        raise StatementsError(f"The LRS host {host} could not be found.") from None
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise StatementsError(
-                f"The LRS is at a private address ({host}); this server may not reach it."
-            )

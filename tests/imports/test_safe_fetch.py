@@ -62,7 +62,7 @@ def test_redirects_are_not_followed_and_answers_are_capped(issuer):
     base = issuer.base
     with pytest.raises(safe_fetch.FetchError, match="answered 302"):
         safe_fetch.get(base + "/moved", timeout=5, max_bytes=1000, allow_private=True)
-    with pytest.raises(safe_fetch.FetchError, match="far more than a badge"):
+    with pytest.raises(safe_fetch.FetchError, match="sent more than 1,000 bytes"):
         safe_fetch.get(base + "/big", timeout=5, max_bytes=1000, allow_private=True)
 
 
