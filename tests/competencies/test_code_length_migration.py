@@ -48,9 +48,9 @@ def test_widening_codes_keeps_tags_goals_and_children(tmp_path):
             db.session.commit()
             before = counts()
             assert before[1] == len(tagged) and before[2] == 1
+            db.session.remove()  # no open transaction: PostgreSQL's ALTER would wait for it
 
             upgrade()
-            db.session.remove()
             assert counts() == before
             area = db.session.scalar(select(Competency).where(Competency.parent_id.is_(None)))
             long_code = "Independent assurance reviews across portfolios, 60 characters"
@@ -63,4 +63,5 @@ def test_widening_codes_keeps_tags_goals_and_children(tmp_path):
             db.session.remove()
             downgrade(revision=BEFORE)
             assert counts() == before
+            db.session.remove()  # give the connection back, so dispose() closes it
             db.engine.dispose()
