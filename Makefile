@@ -40,8 +40,10 @@ run: seed
 
 # Production: gunicorn with gunicorn.conf.py (BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT from the
 # environment; JSON access log on stdout), after `db upgrade`. See README, Deployment.
-serve: migrate
-	$(BIN)/gunicorn --config gunicorn.conf.py
+# The migrate step (install included) writes to stderr, so stdout carries only JSON lines.
+serve:
+	@$(MAKE) --no-print-directory migrate >&2
+	@exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: install-dev
 	$(BIN)/ruff format --check .

@@ -1,6 +1,6 @@
-"""`make serve`'s gunicorn: started from gunicorn.conf.py with only environment variables (BIND,
-WEB_CONCURRENCY, the production settings), as README "Deployment" does. /healthz answers 200,
-every access log line on stdout is one JSON object, WEB_CONCURRENCY sets the workers, and
+"""`make serve` and its gunicorn, started from gunicorn.conf.py with only environment variables
+(BIND, WEB_CONCURRENCY, the production settings), as README "Deployment" does. /healthz answers
+200, every line on stdout is one JSON access-log object, WEB_CONCURRENCY sets the workers, and
 /healthz answers 503 naming the database or Redis when either is unreachable."""
 
 import importlib.util
@@ -18,6 +18,7 @@ from uuid import uuid4
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.database import TEST_DATABASE_URL, scratch_database
@@ -45,11 +46,14 @@ def _env(tmp_path: Path, **settings: str) -> dict:
 
 
 @contextmanager
-def served(env: dict, folder: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """gunicorn -c gunicorn.conf.py in its own process group; stdout and stderr to files."""
+def served(
+    env: dict, folder: Path, command: list[str] | None = None
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """gunicorn -c gunicorn.conf.py (or `command`) in its own process group; stdout and stderr
+    to files."""
     with (folder / "stdout.log").open("w") as out, (folder / "stderr.log").open("w") as err:
         process = subprocess.Popen(
-            [str(GUNICORN), "--config", str(CONFIG)],
+            command or [str(GUNICORN), "--config", str(CONFIG)],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -90,24 +94,34 @@ def _children(pid: int) -> list[int]:
 
 
 def _workers(process: subprocess.Popen, expected: int) -> list[int]:
-    """The master's worker processes once `expected` have booted (or after 30 s)."""
+    """The gunicorn master's worker processes once `expected` have booted (or after 30 s).
+    `make` execs gunicorn in its shell, so the master is make's only child."""
+    (master,) = _children(process.pid)
     deadline = time.monotonic() + 30
-    while len(_children(process.pid)) < expected and time.monotonic() < deadline:
+    while len(_children(master)) < expected and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(1)  # a surplus worker would have booted by now
-    return _children(process.pid)
+    return _children(master)
 
 
-def test_serves_healthz_with_json_access_log_and_the_workers_asked_for(tmp_path):
+def test_make_serve_migrates_then_serves_with_json_access_log_and_the_workers_asked_for(tmp_path):
+    venv = GUNICORN.parent.parent
+    if not (venv / ".installed").exists():
+        pytest.skip(f"{venv} was not made by `make install` (make serve would install into it)")
+    make = ["make", "--no-print-directory", "serve", f"VENV={venv}"]
     with scratch_database(tmp_path) as url:
         env = _env(tmp_path, DATABASE_URL=url, RATELIMIT_STORAGE_URI=REDIS_URL, WEB_CONCURRENCY="3")
-        with served(env, tmp_path) as (process, base):
+        with served(env, tmp_path, make) as (process, base):
             response = requests.get(f"{base}/healthz?token=do-not-log-me", timeout=10)
             assert response.status_code == 200, response.text
             assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
             assert "Set-Cookie" not in response.headers
             assert len(_workers(process, 3)) == 3
             time.sleep(0.5)  # the access log line is written after the response
+        engine = create_engine(url)
+        with engine.connect() as connection:  # make serve ran `db upgrade` first
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        engine.dispose()
     lines = (tmp_path / "stdout.log").read_text().splitlines()
     records = [json.loads(line) for line in lines]  # every line on stdout is one JSON object
     probe = [r for r in records if r["method"] == "GET" and r["status"] == 200][-1]
