@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install install-dev run migrate seed demo test lint test-pg test-browser bench clean
+.PHONY: install install-dev run serve migrate seed demo test lint test-pg test-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ demo: seed
 run: seed
 	@if [ -n "$(DEMO)" ]; then $(FLASK) demo; fi
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with gunicorn.conf.py (BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT from the
+# environment; JSON access log on stdout), after `db upgrade`. See README, Deployment.
+# The migrate step (install included) writes to stderr, so stdout carries only JSON lines.
+serve:
+	@$(MAKE) --no-print-directory migrate >&2
+	@exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: install-dev
 	$(BIN)/ruff format --check .

@@ -176,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.documents.views import bp as documents_bp
     from cpd_log.evidence.views import bp as evidence_bp
     from cpd_log.feed.views import bp as feed_bp
+    from cpd_log.health.views import bp as health_bp
     from cpd_log.imports.views import bp as imports_bp
     from cpd_log.imports.xapi_views import bp as xapi_bp
     from cpd_log.mail.views import bp as mail_bp
@@ -214,6 +215,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trash_bp)
     app.register_blueprint(reminders_bp)
     app.register_blueprint(feed_bp)
+    app.register_blueprint(health_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """The deployment block of the README, run as written: environment variables, `flask db upgrade`,
-`flask seed`, `flask create-user`, then gunicorn with two workers and the production config, on a
-scratch SQLite file (or a fresh PostgreSQL database when the suite runs there) with Redis as the
-rate limiter's storage. Every process is bounded by a timeout and its process group is killed.
+`flask seed`, `flask create-user`, then gunicorn from gunicorn.conf.py (as `make serve` starts it)
+with two workers and the production config, on a scratch SQLite file (or a fresh PostgreSQL
+database when the suite runs there) with Redis as the rate limiter's storage. Every process is
+bounded by a timeout and its process group is killed.
 """
 
 import os
@@ -23,6 +24,7 @@ import requests
 from tests.database import scratch_database
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
 REDIS_DB = 13  # this suite's own Redis database; only it is ever flushed
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 EMAIL, PASSWORD = "operator@example.com", "correct horse battery staple"
@@ -64,12 +66,14 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(env: dict, log: Path, wait: bool = True) -> Iterator[tuple[subprocess.Popen, str]]:
-    """gunicorn --workers 2 in its own process group (output to `log`), killed whatever happens."""
+    """`make serve`'s gunicorn (gunicorn.conf.py) with two workers, in its own process group
+    (output to `log`), killed whatever happens."""
     port = free_port()
+    env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
     with log.open("w") as output:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-            + ["--timeout", "30", "cpd_log:create_app()"],
+            [str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

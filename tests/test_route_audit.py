@@ -106,6 +106,8 @@ PUBLIC |= {"mail.index"}
 # The signed one-click unsubscribe (tests/reminders/test_unsubscribe.py: bad signature, replay)
 # and the secret calendar feed (tests/feed/test_feed.py: revocation, 404 for unknown tokens).
 PUBLIC |= {"reminders.unsubscribe", "feed.ics"}
+# A load balancer's probe: says only which part answers (tests/health/test_healthz.py).
+PUBLIC |= {"health.healthz"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]

@@ -1,0 +1,1 @@
+"""`/healthz` for a load balancer: is this process able to serve (database, Redis)?"""

@@ -1,0 +1,64 @@
+"""The parts a request needs, each asked the cheapest question it answers: the database
+`SELECT 1` on a pooled connection (no ORM, no session), Redis PING when the app uses Redis.
+
+Redis is configured when RATELIMIT_STORAGE_URI is a redis URL (redis://, rediss://,
+redis+unix://); the client is kept per process with short timeouts, so a load balancer's probe
+neither opens a connection each time nor hangs on a host that drops packets.
+"""
+
+import logging
+import threading
+
+import redis
+from flask import Flask
+from sqlalchemy import text
+
+from cpd_log.extensions import db
+
+EXTENSION = "cpd_log.health"
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "unix://")
+TIMEOUT_SECONDS = 2.0
+log = logging.getLogger("cpd_log.health")
+
+
+def redis_url(app: Flask) -> str | None:
+    url = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    return url if url.startswith(REDIS_SCHEMES) else None
+
+
+def _redis_client(app: Flask, url: str) -> redis.Redis:
+    clients = app.extensions.setdefault(EXTENSION, {"lock": threading.Lock()})
+    with clients["lock"]:
+        if url not in clients:
+            clients[url] = redis.Redis.from_url(
+                url.replace("redis+unix://", "unix://"),
+                socket_connect_timeout=TIMEOUT_SECONDS,
+                socket_timeout=TIMEOUT_SECONDS,
+            )
+        return clients[url]
+
+
+def database_ok() -> bool:
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1")).scalar_one()
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("health: the database did not answer: %s", error)
+        return False
+    return True
+
+
+def redis_ok(app: Flask, url: str) -> bool:
+    try:
+        return bool(_redis_client(app, url).ping())
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("health: Redis did not answer: %s", error)
+        return False
+
+
+def report(app: Flask) -> dict[str, str]:
+    """{"database": "ok" | "failed", "redis": "ok" | "failed" (only when Redis is used)}."""
+    parts = {"database": "ok" if database_ok() else "failed"}
+    if url := redis_url(app):
+        parts["redis"] = "ok" if redis_ok(app, url) else "failed"
+    return parts
