@@ -98,6 +98,10 @@ def canonical(document: dict) -> str:
         dataset = jsonld.to_rdf(document, options)
     except jsonld.JsonLdError as error:
         raise NotChecked(_json_ld_reason(error)) from None
+    # pyld lets a few malformed values through as plain Python errors (a relative IRI as a
+    # context, a number too large for a float): the same answer, never a crash.
+    except (ValueError, TypeError, ArithmeticError, LookupError, RecursionError):
+        raise NotChecked("its JSON-LD could not be read") from None
     if sum(len(quads) for quads in dataset.values()) > MAX_QUADS:
         raise NotChecked(f"it holds more than {MAX_QUADS:,} statements")
     return _BoundedURDNA2015().main(dataset, {"format": "application/n-quads"})

@@ -72,6 +72,9 @@ def test_the_published_vector_verifies_with_its_key():
     options = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
     options["@context"] = signed["@context"]
     assert data_integrity.canonical(options) == vector("proofCanonDataInt.txt")
+    combined = hashlib.sha256(data_integrity.canonical(options).encode()).hexdigest()
+    combined += hashlib.sha256(data_integrity.canonical(document).encode()).hexdigest()
+    assert combined == vector("combinedHashDataInt.txt").strip()
     public = vector_key().public_key()
     assert did_keys.did_key(VECTOR_DID).public_bytes_raw() == public.public_bytes_raw()
     assert data_integrity.signature_matches(signed, signed["proof"], public)
@@ -191,6 +194,25 @@ def test_other_proofs_are_not_verified(proof, reason):
     signed["issuer"] = VECTOR_DID
     signed["proof"].update(proof)
     with pytest.raises(data_integrity.NotChecked, match=reason):
+        data_integrity.verify(signed, None)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("@context", "x"),
+        ("@context", 5),
+        ("@context", {"@version": 2}),
+        ("credentialSubject", {"id": "did:example:1", "score": 10**400}),
+        ("type", 5),
+    ],
+    ids=["relative-context", "number-context", "bad-version", "huge-number", "number-type"],
+)
+def test_malformed_json_ld_is_not_verified_and_not_a_crash(field, value):
+    signed = vector("signedDataInt.json")
+    signed["issuer"] = VECTOR_DID
+    signed[field] = value
+    with pytest.raises(data_integrity.NotChecked, match="its JSON-LD could not be read"):
         data_integrity.verify(signed, None)
 
 
