@@ -52,6 +52,7 @@ class BadgeInfo:
     verified: bool = False
     alignment: list = field(default_factory=list)
     raw: str = ""
+    check_reason: str = ""  # why a proof was not checked, told once at import (not stored)
 
     @property
     def external_uid(self) -> str:

@@ -54,7 +54,7 @@ def resolve_badge(data: bytes, fetch, fetch_document) -> BadgeInfo:
     elif isinstance(value, str):
         value = fetch(value)
     if credentials.is_credential(value):
-        return credentials.from_json_ld(value)
+        return credentials.from_json_ld(value, fetch_document)
     return _assertion(value, fetch, carried.file_kind)
 
 

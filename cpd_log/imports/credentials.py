@@ -6,9 +6,10 @@ the credential, or holds it under "vc" as VC Data Model 1.1 JWTs do).
 Verified means one thing: a signature was checked. CPD Log checks VC-JWT signatures (EdDSA,
 ES256, RS256 by PyJWT) with the key from did:key (decoded locally), from did:web (fetched from a
 public address only) or from a JWK the file itself carries (the JOSE header or the issuer
-profile). Data Integrity proofs (eddsa-rdfc-2022 and the like) need RDF canonicalisation with the
-JSON-LD contexts, which CPD Log does not do: such credentials are imported as "not verified".
-A signature that does not match is refused; a key that cannot be found leaves "not verified".
+profile). JSON-LD credentials with a Data Integrity proof (eddsa-rdfc-2022) are checked by
+data_integrity.py with the issuer's did:key or did:web key and bundled JSON-LD contexts.
+A signature that does not match is refused; a key that cannot be found, an unknown context or
+another cryptosuite leaves "not verified", with the reason told when the badge is imported.
 """
 
 import base64
@@ -19,7 +20,7 @@ import jwt
 from jwt.exceptions import InvalidTokenError, PyJWTError
 
 from cpd_log.common.web_urls import web_url_or_blank
-from cpd_log.imports import did_keys
+from cpd_log.imports import data_integrity, did_keys
 from cpd_log.imports.badge_files import (
     BadgeError,
     BadgeInfo,
@@ -33,7 +34,13 @@ ALGORITHMS = ["EdDSA", "ES256", "RS256"]
 # BadgeAssertion.verification (16 characters): how the credential was or was not checked.
 JWT_DID_KEY, JWT_DID_WEB, JWT_JWK = "jwt:did:key", "jwt:did:web", "jwt:jwk"
 JWT_UNCHECKED, DATA_INTEGRITY, NO_PROOF = "jwt:no-key", "data-integrity", "no-proof"
+DI_DID_KEY, DI_DID_WEB, DI_UNCHECKED = "di:did:key", "di:did:web", "di:unchecked"
 VERIFIED_KINDS = (JWT_DID_KEY, JWT_DID_WEB, JWT_JWK)
+DI_KINDS = {"did:key": DI_DID_KEY, "did:web": DI_DID_WEB}
+MISMATCH = (
+    "This credential's signature does not match its content: it was changed after "
+    "signing, or not signed with the key it names. It was not imported."
+)
 # What the badge's page says about the check, by verification kind (verified, not verified).
 CHECK_NOTES = {
     "hosted": ("verified with the issuer", "not verified"),
@@ -45,7 +52,11 @@ CHECK_NOTES = {
         "not verified",
     ),
     JWT_UNCHECKED: ("", "not verified: the signing key is not the issuer's or could not be found"),
-    DATA_INTEGRITY: ("", "not verified: CPD Log does not check Data Integrity proofs"),
+    DI_DID_KEY: ("Data Integrity proof checked with the issuer's did:key", "not verified"),
+    DI_DID_WEB: ("Data Integrity proof checked with the issuer's did:web key", "not verified"),
+    DI_UNCHECKED: ("", "not verified: the Data Integrity proof could not be checked"),
+    # Badges imported before CPD Log checked Data Integrity proofs keep what was true then.
+    DATA_INTEGRITY: ("", "not verified: CPD Log did not check Data Integrity proofs then"),
     NO_PROOF: ("", "not verified: the credential carries no proof"),
 }
 
@@ -89,11 +100,21 @@ def _vc_claim(payload: dict, vc: dict) -> dict:
     return credential
 
 
-def from_json_ld(credential: dict) -> BadgeInfo:
-    """A JSON-LD credential: mapped, never verified (Data Integrity proofs are not checked)."""
-    proof = credential.get("proof")
-    kind = DATA_INTEGRITY if proof else NO_PROOF
-    return _info(credential, kind, False, json.dumps(credential, ensure_ascii=False))
+def from_json_ld(credential: dict, fetch_document) -> BadgeInfo:
+    """A JSON-LD credential: its Data Integrity proof checked where the issuer's key and the
+    contexts can be found; refused when the proof does not match."""
+    raw = json.dumps(credential, ensure_ascii=False)
+    if not credential.get("proof"):
+        return _info(credential, NO_PROOF, False, raw)
+    try:
+        checked = data_integrity.verify(credential, fetch_document)
+    except data_integrity.BadProof:
+        raise BadgeError(MISMATCH) from None
+    except data_integrity.NotChecked as reason:
+        info = _info(credential, DI_UNCHECKED, False, raw)
+        info.check_reason = f"not verified: {reason}"
+        return info
+    return _info(credential, DI_KINDS[checked.key_source], True, raw)
 
 
 def from_jwt(token: str, credential: dict, fetch_document) -> BadgeInfo:
@@ -143,10 +164,7 @@ def _check_signature(token: str, key, header: dict) -> None:
             options={"verify_aud": False, "verify_exp": False, "verify_nbf": False},
         )
     except (PyJWTError, TypeError, ValueError):  # a key that does not fit the algorithm too
-        raise BadgeError(
-            "This credential's signature does not match its content: it was changed after "
-            "signing, or not signed with the key it names. It was not imported."
-        ) from None
+        raise BadgeError(MISMATCH) from None
 
 
 def _issuer(credential: dict) -> dict:

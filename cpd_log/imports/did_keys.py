@@ -39,7 +39,11 @@ def base58_decode(text: str) -> bytes:
 
 def did_key(did: str):
     """The public key a did:key carries (Ed25519 or P-256)."""
-    encoded = did.removeprefix("did:key:").split("#")[0]
+    return multikey(did.removeprefix("did:key:").split("#")[0])
+
+
+def multikey(encoded: str):
+    """The public key of a Multikey publicKeyMultibase (the same encoding as a did:key)."""
     if not encoded.startswith("z") or len(encoded) > 200:
         raise KeyProblem("The did:key is not a base58 (z…) key.")
     raw = base58_decode(encoded[1:])
@@ -88,6 +92,8 @@ def did_web_key(kid: str, fetch_document):
             continue
         method_id = str(method.get("id") or "")
         if method_id == kid or (method_id.startswith("#") and did + method_id == kid):
+            if isinstance(method.get("publicKeyMultibase"), str):
+                return multikey(method["publicKeyMultibase"])
             return jwk_key(method.get("publicKeyJwk"))
     raise KeyProblem("The issuer's DID document has no key with the credential's key id.")
 

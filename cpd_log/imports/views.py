@@ -130,7 +130,8 @@ def upload_badge():
             form.badge.errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"Imported the badge “{activity.title}”.", "success")
+            reason = f" ({info.check_reason})" if info.check_reason else ""
+            flash(f"Imported the badge “{activity.title}”{reason}.", "success")
             return redirect(url_for("activities.detail", activity_id=activity.id))
     return _index(badge_form=form)
 
