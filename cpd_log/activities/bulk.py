@@ -105,11 +105,11 @@ def run(user, action: BulkAction, ids: list[int], value=None, batch: str | None 
     if action is BulkAction.DELETE:
         return f"Deleted {activities(trash_activities(user, ids, batch))}."
     if action in (BulkAction.ADD_COMPETENCY, BulkAction.REMOVE_COMPETENCY):
-        competency = db.session.get(Competency, value)
+        competency = db.session.get(Competency, int(value))  # the form's choice is text
         if action is BulkAction.ADD_COMPETENCY:
-            add_competency(ids, value)
+            add_competency(ids, competency.id)
             return f"Added {competency.code} {competency.name} to {count}."
-        remove_competency(ids, value)
+        remove_competency(ids, competency.id)
         return f"Removed {competency.code} {competency.name} from {count}."
     if action is BulkAction.SET_KIND:
         set_kind(ids, ActivityKind(value))
