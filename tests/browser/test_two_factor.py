@@ -59,6 +59,7 @@ def test_set_up_log_out_and_log_in_with_a_code(open_tab, account):
     codes = page.locator("#recovery-codes li")
     assert codes.count() == 10
 
+    page.wait_for_load_state("load")  # Bootstrap's dropdown script bound before the click
     page.get_by_role("button", name="Two Factor Tester").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/account/login")
