@@ -39,6 +39,7 @@ def _subscribers(url: str) -> None:
     with app.app_context():
         for email in PEOPLE:
             capture(subscriber(email))
+        db.session.remove()  # the connection back in the pool, so dispose() closes it
         db.engine.dispose()
 
 
@@ -46,6 +47,7 @@ def _states(url: str) -> list[DigestState]:
     app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         states = list(db.session.scalars(select(Digest.state).order_by(Digest.id)))
+        db.session.remove()
         db.engine.dispose()
     return states
 
