@@ -22,10 +22,12 @@ import redis
 import requests
 
 from tests.database import scratch_database
+from tests.parallel import redis_db
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_DB = 13  # this suite's own Redis database; only it is ever flushed
+# This suite's own Redis database (13; 14, 15 for further xdist workers); only it is ever flushed.
+REDIS_DB = redis_db(13)
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 EMAIL, PASSWORD = "operator@example.com", "correct horse battery staple"
 
