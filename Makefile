@@ -6,6 +6,10 @@ FLASK  := $(BIN)/flask --app cpd_log
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# pytest-xdist workers for test and test-pg (the CI machines have 2 cores); PYTEST_WORKERS=0 runs
+# in one process. Each worker has its own database and Redis database (tests/parallel.py).
+PYTEST_WORKERS ?= 2
+XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 
 .PHONY: install install-dev run serve migrate seed demo test lint test-pg test-browser bench clean
 
@@ -50,10 +54,10 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 test: lint
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest $(XDIST) -m "not browser"
 
 test-pg: install-dev
-	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser"
+	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(XDIST) -m "not browser"
 
 test-browser: install-dev
 	$(BIN)/pytest -m browser

@@ -11,8 +11,23 @@ from sqlalchemy import event
 
 from cpd_log import create_app, page_cache
 from cpd_log.extensions import db
-from tests import factories
+from tests import factories, parallel
 from tests.database import scratch_database
+
+
+def pytest_configure(config):
+    parallel.configure(config)
+
+
+def pytest_unconfigure(config):
+    parallel.unconfigure(config)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Under xdist a `serial` test runs with no test on any other worker (tests/parallel.py)."""
+    with parallel.turn(item):
+        return (yield)
 
 
 class IsolatedClient(FlaskClient):

@@ -9,6 +9,7 @@ from config import ProductionConfig
 from cpd_log import create_app
 from cpd_log.app import check_source_tree
 from cpd_log.extensions import db
+from tests.test_deployment import REDIS_URL
 
 
 @pytest.mark.parametrize("secret", [None, "", "dev-only-not-secret"])
@@ -123,7 +124,7 @@ def test_production_warns_when_rate_limits_are_counted_per_worker(caplog):
     assert any("memory://" in r.getMessage() for r in caplog.records if r.name == "cpd_log")
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="cpd_log"):
-        overrides["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/13"
+        overrides["RATELIMIT_STORAGE_URI"] = REDIS_URL
         create_app(ProductionConfig, overrides=overrides)
     assert not [r for r in caplog.records if r.name == "cpd_log"]
 

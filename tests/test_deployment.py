@@ -22,12 +22,16 @@ import redis
 import requests
 
 from tests.database import scratch_database
+from tests.parallel import redis_db
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_DB = 13  # this suite's own Redis database; only it is ever flushed
+# This suite's own Redis database (13; 14, 15 for further xdist workers); only it is ever flushed.
+REDIS_DB = redis_db(13)
 REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 EMAIL, PASSWORD = "operator@example.com", "correct horse battery staple"
+# A bound for a hang, not a speed test (2 cores shared with other suites and xdist workers).
+STARTUP_SECONDS = 180
 
 
 @pytest.fixture
@@ -101,7 +105,7 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def _wait_until_serving(process: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}: {log.read_text()}")
@@ -111,7 +115,7 @@ def _wait_until_serving(process: subprocess.Popen, base: str, log: Path) -> None
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    pytest.fail(f"gunicorn did not serve the login page within 90 s: {log.read_text()}")
+    pytest.fail(f"gunicorn did not serve the login page in {STARTUP_SECONDS} s: {log.read_text()}")
 
 
 def csrf_token(html: str) -> str:

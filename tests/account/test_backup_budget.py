@@ -7,6 +7,7 @@ import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from cpd_log.account import account_archive, account_export
@@ -68,6 +69,7 @@ def _warm_up(tmp_path) -> None:
     assert restore(factories.make_user(), archive).state == "done"
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_export_streams_and_import_runs_in_budget(app, user, tmp_path):
     _warm_up(tmp_path)
     _account(user)

@@ -71,6 +71,7 @@ def test_create_user_command_refuses_a_guessable_password(app):
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_long_passwords_are_checked_in_bounded_time(app):
     """zxcvbn alone takes seconds on 200 random characters; the estimate reads the first 72."""
     long_one = "Zq8#vL2!mW9@xR4$" * 12 + "abcdefgh"

@@ -166,6 +166,7 @@ def test_csv_without_a_header_still_reads_by_position():
 # Budgets stay applied to the deeper trees and the 2016 layout.
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_a_chain_of_5000_is_flattened_within_the_budget():
     """Before: the cycle check walked each entry's whole ancestry through a list, so a chain of
     1,000 took 5 s and one of 2,000 37 s (cubic) before "nested too deep"; now each entry is

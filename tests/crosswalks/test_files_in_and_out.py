@@ -139,6 +139,7 @@ def test_csv_import_refuses_a_crosswalk_from_someone_elses_framework(own, user):
         editing.import_crosswalk(user, data)
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_csv_budget_rows_and_bytes_are_refused_at_the_door(own, user):
     factories.make_framework(owner=user, slug="big", areas=72, per_area=70)
     lines = [

@@ -24,6 +24,8 @@ from tests.imports import hostile_files
 ROOT = Path(__file__).resolve().parents[2]
 CAP_MB = 1500  # the probe's address space: far above every budget, far below the machine
 QUICK = (50, 1.0)  # a refusal at the door: MB, seconds
+# Wall-time budgets of a second: under xdist no other worker's test runs beside them.
+pytestmark = pytest.mark.serial
 
 CASES = [
     # parser, builder, outcome, text in the message, (peak MB, seconds)

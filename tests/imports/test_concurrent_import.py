@@ -125,6 +125,7 @@ def write_transactions() -> Iterator[list[Transaction]]:
             event.remove(db.engine, name, listener)
 
 
+@pytest.mark.serial  # p99 waits and time under the lock: no other worker's load beside it
 def test_other_users_save_while_the_largest_import_runs(app, login_as, database_url, tmp_path):
     importer = factories.make_user(email="importer@example.com")
     emails = [factories.make_user(email=f"w{n}@example.com").email for n in range(WRITERS)]

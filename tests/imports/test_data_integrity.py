@@ -216,6 +216,7 @@ def test_malformed_json_ld_is_not_verified_and_not_a_crash(field, value):
         data_integrity.verify(signed, None)
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_too_many_statements_are_not_canonicalised():
     document = vector("signedDataInt.json")
     document.pop("proof")
@@ -227,6 +228,7 @@ def test_too_many_statements_are_not_canonicalised():
     assert time.perf_counter() - started < 5
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_a_tangle_of_blank_nodes_stops_at_the_hashing_budget():
     """Blank nodes all linked to each other look alike to RDFC-1.0, which then tries every
     permutation (the "poison graph" the spec warns of): the budget stops it."""

@@ -20,6 +20,7 @@ PRIVATE = [
 ]
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 @pytest.mark.parametrize("url", PRIVATE, ids=["10.x", "169.254.x", "192.168.x", "mapped", "fe80"])
 def test_private_and_link_local_addresses_are_refused_without_connecting(url):
     started = time.monotonic()

@@ -231,6 +231,7 @@ def test_an_ole_file_without_an_encrypted_package_is_still_an_old_xls():
         read_sheet(bytes(renamed[:600]))
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_reading_an_ole_directory_stays_cheap_on_a_hostile_file():
     """A directory chain that loops, in an 8 MB file (the upload limit): a few sectors read."""
     header = bytearray(data("encrypted_claims.xlsx")[:512])

@@ -224,6 +224,7 @@ def test_the_page_is_linked_from_imports_and_has_both_forms(logged_in):
     assert page.count('id="hours"') == 1 and 'id="lrs-hours"' in page  # one id each
 
 
+@pytest.mark.serial  # asserts a wall-time bound
 def test_the_largest_file_reads_within_its_budget():
     """5,000 statements (3.9 MB): measured 0.15 s on an idle core; 2 s allows a loaded machine."""
     statement = spec_statements()[2]
