@@ -14,7 +14,7 @@ from cpd_log.activities.fields import EDITABLE, ENTERED, LISTED, SEARCHED, Value
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
 from cpd_log.common.sql import escape_like
 from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, DailyMinutes
 from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
 from cpd_log.versions import Difference, claim_version, differences
@@ -163,6 +163,32 @@ class ActivityRow:
     competencies: tuple[Tag, ...]
 
 
+# Filters the daily totals can answer (they are kept per start day, kind and status).
+DAILY_FILTERS = {"kind": "kind", "status": "status", "date_to": "day"}
+
+
+def _totals(user, criteria: dict, query: Select) -> tuple[int, int]:
+    """(number, minutes) of every activity matching the filters. Without filters, or only on
+    kind, status and start date, from the daily totals the triggers keep (cpd_log/aggregates/),
+    so the line costs the same at any data size; otherwise from the matching activities."""
+    used = {name for name, value in criteria.items() if value and name != "sort"}
+    if used <= DAILY_FILTERS.keys():
+        daily = DailyMinutes.__table__.c
+        conditions = [daily.user_id == user.id]
+        for name in used:
+            value = criteria[name]
+            column = daily[DAILY_FILTERS[name]]
+            conditions.append(column <= value if name == "date_to" else column == str(value))
+        query = select(func.sum(daily.activities), func.sum(daily.minutes)).where(*conditions)
+        total, minutes = db.session.execute(query).one()
+        return int(total or 0), int(minutes or 0)
+    matching = query.order_by(None).subquery()
+    total, minutes = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
+    ).one()
+    return int(total or 0), int(minutes)
+
+
 @dataclass(frozen=True)
 class ActivityPage(Page):
     minutes: int = 0  # of every activity matching the filters, not only this page's
@@ -176,10 +202,7 @@ def list_activities(user, criteria: dict, page: int, per_page: int) -> ActivityP
     times the queries themselves.
     """
     query = _apply_criteria(owned(Activity, user).with_only_columns(*LIST_COLUMNS), criteria)
-    matching = query.order_by(None).subquery()
-    total, minutes = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
-    ).one()
+    total, minutes = _totals(user, criteria, query)
     page = max(1, page)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     tags: dict[int, list[Tag]] = {row.id: [] for row in rows}

@@ -1,4 +1,5 @@
-"""Dashboard figures. Each is one aggregate query, so the page costs the same at any data size."""
+"""Dashboard figures. Each is one aggregate query; the totals and the hours by kind read the
+daily totals the triggers keep (cpd_log/aggregates/), one row per day and kind, not per activity."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -8,7 +9,14 @@ from sqlalchemy import case, func, select
 from cpd_log.access import owned
 from cpd_log.competencies.services import AREA
 from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Framework
+from cpd_log.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Competency,
+    DailyMinutes,
+    Framework,
+)
 from cpd_log.models.activity import activity_competency
 
 
@@ -29,20 +37,20 @@ def _year_ago(today: date) -> date:
 
 def completed_minutes(user, today: date) -> Totals:
     """Minutes of completed activities this calendar year, in the last 12 months and ever."""
-    minutes = Activity.minutes
+    minutes = DailyMinutes.minutes
     row = db.session.execute(
         select(
             func.coalesce(
                 func.sum(
-                    case((Activity.start_date >= today.replace(month=1, day=1), minutes), else_=0)
+                    case((DailyMinutes.day >= today.replace(month=1, day=1), minutes), else_=0)
                 ),
                 0,
             ),
             func.coalesce(
-                func.sum(case((Activity.start_date > _year_ago(today), minutes), else_=0)), 0
+                func.sum(case((DailyMinutes.day > _year_ago(today), minutes), else_=0)), 0
             ),
             func.coalesce(func.sum(minutes), 0),
-            func.count(Activity.id),
+            func.coalesce(func.sum(DailyMinutes.activities), 0),
         ).where(*_counted(user, None, today))
     ).one()
     return Totals(*(int(value) for value in row))
@@ -61,7 +69,20 @@ def period_start(period: str, today: date) -> date | None:
 
 
 def _counted(user, since: date | None, today: date) -> list:
-    """Completed activities of `user` that started in [since, today]: what the totals count."""
+    """The user's daily totals of completed activities that started in [since, today]: what the
+    totals count (daily_minutes, kept by triggers: one row per day and kind, not per activity)."""
+    conditions = [
+        DailyMinutes.user_id == user.id,
+        DailyMinutes.status == ActivityStatus.COMPLETED.value,
+        DailyMinutes.day <= today,
+    ]
+    if since is not None:
+        conditions.append(DailyMinutes.day >= since)
+    return conditions
+
+
+def _counted_activities(user, since: date | None, today: date) -> list:
+    """The same condition on the activities themselves (the by-area figures need their tags)."""
     conditions = [
         Activity.user_id == user.id,
         Activity.status == ActivityStatus.COMPLETED,
@@ -73,13 +94,14 @@ def _counted(user, since: date | None, today: date) -> list:
 
 
 def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
+    total = func.sum(DailyMinutes.minutes)
     rows = db.session.execute(
-        select(Activity.kind, func.sum(Activity.minutes))
+        select(DailyMinutes.kind, total)
         .where(*_counted(user, since, today))
-        .group_by(Activity.kind)
-        .order_by(func.sum(Activity.minutes).desc())
+        .group_by(DailyMinutes.kind)
+        .order_by(total.desc(), DailyMinutes.kind)
     )
-    return [(kind, int(total)) for kind, total in rows]
+    return [(ActivityKind(kind), int(minutes)) for kind, minutes in rows]
 
 
 def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, str, int]]:
@@ -96,7 +118,7 @@ def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, st
         )
         .join(activity_competency, activity_competency.c.activity_id == Activity.id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
-        .where(*_counted(user, since, today))
+        .where(*_counted_activities(user, since, today))
         .distinct()
         .subquery()
     )

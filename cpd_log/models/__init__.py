@@ -7,6 +7,7 @@ from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverride
+from cpd_log.models.daily import DailyMinutes
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
@@ -36,6 +37,7 @@ __all__ = [
     "Crosswalk",
     "CrosswalkMapping",
     "CrosswalkOverride",
+    "DailyMinutes",
     "Delivery",
     "Evidence",
     "ExportJob",
