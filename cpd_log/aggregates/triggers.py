@@ -67,24 +67,33 @@ def _sqlite_body(event: str) -> str:
 
 
 def _postgresql_body(event: str) -> str:
+    """Group the statement's changes by key; a group that removes activities (or only changes
+    minutes) updates the row that is there, a group that adds some upserts. A row already gone
+    (the user's, deleted in the same statement) is left gone."""
     sources = ", ".join(KEY.values())
     changes = []
     if event in ("insert", "update"):
         changes.append(f"SELECT {sources}, minutes, 1 AS n FROM new_rows")
     if event in ("update", "delete"):
         changes.append(f"SELECT {sources}, -minutes AS minutes, -1 AS n FROM old_rows")
-    delta = " UNION ALL ".join(changes)
-    parts = [
-        _upsert(
-            f"SELECT {sources}, SUM(minutes), SUM(n) FROM ({delta}) AS change "
-            f"GROUP BY {sources} HAVING SUM(minutes) <> 0 OR SUM(n) <> 0"
-        )
-    ]
+    delta = (
+        f"SELECT {sources}, SUM(minutes) AS minutes, SUM(n) AS n "
+        f"FROM ({' UNION ALL '.join(changes)}) AS change GROUP BY {sources}"
+    )
+    parts = []
     if event != "insert":
+        match = " AND ".join(f"{AGGREGATE}.{col} = delta.{src}" for col, src in KEY.items())
+        parts.append(
+            f"UPDATE {AGGREGATE} SET minutes = {AGGREGATE}.minutes + delta.minutes, "
+            f"activities = {AGGREGATE}.activities + delta.n FROM ({delta}) AS delta "
+            f"WHERE {match} AND delta.n <= 0 AND (delta.n <> 0 OR delta.minutes <> 0)"
+        )
         parts.append(
             f"DELETE FROM {AGGREGATE} WHERE activities = 0 "
             f"AND user_id IN (SELECT user_id FROM old_rows)"
         )
+    if event != "delete":
+        parts.append(_upsert(f"SELECT {sources}, minutes, n FROM ({delta}) AS delta WHERE n > 0"))
     return "; ".join(parts)
 
 
