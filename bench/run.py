@@ -49,11 +49,13 @@ PAGES = {
     "cycle*": "/schemes/cycles/{cycle}",
     "schemes*": "/schemes/",
 }
+SCHEME_PAGES = {"cycle*", "schemes*"}
 AFTER_A_WRITE = "*"
 WARMUP = 3
 TRIVIAL_PAGE = '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
 PING_TEMPLATE = "bench/ping.html"
 RATIO_TARGET = 3.0
+GROWTH_TARGET = 1.2  # from 500 to 5,000 activities
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
 
 
@@ -151,16 +153,16 @@ def time_pages(
     """
     # Each page is timed right after a write (X*), then again as its repeat view (X).
     order = [PING] + [
-        name for page in PAGES if page.endswith(AFTER_A_WRITE)
-        for name in (page, page.removesuffix(AFTER_A_WRITE)) if name in PAGES
+        name for page in paths if page.endswith(AFTER_A_WRITE)
+        for name in (page, page.removesuffix(AFTER_A_WRITE)) if name in paths
     ]  # fmt: skip
     for page in order:
         for _ in range(WARMUP):
             if page.endswith(AFTER_A_WRITE):
                 touch()
             _get(client, paths[page])
-    wall: dict[str, list[float]] = {page: [] for page in PAGES}
-    cpu: dict[str, list[float]] = {page: [] for page in PAGES}
+    wall: dict[str, list[float]] = {page: [] for page in paths}
+    cpu: dict[str, list[float]] = {page: [] for page in paths}
     for _ in range(rounds):
         for page in order:
             path = paths[page]
@@ -198,21 +200,25 @@ def statements_for(
     return tuple(statements)
 
 
-def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
+def measure(n: int, server_url: str | None, rounds: int, schemes: bool = True) -> list[Figure]:
     with fresh_database(server_url, str(n)) as database_url:
         app = bench_app(database_url)
         try:
             print(f"N={n:,}: generating the heavy user…", file=sys.stderr)
-            email, password = heavy_user(app, n)
+            email, password = heavy_user(app, n, schemes=schemes)
             client = logged_in_client(app, email, password)
             _get(client, PAGES["dashboard"])  # the first visit stores the cycles that began
             cycle = str(current_cycle(app, email))
-            paths = {page: path.replace("{cycle}", cycle) for page, path in PAGES.items()}
+            paths = {
+                page: path.replace("{cycle}", cycle)
+                for page, path in PAGES.items()
+                if schemes or page not in SCHEME_PAGES
+            }
             touch = partial(touch_data, app, email)
             print(f"N={n:,}: timing {rounds} rounds…", file=sys.stderr)
             samples, cpu_samples = time_pages(client, paths, rounds, touch)
             statements = {
-                page: statements_for(app, client, paths[page], page, touch) for page in PAGES
+                page: statements_for(app, client, paths[page], page, touch) for page in paths
             }
         finally:
             with app.app_context():
@@ -228,7 +234,7 @@ def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
             cpu[page] / cpu[PING],
             statements[page],
         )
-        for page in PAGES
+        for page in samples
     ]
 
 
@@ -252,12 +258,19 @@ def verdicts(figures: list[Figure]) -> list[str]:
         if page == PING:
             continue
         mine = [f for f in figures if f.page == page]
+        if not mine:
+            continue
         counts = ", ".join(f"{f.queries} at N={f.n}" for f in mine)
         same = "identical" if len({f.queries for f in mine}) == 1 else "DIFFERENT"
         ratios = ", ".join(f"{f.ratio:.2f} at N={f.n}" for f in mine)
         ok = "ok" if all(f.ratio <= RATIO_TARGET for f in mine) else "ABOVE TARGET"
+        # Growth from the smallest N to the largest, by wall and CPU ratio (target <= 1.2).
+        growth = mine[-1].ratio / mine[0].ratio
+        cpu_growth = mine[-1].cpu_ratio / mine[0].cpu_ratio
+        flat = "flat" if max(growth, cpu_growth) <= GROWTH_TARGET else "GROWS"
         lines.append(
-            f"{page}: queries {same} ({counts}); ratio <= {RATIO_TARGET:g} {ok} ({ratios})"
+            f"{page}: queries {same} ({counts}); ratio <= {RATIO_TARGET:g} {ok} ({ratios}); "
+            f"{flat} ({growth:.2f}x wall, {cpu_growth:.2f}x CPU)"
         )
     return lines
 
@@ -274,9 +287,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=_sizes, default=[500, 5000], help="default: 500,5000")
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--show-sql", action="store_true", help="print each page's statements")
+    parser.add_argument(
+        "--no-schemes", action="store_true", help="the heavy user follows no scheme (no cycle rows)"
+    )
     args = parser.parse_args(argv)
 
-    figures = [f for n in args.sizes for f in measure(n, args.database_url, args.rounds)]
+    figures = [
+        f
+        for n in args.sizes
+        for f in measure(n, args.database_url, args.rounds, schemes=not args.no_schemes)
+    ]
     backend = (
         make_url(args.database_url).render_as_string(hide_password=True)
         if args.database_url

@@ -12,9 +12,10 @@ from sqlalchemy.sql.functions import FunctionElement
 from cpd_log.access import owned
 from cpd_log.activities.fields import EDITABLE, ENTERED, LISTED, SEARCHED, Value
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
+from cpd_log.aggregates.services import period_rows
 from cpd_log.common.sql import escape_like
 from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, DailyMinutes
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
 from cpd_log.models.activity import ActivitySource, activity_competency
 from cpd_log.pagination import Page
 from cpd_log.versions import Difference, claim_version, differences
@@ -163,25 +164,20 @@ class ActivityRow:
     competencies: tuple[Tag, ...]
 
 
-# Filters the daily totals can answer (they are kept per start day, kind and status).
-DAILY_FILTERS = {"kind": "kind", "status": "status", "date_to": "day"}
+# Filters the monthly totals can answer (they are kept per start month, kind and status; the
+# days of a partial month come from the activities).
+TOTALLED_FILTERS = {"kind", "status", "date_to"}
 
 
 def _totals(user, criteria: dict, query: Select) -> tuple[int, int]:
     """(number, minutes) of every activity matching the filters. Without filters, or only on
-    kind, status and start date, from the daily totals the triggers keep (cpd_log/aggregates/),
+    kind, status and start date, from the monthly totals the triggers keep (cpd_log/aggregates/),
     so the line costs the same at any data size; otherwise from the matching activities."""
     used = {name for name, value in criteria.items() if value and name != "sort"}
-    if used <= DAILY_FILTERS.keys():
-        daily = DailyMinutes.__table__.c
-        conditions = [daily.user_id == user.id]
-        for name in used:
-            value = criteria[name]
-            column = daily[DAILY_FILTERS[name]]
-            conditions.append(column <= value if name == "date_to" else column == str(value))
-        query = select(func.sum(daily.activities), func.sum(daily.minutes)).where(*conditions)
-        total, minutes = db.session.execute(query).one()
-        return int(total or 0), int(minutes or 0)
+    if used <= TOTALLED_FILTERS:
+        equal = {name: str(criteria[name]) for name in used & {"kind", "status"}}
+        rows = period_rows(user.id, None, criteria.get("date_to"), **equal)
+        return sum(count for *_, count in rows), sum(minutes for *_, minutes, _ in rows)
     matching = query.order_by(None).subquery()
     total, minutes = db.session.execute(
         select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))

@@ -1,53 +1,111 @@
-"""Reading, checking and rebuilding the per-user aggregates (cpd_log/aggregates/triggers.py).
+"""Reading, checking and rebuilding the per-user monthly totals (cpd_log/aggregates/triggers.py).
 
-`drift` compares the stored totals with a recomputation from `activity`: the tests call it after
-every kind of write, and `flask aggregates check` runs it on a live database.
+`period_rows` sums a period from the whole months inside it (monthly_minutes) and from the
+activities of the partial months at its two ends, so a period costs the same at any number of
+activities. `drift` compares the stored totals with a recomputation from `activity`: the tests
+call it after every kind of write, and `flask aggregates check` runs it on a live database.
 """
 
-from sqlalchemy import delete, func, select, text
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, text, union_all
 
 from cpd_log.aggregates.triggers import rebuild_statement
+from cpd_log.common.sql import year_month
 from cpd_log.extensions import db
-from cpd_log.models import Activity, DailyMinutes
+from cpd_log.models import Activity, MonthlyMinutes
 
-Key = tuple[int, str, str, str]  # user id, ISO day, kind, status
+Key = tuple[int, str, str, str]  # user id, ISO first day of the month, kind, status
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def period_rows(user_id: int, since: date | None, until: date | None, **equal):
+    """[("YYYY-MM", kind, minutes, activities)] of the user's activities that started within
+    [since, until] (None: no bound), `equal` filtering on status and kind (stored values).
+
+    Whole months come from monthly_minutes; the days of a partial month at either end from the
+    activities (the covering index ix_activity_user_totals answers them). One query.
+    """
+    monthly, activity = MonthlyMinutes.__table__.c, Activity.__table__.c
+    # [first, end): the whole months inside the period, by their first days
+    first = since if since is None or since.day == 1 else _next_month(since)
+    end = None
+    if until is not None:
+        end = _next_month(until) if _next_month(until) - timedelta(days=1) == until else None
+        end = end or until.replace(day=1)
+    whole = [monthly.user_id == user_id, *(monthly[k] == str(v) for k, v in equal.items())]
+    whole += [monthly.month >= first] if first is not None else []
+    whole += [monthly.month < end] if end is not None else []
+    parts = [
+        select(
+            year_month(monthly.month).label("ym"),
+            monthly.kind,
+            func.sum(monthly.minutes).label("minutes"),
+            func.sum(monthly.activities).label("activities"),
+        )
+        .where(*whole)
+        .group_by("ym", monthly.kind)
+    ]
+    edges = []
+    if since is not None and first != since:  # the days of since's month
+        head = [activity.start_date >= since, activity.start_date < first]
+        edges.append(and_(*head, *([activity.start_date <= until] if until else [])))
+    if until is not None and end <= until:  # the days of until's month (not in the head)
+        start = max(end, first) if first is not None else end
+        edges.append(and_(activity.start_date >= start, activity.start_date <= until))
+    if edges:
+        parts.append(
+            select(
+                year_month(activity.start_date).label("ym"),
+                activity.kind,
+                func.sum(activity.minutes).label("minutes"),
+                func.count().label("activities"),
+            )
+            .where(
+                activity.user_id == user_id,
+                *(activity[k] == str(v) for k, v in equal.items()),
+                or_(*edges),
+            )
+            .group_by("ym", activity.kind)
+        )
+    query = union_all(*parts) if len(parts) > 1 else parts[0]
+    return [(ym, kind, int(m or 0), int(n or 0)) for ym, kind, m, n in db.session.execute(query)]
 
 
 def stored(user_id: int | None = None) -> dict[Key, tuple[int, int]]:
-    """{(user, day, kind, status): (minutes, activities)} as the triggers left them."""
+    """{(user, month, kind, status): (minutes, activities)} as the triggers left them."""
+    table = MonthlyMinutes.__table__.c
     query = select(
-        DailyMinutes.user_id,
-        DailyMinutes.day,
-        DailyMinutes.kind,
-        DailyMinutes.status,
-        DailyMinutes.minutes,
-        DailyMinutes.activities,
+        table.user_id, table.month, table.kind, table.status, table.minutes, table.activities
     )
     if user_id is not None:
-        query = query.where(DailyMinutes.user_id == user_id)
+        query = query.where(table.user_id == user_id)
     return {
-        (uid, str(day), str(kind), str(status)): (minutes, count)
-        for uid, day, kind, status, minutes, count in db.session.execute(query)
+        (uid, str(month), str(kind), str(status)): (minutes, count)
+        for uid, month, kind, status, minutes, count in db.session.execute(query)
     }
 
 
 def recomputed(user_id: int | None = None) -> dict[Key, tuple[int, int]]:
-    """The same figures summed from `activity` now."""
-    kind, status = Activity.__table__.c.kind, Activity.__table__.c.status  # stored values
+    """The same figures summed from `activity` now (days folded into months here)."""
+    table = Activity.__table__.c  # stored values, no enum objects
     query = select(
-        Activity.user_id,
-        Activity.start_date,
-        kind,
-        status,
-        func.sum(Activity.minutes),
+        table.user_id, table.start_date, table.kind, table.status, func.sum(table.minutes),
         func.count(),
-    ).group_by(Activity.user_id, Activity.start_date, kind, status)
+    ).group_by(table.user_id, table.start_date, table.kind, table.status)  # fmt: skip
     if user_id is not None:
-        query = query.where(Activity.user_id == user_id)
-    return {
-        (uid, str(day), str(k), str(s)): (int(minutes), int(count))
-        for uid, day, k, s, minutes, count in db.session.execute(query)
-    }
+        query = query.where(table.user_id == user_id)
+    found: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for uid, day, kind, status, minutes, count in db.session.execute(query):
+        day = day if isinstance(day, date) else date.fromisoformat(day)
+        totals = found[(uid, str(day.replace(day=1)), str(kind), str(status))]
+        totals[0] += int(minutes)
+        totals[1] += int(count)
+    return {key: (minutes, count) for key, (minutes, count) in found.items()}
 
 
 def drift(user_id: int | None = None) -> dict[Key, tuple]:
@@ -62,10 +120,11 @@ def drift(user_id: int | None = None) -> dict[Key, tuple]:
 
 def rebuild(user_id: int | None = None) -> None:
     """Recompute the totals from scratch (of one user, or everyone's); flushes, never commits."""
-    query = delete(DailyMinutes)
+    query = delete(MonthlyMinutes)
     if user_id is not None:
-        query = query.where(DailyMinutes.user_id == user_id)
+        query = query.where(MonthlyMinutes.user_id == user_id)
     db.session.execute(query)
     condition = "user_id = :user_id" if user_id is not None else ""
-    db.session.execute(text(rebuild_statement(condition)), {"user_id": user_id})
+    statement = rebuild_statement(db.engine.dialect.name, condition)
+    db.session.execute(text(statement), {"user_id": user_id})
     db.session.flush()

@@ -1,4 +1,4 @@
-"""The triggers that keep `daily_minutes` equal to the sums of `activity`, declared once.
+"""The triggers that keep `monthly_minutes` equal to the sums of `activity`, declared once.
 
 Why triggers: activities are written by the ORM, by imports' bulk `INSERT … SELECT`, by the trash
 and its undo, by bulk actions and by an account restore; a trigger runs in the same transaction as
@@ -17,10 +17,15 @@ migrated database lacks them or holds other definitions. Pure Python: no Flask, 
 # ruff: noqa: S608
 
 TABLE = "activity"
-AGGREGATE = "daily_minutes"
-# daily_minutes column <- activity expression
-KEY = {"user_id": "user_id", "day": "start_date", "kind": "kind", "status": "status"}
-COUNTED = ("minutes",)
+AGGREGATE = "monthly_minutes"
+# monthly_minutes column <- activity expression ({row}: "NEW.", "OLD." or nothing); the month is
+# the first day of the start date's calendar month.
+KEY = {"user_id": "{row}user_id", "month": "MONTH", "kind": "{row}kind", "status": "{row}status"}
+MONTH = {
+    "sqlite": "date({row}start_date, 'start of month')",
+    "postgresql": "CAST(date_trunc('month', {row}start_date) AS date)",
+}
+WATCHED_COLUMNS = ("user_id", "start_date", "kind", "status", "minutes")
 EVENTS = ("insert", "update", "delete")
 _KEY_COLUMNS = ", ".join(KEY)
 
@@ -29,14 +34,23 @@ def trigger_name(event: str) -> str:
     return f"{AGGREGATE}_{TABLE}_{event}"
 
 
-def rebuild_statement(user_condition: str = "") -> str:
+def sources(dialect: str, row: str = "") -> list[str]:
+    """The key's expressions over an activity row (`row`: "NEW", "OLD" or "" for the table)."""
+    prefix = f"{row}." if row else ""
+    return [
+        (MONTH[dialect] if expression == "MONTH" else expression).format(row=prefix)
+        for expression in KEY.values()
+    ]
+
+
+def rebuild_statement(dialect: str, user_condition: str = "") -> str:
     """Recompute the totals from `activity` (the migration's backfill and `flask aggregates
     rebuild`); `user_condition` restricts it, e.g. "user_id = :user_id"."""
     where = f" WHERE {user_condition}" if user_condition else ""
-    sources = ", ".join(KEY.values())
+    sources_ = ", ".join(sources(dialect))
     return (
         f"INSERT INTO {AGGREGATE} ({_KEY_COLUMNS}, minutes, activities) "
-        f"SELECT {sources}, SUM(minutes), COUNT(*) FROM {TABLE}{where} GROUP BY {sources}"
+        f"SELECT {sources_}, SUM(minutes), COUNT(*) FROM {TABLE}{where} GROUP BY {sources_}"
     )
 
 
@@ -53,14 +67,15 @@ def _upsert(values: str) -> str:
 def _sqlite_body(event: str) -> str:
     parts = []
     if event in ("update", "delete"):
-        match = " AND ".join(f"{col} = OLD.{src}" for col, src in KEY.items())
+        olds = sources("sqlite", "OLD")
+        match = " AND ".join(f"{col} = {src}" for col, src in zip(KEY, olds, strict=True))
         parts.append(
             f"UPDATE {AGGREGATE} SET minutes = minutes - OLD.minutes, "
             f"activities = activities - 1 WHERE {match}"
         )
         parts.append(f"DELETE FROM {AGGREGATE} WHERE {match} AND activities = 0")
     if event in ("insert", "update"):
-        news = ", ".join(f"NEW.{src}" for src in KEY.values())
+        news = ", ".join(sources("sqlite", "NEW"))
         # "WHERE true" parses the upsert's ON CONFLICT unambiguously (SQLite's lang_upsert.html)
         parts.append(_upsert(f"SELECT {news}, NEW.minutes, 1 WHERE true"))
     return "; ".join(parts)
@@ -70,19 +85,22 @@ def _postgresql_body(event: str) -> str:
     """Group the statement's changes by key; a group that removes activities (or only changes
     minutes) updates the row that is there, a group that adds some upserts. A row already gone
     (the user's, deleted in the same statement) is left gone."""
-    sources = ", ".join(KEY.values())
+    keyed = ", ".join(
+        f"{expression} AS {column}"
+        for column, expression in zip(KEY, sources("postgresql"), strict=True)
+    )
     changes = []
     if event in ("insert", "update"):
-        changes.append(f"SELECT {sources}, minutes, 1 AS n FROM new_rows")
+        changes.append(f"SELECT {keyed}, minutes, 1 AS n FROM new_rows")
     if event in ("update", "delete"):
-        changes.append(f"SELECT {sources}, -minutes AS minutes, -1 AS n FROM old_rows")
+        changes.append(f"SELECT {keyed}, -minutes AS minutes, -1 AS n FROM old_rows")
     delta = (
-        f"SELECT {sources}, SUM(minutes) AS minutes, SUM(n) AS n "
-        f"FROM ({' UNION ALL '.join(changes)}) AS change GROUP BY {sources}"
+        f"SELECT {_KEY_COLUMNS}, SUM(minutes) AS minutes, SUM(n) AS n "
+        f"FROM ({' UNION ALL '.join(changes)}) AS change GROUP BY {_KEY_COLUMNS}"
     )
     parts = []
     if event != "insert":
-        match = " AND ".join(f"{AGGREGATE}.{col} = delta.{src}" for col, src in KEY.items())
+        match = " AND ".join(f"{AGGREGATE}.{col} = delta.{col}" for col in KEY)
         parts.append(
             f"UPDATE {AGGREGATE} SET minutes = {AGGREGATE}.minutes + delta.minutes, "
             f"activities = {AGGREGATE}.activities + delta.n FROM ({delta}) AS delta "
@@ -93,7 +111,9 @@ def _postgresql_body(event: str) -> str:
             f"AND user_id IN (SELECT user_id FROM old_rows)"
         )
     if event != "delete":
-        parts.append(_upsert(f"SELECT {sources}, minutes, n FROM ({delta}) AS delta WHERE n > 0"))
+        parts.append(
+            _upsert(f"SELECT {_KEY_COLUMNS}, minutes, n FROM ({delta}) AS delta WHERE n > 0")
+        )
     return "; ".join(parts)
 
 
@@ -111,7 +131,7 @@ def create_statements(dialect: str) -> list[str]:
         if dialect == "sqlite":
             watched = event.upper()
             if event == "update":
-                watched = f"UPDATE OF {', '.join([*KEY.values(), *COUNTED])}"
+                watched = f"UPDATE OF {', '.join(WATCHED_COLUMNS)}"
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {watched} ON {TABLE} "
                 f"FOR EACH ROW BEGIN {_sqlite_body(event)}; END"

@@ -1,22 +1,17 @@
 """Dashboard figures. Each is one aggregate query; the totals and the hours by kind read the
-daily totals the triggers keep (cpd_log/aggregates/), one row per day and kind, not per activity."""
+monthly totals the triggers keep (cpd_log/aggregates/), one row per month and kind."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from cpd_log.access import owned
+from cpd_log.aggregates.services import period_rows
 from cpd_log.competencies.services import AREA
 from cpd_log.extensions import db
-from cpd_log.models import (
-    Activity,
-    ActivityKind,
-    ActivityStatus,
-    Competency,
-    DailyMinutes,
-    Framework,
-)
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
 
 
@@ -36,26 +31,20 @@ def _year_ago(today: date) -> date:
 
 
 def completed_minutes(user, today: date) -> Totals:
-    """Minutes of completed activities this calendar year, in the last 12 months and ever."""
-    minutes = DailyMinutes.minutes
-    row = db.session.execute(
-        select(
-            func.coalesce(
-                func.sum(
-                    case((DailyMinutes.day >= today.replace(month=1, day=1), minutes), else_=0)
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(case((DailyMinutes.day > _year_ago(today), minutes), else_=0)), 0
-            ),
-            func.coalesce(func.sum(minutes), 0),
-            func.coalesce(func.sum(DailyMinutes.activities), 0),
-        ).where(*_counted(user, None, today))
-    ).one()
-    return Totals(*(int(value) for value in row))
+    """Minutes of completed activities this calendar year, in the last 12 months and ever: two
+    queries over the monthly totals (cpd_log/aggregates/), whatever the number of activities."""
+    ever = period_rows(user.id, None, today, status=COMPLETED)
+    year = f"{today.year:04d}-"
+    recent = period_rows(user.id, period_start("12m", today), today, status=COMPLETED)
+    return Totals(
+        sum(minutes for month, _, minutes, _ in ever if month.startswith(year)),
+        sum(minutes for *_, minutes, _ in recent),
+        sum(minutes for *_, minutes, _ in ever),
+        sum(count for *_, count in ever),
+    )
 
 
+COMPLETED = ActivityStatus.COMPLETED.value
 PERIODS = {"12m": "last 12 months", "year": "this year", "all": "all time"}
 
 
@@ -69,20 +58,7 @@ def period_start(period: str, today: date) -> date | None:
 
 
 def _counted(user, since: date | None, today: date) -> list:
-    """The user's daily totals of completed activities that started in [since, today]: what the
-    totals count (daily_minutes, kept by triggers: one row per day and kind, not per activity)."""
-    conditions = [
-        DailyMinutes.user_id == user.id,
-        DailyMinutes.status == ActivityStatus.COMPLETED.value,
-        DailyMinutes.day <= today,
-    ]
-    if since is not None:
-        conditions.append(DailyMinutes.day >= since)
-    return conditions
-
-
-def _counted_activities(user, since: date | None, today: date) -> list:
-    """The same condition on the activities themselves (the by-area figures need their tags)."""
+    """Completed activities of `user` that started in [since, today]: what the totals count."""
     conditions = [
         Activity.user_id == user.id,
         Activity.status == ActivityStatus.COMPLETED,
@@ -94,14 +70,11 @@ def _counted_activities(user, since: date | None, today: date) -> list:
 
 
 def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
-    total = func.sum(DailyMinutes.minutes)
-    rows = db.session.execute(
-        select(DailyMinutes.kind, total)
-        .where(*_counted(user, since, today))
-        .group_by(DailyMinutes.kind)
-        .order_by(total.desc(), DailyMinutes.kind)
-    )
-    return [(ActivityKind(kind), int(minutes)) for kind, minutes in rows]
+    totals: dict[str, int] = defaultdict(int)
+    for _, kind, minutes, _ in period_rows(user.id, since, today, status=COMPLETED):
+        totals[kind] += minutes
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [(ActivityKind(kind), minutes) for kind, minutes in ranked]
 
 
 def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, str, int]]:
@@ -118,7 +91,7 @@ def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, st
         )
         .join(activity_competency, activity_competency.c.activity_id == Activity.id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
-        .where(*_counted_activities(user, since, today))
+        .where(*_counted(user, since, today))
         .distinct()
         .subquery()
     )

@@ -7,10 +7,10 @@ from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverride
-from cpd_log.models.daily import DailyMinutes
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
+from cpd_log.models.monthly import MonthlyMinutes
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
@@ -37,13 +37,13 @@ __all__ = [
     "Crosswalk",
     "CrosswalkMapping",
     "CrosswalkOverride",
-    "DailyMinutes",
     "Delivery",
     "Evidence",
     "ExportJob",
     "Framework",
     "Goal",
     "GoalStatus",
+    "MonthlyMinutes",
     "Reflection",
     "SelfAssessment",
     "Portfolio",

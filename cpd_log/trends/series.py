@@ -19,13 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, String, func, select, type_coerce
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
-
 from cpd_log.activities.choices import ActivityKind, ActivityStatus
-from cpd_log.extensions import db
-from cpd_log.models import DailyMinutes
+from cpd_log.aggregates.services import period_rows
 
 DEFAULT_MONTHS = 24
 
@@ -68,23 +63,6 @@ class MonthlySeries:
         return self.months[0]
 
 
-class year_month(FunctionElement):  # noqa: N801 (a SQL function, named like one)
-    """SQL: a date's "YYYY-MM"."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(year_month)
-def _year_month(element, compiler, **kw) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw) -> str:
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
-
-
 def month_starts(until: date, months: int = DEFAULT_MONTHS) -> tuple[date, ...]:
     """The first days of the `months` calendar months ending with the one holding `until`."""
     if months < 1:
@@ -122,16 +100,9 @@ def zero_filled(
 def monthly_minutes(user, until: date, months: int = DEFAULT_MONTHS) -> MonthlySeries:
     """The user's completed minutes per month and kind over the `months` months ending with
     `until`'s month, in one grouped query."""
-    month = year_month(type_coerce(DailyMinutes.day, Date))
-    query = (
-        select(month, DailyMinutes.kind, func.sum(DailyMinutes.minutes))
-        .where(
-            DailyMinutes.user_id == user.id,
-            DailyMinutes.status == ActivityStatus.COMPLETED.value,
-            DailyMinutes.day >= month_starts(until, months)[0],
-            DailyMinutes.day <= until,
-        )
-        .group_by(month, DailyMinutes.kind)
+    rows = period_rows(
+        user.id, month_starts(until, months)[0], until, status=ActivityStatus.COMPLETED.value
     )
-    rows = db.session.connection().execute(query)
-    return zero_filled(((int(m[:4]), int(m[5:7]), k, total) for m, k, total in rows), until, months)
+    return zero_filled(
+        ((int(m[:4]), int(m[5:7]), k, total) for m, k, total, _ in rows), until, months
+    )

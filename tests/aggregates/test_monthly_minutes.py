@@ -1,15 +1,17 @@
-"""daily_minutes equals a recomputation from `activity` after every kind of write, whoever writes
+"""monthly_minutes equals a recomputation from `activity` after every kind of write, whoever writes
 (the triggers of cpd_log/aggregates/triggers.py), and the pages that read it show what the
 activities say."""
 
 import io
+import random
 from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, select, text, update
 
 from cpd_log.aggregates import services, triggers
+from cpd_log.aggregates.services import period_rows
 from cpd_log.extensions import db
-from cpd_log.models import Activity, DailyMinutes
+from cpd_log.models import Activity, ActivityKind, ActivityStatus, MonthlyMinutes
 from tests import factories
 from tests.account.backup_helpers import backup_of, restore
 from tests.imports.test_sheets import EXPORT_HEADER, mapping_form, suggest_mapping
@@ -19,13 +21,13 @@ from tests.imports.test_sheets import FIELDS as SHEET_FIELDS
 def assert_in_step(user=None):
     db.session.expire_all()
     drift = services.drift(user.id if user else None)
-    assert drift == {}, f"daily_minutes drifted from the activities: {drift}"
+    assert drift == {}, f"monthly_minutes drifted from the activities: {drift}"
 
 
 def _totals(user) -> tuple[int, int]:
     row = db.session.execute(
-        select(func.sum(DailyMinutes.activities), func.sum(DailyMinutes.minutes)).where(
-            DailyMinutes.user_id == user.id
+        select(func.sum(MonthlyMinutes.activities), func.sum(MonthlyMinutes.minutes)).where(
+            MonthlyMinutes.user_id == user.id
         )
     ).one()
     return int(row[0] or 0), int(row[1] or 0)
@@ -58,18 +60,18 @@ def test_log_edit_delete_and_undo_through_the_pages(logged_in, user, other_user)
     activity = db.session.scalar(select(Activity).where(Activity.user_id == user.id))
     assert _totals(user) == (1, 90)
 
-    edit = _form(hours="2", kind="webinar", start_date="2026-03-11", version=activity.version)
+    edit = _form(hours="2", kind="webinar", start_date="2026-04-11", version=activity.version)
     assert logged_in.post(f"/activities/{activity.id}/edit", data=edit).status_code == 302
     assert_in_step()
-    row = db.session.scalar(select(DailyMinutes).where(DailyMinutes.user_id == user.id))
-    assert (row.day, row.kind, row.minutes, row.activities) == (
-        date(2026, 3, 11),
+    row = db.session.scalar(select(MonthlyMinutes).where(MonthlyMinutes.user_id == user.id))
+    assert (row.month, row.kind, row.minutes, row.activities) == (
+        date(2026, 4, 1),
         "webinar",
         120,
         1,
     )
 
-    retitled = _form(hours="2", kind="webinar", start_date="2026-03-11", title="Renamed")
+    retitled = _form(hours="2", kind="webinar", start_date="2026-04-11", title="Renamed")
     retitled["version"] = db.session.get(Activity, activity.id).version
     assert logged_in.post(f"/activities/{activity.id}/edit", data=retitled).status_code == 302
     assert _totals(user) == (1, 120)
@@ -79,10 +81,12 @@ def test_log_edit_delete_and_undo_through_the_pages(logged_in, user, other_user)
     assert _totals(user) == (0, 0)
     assert (
         db.session.scalar(
-            select(func.count()).select_from(DailyMinutes).where(DailyMinutes.user_id == user.id)
+            select(func.count())
+            .select_from(MonthlyMinutes)
+            .where(MonthlyMinutes.user_id == user.id)
         )
         == 0
-    )  # a day whose count falls to zero goes
+    )  # a month whose count falls to zero goes
 
     assert logged_in.post("/trash/undo", data={"batch": _batch_of(logged_in)}).status_code == 302
     assert_in_step()
@@ -180,14 +184,14 @@ def test_writers_that_skip_the_orm(app, user, other_user):
     db.session.execute(text('DELETE FROM "user" WHERE id = :id'), {"id": gone})
     db.session.commit()
     assert_in_step()
-    left = select(func.count()).select_from(DailyMinutes).where(DailyMinutes.user_id == gone)
+    left = select(func.count()).select_from(MonthlyMinutes).where(MonthlyMinutes.user_id == gone)
     assert db.session.scalar(left) == 0
 
 
 def test_rebuild_and_check_from_the_command_line(app, user):
     for minutes in (30, 60):
         factories.make_activity(user, minutes=minutes)
-    db.session.execute(update(DailyMinutes).values(minutes=1))  # as a bug or a restore might
+    db.session.execute(update(MonthlyMinutes).values(minutes=1))  # as a bug or a restore might
     db.session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["aggregates", "check"])
@@ -233,3 +237,35 @@ def test_a_writer_that_bypasses_them_is_caught(app, user):
         db.session.commit()
     assert {triggers.trigger_name(event) for event in triggers.EVENTS} <= _stored_triggers()
     assert_in_step()
+
+
+def test_a_period_sums_whole_months_and_the_days_at_its_ends(app, user, other_user):
+    """period_rows against a plain sum of the activities, for periods starting and ending on a
+    month's first, last or any other day, within one month, and open at either end."""
+    rng = random.Random(17)
+    start = date(2025, 1, 1)
+    for _ in range(120):
+        day = start + timedelta(days=rng.randrange(500))
+        kind = rng.choice([ActivityKind.COURSE, ActivityKind.WEBINAR])
+        status = rng.choice([ActivityStatus.COMPLETED, ActivityStatus.PLANNED])
+        factories.make_activity(user, start_date=day, kind=kind, status=status, minutes=15)
+    factories.make_activity(other_user, start_date=date(2025, 3, 3), minutes=999)
+    days = [None, date(2025, 1, 1), date(2025, 1, 31), date(2025, 2, 14), date(2025, 2, 28)]
+    days += [date(2025, 3, 1), date(2025, 7, 17), date(2026, 2, 28), date(2026, 5, 15)]
+    for since in days:
+        for until in days:
+            if since and until and until < since:
+                continue
+            for equal in ({}, {"status": "completed"}, {"kind": "webinar", "status": "planned"}):
+                conditions = [Activity.user_id == user.id]
+                conditions += [Activity.start_date >= since] if since else []
+                conditions += [Activity.start_date <= until] if until else []
+                conditions += [getattr(Activity, k) == v for k, v in equal.items()]
+                want = db.session.execute(
+                    select(func.count(), func.coalesce(func.sum(Activity.minutes), 0)).where(
+                        *conditions
+                    )
+                ).one()
+                rows = period_rows(user.id, since, until, **equal)
+                have = (sum(r[3] for r in rows), sum(r[2] for r in rows))
+                assert have == tuple(want), (since, until, equal)

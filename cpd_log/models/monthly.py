@@ -1,4 +1,4 @@
-"""Per-user daily totals of activities, kept by database triggers (cpd_log/aggregates/)."""
+"""Per-user monthly totals of activities, kept by database triggers (cpd_log/aggregates/)."""
 
 from datetime import date
 
@@ -8,21 +8,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cpd_log.extensions import db
 
 
-class DailyMinutes(db.Model):
-    """Minutes and number of a user's activities that started on one day, by kind and status.
+class MonthlyMinutes(db.Model):
+    """Minutes and number of a user's activities that started in one calendar month, by kind and
+    status (`month`: its first day).
 
     Never written by the application: the triggers on `activity` add and subtract each row as it
-    is inserted, changed or deleted, whoever writes it (cpd_log/aggregates/triggers.py). A page
-    that sums it reads one row per day and kind instead of one per activity.
+    is inserted, changed or deleted, whoever writes it (cpd_log/aggregates/triggers.py). A sum
+    over a period reads at most one row per month and kind, however many activities there are.
     """
 
-    __tablename__ = "daily_minutes"
+    __tablename__ = "monthly_minutes"
     __table_args__ = (CheckConstraint("activities >= 0", name="activities_not_negative"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     status: Mapped[str] = mapped_column(String(24), primary_key=True)
     minutes: Mapped[int] = mapped_column(Integer)
