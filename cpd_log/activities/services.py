@@ -176,7 +176,7 @@ def _totals(user, criteria: dict, query: Select) -> tuple[int, int]:
     used = {name for name, value in criteria.items() if value and name != "sort"}
     if used <= TOTALLED_FILTERS:
         equal = {name: str(criteria[name]) for name in used & {"kind", "status"}}
-        rows = period_rows(user.id, None, criteria.get("date_to"), **equal)
+        rows = period_rows(user.id, None, criteria.get("date_to"), by_month=False, **equal)
         return sum(count for *_, count in rows), sum(minutes for *_, minutes, _ in rows)
     matching = query.order_by(None).subquery()
     total, minutes = db.session.execute(

@@ -9,7 +9,7 @@ call it after every kind of write, and `flask aggregates check` runs it on a liv
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, text, union_all
+from sqlalchemy import delete, func, literal, select, text, union_all
 
 from cpd_log.aggregates.triggers import rebuild_statement
 from cpd_log.common.sql import year_month
@@ -23,9 +23,13 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def period_rows(user_id: int, since: date | None, until: date | None, **equal):
+def period_rows(
+    user_id: int, since: date | None, until: date | None, by_month: bool = True, **equal
+):
     """[("YYYY-MM", kind, minutes, activities)] of the user's activities that started within
-    [since, until] (None: no bound), `equal` filtering on status and kind (stored values).
+    [since, until] (None: no bound), `equal` filtering on status and kind (stored values);
+    without `by_month` the month is "" and the rows are per kind only (several per kind: add
+    them up), so a long period sends back a few rows, not one per month.
 
     Whole months come from monthly_minutes; the days of a partial month at either end from the
     activities (the covering index ix_activity_user_totals answers them). One query.
@@ -40,27 +44,31 @@ def period_rows(user_id: int, since: date | None, until: date | None, **equal):
     whole = [monthly.user_id == user_id, *(monthly[k] == str(v) for k, v in equal.items())]
     whole += [monthly.month >= first] if first is not None else []
     whole += [monthly.month < end] if end is not None else []
+
+    def month_of(column):
+        return (year_month(column) if by_month else literal("")).label("ym")
+
     parts = [
         select(
-            year_month(monthly.month).label("ym"),
+            month_of(monthly.month),
             monthly.kind,
             func.sum(monthly.minutes).label("minutes"),
             func.sum(monthly.activities).label("activities"),
         )
         .where(*whole)
-        .group_by("ym", monthly.kind)
+        .group_by(*(["ym"] if by_month else []), monthly.kind)
     ]
-    edges = []
+    edges = []  # each its own part: one index range, never an OR of two
     if since is not None and first != since:  # the days of since's month
         head = [activity.start_date >= since, activity.start_date < first]
-        edges.append(and_(*head, *([activity.start_date <= until] if until else [])))
+        edges.append([*head, *([activity.start_date <= until] if until else [])])
     if until is not None and end <= until:  # the days of until's month (not in the head)
         start = max(end, first) if first is not None else end
-        edges.append(and_(activity.start_date >= start, activity.start_date <= until))
-    if edges:
+        edges.append([activity.start_date >= start, activity.start_date <= until])
+    for edge in edges:
         parts.append(
             select(
-                year_month(activity.start_date).label("ym"),
+                month_of(activity.start_date),
                 activity.kind,
                 func.sum(activity.minutes).label("minutes"),
                 func.count().label("activities"),
@@ -68,9 +76,9 @@ def period_rows(user_id: int, since: date | None, until: date | None, **equal):
             .where(
                 activity.user_id == user_id,
                 *(activity[k] == str(v) for k, v in equal.items()),
-                or_(*edges),
+                *edge,
             )
-            .group_by("ym", activity.kind)
+            .group_by(*(["ym"] if by_month else []), activity.kind)
         )
     query = union_all(*parts) if len(parts) > 1 else parts[0]
     return [(ym, kind, int(m or 0), int(n or 0)) for ym, kind, m, n in db.session.execute(query)]

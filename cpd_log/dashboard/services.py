@@ -31,14 +31,17 @@ def _year_ago(today: date) -> date:
 
 
 def completed_minutes(user, today: date) -> Totals:
-    """Minutes of completed activities this calendar year, in the last 12 months and ever: two
-    queries over the monthly totals (cpd_log/aggregates/), whatever the number of activities."""
-    ever = period_rows(user.id, None, today, status=COMPLETED)
-    year = f"{today.year:04d}-"
-    recent = period_rows(user.id, period_start("12m", today), today, status=COMPLETED)
+    """Minutes of completed activities this calendar year, in the last 12 months and ever: three
+    small queries over the monthly totals (cpd_log/aggregates/), whatever the number of
+    activities."""
+
+    def since(first: date | None) -> list:
+        return period_rows(user.id, first, today, by_month=False, status=COMPLETED)
+
+    ever = since(None)
     return Totals(
-        sum(minutes for month, _, minutes, _ in ever if month.startswith(year)),
-        sum(minutes for *_, minutes, _ in recent),
+        sum(minutes for *_, minutes, _ in since(today.replace(month=1, day=1))),
+        sum(minutes for *_, minutes, _ in since(period_start("12m", today))),
         sum(minutes for *_, minutes, _ in ever),
         sum(count for *_, count in ever),
     )
@@ -71,7 +74,7 @@ def _counted(user, since: date | None, today: date) -> list:
 
 def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
     totals: dict[str, int] = defaultdict(int)
-    for _, kind, minutes, _ in period_rows(user.id, since, today, status=COMPLETED):
+    for _, kind, minutes, _ in period_rows(user.id, since, today, by_month=False, status=COMPLETED):
         totals[kind] += minutes
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     return [(ActivityKind(kind), minutes) for kind, minutes in ranked]
