@@ -13,7 +13,7 @@ must keep its meaning whatever the code says later). Later migrations use this m
   `create_triggers(op, "table")` in the migration that creates the table;
 - a batch operation that copies a table on SQLite (a change `op.add_column` cannot make): wrap
   it in `with rebuilding(op, "table"), op.batch_alter_table("table") as batch_op:`. The copy
-  drops the table's own triggers (on `activity` also those of the daily totals,
+  drops the table's own triggers (on `activity` also those of the monthly totals,
   cpd_log/aggregates/triggers.py, which `rebuilding` brings back as well), and SQLite refuses
   to rename the copy into place while another table's trigger reads it (activity_competency's
   reads activity, every trigger updates "user"); `rebuilding` drops all of those first and
@@ -146,7 +146,7 @@ def rebuilding(op, table: str):
     """Around a batch operation that copies `table` (see the module's docstring)."""
     tables = reading(table)
     drop_triggers(op, *tables)
-    if table == aggregate_triggers.TABLE:  # the daily totals' triggers are on it too
+    if table == aggregate_triggers.TABLE:  # the monthly totals' triggers are on it too
         aggregate_triggers.drop_triggers(op)
     yield
     create_triggers(op, *tables)

@@ -117,11 +117,11 @@ def test_rebuilding_keeps_the_triggers_of_a_table_batch_mode_copies(tmp_path):
                 assert stored_definitions(connection) == declared_definitions(
                     connection.dialect.name
                 )
-                daily = {aggregate_triggers.trigger_name(e) for e in aggregate_triggers.EVENTS}
+                monthly = {aggregate_triggers.trigger_name(e) for e in aggregate_triggers.EVENTS}
                 kept = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
                 if connection.dialect.name == "postgresql":
                     kept = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
-                assert daily <= set(connection.scalars(text(kept)))
+                assert monthly <= set(connection.scalars(text(kept)))
             user = factories.make_user()
             db.session.commit()
             before = version(user)
