@@ -1,6 +1,8 @@
-"""What the dashboard and the activity list cost a heavy user, at two data sizes.
+"""What the dashboard, the activity list, a cycle and the schemes page cost a heavy user, at two
+data sizes.
 
-For each N a fresh database gets a user with N activities (ten years, three tags each). Every page
+For each N a fresh database gets a user with N activities (ten years, three tags each) who
+follows four schemes (bench/generate.py SCHEMES) with the shipped crosswalks. Every page
 is timed against a trivial logged-in page measured in the same run, so the ratio means the same on
 a laptop and on CI; the SQL query count per page must not grow with N (STYLE.md, Queries).
 Pages marked * are timed right after a write to the user's data (their `data_version` is raised
@@ -15,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
@@ -33,22 +35,27 @@ from cpd_log import create_app
 from cpd_log.extensions import db
 
 PING = "ping"
+# "{cycle}" is the heavy user's current PMP cycle (three years of their activities).
 PAGES = {
     PING: "/bench/ping",
     "dashboard": "/dashboard",
     "list": "/activities/",
-    "filtered list": "/activities/?q=risk&sort=hours_desc",
     # The same pages right after the user's data changed: the page cache has nothing to offer,
     # so these are the cost of really rendering them (the first view after every write).
     "dashboard*": "/dashboard",
     "list*": "/activities/",
-    "filtered list*": "/activities/?q=risk&sort=hours_desc",
+    # Filtered without text search (search has a bench of its own).
+    "filtered list*": "/activities/?kind=course&status=completed&sort=date_desc",
+    "cycle*": "/schemes/cycles/{cycle}",
+    "schemes*": "/schemes/",
 }
+SCHEME_PAGES = {"cycle*", "schemes*"}
 AFTER_A_WRITE = "*"
 WARMUP = 3
 TRIVIAL_PAGE = '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
 PING_TEMPLATE = "bench/ping.html"
 RATIO_TARGET = 3.0
+GROWTH_TARGET = 1.2  # from 500 to 5,000 activities
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.txt"
 
 
@@ -121,7 +128,24 @@ def logged_in_client(app: Flask, email: str, password: str) -> FlaskClient:
     return client
 
 
-def time_pages(client: FlaskClient, rounds: int, touch: Callable[[], None]) -> tuple[dict, dict]:
+def current_cycle(app: Flask, email: str) -> int:
+    """The id of the heavy user's PMP cycle that holds today (0: the user follows no scheme)."""
+    with app.app_context():
+        found = db.session.execute(
+            text(
+                "SELECT cycle.id FROM cycle JOIN enrolment ON enrolment.id = cycle.enrolment_id"
+                ' JOIN "user" ON "user".id = enrolment.user_id'
+                ' WHERE "user".email = :email AND cycle.start_date <= :today'
+                " AND cycle.end_date >= :today ORDER BY enrolment.id LIMIT 1"
+            ),
+            {"email": email, "today": date.today()},
+        ).scalar()
+    return found or 0
+
+
+def time_pages(
+    client: FlaskClient, paths: dict[str, str], rounds: int, touch: Callable[[], None]
+) -> tuple[dict, dict]:
     """Wall and CPU seconds per request, pages interleaved so a slow moment hits them all.
 
     CPU time (this thread's) barely moves when other processes load the machine; on SQLite it
@@ -129,19 +153,19 @@ def time_pages(client: FlaskClient, rounds: int, touch: Callable[[], None]) -> t
     """
     # Each page is timed right after a write (X*), then again as its repeat view (X).
     order = [PING] + [
-        name for page in PAGES if page != PING and not page.endswith(AFTER_A_WRITE)
-        for name in (page + AFTER_A_WRITE, page)
+        name for page in paths if page.endswith(AFTER_A_WRITE)
+        for name in (page, page.removesuffix(AFTER_A_WRITE)) if name in paths
     ]  # fmt: skip
     for page in order:
         for _ in range(WARMUP):
             if page.endswith(AFTER_A_WRITE):
                 touch()
-            _get(client, PAGES[page])
-    wall: dict[str, list[float]] = {page: [] for page in PAGES}
-    cpu: dict[str, list[float]] = {page: [] for page in PAGES}
+            _get(client, paths[page])
+    wall: dict[str, list[float]] = {page: [] for page in paths}
+    cpu: dict[str, list[float]] = {page: [] for page in paths}
     for _ in range(rounds):
         for page in order:
-            path = PAGES[page]
+            path = paths[page]
             if page.endswith(AFTER_A_WRITE):
                 touch()
             start, start_cpu = time.perf_counter(), time.thread_time()
@@ -152,14 +176,13 @@ def time_pages(client: FlaskClient, rounds: int, touch: Callable[[], None]) -> t
 
 
 def statements_for(
-    app: Flask, client: FlaskClient, page: str, touch: Callable[[], None]
+    app: Flask, client: FlaskClient, path: str, page: str, touch: Callable[[], None]
 ) -> tuple[str, ...]:
     """The SQL one request sends. The listener is attached for that request only."""
     # No app context may stay pushed while the client runs: a request would reuse it, and with it
     # the SQLAlchemy session, so the user would come from the identity map and go uncounted.
     with app.app_context():
         engine = db.engine
-    path = PAGES[page]
     if page.endswith(AFTER_A_WRITE):
         touch()
     else:
@@ -177,17 +200,26 @@ def statements_for(
     return tuple(statements)
 
 
-def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
+def measure(n: int, server_url: str | None, rounds: int, schemes: bool = True) -> list[Figure]:
     with fresh_database(server_url, str(n)) as database_url:
         app = bench_app(database_url)
         try:
             print(f"N={n:,}: generating the heavy user…", file=sys.stderr)
-            email, password = heavy_user(app, n)
+            email, password = heavy_user(app, n, schemes=schemes)
             client = logged_in_client(app, email, password)
+            _get(client, PAGES["dashboard"])  # the first visit stores the cycles that began
+            cycle = str(current_cycle(app, email))
+            paths = {
+                page: path.replace("{cycle}", cycle)
+                for page, path in PAGES.items()
+                if schemes or page not in SCHEME_PAGES
+            }
             touch = partial(touch_data, app, email)
             print(f"N={n:,}: timing {rounds} rounds…", file=sys.stderr)
-            samples, cpu_samples = time_pages(client, rounds, touch)
-            statements = {page: statements_for(app, client, page, touch) for page in PAGES}
+            samples, cpu_samples = time_pages(client, paths, rounds, touch)
+            statements = {
+                page: statements_for(app, client, paths[page], page, touch) for page in paths
+            }
         finally:
             with app.app_context():
                 db.engine.dispose()
@@ -202,7 +234,7 @@ def measure(n: int, server_url: str | None, rounds: int) -> list[Figure]:
             cpu[page] / cpu[PING],
             statements[page],
         )
-        for page in PAGES
+        for page in samples
     ]
 
 
@@ -226,12 +258,19 @@ def verdicts(figures: list[Figure]) -> list[str]:
         if page == PING:
             continue
         mine = [f for f in figures if f.page == page]
+        if not mine:
+            continue
         counts = ", ".join(f"{f.queries} at N={f.n}" for f in mine)
         same = "identical" if len({f.queries for f in mine}) == 1 else "DIFFERENT"
         ratios = ", ".join(f"{f.ratio:.2f} at N={f.n}" for f in mine)
         ok = "ok" if all(f.ratio <= RATIO_TARGET for f in mine) else "ABOVE TARGET"
+        # Growth from the smallest N to the largest, by wall and CPU ratio (target <= 1.2).
+        growth = mine[-1].ratio / mine[0].ratio
+        cpu_growth = mine[-1].cpu_ratio / mine[0].cpu_ratio
+        flat = "flat" if max(growth, cpu_growth) <= GROWTH_TARGET else "GROWS"
         lines.append(
-            f"{page}: queries {same} ({counts}); ratio <= {RATIO_TARGET:g} {ok} ({ratios})"
+            f"{page}: queries {same} ({counts}); ratio <= {RATIO_TARGET:g} {ok} ({ratios}); "
+            f"{flat} ({growth:.2f}x wall, {cpu_growth:.2f}x CPU)"
         )
     return lines
 
@@ -248,9 +287,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=_sizes, default=[500, 5000], help="default: 500,5000")
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--show-sql", action="store_true", help="print each page's statements")
+    parser.add_argument(
+        "--no-schemes", action="store_true", help="the heavy user follows no scheme (no cycle rows)"
+    )
     args = parser.parse_args(argv)
 
-    figures = [f for n in args.sizes for f in measure(n, args.database_url, args.rounds)]
+    figures = [
+        f
+        for n in args.sizes
+        for f in measure(n, args.database_url, args.rounds, schemes=not args.no_schemes)
+    ]
     backend = (
         make_url(args.database_url).render_as_string(hide_password=True)
         if args.database_url

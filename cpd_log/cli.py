@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore |
-send-reminders."""
+send-reminders | aggregates."""
 
 from datetime import UTC, date, datetime
 
@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from cpd_log import housekeeping
+from cpd_log.aggregates.commands import aggregates
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(aggregates)
 
 
 @click.command()

@@ -13,9 +13,11 @@ must keep its meaning whatever the code says later). Later migrations use this m
   `create_triggers(op, "table")` in the migration that creates the table;
 - a batch operation that copies a table on SQLite (a change `op.add_column` cannot make): wrap
   it in `with rebuilding(op, "table"), op.batch_alter_table("table") as batch_op:`. The copy
-  drops the table's own triggers, and SQLite refuses to rename the copy into place while another
-  table's trigger reads it (activity_competency's reads activity, every trigger updates "user");
-  `rebuilding` drops all of those first and creates them again after the block;
+  drops the table's own triggers (on `activity` also those of the monthly totals,
+  cpd_log/aggregates/triggers.py, which `rebuilding` brings back as well), and SQLite refuses
+  to rename the copy into place while another table's trigger reads it (activity_competency's
+  reads activity, every trigger updates "user"); `rebuilding` drops all of those first and
+  creates them again after the block;
 - a changed condition: a migration that calls `create_triggers` for that table.
 tests/test_page_cache.py fails when a watched table lacks its triggers on the migrated database or
 when they differ from what this module writes. Pure Python: no Flask, no SQLAlchemy.
@@ -23,6 +25,8 @@ when they differ from what this module writes. Pure Python: no Flask, no SQLAlch
 
 import re
 from contextlib import contextmanager
+
+from cpd_log.aggregates import triggers as aggregate_triggers
 
 _DIRECT = '"user".id = {row}.user_id'
 _OWNER = '({row}.owner_id IS NULL OR "user".id = {row}.owner_id)'
@@ -142,5 +146,9 @@ def rebuilding(op, table: str):
     """Around a batch operation that copies `table` (see the module's docstring)."""
     tables = reading(table)
     drop_triggers(op, *tables)
+    if table == aggregate_triggers.TABLE:  # the monthly totals' triggers are on it too
+        aggregate_triggers.drop_triggers(op)
     yield
     create_triggers(op, *tables)
+    if table == aggregate_triggers.TABLE:
+        aggregate_triggers.create_triggers(op)

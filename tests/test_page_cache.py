@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from cpd_log import create_app
+from cpd_log.aggregates import triggers as aggregate_triggers
 from cpd_log.common.dates import today_for
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.extensions import db
@@ -68,7 +69,10 @@ def stored_definitions(connection) -> dict[str, str]:
     if connection.dialect.name == "postgresql":
         sql = "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'data_version%'"
     else:
-        sql = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        sql = (
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND name LIKE 'data_version%'"
+        )
     return {name: body.strip() for name, body in connection.execute(text(sql))}
 
 
@@ -113,6 +117,11 @@ def test_rebuilding_keeps_the_triggers_of_a_table_batch_mode_copies(tmp_path):
                 assert stored_definitions(connection) == declared_definitions(
                     connection.dialect.name
                 )
+                monthly = {aggregate_triggers.trigger_name(e) for e in aggregate_triggers.EVENTS}
+                kept = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                if connection.dialect.name == "postgresql":
+                    kept = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                assert monthly <= set(connection.scalars(text(kept)))
             user = factories.make_user()
             db.session.commit()
             before = version(user)

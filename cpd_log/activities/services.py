@@ -12,6 +12,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from cpd_log.access import owned
 from cpd_log.activities.fields import EDITABLE, ENTERED, LISTED, SEARCHED, Value
 from cpd_log.activities.tags import insert_tags, set_tags, tag_names
+from cpd_log.aggregates.services import period_rows
 from cpd_log.common.sql import escape_like
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency
@@ -163,6 +164,27 @@ class ActivityRow:
     competencies: tuple[Tag, ...]
 
 
+# Filters the monthly totals can answer (they are kept per start month, kind and status; the
+# days of a partial month come from the activities).
+TOTALLED_FILTERS = {"kind", "status", "date_to"}
+
+
+def _totals(user, criteria: dict, query: Select) -> tuple[int, int]:
+    """(number, minutes) of every activity matching the filters. Without filters, or only on
+    kind, status and start date, from the monthly totals the triggers keep (cpd_log/aggregates/),
+    so the line costs the same at any data size; otherwise from the matching activities."""
+    used = {name for name, value in criteria.items() if value and name != "sort"}
+    if used <= TOTALLED_FILTERS:
+        equal = {name: str(criteria[name]) for name in used & {"kind", "status"}}
+        rows = period_rows(user.id, None, criteria.get("date_to"), by_month=False, **equal)
+        return sum(count for *_, count in rows), sum(minutes for *_, minutes, _ in rows)
+    matching = query.order_by(None).subquery()
+    total, minutes = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
+    ).one()
+    return int(total or 0), int(minutes)
+
+
 @dataclass(frozen=True)
 class ActivityPage(Page):
     minutes: int = 0  # of every activity matching the filters, not only this page's
@@ -176,10 +198,7 @@ def list_activities(user, criteria: dict, page: int, per_page: int) -> ActivityP
     times the queries themselves.
     """
     query = _apply_criteria(owned(Activity, user).with_only_columns(*LIST_COLUMNS), criteria)
-    matching = query.order_by(None).subquery()
-    total, minutes = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
-    ).one()
+    total, minutes = _totals(user, criteria, query)
     page = max(1, page)
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     tags: dict[int, list[Tag]] = {row.id: [] for row in rows}

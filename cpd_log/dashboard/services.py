@@ -1,11 +1,14 @@
-"""Dashboard figures. Each is one aggregate query, so the page costs the same at any data size."""
+"""Dashboard figures. Each is one aggregate query; the totals and the hours by kind read the
+monthly totals the triggers keep (cpd_log/aggregates/), one row per month and kind."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from cpd_log.access import owned
+from cpd_log.aggregates.services import period_rows
 from cpd_log.competencies.services import AREA
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, Framework
@@ -28,26 +31,23 @@ def _year_ago(today: date) -> date:
 
 
 def completed_minutes(user, today: date) -> Totals:
-    """Minutes of completed activities this calendar year, in the last 12 months and ever."""
-    minutes = Activity.minutes
-    row = db.session.execute(
-        select(
-            func.coalesce(
-                func.sum(
-                    case((Activity.start_date >= today.replace(month=1, day=1), minutes), else_=0)
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(case((Activity.start_date > _year_ago(today), minutes), else_=0)), 0
-            ),
-            func.coalesce(func.sum(minutes), 0),
-            func.count(Activity.id),
-        ).where(*_counted(user, None, today))
-    ).one()
-    return Totals(*(int(value) for value in row))
+    """Minutes of completed activities this calendar year, in the last 12 months and ever: three
+    small queries over the monthly totals (cpd_log/aggregates/), whatever the number of
+    activities."""
+
+    def since(first: date | None) -> list:
+        return period_rows(user.id, first, today, by_month=False, status=COMPLETED)
+
+    ever = since(None)
+    return Totals(
+        sum(minutes for *_, minutes, _ in since(today.replace(month=1, day=1))),
+        sum(minutes for *_, minutes, _ in since(period_start("12m", today))),
+        sum(minutes for *_, minutes, _ in ever),
+        sum(count for *_, count in ever),
+    )
 
 
+COMPLETED = ActivityStatus.COMPLETED.value
 PERIODS = {"12m": "last 12 months", "year": "this year", "all": "all time"}
 
 
@@ -73,13 +73,11 @@ def _counted(user, since: date | None, today: date) -> list:
 
 
 def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
-    rows = db.session.execute(
-        select(Activity.kind, func.sum(Activity.minutes))
-        .where(*_counted(user, since, today))
-        .group_by(Activity.kind)
-        .order_by(func.sum(Activity.minutes).desc())
-    )
-    return [(kind, int(total)) for kind, total in rows]
+    totals: dict[str, int] = defaultdict(int)
+    for _, kind, minutes, _ in period_rows(user.id, since, today, by_month=False, status=COMPLETED):
+        totals[kind] += minutes
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [(ActivityKind(kind), minutes) for kind, minutes in ranked]
 
 
 def minutes_by_area(user, since: date | None, today: date) -> list[tuple[str, str, int]]:

@@ -10,6 +10,7 @@ from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverr
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence
 from cpd_log.models.imports import BadgeAssertion, ImportBatch, ImportRow
+from cpd_log.models.monthly import MonthlyMinutes
 from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, ShareLink
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
@@ -42,6 +43,7 @@ __all__ = [
     "Framework",
     "Goal",
     "GoalStatus",
+    "MonthlyMinutes",
     "Reflection",
     "SelfAssessment",
     "Portfolio",

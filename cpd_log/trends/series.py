@@ -1,10 +1,11 @@
 """Minutes per month per activity kind over the last N months: the trend chart's figures, for the
 dashboard and the portfolio PDF.
 
-One grouped query whatever the number of activities, answered from the covering index
-`ix_activity_user_totals`: the month is the start date's "YYYY-MM", written per dialect
-(`to_char` on PostgreSQL; on SQLite, where a date is ISO text, its first seven characters, which
-cost half of STRFTIME's parsing on the 5,000-activity bench). Months without activities are
+One grouped query over the user's daily totals (`daily_minutes`, kept by triggers on every
+write: cpd_log/aggregates/), one row per day and kind rather than per activity. The month is the
+day's "YYYY-MM", written per dialect (`to_char` on PostgreSQL; on SQLite, where a date is ISO
+text, its first seven characters, which cost half of STRFTIME's parsing on the 5,000-activity
+bench). Months without activities are
 filled with zeros here, in Python. `MonthlySeries` and `zero_filled` are plain data and arithmetic
 (they use no Flask and no session), so the PDF lays them out as well as the web page and tests
 build them by hand.
@@ -18,13 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, String, func, select, type_coerce
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
-
 from cpd_log.activities.choices import ActivityKind, ActivityStatus
-from cpd_log.extensions import db
-from cpd_log.models import Activity
+from cpd_log.aggregates.services import period_rows
 
 DEFAULT_MONTHS = 24
 
@@ -67,23 +63,6 @@ class MonthlySeries:
         return self.months[0]
 
 
-class year_month(FunctionElement):  # noqa: N801 (a SQL function, named like one)
-    """SQL: a date's "YYYY-MM"."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(year_month)
-def _year_month(element, compiler, **kw) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw) -> str:
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
-
-
 def month_starts(until: date, months: int = DEFAULT_MONTHS) -> tuple[date, ...]:
     """The first days of the `months` calendar months ending with the one holding `until`."""
     if months < 1:
@@ -121,17 +100,9 @@ def zero_filled(
 def monthly_minutes(user, until: date, months: int = DEFAULT_MONTHS) -> MonthlySeries:
     """The user's completed minutes per month and kind over the `months` months ending with
     `until`'s month, in one grouped query."""
-    month = year_month(type_coerce(Activity.start_date, Date))
-    kind = type_coerce(Activity.kind, String)  # the stored value: no Enum object per row
-    query = (
-        select(month, kind, func.sum(Activity.minutes))
-        .where(
-            Activity.user_id == user.id,
-            Activity.status == ActivityStatus.COMPLETED,
-            Activity.start_date >= month_starts(until, months)[0],
-            Activity.start_date <= until,
-        )
-        .group_by(month, kind)
+    rows = period_rows(
+        user.id, month_starts(until, months)[0], until, status=ActivityStatus.COMPLETED.value
     )
-    rows = db.session.connection().execute(query)
-    return zero_filled(((int(m[:4]), int(m[5:7]), k, total) for m, k, total in rows), until, months)
+    return zero_filled(
+        ((int(m[:4]), int(m[5:7]), k, total) for m, k, total, _ in rows), until, months
+    )
