@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore |
-send-reminders."""
+send-reminders | worker."""
 
 from datetime import UTC, date, datetime
 
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from cpd_log import housekeeping
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
+from cpd_log.background.commands import worker
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.demo import demo_reflections_and_schemes, generate_activities
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(worker)
 
 
 @click.command()
