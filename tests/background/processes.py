@@ -26,6 +26,7 @@ from tests.test_deployment import csrf_token, free_port
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent.parent
+RESTORER = "restorer@example.com"
 
 
 def production_env(database_url: str, upload_dir: Path, **settings: str) -> dict:
@@ -43,7 +44,8 @@ def production_env(database_url: str, upload_dir: Path, **settings: str) -> dict
 
 
 def seed(env: dict, activities: int) -> tuple[str, int]:
-    """Migrate the database and add a user whose portfolio holds `activities`; (email, id)."""
+    """Migrate the database and add a user whose portfolio holds `activities`, and an empty
+    account `restorer@example.com`; (the first user's email, the portfolio's id)."""
     app = create_app(
         "testing",
         overrides={"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "UPLOAD_DIR": env["UPLOAD_DIR"]},
@@ -54,6 +56,7 @@ def seed(env: dict, activities: int) -> tuple[str, int]:
         for n in range(activities):
             factories.make_activity(user, title=f"Queued course {n}")
         portfolio = make_portfolio(user, title="Rendered by the worker")
+        factories.make_user(email=RESTORER, display_name="Restorer")
         email, portfolio_id = user.email, portfolio.id
         db.session.remove()
         db.engine.dispose()
@@ -147,6 +150,30 @@ class Browser:
             timeout=60,
         )
         assert response.status_code == 302, response.text
+        return response.headers["Location"]
+
+    def backup(self, base: str) -> bytes:
+        """The account backup archive, as "Download a backup" gives it."""
+        page = self.get(f"{base}/export/")
+        data = {"csrf_token": csrf_token(page.text), "password": factories.PASSWORD}
+        response = requests.post(
+            f"{base}/export/account", data=data, cookies=self.cookies, timeout=120
+        )
+        assert response.status_code == 200, response.text[-500:]
+        return response.content
+
+    def start_restore(self, base: str, archive: bytes) -> str:
+        """Upload a backup to "Import a backup"; the job's path (/export/imports/<id>)."""
+        page = self.get(f"{base}/export/")
+        response = requests.post(
+            f"{base}/export/import",
+            data={"csrf_token": csrf_token(page.text)},
+            files={"file": ("backup.zip", archive, "application/zip")},
+            cookies=self.cookies,
+            allow_redirects=False,
+            timeout=120,
+        )
+        assert response.status_code == 302, response.text[-500:]
         return response.headers["Location"]
 
     def wait(self, base: str, job: str, until, seconds: float = 120) -> dict:

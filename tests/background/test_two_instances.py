@@ -2,14 +2,22 @@
 share the database (PostgreSQL under `make test-pg`, a SQLite file under `make test`), Redis
 database 11 as the queue and one upload folder, with one worker process: a PDF export started
 through instance A is taken by the worker, its progress read and its file downloaded through
-instance B. Redis is required: an unreachable Redis fails the test, never skips it."""
+instance B; an account restore uploaded through A completes as B shows. Redis is required: an
+unreachable Redis fails the test, never skips it."""
 
 import io
 
 import redis
 from pypdf import PdfReader
 
-from tests.background.processes import Browser, app_instance, production_env, seed, worker
+from tests.background.processes import (
+    RESTORER,
+    Browser,
+    app_instance,
+    production_env,
+    seed,
+    worker,
+)
 from tests.database import scratch_database
 
 REDIS_DB = 11  # this test's own Redis database; only it is ever flushed
@@ -40,8 +48,14 @@ def test_a_job_started_on_one_instance_completes_and_downloads_on_the_other(tmp_
                 # No worker yet: the job waits in Redis, not in either instance.
                 assert browser.get(f"{b}{job}/status").json()["state"] == "queued"
                 assert store.llen("huey.redis.cpdlog") == 1
+                restorer = Browser(a, RESTORER)
+                restore = restorer.start_restore(a, browser.backup(a))
                 with worker(env, tmp_path / "worker.log"):
                     status = browser.wait(b, job, lambda s: s["state"] not in ("queued", "running"))
+                    restored = restorer.wait(b, restore, lambda s: s["state"] in ("done", "failed"))
+                assert restored["state"] == "done", restored
+                assert restored["counts"]["activities"] == 12
+                assert "Queued course 11" in restorer.get(f"{b}/activities/?q=Queued").text
                 assert status["state"] == "done", (tmp_path / "worker.log").read_text()
                 download = browser.get(f"{b}{status['file']}")
                 assert download.status_code == 200
