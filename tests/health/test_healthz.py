@@ -1,5 +1,6 @@
-"""/healthz in process: the database, Redis and the job queue each asked once, 503 naming the part that failed,
-no cookie, no cache, outside the rate limits. tests/test_serve.py runs it under gunicorn."""
+"""/healthz in process: the database, Redis and the job queue each asked once, 503 naming the
+part that failed, no cookie, no cache, outside the rate limits. tests/test_serve.py runs it
+under gunicorn."""
 
 import redis
 
