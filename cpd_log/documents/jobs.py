@@ -33,7 +33,6 @@ from cpd_log.portfolio import services
 
 KEEP = timedelta(hours=1)
 QUEUE_NAME = "export"
-RUNNING = ("queued", "running")
 FAILED = "Something went wrong; nothing was lost. Go back and try again."
 WORKER_LOST = (
     "The worker preparing this file stopped before it was done; nothing was lost."
