@@ -30,7 +30,9 @@ from tests import factories
 from tests.background.processes import Browser, app_instance, production_env, worker
 from tests.portfolio.builders import make_portfolio
 
+# The tests' Redis database (tests/background/): do not run this beside them.
 REDIS_URL = "redis://127.0.0.1:6379/11"
+TIMEOUT_S = 120
 
 
 def _seed(env: dict, activities: int, portfolios: int) -> tuple[str, list[int], float]:
@@ -74,6 +76,9 @@ def measure(queue: str, activities: int, jobs: int, folder: Path) -> dict:
             job, taken = browser.start_export(base, portfolio_id), None
             while (status := browser.get(f"{base}{job}/status").json())["state"] != "done":
                 assert status["state"] != "failed", status
+                # Bounded, so the processes are always stopped (a stray worker on the same
+                # Redis database would take later runs' jobs).
+                assert time.perf_counter() - began < TIMEOUT_S, f"not done in {TIMEOUT_S} s"
                 if taken is None and status["state"] == "running":
                     taken = time.perf_counter() - began
                 time.sleep(0.01)
