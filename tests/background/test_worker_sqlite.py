@@ -14,7 +14,7 @@ from tests.database import scratch_database
 def test_a_job_completes_and_a_killed_worker_fails_its_job_saying_so(tmp_path):
     with scratch_database(tmp_path) as url:
         queue_file = tmp_path / "queue.sqlite"
-        settings = {"QUEUE_STALE_SECONDS": "3"}
+        settings = {"QUEUE_STALE_SECONDS": "5"}
         if not url.startswith("sqlite"):  # beside PostgreSQL the default is instance/queue.sqlite
             settings["QUEUE_URL"] = f"sqlite:///{queue_file}"
         else:
