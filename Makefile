@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 
-.PHONY: install install-dev run serve migrate seed demo test lint test-pg test-browser bench clean
+.PHONY: install install-dev run serve worker migrate seed demo test lint test-pg test-browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,11 @@ demo: seed
 	$(FLASK) demo
 
 # `make run DEMO=1` also creates the demo account (demo@example.com / demo-password).
+# A background worker (`flask worker`, the queue a SQLite file beside the database) runs beside
+# the dev server, so large PDF/ZIP exports and account restores complete; it stops with it.
 run: seed
 	@if [ -n "$(DEMO)" ]; then $(FLASK) demo; fi
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn with gunicorn.conf.py (BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT from the
@@ -48,6 +51,11 @@ run: seed
 serve:
 	@$(MAKE) --no-print-directory migrate >&2
 	@exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Production: the process that runs background jobs (QUEUE_URL, QUEUE_WORKERS; README, Deployment).
+# Run one or more on any host that sees the database, the queue and UPLOAD_DIR.
+worker: install
+	@exec $(FLASK) worker
 
 lint: install-dev
 	$(BIN)/ruff format --check .

@@ -89,6 +89,13 @@ class Config:
     ACCOUNT_IMPORT_MAX_MEMBERS = int(os.environ.get("ACCOUNT_IMPORT_MAX_MEMBERS", "20000"))
     # Portfolios with more activities than this are rendered in the background, with progress.
     PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
+    # Background jobs (cpd_log/background/): the queue's storage — redis://… for several hosts,
+    # sqlite:///path for one (default: a file beside the SQLite database, or in instance/).
+    QUEUE_URL = os.environ.get("QUEUE_URL", "")
+    # Jobs one `flask worker` process runs at once (threads).
+    QUEUE_WORKERS = int(os.environ.get("QUEUE_WORKERS", "2"))
+    # A running job whose worker has written no heartbeat for this long is marked failed.
+    QUEUE_STALE_SECONDS = float(os.environ.get("QUEUE_STALE_SECONDS", "60"))
     SHARE_LINK_DAYS = int(os.environ.get("SHARE_LINK_DAYS", "30"))
     # Each app process runs the housekeeping sweep (cpd_log/housekeeping.py: expired export jobs
     # and their files, stray export files, expired import batches) at most this often, in the
@@ -164,6 +171,8 @@ class TestingConfig(Config):
     PASSWORD_MIN_LENGTH = 10
     # No sweep thread behind a test's back; tests call housekeeping.sweep(now=...) themselves.
     HOUSEKEEPING_EVERY_MINUTES = 0
+    # Each job runs at once in the request that starts it; tests/background/ start real workers.
+    QUEUE_URL = os.environ.get("CPD_LOG_TEST_QUEUE_URL", "immediate")
     # Never the real instance folder; tests that look at files give each app its own folder.
     UPLOAD_DIR = os.environ.get(
         "CPD_LOG_TEST_UPLOAD_DIR", str(Path(tempfile.gettempdir()) / "cpd_log-test-uploads")

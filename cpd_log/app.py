@@ -54,6 +54,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_security_headers(app)
     register_cli(app)
     register_housekeeping(app)
+    register_background(app)
     return app
 
 
@@ -270,3 +271,12 @@ def register_housekeeping(app: Flask) -> None:
     from cpd_log import housekeeping
 
     housekeeping.init_app(app)
+
+
+def register_background(app: Flask) -> None:
+    """The queue and the jobs a worker runs (cpd_log/background/, `flask worker`)."""
+    from cpd_log.account import import_jobs
+    from cpd_log.background import queue
+    from cpd_log.documents import jobs
+
+    queue.init_app(app, {jobs.QUEUE_NAME: jobs.run, import_jobs.QUEUE_NAME: import_jobs.run})

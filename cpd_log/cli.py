@@ -1,5 +1,9 @@
 """Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore |
+<<<<<<< HEAD
 send-reminders | aggregates."""
+=======
+send-reminders | worker."""
+>>>>>>> queue
 
 from datetime import UTC, date, datetime
 
@@ -11,6 +15,7 @@ from cpd_log import housekeeping
 from cpd_log.aggregates.commands import aggregates
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
+from cpd_log.background.commands import worker
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.demo import demo_reflections_and_schemes, generate_activities
@@ -33,7 +38,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(send_reminders)
+<<<<<<< HEAD
     app.cli.add_command(aggregates)
+=======
+    app.cli.add_command(worker)
+>>>>>>> queue
 
 
 @click.command()

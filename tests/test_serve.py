@@ -1,7 +1,7 @@
 """`make serve` and its gunicorn, started from gunicorn.conf.py with only environment variables
 (BIND, WEB_CONCURRENCY, the production settings), as README "Deployment" does. /healthz answers
 200, every line on stdout is one JSON access-log object, WEB_CONCURRENCY sets the workers, and
-/healthz answers 503 naming the database or Redis when either is unreachable."""
+/healthz answers 503 naming the database, Redis or the job queue when one is unreachable."""
 
 import importlib.util
 import json
@@ -42,6 +42,7 @@ def _env(tmp_path: Path, **settings: str) -> dict:
         "CPD_LOG_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
         "HOUSEKEEPING_EVERY_MINUTES": "0",
         "BIND": f"127.0.0.1:{free_port()}",
         **settings,
@@ -118,7 +119,12 @@ def test_make_serve_migrates_then_serves_with_json_access_log_and_the_workers_as
         with served(env, tmp_path, make) as (process, base):
             response = requests.get(f"{base}/healthz?token=do-not-log-me", timeout=10)
             assert response.status_code == 200, response.text
-            assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+            assert response.json() == {
+                "status": "ok",
+                "database": "ok",
+                "redis": "ok",
+                "queue": "ok",
+            }
             assert "Set-Cookie" not in response.headers
             assert len(_workers(process, 3)) == 3
             time.sleep(0.5)  # the access log line is written after the response
@@ -136,7 +142,7 @@ def test_make_serve_migrates_then_serves_with_json_access_log_and_the_workers_as
     assert (tmp_path / "stderr.log").read_text().count("Booting worker") == 3
 
 
-@pytest.mark.parametrize("broken", ["database", "redis"])
+@pytest.mark.parametrize("broken", ["database", "redis", "queue"])
 def test_answers_503_naming_the_part_that_is_unreachable(tmp_path, broken):
     nowhere = f"redis://127.0.0.1:{free_port()}/0"  # a port nobody listens on
     missing_pg = make_url(PG_URL).set(database=f"cpd_log_missing_{uuid4().hex[:8]}")
@@ -149,12 +155,17 @@ def test_answers_503_naming_the_part_that_is_unreachable(tmp_path, broken):
             "DATABASE_URL": f"sqlite:///{tmp_path / 'cpd_log.sqlite'}",
             "RATELIMIT_STORAGE_URI": nowhere,
         },
+        "queue": {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cpd_log.sqlite'}",
+            "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "QUEUE_URL": nowhere,
+        },
     }[broken]
     env = _env(tmp_path, WEB_CONCURRENCY="1", **settings)
     with served(env, tmp_path) as (_, base):
         response = requests.get(f"{base}/healthz", timeout=10)
     assert response.status_code == 503
-    healthy = {"database": "ok", "redis": "ok"}
+    healthy = {"database": "ok", "redis": "ok", "queue": "ok"}
     assert response.json() == {"status": "failed", **healthy, broken: "failed"}
 
 

@@ -1,22 +1,25 @@
-"""Account backups imported in a background thread, with progress in their ImportJob row.
+"""Account backups imported on the queue (cpd_log/background/), with progress in their ImportJob
+row.
 
 The request only streams the upload to the job's staging folder (UPLOAD_DIR/.imports/<random>/)
 and returns a page that polls the job, so no request lives long enough for gunicorn's worker
-timeout. The thread checks the archive (archive_reader.py), imports it in one transaction
-(account_import.py), and only after the commit moves the evidence files into the user's folder.
+timeout. A worker (any host's: the folder is on the shared UPLOAD_DIR) checks the archive
+(archive_reader.py), imports it in one transaction (account_import.py), and only after the
+commit moves the evidence files into the user's folder.
 
 Progress is written in short transactions of its own. SQLite has a single writer: while the
 import's transaction is open nobody else can write the job row, so on SQLite the page shows
 "importing" without a count until the commit; PostgreSQL shows the count as it goes.
 
-A killed worker leaves its job "checking" or "importing" and its staging folder; `sweep` marks
-such a job failed after STALE_SECONDS and removes the folder (nothing was committed). A job that
+A killed worker leaves its job "checking" or "importing" and its staging folder. Its heartbeat
+stops, so the next look at the job (`fail_if_worker_lost`, from its page) marks it failed after
+QUEUE_STALE_SECONDS, saying so; `sweep` fails any such job left after STALE_SECONDS and removes the
+folder (nothing was committed). A job that
 committed but was killed before moving its files is finished by the sweep.
 """
 
 import secrets
 import shutil
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +32,7 @@ from cpd_log.account.codec import Notes
 from cpd_log.account.evidence_transfer import EvidenceFiles
 from cpd_log.account.transfer import BadFile
 from cpd_log.account.upload_stream import UploadRefused, save_file
+from cpd_log.background import queue
 from cpd_log.evidence.services import used_bytes
 from cpd_log.extensions import db
 from cpd_log.models import ImportJob, User
@@ -40,6 +44,9 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes
 UPLOAD = "upload"
 FILES = "files"
 FORM_OVERHEAD = 64 * 1024  # the multipart form around the file: boundaries, the CSRF token
+QUEUE_NAME = "account-import"
+RUNNING = ("checking", "importing")
+WORKER_LOST = "The worker importing this file stopped before it was done; nothing was imported."
 
 
 def imports_folder() -> Path:
@@ -106,13 +113,27 @@ def limits(user) -> archive_reader.Limits:
 
 
 def start(user, folder: Path) -> ImportJob:
-    """Create the job row (committed, so the thread sees it) and start importing."""
+    """Create the job row (committed, so a worker sees it) and put it on the queue."""
     job = ImportJob(user_id=user.id, folder=folder.name)
     db.session.add(job)
     db.session.commit()
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=run, args=(app, job.id), name=f"import-{job.id}", daemon=True)
-    thread.start()
+    queue.enqueue(QUEUE_NAME, job.id)
+    return job
+
+
+def fail_if_worker_lost(job: ImportJob) -> ImportJob:
+    """Mark a checking or importing job failed when its worker stopped beating. Its staging
+    folder goes with the next sweep; nothing was committed."""
+    if job.state in RUNNING and queue.worker_lost(QUEUE_NAME, job.id, job.updated_at):
+        with db.engine.begin() as connection:
+            lost = connection.execute(
+                ImportJob.__table__.update()
+                .where(ImportJob.id == job.id, ImportJob.state == job.state)
+                .values(state="failed", message=WORKER_LOST, updated_at=datetime.now(UTC))
+            ).rowcount
+        if lost:
+            current_app.logger.warning("account import %s: its worker stopped", job.id)
+        db.session.refresh(job)
     return job
 
 

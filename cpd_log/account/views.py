@@ -127,14 +127,14 @@ def _check_token(fields: dict) -> None:
 
 @bp.get("/imports/<int:import_job_id>")
 def import_job(import_job_id: int):
-    job = get_owned_or_404(ImportJob, import_job_id, current_user)
+    job = import_jobs.fail_if_worker_lost(get_owned_or_404(ImportJob, import_job_id, current_user))
     status_url = url_for("account.import_status", import_job_id=job.id)
     return render_template("account/import_job.html", job=job, status_url=status_url)
 
 
 @bp.get("/imports/<int:import_job_id>/status")
 def import_status(import_job_id: int):
-    job = get_owned_or_404(ImportJob, import_job_id, current_user)
+    job = import_jobs.fail_if_worker_lost(get_owned_or_404(ImportJob, import_job_id, current_user))
     response = jsonify(import_jobs.status(job))
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,4 @@
-"""Large exports run in a background thread and report progress in their ExportJob row.
+"""Large exports run on the queue (cpd_log/background/) and report progress in their ExportJob row.
 
 A portfolio with more activities than PORTFOLIO_BACKGROUND_AT is rendered this way: the request
 returns at once with a page whose script polls the job's status (pages laid out so far) and
@@ -9,16 +9,21 @@ the portfolio as it is now: the job records the portfolio's content fingerprint 
 and a job whose fingerprint no longer matches (the owner edited the portfolio, an activity or a
 reflection, removed evidence; a review was added) answers "out of date, start a new one". Files
 live in the upload folder's `.exports/` (job_files.py) and go an hour later.
+
+A job is `queued` until a worker takes it, then `running`, then `done` or `failed`. Any host
+answers its pages: the row is in the database, the file in the shared UPLOAD_DIR. A running job
+whose worker died (no heartbeat for QUEUE_STALE_SECONDS) is marked failed, saying so, by the
+next look at it (`find`), so its page never waits forever.
 """
 
 import hashlib
 import secrets
-import threading
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, send_file
 from sqlalchemy import func, select
 
+from cpd_log.background import queue
 from cpd_log.documents import bundle, pdf
 from cpd_log.documents.job_files import job_path
 from cpd_log.extensions import db
@@ -27,6 +32,12 @@ from cpd_log.models.types import utcnow
 from cpd_log.portfolio import services
 
 KEEP = timedelta(hours=1)
+QUEUE_NAME = "export"
+FAILED = "Something went wrong; nothing was lost. Go back and try again."
+WORKER_LOST = (
+    "The worker preparing this file stopped before it was done; nothing was lost."
+    " Go back and start it again."
+)
 
 
 def in_background(content: services.Content) -> bool:
@@ -74,7 +85,7 @@ def start(portfolio: Portfolio, kind: str, total: int, link: ShareLink | None = 
     """The job for this portfolio, kind and requester (the owner, or one share link).
 
     A current job of the same requester is reused, so clicking again does not render again;
-    otherwise a new row is committed (so the thread sees it) and rendering starts.
+    otherwise a new row is committed (so a worker sees it) and put on the queue.
     """
     current = fingerprint(portfolio.id)
     now = utcnow()
@@ -91,7 +102,7 @@ def start(portfolio: Portfolio, kind: str, total: int, link: ShareLink | None = 
         .order_by(ExportJob.id.desc())
         .limit(1)
     )
-    if job is not None:
+    if job is not None and fail_if_worker_lost(job).state != "failed":
         return job
     job = ExportJob(
         user_id=portfolio.user_id,
@@ -101,25 +112,26 @@ def start(portfolio: Portfolio, kind: str, total: int, link: ShareLink | None = 
         total=total,
         file_name=f"{secrets.token_hex(16)}.{kind}",
         fingerprint=current,
+        state="queued",
         created_at=now,
         expires_at=now + KEEP,
     )
     db.session.add(job)
     db.session.commit()
-    app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job.id), name=f"export-{job.id}", daemon=True).start()
+    queue.enqueue(QUEUE_NAME, job.id)
     return job
 
 
-def _run(app: Flask, job_id: int) -> None:
-    """Render, then mark the job done (or failed). Status updates use short transactions of their
-    own, and the session's read ends before rendering, so no lock is held while pages are laid out.
-    A job deleted meanwhile (its portfolio or account went) leaves no file behind.
+def run(app: Flask, job_id: int) -> None:
+    """Render, then mark the job done (or failed); run by a worker. Status updates use short
+    transactions of their own, and the session's read ends before rendering, so no lock is held
+    while pages are laid out. A job deleted meanwhile (its portfolio or account went), or already
+    given up as lost, leaves no file behind.
     """
     with app.app_context():
         try:
             job = db.session.get(ExportJob, job_id)
-            if job is None:
+            if job is None or not _set(job_id, only_if="queued", state="running"):
                 return
             kind, target = job.kind, job_path(job)
             content = services.gather(db.session.get(Portfolio, job.portfolio_id))
@@ -132,22 +144,33 @@ def _run(app: Flask, job_id: int) -> None:
                     bundle.write_zip(content, out)
                     pages = 0
             partial.replace(target)
-            if not _set(job_id, state="done", pages=pages):
+            if not _set(job_id, only_if="running", state="done", pages=pages):
                 target.unlink(missing_ok=True)
         except Exception:
             current_app.logger.exception("export job %s failed", job_id)
-            _set(job_id, state="failed")
+            _set(job_id, only_if="running", state="failed", message=FAILED)
         finally:
             db.session.remove()
 
 
-def _set(job_id: int, **values) -> bool:
-    """Update the job in a transaction of its own; False when the row is gone."""
+def _set(job_id: int, only_if: str | None = None, **values) -> bool:
+    """Update the job in a transaction of its own (only while in state `only_if`, when given);
+    False when the row is gone or in another state."""
+    update = ExportJob.__table__.update().where(ExportJob.id == job_id)
+    if only_if is not None:
+        update = update.where(ExportJob.state == only_if)
     with db.engine.begin() as connection:
-        result = connection.execute(
-            ExportJob.__table__.update().where(ExportJob.id == job_id).values(**values)
-        )
+        result = connection.execute(update.values(**values))
     return result.rowcount > 0
+
+
+def fail_if_worker_lost(job: ExportJob) -> ExportJob:
+    """Mark a running job failed when its worker stopped beating (any host may notice)."""
+    if job.state == "running" and queue.worker_lost(QUEUE_NAME, job.id, job.created_at):
+        if _set(job.id, only_if="running", state="failed", message=WORKER_LOST):
+            current_app.logger.warning("export job %s: its worker stopped", job.id)
+        db.session.refresh(job)
+    return job
 
 
 def find(job_token: str, user_id: int | None = None, link: ShareLink | None = None):
@@ -161,7 +184,8 @@ def find(job_token: str, user_id: int | None = None, link: ShareLink | None = No
         query = query.where(ExportJob.share_link_id == link.id)
     else:
         query = query.where(ExportJob.user_id == user_id)
-    return db.session.scalar(query)
+    job = db.session.scalar(query)
+    return fail_if_worker_lost(job) if job is not None else None
 
 
 def is_current(job: ExportJob, now: datetime | None = None) -> bool:
@@ -179,6 +203,7 @@ def status(job: ExportJob, file_url: str) -> dict:
         "state": state,
         "pages": job.pages,
         "activities": job.total,
+        "message": (job.message or FAILED) if state == "failed" else "",
         "file": file_url if state == "done" else None,
     }
 

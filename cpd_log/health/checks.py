@@ -1,5 +1,7 @@
 """The parts a request needs, each asked the cheapest question it answers: the database
-`SELECT 1` on a pooled connection (no ORM, no session), Redis PING when the app uses Redis.
+`SELECT 1` on a pooled connection (no ORM, no session), Redis PING when the app uses Redis, and
+the job queue (cpd_log/background/): PING when it is on Redis, the count of waiting jobs when it
+is a SQLite file.
 
 Redis is configured when RATELIMIT_STORAGE_URI is a redis URL (redis://, rediss://,
 redis+unix://); the client is kept per process with short timeouts, so a load balancer's probe
@@ -13,6 +15,7 @@ import redis
 from flask import Flask
 from sqlalchemy import text
 
+from cpd_log.background import queue
 from cpd_log.extensions import db
 
 EXTENSION = "cpd_log.health"
@@ -56,9 +59,18 @@ def redis_ok(app: Flask, url: str) -> bool:
         return False
 
 
+def queue_ok(app: Flask) -> bool:
+    jobs = queue.of(app)
+    if jobs.url.startswith(REDIS_SCHEMES):
+        return redis_ok(app, jobs.url)
+    return jobs.reachable()
+
+
 def report(app: Flask) -> dict[str, str]:
-    """{"database": "ok" | "failed", "redis": "ok" | "failed" (only when Redis is used)}."""
+    """{"database": "ok" | "failed", "redis": "ok" | "failed" (only when the rate limits use
+    Redis), "queue": "ok" | "failed"}."""
     parts = {"database": "ok" if database_ok() else "failed"}
     if url := redis_url(app):
         parts["redis"] = "ok" if redis_ok(app, url) else "failed"
+    parts["queue"] = "ok" if queue_ok(app) else "failed"
     return parts

@@ -151,7 +151,10 @@ class ExportJob(db.Model):
         ForeignKey("share_link.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(8))  # "pdf" or "zip"
-    state: Mapped[str] = mapped_column(String(16), default="running")  # running, done, failed
+    # queued, running (a worker has it), done, failed
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    # Why it failed, for the user (a render error, or the worker stopped).
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
     pages: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)  # activities, for the progress bar
     file_name: Mapped[str] = mapped_column(String(64), default="")

@@ -19,7 +19,10 @@
           // The portfolio changed: the page itself now says so and offers a new export.
           window.location.reload();
         } else if (job.state === "failed") {
-          text.textContent = "Something went wrong; nothing was lost. Go back and try again.";
+          text.textContent = job.message;
+        } else if (job.state === "queued") {
+          text.textContent = "Waiting for a worker…";
+          window.setTimeout(poll, 1000);
         } else {
           bar.value = Math.min(job.pages, bar.max);
           text.textContent = "Working… " + job.pages + " pages so far.";

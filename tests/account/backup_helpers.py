@@ -31,7 +31,7 @@ def exported(user) -> dict:
 
 def restore(user, payload: bytes | Path) -> ImportJob:
     """Run the import job on `payload` (bytes, or a file copied without reading it into memory)
-    in this thread; the page runs the same job in another."""
+    in this thread; the page puts the same job on the queue."""
     folder = import_jobs.new_folder()
     if isinstance(payload, Path):
         shutil.copyfile(payload, folder / import_jobs.UPLOAD)

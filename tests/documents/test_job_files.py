@@ -1,13 +1,11 @@
 """Export files leave the disk with their portfolio and with the account (defect 5: job files
 outlived the account), after the commit only."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from cpd_log.documents import job_files, jobs
 from cpd_log.extensions import db
-from cpd_log.models import ExportJob
+from cpd_log.models import ExportJob, Portfolio
 from cpd_log.portfolio import services
 from tests import factories
 from tests.portfolio.builders import make_finished_job, make_link, make_portfolio
@@ -48,17 +46,23 @@ def test_job_files_go_with_the_account(logged_in, user, other_user):
     assert _files() == {theirs.file_name}
 
 
-def test_a_job_deleted_while_rendering_leaves_no_file(app_factory, tmp_path, user):
-    """The portfolio goes while its PDF is being laid out: the finished file is removed too."""
+def test_a_job_deleted_while_rendering_leaves_no_file(app_factory, tmp_path, user, monkeypatch):
+    """The owner deletes the portfolio while its PDF is being laid out: no file stays."""
     app = app_factory(UPLOAD_DIR=str(tmp_path / "uploads"))
     with app.app_context():
         for n in range(30):
             factories.make_activity(user, title=f"Course {n}")
         portfolio = make_portfolio(user)
-        thread_name = f"export-{jobs.start(portfolio, 'pdf', 30).id}"
-        services.delete_portfolio(portfolio)
-        db.session.commit()
-        for thread in threading.enumerate():
-            if thread.name == thread_name:
-                thread.join(timeout=60)
+        portfolio_id, render = portfolio.id, jobs.pdf.render
+
+        def render_while_deleted(content, out, progress):
+            pages = render(content, out, progress=progress)
+            with app.app_context():  # the owner's request, meanwhile
+                services.delete_portfolio(db.session.get(Portfolio, portfolio_id))
+                db.session.commit()
+            return pages
+
+        monkeypatch.setattr(jobs.pdf, "render", render_while_deleted)
+        jobs.start(portfolio, "pdf", 30)
+        assert db.session.get(Portfolio, portfolio_id) is None
         assert _files() == set()

@@ -24,7 +24,7 @@ def _wait(client, job_url: str) -> dict:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         status = client.get(f"{job_url}/status").get_json()
-        if status["state"] != "running":
+        if status["state"] not in ("queued", "running"):
             return status
         time.sleep(0.2)
     raise AssertionError("the export did not finish")
