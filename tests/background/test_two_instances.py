@@ -19,8 +19,9 @@ from tests.background.processes import (
     worker,
 )
 from tests.database import scratch_database
+from tests.parallel import redis_db
 
-REDIS_DB = 11  # this test's own Redis database; only it is ever flushed
+REDIS_DB = redis_db(11)  # this test's own Redis database (per xdist worker); only it is flushed
 QUEUE_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 
 
