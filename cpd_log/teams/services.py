@@ -137,7 +137,7 @@ def set_consent(
     own = set(
         db.session.scalars(
             select(Portfolio.id).where(
-                Portfolio.user_id == membership.user_id, Portfolio.id.in_(list(portfolio_ids))
+                Portfolio.user_id == membership.user_id, Portfolio.id.in_(list(portfolio_ids or ()))
             )
         )
     )

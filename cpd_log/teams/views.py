@@ -144,7 +144,7 @@ def consent(team_id: int):
             membership,
             progress=form.progress.data,
             competencies=form.competencies.data,
-            portfolio_ids=form.portfolios.data,
+            portfolio_ids=form.portfolios.data or (),
             now=datetime.now(UTC),
         )
         db.session.commit()
