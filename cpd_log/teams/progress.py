@@ -24,7 +24,8 @@ from cpd_log.schemes.progress import dashboard_cycles
 from cpd_log.teams.standing import standing
 
 EXTENSION = "cpd_log.teams.progress"
-# Members whose figures a process keeps: a few hundred bytes each.
+# Figures a process keeps (a member's cycles, or a member's coverage of one framework): a few
+# hundred bytes to a few kilobytes each.
 KEPT_MEMBERS = 5000
 
 
