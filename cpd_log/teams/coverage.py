@@ -32,23 +32,27 @@ from cpd_log.teams.progress import member_progress
 SHIPPED_ONLY = SimpleNamespace(id=None)
 
 
-@dataclass(frozen=True)
-class CoverageCell:
-    minutes: int
-    # The personal heat-map's colour step (0: none, 1-7: its viridis steps), as a CSS class: the
-    # page's policy allows no inline style.
-    step: int
-
-    @classmethod
-    def of(cls, minutes: int) -> "CoverageCell":
-        return cls(minutes, sum(1 for fewest, _, _ in STEPS if minutes >= fewest))
+# The share of sharing members covering a line, in four steps above none, drawn with every other
+# colour of the personal heat-map's scale (cpd_log/competencies/heatmap.py STEPS) as CSS classes
+# team-share-0…4 (the page's policy allows no inline style; app.css holds them).
+SHARE_STEPS = (0.0, 0.25, 0.5, 0.75)
+SHARE_COLOURS = (STEPS[0], STEPS[2], STEPS[4], STEPS[6])
 
 
 @dataclass(frozen=True)
 class CoverageRow:
     line: Line
-    cells: tuple[CoverageCell, ...]  # one per member, in the order of TeamCoverage.members
+    by_member: tuple[int, ...]  # minutes, one per member in the order of TeamCoverage.members
     members: int  # how many members cover it
+    minutes: int  # all members' minutes
+    share_step: int  # 0: nobody, 1-4: up to a quarter, half, three quarters, all
+
+    @classmethod
+    def of(cls, line: Line, by_member: tuple[int, ...]) -> "CoverageRow":
+        members = sum(1 for m in by_member if m)
+        share = members / len(by_member) if by_member else 0
+        step = sum(1 for floor in SHARE_STEPS if share > floor)
+        return cls(line, by_member, members, sum(by_member), step)
 
     @property
     def gap(self) -> bool:
@@ -89,11 +93,10 @@ def team_coverage(framework: Framework, memberships: list, today: date) -> TeamC
 
     parts = ("coverage", framework.id, span.start.isoformat(), span.end.isoformat())
     kept = member_progress().each([m.user for m in memberships], parts, count)
-    rows = []
-    for line in lines:
-        minutes = [kept[m.user_id].get(line.id, 0) for m in memberships]
-        cells = tuple(CoverageCell.of(m) for m in minutes)
-        rows.append(CoverageRow(line, cells, sum(1 for m in minutes if m)))
+    figures = [kept[m.user_id] for m in memberships]
+    rows = [
+        CoverageRow.of(line, tuple(member.get(line.id, 0) for member in figures)) for line in lines
+    ]
     return TeamCoverage(framework, tuple(memberships), tuple(rows), span.start, span.end)
 
 
