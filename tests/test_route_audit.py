@@ -30,9 +30,11 @@ from cpd_log.models import (
     ShareLink,
     TrashItem,
 )
+from cpd_log.models.appraisal import Appraisal
 from cpd_log.models.scheme import Cycle, Enrolment
 from cpd_log.models.user import LoginSession
 from tests import factories
+from tests.appraisals.helpers import make_appraisal, make_review
 from tests.auth.two_factor_helpers import turn_on
 from tests.crosswalks.helpers import make_crosswalk, make_override
 from tests.evidence.samples import make_evidence
@@ -88,6 +90,10 @@ OWNED = {
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
     "session_hash": Owned(LoginSession, _login_session, key="token_hash"),
+    # The member's own appraisal; and one submitted *to* the user as their team's appraiser
+    # (who else reaches neither: tests/appraisals/test_access.py, table-driven by team role).
+    "appraisal_id": Owned(Appraisal, make_appraisal),
+    "review_id": Owned(Appraisal, make_review),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

@@ -26,6 +26,9 @@ SUBJECTS = {
     "two_factor_on": "Two-factor sign-in was turned on for your CPD Log account",
     "two_factor_off": "Two-factor sign-in was turned off for your CPD Log account",
     "reminder_digest": "CPD Log: what to do next",
+    "appraisal_submitted": "CPD Log: a portfolio was submitted to you for appraisal",
+    "appraisal_signed_off": "CPD Log: your portfolio was signed off",
+    "appraisal_returned": "CPD Log: your portfolio was returned with comments",
 }
 # Development (no MAIL_SERVER): the console and .eml files in MAIL_OUTBOX_DIR.
 OUTBOX_BACKEND = "cpd_log.mail.outbox.EmailBackend"
