@@ -206,3 +206,28 @@ def test_a_comment_on_an_activity_not_submitted_changes_nothing(app, client, log
     empty = client.post(url, data={"round": 1, "activity_id": "", "body": "  "})
     assert empty.status_code == 422 and "Write a comment." in empty.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AppraisalComment.id))) == 0
+
+
+def test_a_scheme_cycle_is_submitted_with_its_rules_and_printed_with_the_sign_off(
+    app, client, login_as
+):
+    from tests.appraisals.helpers import Cast
+    from tests.portfolio.builders import make_portfolio
+    from tests.schemes.helpers import make_cycle
+
+    cast = make_cast()
+    cycle = make_cycle(cast.member)
+    portfolio = make_portfolio(
+        cast.member, "Cycle one", cycle=cycle, date_from=None, date_to=None
+    )
+    appraisal = submit(Cast(cast.team, cast.lead, cast.appraiser, cast.member, portfolio))
+    assert appraisal.cycle_label.startswith(f"{cycle.enrolment.label} · Cycle 1 · 1 Jan 2026")
+    assert appraisal.snapshot["rules"], "the rules engine's verdict is in the snapshot"
+    login_as(client, cast.appraiser)
+    page = client.get(f"/appraisals/review/{appraisal.id}").get_data(as_text=True)
+    assert "Scheme rules at submission" in page and appraisal.snapshot["rules"][0]["name"] in page
+    client.post(f"/appraisals/review/{appraisal.id}/decide", data={"round": 1, "sign_off": "x"})
+    client.post("/account/logout")
+    login_as(client, cast.member)
+    text = _pdf_text(client, portfolio.id)
+    assert f"({appraisal.cycle_label})" in text.replace("\n", " ")
