@@ -26,6 +26,7 @@ SUBJECTS = {
     "two_factor_on": "Two-factor sign-in was turned on for your CPD Log account",
     "two_factor_off": "Two-factor sign-in was turned off for your CPD Log account",
     "reminder_digest": "CPD Log: what to do next",
+    "team_invite": "You are invited to join a team on CPD Log",
     "appraisal_submitted": "CPD Log: a portfolio was submitted to you for appraisal",
     "appraisal_signed_off": "CPD Log: your portfolio was signed off",
     "appraisal_returned": "CPD Log: your portfolio was returned with comments",

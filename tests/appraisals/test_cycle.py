@@ -217,9 +217,7 @@ def test_a_scheme_cycle_is_submitted_with_its_rules_and_printed_with_the_sign_of
 
     cast = make_cast()
     cycle = make_cycle(cast.member)
-    portfolio = make_portfolio(
-        cast.member, "Cycle one", cycle=cycle, date_from=None, date_to=None
-    )
+    portfolio = make_portfolio(cast.member, "Cycle one", cycle=cycle, date_from=None, date_to=None)
     appraisal = submit(Cast(cast.team, cast.lead, cast.appraiser, cast.member, portfolio))
     assert appraisal.cycle_label.startswith(f"{cycle.enrolment.label} · Cycle 1 · 1 Jan 2026")
     assert appraisal.snapshot["rules"], "the rules engine's verdict is in the snapshot"
