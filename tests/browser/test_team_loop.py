@@ -84,6 +84,7 @@ def test_team_loop_to_a_signed_off_pdf(open_tab, live_app):
     page = member.page
     _login(page, member_email)
     _join(page, member_link)
+    page.goto("/teams/")
     page.get_by_role("link", name="What I share").click()
     page.get_by_label("My hours and scheme progress").check()
     page.get_by_role("button", name="Save what I share").click()
