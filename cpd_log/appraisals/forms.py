@@ -50,3 +50,11 @@ class DecisionForm(Form):
     )
     sign_off = SubmitField("Sign off")
     return_it = SubmitField("Return to the member")
+
+    def validate(self, extra_validators=None) -> bool:
+        """A decision is one of the two buttons: a post with neither decides nothing."""
+        valid = super().validate(extra_validators)
+        if not self.sign_off.data and not self.return_it.data:
+            self.reason.errors.append("Choose Sign off or Return to the member.")
+            return False
+        return valid

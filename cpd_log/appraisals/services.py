@@ -163,7 +163,7 @@ def resubmit(member: User, appraisal: Appraisal, portfolio, now=None) -> Apprais
 
 def withdraw(member: User, appraisal: Appraisal, now=None) -> None:
     now = now or datetime.now(UTC)
-    changed = _move(appraisal, OPEN_STATES, None, AppraisalState.WITHDRAWN, now)
+    changed = _move(appraisal, OPEN_STATES, AppraisalState.WITHDRAWN, now, any_round=True)
     if not changed:
         raise AppraisalError(
             f"This submission is {appraisal.state.label.lower()}: "
@@ -173,10 +173,13 @@ def withdraw(member: User, appraisal: Appraisal, now=None) -> None:
     db.session.flush()
 
 
-def _move(appraisal: Appraisal, states, round_, to: AppraisalState, now) -> bool:
-    """One conditional UPDATE: two clicks at once cannot both decide."""
+def _move(appraisal: Appraisal, states, to: AppraisalState, now, round_=None, any_round=False):
+    """One conditional UPDATE: two clicks at once cannot both decide. Unless `any_round`, only
+    the round the page showed (`round_`; None, from a form with no valid round, matches none)."""
     query = update(Appraisal).where(Appraisal.id == appraisal.id, Appraisal.state.in_(states))
-    if round_ is not None:
+    if not any_round:
+        if round_ is None:
+            return False
         query = query.where(Appraisal.round == round_)
     result = db.session.execute(
         query.values(state=to, decided_at=now), execution_options={"synchronize_session": False}
@@ -224,6 +227,8 @@ def _refusal(appraisal: Appraisal, round_: int) -> AppraisalError:
         text = f"This submission was returned on {when}; the member can resubmit it."
     elif appraisal.state is AppraisalState.WITHDRAWN:
         text = f"The member withdrew this submission on {when}."
+    elif round_ is None:
+        text = "This form is out of date: reload the page."
     elif appraisal.round != round_:
         text = "The member resubmitted this since you opened it: read the new submission."
     else:
@@ -266,7 +271,7 @@ def decide(
     if not sign_off and not reason:
         raise ReasonRequired("Say why you return it, so the member knows what to change.")
     to = AppraisalState.SIGNED_OFF if sign_off else AppraisalState.RETURNED
-    if not _move(appraisal, (AppraisalState.SUBMITTED,), round_, to, now):
+    if not _move(appraisal, (AppraisalState.SUBMITTED,), to, now, round_=round_):
         raise _refusal(appraisal, round_)
     kind = AppraisalEventKind.SIGNED_OFF if sign_off else AppraisalEventKind.RETURNED
     _event(appraisal, kind, appraiser, reason, now)

@@ -229,3 +229,15 @@ def test_a_scheme_cycle_is_submitted_with_its_rules_and_printed_with_the_sign_of
     login_as(client, cast.member)
     text = _pdf_text(client, portfolio.id)
     assert f"({appraisal.cycle_label})" in text.replace("\n", " ")
+
+
+def test_a_decision_needs_one_of_the_two_buttons(app, client, login_as):
+    cast = make_cast()
+    appraisal = submit(cast)
+    login_as(client, cast.appraiser)
+    answer = client.post(
+        f"/appraisals/review/{appraisal.id}/decide", data={"round": 1, "reason": "Hm."}
+    )
+    assert answer.status_code == 422
+    assert "Choose Sign off or Return to the member." in answer.get_data(as_text=True)
+    assert _fresh(appraisal.id).state is AppraisalState.SUBMITTED
