@@ -60,7 +60,10 @@ def invite(lead, form: InviteForm):
         roles = role_words(created.is_lead, created.is_appraiser)
         days = INVITE_VALID_FOR.days
         by = current_user.display_name
-        send(compose("team_invite", email, team=team, url=address, roles=roles, days=days, by=by))
+        # No account may exist yet for the address: the layout greets "Hello there".
+        greeted = {"display_name": "there"}
+        context = {"team": team, "url": address, "roles": roles, "days": days, "by": by}
+        send(compose("team_invite", email, user=greeted, **context))
         flash(f"Invitation mailed to {email}.", "success")
         return redirect(url_for("teams.detail", team_id=team.id))
     return team_page(lead, new_link=address)

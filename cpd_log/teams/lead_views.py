@@ -46,10 +46,12 @@ def _framework_form(team) -> FrameworkForm:
 def dashboard(team_id: int):
     lead = _lead_or_404(team_id)
     page = lead_dashboard(lead.team, today_for(current_user))
-    db.session.commit()  # cycles that began since a member's last visit are stored
     body = render_template(
         "teams/dashboard.html", page=page, team=lead.team, form=_framework_form(lead.team)
     )
+    # After rendering (a commit expires every row the page shows): cycles that began since a
+    # member's last visit are stored.
+    db.session.commit()
     return body, 200, NO_STORE
 
 
@@ -57,10 +59,11 @@ def dashboard(team_id: int):
 def dashboard_export(team_id: int):
     lead = _lead_or_404(team_id)
     page = lead_dashboard(lead.team, today_for(current_user))
+    data = dashboard_csv(page)
     db.session.commit()
     name = f"team-{team_id}-{today_for(current_user).isoformat()}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE}
-    return Response(dashboard_csv(page), mimetype="text/csv", headers=headers)
+    return Response(data, mimetype="text/csv", headers=headers)
 
 
 @bp.post("/<int:team_id>/framework")
