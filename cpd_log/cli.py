@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from cpd_log import housekeeping
+from cpd_log.appraisals.demo import demo_appraisals
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.competencies.services import seed_frameworks
@@ -91,6 +92,8 @@ def demo(count: int) -> None:
         demo_reflections_and_schemes(user, date.today())
     if demo_team(user, DEMO_PASSWORD, date.today()):
         click.echo(f"demo team: {TEAM_NAME}, led by {DEMO_EMAIL}, four colleagues (same password)")
+        appraisals = demo_appraisals(user, date.today())
+        click.echo(f"demo appraisals: {appraisals} submitted to {DEMO_EMAIL}, one signed off")
     db.session.commit()
     click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")
 
