@@ -20,7 +20,5 @@ def test_demo_appraisals(app):
     assert {a.appraiser_id for a in appraisals} == {demo.id}
     signed = appraisals[0]
     assert signed.snapshot["activities"] and len(signed.comments) == 1
-    content = portfolio_services.gather(
-        db.session.get(portfolio_services.Portfolio, signed.portfolio_id)
-    )
+    content = portfolio_services.gather(db.session.get(Portfolio, signed.portfolio_id))
     assert content.appraisal_sign_offs == [signed]
