@@ -150,3 +150,26 @@ def test_a_removed_member_cannot_resubmit_and_keeps_the_history(app, client, log
     db.session.expire_all()
     again = db.session.get(Appraisal, appraisal.id)
     assert again.state is AppraisalState.RETURNED and again.round == 1
+
+
+def test_deleted_accounts(app, client, login_as):
+    """The appraiser's account goes: the member keeps the history and the printed name. The
+    member's account goes: their appraisals go with it."""
+    from cpd_log.auth import services as auth_services
+    from cpd_log.models.appraisal import AppraisalEvent
+
+    cast = make_cast()
+    appraisal = submit(cast)
+    login_as(client, cast.appraiser)
+    client.post(f"/appraisals/review/{appraisal.id}/decide", data={"round": 1, "sign_off": "x"})
+    client.post("/account/logout")
+    auth_services.delete_account(cast.appraiser)
+    db.session.commit()
+    login_as(client, cast.member)
+    page = client.get(f"/appraisals/{appraisal.id}").get_data(as_text=True)
+    assert "Signed off</strong> by Bea Appraiser" in page
+    client.post("/account/logout")
+    auth_services.delete_account(cast.member)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Appraisal.id))) == 0
+    assert db.session.scalar(select(func.count(AppraisalEvent.id))) == 0

@@ -241,3 +241,31 @@ def test_a_decision_needs_one_of_the_two_buttons(app, client, login_as):
     assert answer.status_code == 422
     assert "Choose Sign off or Return to the member." in answer.get_data(as_text=True)
     assert _fresh(appraisal.id).state is AppraisalState.SUBMITTED
+
+
+def test_the_appraisers_pages_take_the_same_queries_at_any_size(
+    app, client, login_as, count_queries, uncached
+):
+    from datetime import date
+
+    from tests import factories
+
+    counts = []
+    for extra in (0, 38):
+        cast = make_cast()
+        for n in range(extra):
+            factories.make_activity(cast.member, title=f"More {n}", start_date=date(2026, 6, 1))
+        appraisal = submit(cast)
+        assert len(appraisal.snapshot["activities"]) == 2 + extra
+        first = appraisal.snapshot["activities"][0]["id"]
+        login_as(client, cast.appraiser)
+        client.post(
+            f"/appraisals/review/{appraisal.id}/comment",
+            data={"round": 1, "activity_id": first, "body": "Noted."},
+        )
+        with count_queries() as statements:
+            assert client.get(f"/appraisals/review/{appraisal.id}").status_code == 200
+            assert client.get("/appraisals/").status_code == 200
+        counts.append(len(statements))
+        client.post("/account/logout")
+    assert counts[0] == counts[1], counts
