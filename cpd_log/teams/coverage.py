@@ -4,8 +4,10 @@ share their coverage, over the last two years, and the gaps nobody covers.
 Counting is the personal heat-map's (cpd_log/competencies/coverage.py): a member's activity
 counts where it is tagged, or where its tags in another framework reach through a shipped
 crosswalk. Only shipped crosswalks are used: a member's own crosswalks and overrides are theirs,
-and the lead's would read the members' tags the lead's way. Four queries at any team size: the
-framework's lines, the crosswalks (two), and every sharing member's tags in one.
+and the lead's would read the members' tags the lead's way. A member's figures are kept until
+their data changes (cpd_log/teams/progress.py; a change to a shipped framework or crosswalk
+raises every user's data version): one query for the framework's lines, and only when some
+member's data changed the crosswalks (two) and those members' tags (one), at any team size.
 """
 
 from collections import defaultdict
@@ -24,27 +26,33 @@ from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
+from cpd_log.teams.progress import member_progress
 
 # page_crosswalks(user, …) reads the shipped crosswalks plus the user's own: nobody's own here.
 SHIPPED_ONLY = SimpleNamespace(id=None)
 
 
-@dataclass(frozen=True)
-class CoverageCell:
-    minutes: int
-
-    @property
-    def step(self) -> int:
-        """The personal heat-map's colour step (0: none, 1-7: its viridis steps), as a CSS
-        class: the page's policy allows no inline style."""
-        return sum(1 for fewest, _, _ in STEPS if self.minutes >= fewest)
+# The share of sharing members covering a line, in four steps above none, drawn with every other
+# colour of the personal heat-map's scale (cpd_log/competencies/heatmap.py STEPS) as CSS classes
+# team-share-0…4 (the page's policy allows no inline style; app.css holds them).
+SHARE_STEPS = (0.0, 0.25, 0.5, 0.75)
+SHARE_COLOURS = (STEPS[0], STEPS[2], STEPS[4], STEPS[6])
 
 
 @dataclass(frozen=True)
 class CoverageRow:
     line: Line
-    cells: tuple[CoverageCell, ...]  # one per member, in the order of TeamCoverage.members
+    by_member: tuple[int, ...]  # minutes, one per member in the order of TeamCoverage.members
     members: int  # how many members cover it
+    minutes: int  # all members' minutes
+    share_step: int  # 0: nobody, 1-4: up to a quarter, half, three quarters, all
+
+    @classmethod
+    def of(cls, line: Line, by_member: tuple[int, ...]) -> "CoverageRow":
+        members = sum(1 for m in by_member if m)
+        share = members / len(by_member) if by_member else 0
+        step = sum(1 for floor in SHARE_STEPS if share > floor)
+        return cls(line, by_member, members, sum(by_member), step)
 
     @property
     def gap(self) -> bool:
@@ -68,21 +76,27 @@ class TeamCoverage:
 def team_coverage(framework: Framework, memberships: list, today: date) -> TeamCoverage:
     quarters = coverage.quarters(today)
     span = Quarter(quarters[0].start, quarters[-1].end)
-    key = framework_key(framework.slug, framework.owner_id)
-    crosswalks = page_crosswalks(SHIPPED_ONLY, {key})
-    others = crosswalks.frameworks_into({key}) - {key}
     lines = framework_lines(framework)
-    logged = _logged([m.user_id for m in memberships], framework, others, span)
-    in_force = crosswalks.for_cycle(None)
-    per_member = [
-        coverage.by_quarter(lines, logged.get(m.user_id, ()), key, in_force, [span])
-        for m in memberships
+
+    def count(users) -> dict[int, dict[int, int]]:
+        """{user id: {line id: minutes}} of the members whose figures are not kept."""
+        key = framework_key(framework.slug, framework.owner_id)
+        crosswalks = page_crosswalks(SHIPPED_ONLY, {key})
+        others = crosswalks.frameworks_into({key}) - {key}
+        logged = _logged([u.id for u in users], framework, others, span)
+        in_force = crosswalks.for_cycle(None)
+        found = {}
+        for user in users:
+            table = coverage.by_quarter(lines, logged.get(user.id, ()), key, in_force, [span])
+            found[user.id] = {line.id: table.row(line)[0].total for line in lines}
+        return found
+
+    parts = ("coverage", framework.id, span.start.isoformat(), span.end.isoformat())
+    kept = member_progress().each([m.user for m in memberships], parts, count)
+    figures = [kept[m.user_id] for m in memberships]
+    rows = [
+        CoverageRow.of(line, tuple(member.get(line.id, 0) for member in figures)) for line in lines
     ]
-    rows = []
-    for line in lines:
-        minutes = [table.row(line)[0].total for table in per_member]
-        cells = tuple(CoverageCell(m) for m in minutes)
-        rows.append(CoverageRow(line, cells, sum(1 for m in minutes if m)))
     return TeamCoverage(framework, tuple(memberships), tuple(rows), span.start, span.end)
 
 

@@ -116,7 +116,7 @@ def dashboard_csv(page: LeadDashboard) -> bytes:
         if page.coverage is not None and row.membership.id in columns:
             place = columns[row.membership.id]
             for line in page.coverage.rows:
-                minutes = line.cells[place].minutes
+                minutes = line.by_member[place]
                 if minutes:
                     item = f"{line.line.code} {line.line.name}"
                     start, end = page.coverage.start, page.coverage.end

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from cpd_log.common.dates import today_for
-from cpd_log.competencies.heatmap import NONE_FILL, STEPS
+from cpd_log.competencies.heatmap import NONE_FILL
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Framework
 from cpd_log.schemes import services as schemes
 from cpd_log.teams import services
+from cpd_log.teams.coverage import SHARE_COLOURS
 from cpd_log.teams.dashboard import CSV_HEADERS, lead_dashboard
 from cpd_log.teams.progress import member_progress
 from cpd_log.teams.standing import AT_RISK, MET, ON_PACE
@@ -131,19 +132,20 @@ def test_coverage_counts_sharing_members_through_crosswalks_and_lists_gaps(app, 
     covered = lead_dashboard(team, today).coverage
     assert [m.user.display_name for m in covered.members] == ["Direct", "Via"]
     rows = {row.line.code: row for row in covered.rows if row.line.area is not None}
-    assert [c.minutes for c in rows["TT.PS"].cells] == [120, 0]
-    assert [c.minutes for c in rows["TT.BA"].cells] == [0, 90]
+    assert rows["TT.PS"].by_member == (120, 0)
+    assert rows["TT.BA"].by_member == (0, 90)
+    assert (rows["TT.BA"].members, rows["TT.BA"].share_step) == (1, 2)  # half of them
     assert rows["TT.WOW"].members == 0  # Hidden's 10 hours are not shared
     assert [line.code for line in covered.gaps] == ["TT.WOW"]
 
 
-def test_heat_classes_match_the_personal_heat_map(app):
-    """The CSS steps in app.css are the personal heat-map's (the page's policy allows no inline
-    style, so the colours live in the stylesheet)."""
+def test_share_classes_match_the_personal_heat_map(app):
+    """The CSS steps in app.css are colours of the personal heat-map (the page's policy allows
+    no inline style, so the colours live in the stylesheet)."""
     css = (Path(app.static_folder) / "app.css").read_text(encoding="utf-8")
-    assert f".team-heat-0 {{ background: {NONE_FILL};" in css
-    for step, (_, fill, text) in enumerate(STEPS, start=1):
-        assert f".team-heat-{step} {{ background: {fill}; color: {text}; }}" in css
+    assert f".team-share-0 {{ background: {NONE_FILL};" in css
+    for step, (_, fill, text) in enumerate(SHARE_COLOURS, start=1):
+        assert f".team-share-{step} {{ background: {fill}; color: {text}; }}" in css
 
 
 def _team_of(size: int, lead, today):
