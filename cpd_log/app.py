@@ -165,6 +165,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from cpd_log.account.views import bp as account_bp
     from cpd_log.activities.views import bp as activities_bp
+    from cpd_log.appraisals.views import bp as appraisals_bp
     from cpd_log.auth.device_views import bp as devices_bp
     from cpd_log.auth.email_views import bp as email_bp
     from cpd_log.auth.recovery_views import bp as recovery_bp
@@ -217,6 +218,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(export_jobs_bp)
     app.register_blueprint(share_links_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(appraisals_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(reminders_bp)

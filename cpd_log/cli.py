@@ -1,9 +1,5 @@
 """Command-line tasks: flask --app cpd_log seed | create-user | demo | sweep | backup | restore |
-<<<<<<< HEAD
-send-reminders | aggregates."""
-=======
-send-reminders | worker."""
->>>>>>> queue
+send-reminders | aggregates | worker."""
 
 from datetime import UTC, date, datetime
 
@@ -13,6 +9,7 @@ from sqlalchemy import func, select
 
 from cpd_log import housekeeping
 from cpd_log.aggregates.commands import aggregates
+from cpd_log.appraisals.demo import demo_appraisals
 from cpd_log.auth import services as auth_services
 from cpd_log.auth.passwords import guessable_words, password_problem
 from cpd_log.background.commands import worker
@@ -39,11 +36,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(send_reminders)
-<<<<<<< HEAD
     app.cli.add_command(aggregates)
-=======
     app.cli.add_command(worker)
->>>>>>> queue
 
 
 @click.command()
@@ -102,6 +96,8 @@ def demo(count: int) -> None:
         demo_reflections_and_schemes(user, date.today())
     if demo_team(user, DEMO_PASSWORD, date.today()):
         click.echo(f"demo team: {TEAM_NAME}, led by {DEMO_EMAIL}, four colleagues (same password)")
+        appraisals = demo_appraisals(user, date.today())
+        click.echo(f"demo appraisals: {appraisals} submitted to {DEMO_EMAIL}, one signed off")
     db.session.commit()
     click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")
 

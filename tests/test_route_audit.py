@@ -33,9 +33,11 @@ from cpd_log.models import (
     TeamMembership,
     TrashItem,
 )
+from cpd_log.models.appraisal import Appraisal
 from cpd_log.models.scheme import Cycle, Enrolment
 from cpd_log.models.user import LoginSession
 from tests import factories
+from tests.appraisals.helpers import make_appraisal, make_review
 from tests.auth.two_factor_helpers import turn_on
 from tests.crosswalks.helpers import make_crosswalk, make_override
 from tests.evidence.samples import make_evidence
@@ -98,6 +100,10 @@ OWNED = {
     "team_id": Owned(Team, team_led_by),
     "membership_id": Owned(TeamMembership, member_of_team_led_by),
     "invite_id": Owned(TeamInvite, invite_of_team_led_by),
+    # The member's own appraisal; and one submitted *to* the user as their team's appraiser
+    # (who else reaches neither: tests/appraisals/test_access.py, table-driven by team role).
+    "appraisal_id": Owned(Appraisal, make_appraisal),
+    "review_id": Owned(Appraisal, make_review),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}

@@ -7,8 +7,9 @@ fetches the file when it is done, so no request waits long enough to time out.
 A job is addressed by its random token, never by its row id. A file is served only while it shows
 the portfolio as it is now: the job records the portfolio's content fingerprint when it starts,
 and a job whose fingerprint no longer matches (the owner edited the portfolio, an activity or a
-reflection, removed evidence; a review was added) answers "out of date, start a new one". Files
-live in the upload folder's `.exports/` (job_files.py) and go an hour later.
+reflection, removed evidence; a review was added, an appraiser signed it off) answers "out of
+date, start a new one". Files live in the upload folder's `.exports/` (job_files.py) and go an
+hour later.
 
 A job is `queued` until a worker takes it, then `running`, then `done` or `failed`. Any host
 answers its pages: the row is in the database, the file in the shared UPLOAD_DIR. A running job
@@ -28,6 +29,7 @@ from cpd_log.documents import bundle, pdf
 from cpd_log.documents.job_files import job_path
 from cpd_log.extensions import db
 from cpd_log.models import Evidence, ExportJob, Portfolio, Review, ShareLink, User
+from cpd_log.models.appraisal import Appraisal, AppraisalState
 from cpd_log.models.types import utcnow
 from cpd_log.portfolio import services
 
@@ -54,7 +56,7 @@ def fingerprint(portfolio_id: int) -> str:
     `user.data_version` that triggers raise on every activity, reflection, tag, framework, scheme
     and cycle write) and the owner's evidence, which no trigger watches: its count catches a
     removal, its latest `created_at` an addition (ids alone would not: SQLite reuses the highest
-    id after a delete). Reviews are printed too, and the owner's name.
+    id after a delete). Reviews and appraisal sign-offs are printed too, and the owner's name.
     """
     owner = Portfolio.user_id
 
@@ -71,6 +73,12 @@ def fingerprint(portfolio_id: int) -> str:
             of_evidence(func.max(Evidence.created_at)),
             select(func.count(Review.id))
             .where(Review.portfolio_id == Portfolio.id)
+            .scalar_subquery(),
+            select(func.count(Appraisal.id))  # a sign-off is final: counting catches each new one
+            .where(
+                Appraisal.portfolio_id == Portfolio.id,
+                Appraisal.state == AppraisalState.SIGNED_OFF,
+            )
             .scalar_subquery(),
         )
         .join(User, User.id == owner)

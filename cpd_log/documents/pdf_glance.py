@@ -30,17 +30,30 @@ def cover(content: Content, s) -> list:
 
 
 def sign_off(content: Content, s) -> list:
-    """Every recorded sign-off; without one, a block to sign by hand."""
+    """Every recorded sign-off — an appraiser's inside the app (name, date, team, the period
+    submitted) and a reviewer's through a share link; without one, a block to sign by hand."""
     story = [para("Sign-off", s["h2"])]
+    for appraisal in content.appraisal_sign_offs:
+        story.append(para(appraisal_line(appraisal), s["body"]))
     signed = [review for review in content.reviews if review.signed_off]
     for review in signed:
         who = ", ".join(part for part in (review.reviewer_name, review.reviewer_role) if part)
         story.append(para(f"Signed off by {who} on {review.created_at:%-d %b %Y}.", s["body"]))
-    if not signed:
+    if not signed and not content.appraisal_sign_offs:
         story.append(para("Not signed off yet.", s["body"]))
         blanks = [(label, SIGN_OFF_BLANK) for label in ("Reviewer", "Role", "Date", "Signature")]
         story.append(Facts(blanks, s["body"]))
     return story
+
+
+def appraisal_line(appraisal) -> str:
+    """'Signed off by Bea Appraiser, appraiser for PMO Office, on 1 Dec 2026, for the period
+    1 Jan 2026 – 31 Dec 2026 (PMP · Cycle 1 · …).'"""
+    cycle = f" ({appraisal.cycle_label})" if appraisal.cycle_label else ""
+    return (
+        f"Signed off by {appraisal.appraiser_name}, appraiser for {appraisal.team_name}, "
+        f"on {appraisal.decided_at:%-d %b %Y}, for the period {appraisal.period}{cycle}."
+    )
 
 
 def at_a_glance(content: Content, s) -> list:

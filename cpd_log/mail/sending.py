@@ -27,6 +27,9 @@ SUBJECTS = {
     "two_factor_off": "Two-factor sign-in was turned off for your CPD Log account",
     "reminder_digest": "CPD Log: what to do next",
     "team_invite": "You are invited to join a team on CPD Log",
+    "appraisal_submitted": "CPD Log: a portfolio was submitted to you for appraisal",
+    "appraisal_signed_off": "CPD Log: your portfolio was signed off",
+    "appraisal_returned": "CPD Log: your portfolio was returned with comments",
 }
 # Development (no MAIL_SERVER): the console and .eml files in MAIL_OUTBOX_DIR.
 OUTBOX_BACKEND = "cpd_log.mail.outbox.EmailBackend"

@@ -2,6 +2,13 @@
 
 from cpd_log.models.account_token import AccountToken, TokenPurpose
 from cpd_log.models.activity import Activity, ActivityKind, ActivityStatus, Delivery
+from cpd_log.models.appraisal import (
+    Appraisal,
+    AppraisalComment,
+    AppraisalEvent,
+    AppraisalEventKind,
+    AppraisalState,
+)
 from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
@@ -30,6 +37,11 @@ __all__ = [
     "AccountToken",
     "TokenPurpose",
     "Activity",
+    "Appraisal",
+    "AppraisalComment",
+    "AppraisalEvent",
+    "AppraisalEventKind",
+    "AppraisalState",
     "BadgeAssertion",
     "ClaimStatus",
     "ImportBatch",

@@ -17,6 +17,7 @@ from cpd_log.documents import job_files
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Competency, Evidence, Portfolio, Reflection, User
 from cpd_log.models.activity import activity_competency
+from cpd_log.models.appraisal import Appraisal, AppraisalState
 from cpd_log.portfolio import cycle_report, reflection_selection
 
 
@@ -146,6 +147,8 @@ class Content:
     category_splits: dict | None = None
     minutes_by_category: list[tuple[str, int]] = field(default_factory=list)
     reviews: list = field(default_factory=list)
+    # Appraisals of this portfolio an appraiser signed off inside the app (cpd_log/appraisals/).
+    appraisal_sign_offs: list = field(default_factory=list)
     # The rules engine's CycleView of the chosen cycle (the PDF's "At a glance" prints its rules;
     # without a chosen cycle, those of the owner's active cycles: `active_cycles()`).
     cycles: list = field(default_factory=list)
@@ -213,11 +216,26 @@ def gather(portfolio: Portfolio, today: date | None = None) -> Content:
         reflections=reflection_selection.by_competency(reflections, portfolio.competency_ids or []),
         reflection_list=reflections,
         reviews=list(portfolio.reviews),
+        appraisal_sign_offs=appraisal_sign_offs(portfolio.id),
     )
     _summarise(content)
     if portfolio.cycle is not None:
         _add_cycle(content, portfolio.cycle)
     return content
+
+
+def appraisal_sign_offs(portfolio_id: int) -> list[Appraisal]:
+    """The portfolio's signed-off appraisals, oldest first: its PDF's sign-off prints each."""
+    return list(
+        db.session.scalars(
+            select(Appraisal)
+            .where(
+                Appraisal.portfolio_id == portfolio_id,
+                Appraisal.state == AppraisalState.SIGNED_OFF,
+            )
+            .order_by(Appraisal.decided_at, Appraisal.id)
+        )
+    )
 
 
 def _evidence_entries(activities: list[Activity], reflections: list) -> list[EvidenceEntry]:
