@@ -23,6 +23,7 @@ Pure Python: no Flask, no SQLAlchemy.
 
 # ruff: noqa: S608 - the statements are built from this module's own names, never user input
 
+import unicodedata
 from contextlib import contextmanager
 
 TABLE = "activity_search"
@@ -93,8 +94,29 @@ def _sqlite_create() -> list[str]:
     ]
 
 
+def _unaccented_letters() -> tuple[str, str]:
+    """Latin letters with accents and their plain letter ("é" -> "e"), for translate(): FTS5's
+    remove_diacritics does the same on SQLite, with no PostgreSQL extension (unaccent) needed."""
+    accented, plain = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        base = unicodedata.normalize("NFKD", letter)[0]
+        if base != letter and base.isascii() and base.isalpha():
+            accented.append(letter)
+            plain.append(base)
+    return "".join(accented), "".join(plain)
+
+
+ACCENTED, PLAIN = _unaccented_letters()
+
+
+def plain_letters(word: str) -> str:
+    """A word as the PostgreSQL index stores it: the same letters translate() replaces."""
+    return word.translate(str.maketrans(ACCENTED, PLAIN))
+
+
 def _pg_text(expression: str, weight: str) -> str:
-    text = f"left(coalesce({expression}, ''), {PG_TEXT_LIMIT})"
+    text = f"translate(left(coalesce({expression}, ''), {PG_TEXT_LIMIT}), '{ACCENTED}', '{PLAIN}')"
     return " || ".join(
         f"setweight(to_tsvector('{config}', {text}), '{weight}')"
         for config in ("english", "simple")

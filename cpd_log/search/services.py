@@ -11,7 +11,7 @@ from sqlalchemy import Select, column, func, literal_column, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from cpd_log.models import Activity
-from cpd_log.search.index import COLUMNS, TABLE
+from cpd_log.search.index import COLUMNS, TABLE, plain_letters
 from cpd_log.search.words import fts5_match, words
 
 _fts = table(TABLE, column("rowid"), column("rank"))
@@ -54,7 +54,7 @@ def _tsquery(found: list[str]) -> ColumnElement:
     simple = literal_column("'simple'::regconfig")
     parts = [
         func.to_tsquery(english, f"'{word}'").op("||")(func.to_tsquery(simple, f"'{word}':*"))
-        for word in found
+        for word in map(plain_letters, found)
     ]
     combined = parts[0]
     for part in parts[1:]:
