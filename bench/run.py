@@ -38,11 +38,13 @@ PAGES = {
     "dashboard": "/dashboard",
     "list": "/activities/",
     "filtered list": "/activities/?q=risk&sort=hours_desc",
+    "search": "/activities/?q=risk",  # ranked, best match first (cpd_log/search/)
     # The same pages right after the user's data changed: the page cache has nothing to offer,
     # so these are the cost of really rendering them (the first view after every write).
     "dashboard*": "/dashboard",
     "list*": "/activities/",
     "filtered list*": "/activities/?q=risk&sort=hours_desc",
+    "search*": "/activities/?q=risk",
 }
 AFTER_A_WRITE = "*"
 WARMUP = 3

@@ -92,8 +92,9 @@ def _apply_criteria(query: Select, user, criteria: dict) -> Select:
     order = ORDERINGS.get(criteria.get("sort") or "date_desc", ORDERINGS["date_desc"])
     if criteria.get("q"):
         dialect = db.session.get_bind().dialect.name
-        query, best_first = search_activities(query, user.id, criteria["q"], dialect)
-        if criteria.get("sort") in (None, RELEVANCE) and best_first:
+        ranked = criteria.get("sort") in (None, RELEVANCE)
+        query, best_first = search_activities(query, user.id, criteria["q"], dialect, ranked)
+        if ranked and best_first:
             order = best_first
     # An activity overlaps the range when it starts before the range ends and ends after it starts.
     if criteria.get("date_from"):

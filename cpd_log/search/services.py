@@ -23,28 +23,32 @@ class Search(NamedTuple):
     best_first: tuple[ColumnElement, ...]  # ORDER BY for "best match first"
 
 
-def search_activities(query: Select, owner_id: int, text: str, dialect: str) -> Search:
+def search_activities(
+    query: Select, owner_id: int, text: str, dialect: str, ranked: bool = True
+) -> Search:
     """Narrow `query` (an activity query, already the owner's) to the activities `text` finds.
-    Text with no word in it (only punctuation, say) finds nothing."""
+    Text with no word in it (only punctuation, say) finds nothing. `ranked=False` when another
+    order is chosen: SQLite then skips bm25, most of a search's cost per match."""
     found = words(text)
     if not found:
         return Search(query.where(literal_column("1") == 0), ())
     if dialect == "postgresql":
         return _postgresql(query, found)
-    return _sqlite(query, owner_id, found)
+    return _sqlite(query, owner_id, found, ranked)
 
 
-def _sqlite(query: Select, owner_id: int, found: list[str]) -> Search:
+def _sqlite(query: Select, owner_id: int, found: list[str], ranked: bool) -> Search:
     # Materialised first: joined as a plain table, SQLite may run the MATCH once per activity.
+    columns = [_fts.c.rowid.label("activity_id")] + ([_fts.c.rank.label("rank")] if ranked else [])
     hits = (
-        select(_fts.c.rowid.label("activity_id"), _fts.c.rank.label("rank"))
+        select(*columns)
         .where(literal_column(TABLE).op("MATCH")(fts5_match(owner_id, found, COLUMNS)))
         .cte("search_hits")
         .prefix_with("MATERIALIZED")
     )
     query = query.join(hits, hits.c.activity_id == Activity.id)
     # bm25 is negative, lower is better.
-    return Search(query, (hits.c.rank.asc(), Activity.id.desc()))
+    return Search(query, (hits.c.rank.asc(), Activity.id.desc()) if ranked else ())
 
 
 def _tsquery(found: list[str]) -> ColumnElement:
