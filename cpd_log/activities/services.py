@@ -74,6 +74,7 @@ def _apply(activity: Activity, data: dict) -> None:
 LIST_COLUMNS = (Activity.id, *(getattr(Activity, name) for name in LISTED))
 
 RELEVANCE = "relevance"  # best match first when searching (search/services.py), else newest
+UNRANKED = "date_desc"  # any order but RELEVANCE
 ORDERINGS = {
     "date_desc": (Activity.start_date.desc(), Activity.id.desc()),
     "date_asc": (Activity.start_date.asc(), Activity.id.asc()),
@@ -150,8 +151,11 @@ def list_activities(user, criteria: dict, page: int, per_page: int) -> ActivityP
     Plain rows, not ORM objects: building 50 activities and their tags as objects cost three
     times the queries themselves.
     """
-    query = _apply_criteria(owned(Activity, user).with_only_columns(*LIST_COLUMNS), user, criteria)
-    matching = query.order_by(None).subquery()
+    listed = owned(Activity, user).with_only_columns(*LIST_COLUMNS)
+    query = _apply_criteria(listed, user, criteria)
+    # The totals need no order, so a search's ranking (most of its cost per match) is skipped.
+    unranked = {**criteria, "sort": UNRANKED}
+    matching = _apply_criteria(listed, user, unranked).order_by(None).subquery()
     total, minutes = db.session.execute(
         select(func.count(), func.coalesce(func.sum(matching.c.minutes), 0))
     ).one()
