@@ -207,3 +207,41 @@ def test_best_match_first_unless_another_order_is_chosen(logged_in, user):
     assert found(logged_in, "benefits") == ["Benefits realisation", "Monthly reporting"]
     response = logged_in.get("/activities/?q=benefits&sort=date_desc")
     assert titles(response) == ["Monthly reporting", "Benefits realisation"]
+
+
+# Batch mode reflects the table and cannot reflect the expression index ix_activity_user_ended.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based")
+def test_a_migration_that_copies_activity_keeps_the_index(tmp_path):
+    """SQLite batch mode copies the table and loses its triggers: `rebuilding` brings the index
+    and its triggers back, filled with the rows that were there."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from flask_migrate import upgrade
+
+    from cpd_log import create_app
+    from cpd_log.page_cache_triggers import rebuilding as page_cache_rebuilding
+    from cpd_log.search.index import rebuilding
+    from tests.database import scratch_database
+
+    with scratch_database(tmp_path) as url:
+        app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            user = factories.make_user()
+            factories.make_activity(user, title="Before the copy")
+            with db.engine.begin() as connection:
+                op = Operations(MigrationContext.configure(connection))
+                copy = "always" if connection.dialect.name == "sqlite" else "auto"
+                with (
+                    rebuilding(op),
+                    page_cache_rebuilding(op, "activity"),
+                    op.batch_alter_table("activity", recreate=copy),
+                ):
+                    pass
+            factories.make_activity(user, title="After the copy")
+            titles_found = {
+                a.title for a in db.session.scalars(activity_query(user, {"q": "copy"}))
+            }
+            assert titles_found == {"Before the copy", "After the copy"}
+            db.session.remove()
+            db.engine.dispose()
