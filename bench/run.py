@@ -40,12 +40,14 @@ PAGES = {
     PING: "/bench/ping",
     "dashboard": "/dashboard",
     "list": "/activities/",
+    "search": "/activities/?q=risk",  # ranked, best match first (cpd_log/search/)
     # The same pages right after the user's data changed: the page cache has nothing to offer,
     # so these are the cost of really rendering them (the first view after every write).
     "dashboard*": "/dashboard",
     "list*": "/activities/",
-    # Filtered without text search (search has a bench of its own).
+    # Filtered without text search (search has rows and a bench of its own).
     "filtered list*": "/activities/?kind=course&status=completed&sort=date_desc",
+    "search*": "/activities/?q=risk",
     "cycle*": "/schemes/cycles/{cycle}",
     "schemes*": "/schemes/",
 }

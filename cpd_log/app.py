@@ -25,6 +25,7 @@ from config import (
 )
 from cpd_log import page_cache, security_log
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
+from cpd_log.search import index as search_index
 
 TEMPLATE_DIR = BASE_DIR / "templates"
 MIGRATIONS_DIR = BASE_DIR / "migrations"
@@ -142,7 +143,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    # The search index's tables are made by raw DDL (an FTS5 table on SQLite), not by a model:
+    # autogenerate must neither drop nor compare them (migrations/env.py passes this on).
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), include_object=search_index.include_object
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -4,6 +4,7 @@ import warnings
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
@@ -19,7 +20,9 @@ def test_models_match_the_migrated_schema(app):
         # leaves it out of the comparison there; the PostgreSQL run compares it.
         warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The same options as `flask db migrate` (the search index's tables are left out).
+        options = {"compare_type": True, **current_app.extensions["migrate"].configure_args}
+        context = MigrationContext.configure(connection, opts=options)
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

@@ -69,9 +69,10 @@ def stored_definitions(connection) -> dict[str, str]:
     if connection.dialect.name == "postgresql":
         sql = "SELECT proname, prosrc FROM pg_proc WHERE proname LIKE 'data_version%'"
     else:
+        # Only the page cache's own: the search index keeps triggers too (cpd_log/search/).
         sql = (
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-            " AND name LIKE 'data_version%'"
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'trigger' AND name LIKE 'data_version%'"
         )
     return {name: body.strip() for name, body in connection.execute(text(sql))}
 

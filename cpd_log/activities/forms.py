@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from cpd_log.activities.bulk import BulkAction
 from cpd_log.activities.fields import ENTERED, Field, Value
+from cpd_log.activities.services import RELEVANCE
 from cpd_log.common.validators import http_url, in_range
 from cpd_log.forms import Form, HoursField, VersionField
 from cpd_log.imports.values import parse_minutes
@@ -131,6 +132,8 @@ class ActivityForm(_EnteredFields):
 
 
 SORTS = {
+    # Best match first when searching; without a search the list is newest first.
+    RELEVANCE: "Best match (else newest)",
     "date_desc": "Newest first",
     "date_asc": "Oldest first",
     "hours_desc": "Most hours",
@@ -159,7 +162,7 @@ class ActivityFilterForm(Form):
     )
     competency = SelectField("Competency", coerce=str, validate_choice=True, default="")
     sort = SelectField(
-        "Sort", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default="date_desc"
+        "Sort", choices=[SelectChoice(k, v) for k, v in SORTS.items()], default=RELEVANCE
     )
 
     def criteria(self) -> dict:
@@ -173,7 +176,7 @@ class ActivityFilterForm(Form):
             "kind": ActivityKind(value["kind"]) if value["kind"] else None,
             "status": ActivityStatus(value["status"]) if value["status"] else None,
             "competency_id": int(value["competency"]) if value["competency"] else None,
-            "sort": value["sort"] or "date_desc",
+            "sort": value["sort"] or RELEVANCE,
         }
 
 

@@ -67,9 +67,11 @@ def test_lists_only_own_activities_newest_first(logged_in, sample):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("q=risk", ["Benefits webinar", "Risk workshop"]),  # title or description
+        # Title or description, best match first: the title counts more.
+        ("q=risk", ["Risk workshop", "Benefits webinar"]),
+        ("q=risk&sort=date_desc", ["Benefits webinar", "Risk workshop"]),
         ("q=APM", ["Risk workshop"]),  # provider
-        ("q=100%25", []),  # LIKE wildcards are literal
+        ("q=100%25", []),  # punctuation is no query syntax
         ("kind=webinar", ["Benefits webinar"]),
         ("status=planned", ["Reading on P3O"]),
         ("date_from=2025-03-01&date_to=2025-12-31", ["Benefits webinar"]),
