@@ -1,4 +1,5 @@
-"""A user's own frameworks: create, import, edit, and delete only after saying what uses them."""
+"""A user's own frameworks (and a team's, by its leads): create, import, edit, and delete only
+after saying what uses them."""
 
 import re
 from dataclasses import dataclass
@@ -16,15 +17,13 @@ class CodeTaken(ValueError):
     """Two competencies of one framework cannot share a code."""
 
 
-def unique_slug(owner_id: int, name: str) -> str:
-    """A slug from the name, numbered when the user already has a framework with it."""
+def unique_slug(owner_id: int | None, name: str, team_id: int | None = None) -> str:
+    """A slug from the name, numbered when the user (or the team) already has a framework
+    with it."""
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "framework"
+    whose = Framework.owner_id == owner_id if team_id is None else Framework.team_id == team_id
     taken = set(
-        db.session.scalars(
-            select(Framework.slug).where(
-                Framework.owner_id == owner_id, Framework.slug.startswith(base)
-            )
-        )
+        db.session.scalars(select(Framework.slug).where(whose, Framework.slug.startswith(base)))
     )
     slug, number = base, 2
     while slug in taken:
@@ -32,15 +31,25 @@ def unique_slug(owner_id: int, name: str) -> str:
     return slug
 
 
-def import_framework(user, data: dict) -> Framework:
-    """Load a validated framework dict as a new framework of the user's (never overwriting)."""
-    data = {**data, "slug": unique_slug(user.id, data["name"])}
-    framework, _created = load_framework(data, owner_id=user.id)
+def _owners(user, team_id: int | None) -> dict:
+    return {"owner_id": user.id, "team_id": None} if team_id is None else {
+        "owner_id": None, "team_id": team_id
+    }  # fmt: skip
+
+
+def import_framework(user, data: dict, team_id: int | None = None) -> Framework:
+    """Load a validated framework dict as a new framework of the user's, or of the team
+    `team_id` (the caller checked the user leads it); never overwriting."""
+    owners = _owners(user, team_id)
+    data = {**data, "slug": unique_slug(owners["owner_id"], data["name"], team_id)}
+    framework, _created = load_framework(data, **owners)
     return framework
 
 
-def create_framework(user, data: dict) -> Framework:
-    framework = Framework(owner_id=user.id, slug=unique_slug(user.id, data["name"]), **data)
+def create_framework(user, data: dict, team_id: int | None = None) -> Framework:
+    owners = _owners(user, team_id)
+    slug = unique_slug(owners["owner_id"], data["name"], team_id)
+    framework = Framework(slug=slug, **owners, **data)
     db.session.add(framework)
     db.session.flush()
     return framework

@@ -111,16 +111,19 @@ def compute(
 def _schemes(user, cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
     """The rules of each cycle's scheme by scheme id, the competency rule naming its framework
     by key: a shipped scheme counts in the shipped framework of its slug, the user's own scheme
-    in the user's framework of that slug where they have one (never a namesake's tags). One
-    query when the user counts with a scheme of their own, else none."""
+    in the user's framework of that slug where they have one, a team's scheme in the team's
+    framework of that slug where it has one (never a namesake's tags). One query per owner
+    (the user, each team) whose schemes the user counts with, none for shipped ones."""
     found = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
-    theirs = {
-        c.scheme_id for c in cycles if c.scheme.owner_id is not None and found[c.scheme_id].tagged
-    }
-    if theirs:
-        keys = own_keys(
-            user, [found[sid].allocation["competencies"]["framework"] for sid in theirs]
-        )
+    by_owner: dict[int | None, set[int]] = {}
+    for c in cycles:
+        if (c.scheme.owner_id is not None or c.scheme.team_id is not None) and found[
+            c.scheme_id
+        ].tagged:
+            by_owner.setdefault(c.scheme.team_id, set()).add(c.scheme_id)
+    for team_id, theirs in by_owner.items():
+        named = [found[sid].allocation["competencies"]["framework"] for sid in theirs]
+        keys = own_keys(user, named, team_id)
         for sid in theirs:
             found[sid] = found[sid].counting_in(
                 keys[found[sid].allocation["competencies"]["framework"]]
