@@ -170,13 +170,12 @@ def _newest_versions(enrolments: list[Enrolment]) -> dict[tuple, Scheme]:
     teams = {e.scheme.team_id for e in enrolments} - {None}
     if teams:
         users = {e.user_id for e in enrolments}
-        still = set(
-            db.session.execute(
-                select(TeamMembership.user_id, TeamMembership.team_id).where(
-                    TeamMembership.team_id.in_(teams), TeamMembership.user_id.in_(users)
-                )
-            ).tuples()
+        rows = db.session.execute(
+            select(TeamMembership.user_id, TeamMembership.team_id).where(
+                TeamMembership.team_id.in_(teams), TeamMembership.user_id.in_(users)
+            )
         )
+        still = {(user_id, team_id) for user_id, team_id in rows}
         for enrolment in enrolments:
             team = enrolment.scheme.team_id
             if team is not None and (enrolment.user_id, team) not in still:
