@@ -15,7 +15,10 @@ from cpd_log.team_library.services import team_framework
 from tests import factories
 from tests.team_library.helpers import leave, make_team
 
-CSV = b"code,name,parent code,description\nGOV,Governance,,\nGOV.1,Assurance,GOV,\nREP,Reporting,,\nREP.1,Dashboards,REP,\n"
+CSV = (
+    b"code,name,parent code,description\n"
+    b"GOV,Governance,,\nGOV.1,Assurance,GOV,\nREP,Reporting,,\nREP.1,Dashboards,REP,\n"
+)
 
 
 @pytest.fixture

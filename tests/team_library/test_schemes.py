@@ -19,7 +19,11 @@ from tests import factories
 from tests.team_library.helpers import leave, make_team
 
 TODAY = date.today()
-CSV = b"code,name,parent code\nGOV,Governance,\nGOV.1,Assurance,GOV\nGOV.2,Audit,GOV\nREP,Reporting,\nREP.1,Dashboards,REP\n"
+CSV = (
+    b"code,name,parent code\n"
+    b"GOV,Governance,\nGOV.1,Assurance,GOV\nGOV.2,Audit,GOV\nREP,Reporting,\nREP.1,Dashboards,REP\n"
+)
+HEADER = "from framework,from code,to framework,to code,relation,reason\n"
 
 
 def appraisal(framework_slug: str, version: str = "1", total: int = 30, governance: int = 10):
@@ -221,7 +225,7 @@ def test_a_team_crosswalk_carries_members_shipped_tags_into_the_team_framework(
     login_as(client, user)
     framework = _framework(client, team)
     _publish(client, team, appraisal(framework.slug))
-    rows = f"from framework,from code,to framework,to code,relation,reason\npmo-practitioner,GOV.1,{framework.slug},GOV.1,exact,The same\n"
+    rows = HEADER + f"pmo-practitioner,GOV.1,{framework.slug},GOV.1,exact,The same\n"
     response = client.post(
         f"/teams/{team.id}/crosswalks/import",
         data={"format": "csv", "name": "PMO to ours", "file": (io.BytesIO(rows.encode()), "c.csv")},
@@ -254,9 +258,10 @@ def test_a_crosswalk_must_touch_a_team_framework_and_checks_every_code(
     db.session.commit()
     login_as(client, user)
     framework = _framework(client, team)
-    header = "from framework,from code,to framework,to code,relation,reason\n"
     cases = {
-        "pmo-practitioner,GOV.1,pmi-talent-triangle,TT.PS,exact,x\n": "neither pmo-practitioner nor pmi-talent-triangle",
+        "pmo-practitioner,GOV.1,pmi-talent-triangle,TT.PS,exact,x\n": (
+            "neither pmo-practitioner nor pmi-talent-triangle"
+        ),
         f"pmo-practitioner,GOV.1,{framework.slug},NOPE.9,exact,x\n": "NOPE.9",
     }
     for row, message in cases.items():
@@ -265,7 +270,7 @@ def test_a_crosswalk_must_touch_a_team_framework_and_checks_every_code(
             data={
                 "format": "csv",
                 "name": "X",
-                "file": (io.BytesIO((header + row).encode()), "c.csv"),
+                "file": (io.BytesIO((HEADER + row).encode()), "c.csv"),
             },
             content_type="multipart/form-data",
         )
