@@ -14,6 +14,13 @@ from cpd_log.models.portfolio import Audience, ExportJob, Portfolio, Review, Sha
 from cpd_log.models.reflection import ApplyPromptDismissal, Reflection
 from cpd_log.models.reminder import CalendarFeed, Digest, Frequency, ReminderSetting
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme  # noqa: F401
+from cpd_log.models.team import (
+    Team,
+    TeamInvite,
+    TeamMembership,
+    TeamRole,
+    TeamSharedPortfolio,
+)
 from cpd_log.models.trash import TrashFile, TrashItem
 from cpd_log.models.two_factor import RecoveryCode, TwoFactor
 from cpd_log.models.user import User
@@ -49,6 +56,11 @@ __all__ = [
     "ShareLink",
     "RecoveryCode",
     "TwoFactor",
+    "Team",
+    "TeamInvite",
+    "TeamMembership",
+    "TeamRole",
+    "TeamSharedPortfolio",
     "TrashFile",
     "TrashItem",
     "User",

@@ -1,0 +1,1 @@
+"""Teams (issue 18): membership, invites, consent, the lead's dashboard."""
