@@ -28,6 +28,7 @@ from cpd_log.models import (
     Portfolio,
     Reflection,
     ShareLink,
+    Team,
     TrashItem,
 )
 from cpd_log.models.scheme import Cycle, Enrolment
@@ -44,6 +45,7 @@ from tests.portfolio.builders import (
     make_portfolio,
 )
 from tests.schemes.helpers import make_cycle, make_enrolment
+from tests.team_library.helpers import make_team
 from tests.trash.helpers import make_trash_item
 
 
@@ -88,6 +90,8 @@ OWNED = {
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
     "session_hash": Owned(LoginSession, _login_session, key="token_hash"),
+    # A team the owner leads (its library pages: another user, no member, gets 404).
+    "team_id": Owned(Team, lambda owner: make_team(owner)),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
