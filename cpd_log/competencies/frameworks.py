@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from cpd_log.competencies.services import load_framework
 from cpd_log.extensions import db
-from cpd_log.models import Competency, Framework, Goal, SelfAssessment
+from cpd_log.models import Activity, Competency, Framework, Goal, Reflection, SelfAssessment
 from cpd_log.models.activity import activity_competency
 from cpd_log.models.reflection import reflection_competency
 
@@ -82,35 +82,53 @@ class Usage:
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
 
 
-def usage(competency_ids) -> Usage:
-    """What refers to these competencies (a subquery or a list of ids): four counts, one query."""
+def usage(competency_ids, user=None) -> Usage:
+    """What refers to these competencies (a subquery or a list of ids): four counts, one query.
+    With `user`, only the user's own rows are counted (a team's framework: its members' tags
+    and assessments are theirs, never counted for a lead)."""
     count = func.count()
+    tags, notes = activity_competency.c, reflection_competency.c
+    whose = [[], [], [], []]
+    if user is not None:
+        whose = [
+            [tags.activity_id.in_(select(Activity.id).where(Activity.user_id == user.id))],
+            [notes.reflection_id.in_(select(Reflection.id).where(Reflection.user_id == user.id))],
+            [SelfAssessment.user_id == user.id],
+            [Goal.user_id == user.id],
+        ]
     return Usage(
         *db.session.execute(
             select(
                 select(count)
                 .select_from(activity_competency)
-                .where(activity_competency.c.competency_id.in_(competency_ids))
+                .where(tags.competency_id.in_(competency_ids), *whose[0])
                 .scalar_subquery(),
                 select(count)
                 .select_from(reflection_competency)
-                .where(reflection_competency.c.competency_id.in_(competency_ids))
+                .where(notes.competency_id.in_(competency_ids), *whose[1])
                 .scalar_subquery(),
                 select(count)
                 .select_from(SelfAssessment)
-                .where(SelfAssessment.competency_id.in_(competency_ids))
+                .where(SelfAssessment.competency_id.in_(competency_ids), *whose[2])
                 .scalar_subquery(),
                 select(count)
                 .select_from(Goal)
-                .where(Goal.competency_id.in_(competency_ids))
+                .where(Goal.competency_id.in_(competency_ids), *whose[3])
                 .scalar_subquery(),
             )
         ).one()
     )
 
 
-def framework_usage(framework: Framework) -> Usage:
-    return usage(select(Competency.id).where(Competency.framework_id == framework.id))
+def _counted_for(framework: Framework, user):
+    """Whose rows a usage count may show: all of a user's own framework (only theirs use it),
+    only the viewer's of a team's."""
+    return user if framework.team_id is not None else None
+
+
+def framework_usage(framework: Framework, user=None) -> Usage:
+    ids = select(Competency.id).where(Competency.framework_id == framework.id)
+    return usage(ids, _counted_for(framework, user))
 
 
 def delete_framework(framework: Framework) -> None:
@@ -145,12 +163,13 @@ def save_competency(framework: Framework, data: dict, competency: Competency | N
     return competency
 
 
-def competency_usage(competency: Competency) -> Usage:
+def competency_usage(competency: Competency, user=None) -> Usage:
     """Usage of the competency and, for an area, of the competencies inside it."""
     return usage(
         select(Competency.id).where(
             or_(Competency.id == competency.id, Competency.parent_id == competency.id)
-        )
+        ),
+        _counted_for(competency.framework, user),
     )
 
 

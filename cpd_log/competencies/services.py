@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from cpd_log.access import member_teams, shipped
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Framework
-from cpd_log.models.team import TeamMembership
+from cpd_log.models.team import TeamRole
+from cpd_log.teams.services import membership_for
 
 AREA = aliased(Competency, name="area")  # built once: aliasing per call cost more than the query
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "frameworks"
@@ -124,23 +125,9 @@ def get_visible_framework_or_404(framework_id: int, user, *options) -> Framework
 
 def may_edit(framework: Framework, user) -> bool:
     """The user's own framework, or a team's whose lead the user is (one query for a team's)."""
-    if framework.team_id is not None:
-        return leads(user, framework.team_id)
+    if framework.team_id is not None:  # read afresh: a lead no longer lead edits nothing
+        return membership_for(user, framework.team_id, TeamRole.LEAD) is not None
     return framework.owner_id == user.id
-
-
-def leads(user, team_id: int) -> bool:
-    """Whether the user is a lead of the team now (read afresh: a demoted lead edits nothing)."""
-    return (
-        db.session.scalar(
-            select(TeamMembership.id).where(
-                TeamMembership.team_id == team_id,
-                TeamMembership.user_id == user.id,
-                TeamMembership.is_lead.is_(True),
-            )
-        )
-        is not None
-    )
 
 
 def get_own_framework_or_404(framework_id: int, user, *options) -> Framework:

@@ -147,7 +147,7 @@ def delete_framework(framework_id: int):
         db.session.commit()
         flash(f"Deleted “{fw.name}”.", "info")
         return redirect(url_for("competencies.index"))
-    used = frameworks.framework_usage(fw)
+    used = frameworks.framework_usage(fw, current_user)
     return render_template("competencies/delete.html", thing=fw, used=used, form=form)
 
 

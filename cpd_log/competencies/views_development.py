@@ -170,7 +170,7 @@ def delete_competency(competency_id: int):
         db.session.commit()
         flash(f"Deleted {c.code}.", "info")
         return redirect(url_for("competencies.framework", framework_id=c.framework_id))
-    used = frameworks.competency_usage(c)
+    used = frameworks.competency_usage(c, current_user)
     return render_template("competencies/delete.html", thing=c, used=used, form=form)
 
 

@@ -173,3 +173,22 @@ def test_a_team_framework_with_a_shipped_slug_is_not_the_shipped_one(client, log
         .where(Framework.slug == "pmo-practitioner", Framework.team_id.is_(None))
     )
     assert shipped_count > 0
+
+
+def test_deleting_a_team_framework_counts_only_the_leads_own_use(
+    client, login_as, user, member, team
+):
+    """The members' tags on it are theirs: the lead is told they go, never how many."""
+    login_as(client, user)
+    _import(client, team)
+    framework = _team_framework(team)
+    gov = next(c for c in framework.competencies if c.code == "GOV.1")
+    for _ in range(3):
+        factories.make_activity(member, [gov])
+    factories.make_activity(user, [gov])
+    page = client.get(f"/competencies/frameworks/{framework.id}/delete").data.decode()
+    assert "This is PMO team's framework" in page
+    assert "1 activity tag" in page
+    assert "3 activity tags" not in page and "4 activity tags" not in page
+    page = client.get(f"/competencies/{gov.id}/delete").data.decode()
+    assert "1 activity tag" in page and "4 activity tags" not in page
