@@ -228,19 +228,30 @@ def framework_in(framework, keys) -> ColumnElement:
     )
 
 
-def own_keys(user, slugs, team_id: int | None = None) -> dict[str, str]:
+def own_keys(user, slugs) -> dict[str, str]:
     """{slug: key} of the slugs a user's scheme names: their own framework of the slug where
-    they have one, else the shipped one; with `team_id`, of the slugs a team's scheme names: the
-    team's framework of the slug, else the shipped one. One query (none without slugs)."""
+    they have one, else the shipped one. One query (none without slugs)."""
     slugs = sorted(set(slugs))
-    if not slugs:
+    mine = select(Framework.slug).where(Framework.owner_id == user.id, Framework.slug.in_(slugs))
+    owned = set(db.session.scalars(mine)) if slugs else set()
+    return {slug: framework_key(slug, user.id if slug in owned else None) for slug in slugs}
+
+
+def team_keys(named: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """{(team id, slug): key} of the slugs teams' schemes name: the team's framework of the slug
+    where it has one, else the shipped one. One query for every team (none without slugs)."""
+    if not named:
         return {}
-    whose = Framework.owner_id == user.id if team_id is None else Framework.team_id == team_id
-    owned = set(db.session.scalars(select(Framework.slug).where(whose, Framework.slug.in_(slugs))))
-    owner, team = (user.id, None) if team_id is None else (None, team_id)
+    teams, slugs = sorted({t for t, _ in named}), sorted({s for _, s in named})
+    rows = db.session.execute(
+        select(Framework.team_id, Framework.slug).where(
+            Framework.team_id.in_(teams), Framework.slug.in_(slugs)
+        )
+    )
+    owned = {(team, slug) for team, slug in rows}
     return {
-        slug: framework_key(slug, *((owner, team) if slug in owned else (None, None)))
-        for slug in slugs
+        (team, slug): framework_key(slug, None, team if (team, slug) in owned else None)
+        for team, slug in named
     }
 
 

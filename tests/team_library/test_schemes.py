@@ -276,3 +276,55 @@ def test_a_crosswalk_must_touch_a_team_framework_and_checks_every_code(
         )
         assert response.status_code == 200 and message in response.data.decode()
     assert client.get(f"/teams/{team.id}/library").data.decode().count("mappings") == 0
+
+
+def _team_with_scheme(lead, member, name: str):
+    team = make_team(lead, member, name=name)
+    framework = Framework(slug="ours", name=f"{name} framework", team_id=team.id)
+    area = Competency(framework=framework, code="GOV", name="Governance", sort=0)
+    db.session.add_all(
+        [
+            framework,
+            area,
+            Competency(framework=framework, parent=area, code="GOV.1", name="Assurance", sort=1),
+        ]
+    )
+    db.session.flush()
+    scheme = Scheme(slug="appraisal-year", version="1", name=f"{name} year", team_id=team.id,
+                    content=appraisal("ours"))  # fmt: skip
+    db.session.add(scheme)
+    db.session.commit()
+    return team, scheme
+
+
+def test_queries_do_not_grow_with_teams_or_their_schemes(
+    client, login_as, user, member, count_queries, uncached
+):
+    """The dashboard, the schemes page and a team's library page: the same number of queries
+    with one team scheme followed as with three teams' (and several versions)."""
+    login_as(client, member)
+    start = TODAY - timedelta(days=30)
+    team, first = _team_with_scheme(user, member, "Team 1")
+    _enrol(client, first.id, start)
+    pages = ["/dashboard", "/schemes/", f"/teams/{team.id}/library"]
+    for page in pages:
+        client.get(page)
+
+    def counts():
+        found = []
+        for page in pages:
+            with count_queries() as statements:
+                assert client.get(page).status_code == 200
+            found.append(len(statements))
+        return found
+
+    small = counts()
+    for n in (2, 3):
+        other, scheme = _team_with_scheme(user, member, f"Team {n}")
+        _enrol(client, scheme.id, start)
+    db.session.add(Scheme(slug="appraisal-year", version="2", name="Team 1 year", team_id=team.id,
+                          content=appraisal("ours", "2")))  # fmt: skip
+    db.session.commit()
+    for page in pages:
+        client.get(page)  # cycles moved to version 2 are stored
+    assert counts() == small
