@@ -53,7 +53,7 @@ def library(team_id: int):
     """The team's frameworks, schemes (enrol from here) and crosswalks."""
     membership = _membership(team_id)
     copy = CopyFrameworkForm()
-    copy.source.choices = _copy_choices()
+    copy.source.choices = _copy_choices() if membership.is_lead else []
     return render_template(
         "team_library/library.html", membership=membership, team=membership.team,
         frameworks=services.team_frameworks(team_id), copy_form=copy,
