@@ -155,6 +155,9 @@ def register_extensions(app: Flask) -> None:
 
     sending.init_app(app)
     page_cache.init_app(app)
+    from cpd_log.teams import progress as team_progress
+
+    team_progress.init_app(app)
     security_log.init_app(app)
 
 
@@ -187,6 +190,8 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.sharing.owner_views import bp as share_links_bp
     from cpd_log.sharing.views import bp as sharing_bp
     from cpd_log.team_library.views import bp as team_library_bp
+    from cpd_log.teams.lead_views import bp as team_lead_bp
+    from cpd_log.teams.views import bp as teams_bp
     from cpd_log.trash.views import bp as trash_bp
 
     app.register_blueprint(auth_bp)
@@ -218,6 +223,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(team_lead_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

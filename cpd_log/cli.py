@@ -19,6 +19,7 @@ from cpd_log.models import Activity
 from cpd_log.models.user import Role
 from cpd_log.reminders.commands import send_reminders
 from cpd_log.schemes.services import seed_schemes
+from cpd_log.teams.demo import TEAM_NAME, demo_team
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo account
@@ -88,6 +89,8 @@ def demo(count: int) -> None:
     if not existing:
         added = generate_activities(user.id, count, years=1, tags_per_activity=2)
         demo_reflections_and_schemes(user, date.today())
+    if demo_team(user, DEMO_PASSWORD, date.today()):
+        click.echo(f"demo team: {TEAM_NAME}, led by {DEMO_EMAIL}, four colleagues (same password)")
     db.session.commit()
     click.echo(f"demo account: {DEMO_EMAIL} / {DEMO_PASSWORD} ({existing + added} activities)")
 

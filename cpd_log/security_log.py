@@ -50,6 +50,13 @@ EVENTS = frozenset(
         "reauth.failed",
         "instance.backup",
         "instance.restore",
+        "team.invite_created",
+        "team.invite_revoked",
+        "team.joined",
+        "team.left",
+        "team.member_removed",
+        "team.roles_changed",
+        "team.consent_changed",
     }
 )
 # Field values are identifiers and numbers; strings are capped so free text cannot slip in.

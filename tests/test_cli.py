@@ -50,11 +50,17 @@ def test_demo_creates_a_year_of_activities_once(app):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo", "--activities", "40"]).exit_code == 0
     assert runner.invoke(args=["demo", "--activities", "40"]).exit_code == 0
-    assert db.session.scalar(select(func.count(User.id))) == 1
-    assert db.session.scalar(select(User.verified_at)) is not None  # no banner in the demo
-    assert db.session.scalar(select(func.count(Activity.id))) == 40
-    span = db.session.execute(select(func.min(Activity.start_date), func.max(Activity.start_date)))
+    # the demo account and the four colleagues of its demo team (tests/teams/test_services.py)
+    assert db.session.scalar(select(func.count(User.id))) == 5
+    demo = db.session.scalar(select(User).where(User.email == "demo@example.com"))
+    assert demo.verified_at is not None  # no banner in the demo
+    mine = Activity.user_id == demo.id
+    assert db.session.scalar(select(func.count(Activity.id)).where(mine)) == 40
+    span = db.session.execute(
+        select(func.min(Activity.start_date), func.max(Activity.start_date)).where(mine)
+    )
     first, last = span.one()
     assert (last - first).days > 300
     assert db.session.scalar(select(func.count(Reflection.id))) == 2
-    assert sorted(db.session.scalars(select(Enrolment.label))) == ["APM membership", "PMP"]
+    labels = select(Enrolment.label).where(Enrolment.user_id == demo.id)
+    assert sorted(db.session.scalars(labels)) == ["APM membership", "PMP"]

@@ -29,6 +29,8 @@ from cpd_log.models import (
     Reflection,
     ShareLink,
     Team,
+    TeamInvite,
+    TeamMembership,
     TrashItem,
 )
 from cpd_log.models.scheme import Cycle, Enrolment
@@ -45,7 +47,7 @@ from tests.portfolio.builders import (
     make_portfolio,
 )
 from tests.schemes.helpers import make_cycle, make_enrolment
-from tests.team_library.helpers import make_team
+from tests.teams.helpers import invite_of_team_led_by, member_of_team_led_by, team_led_by
 from tests.trash.helpers import make_trash_item
 
 
@@ -90,8 +92,12 @@ OWNED = {
     ),
     "import_job_id": Owned(ImportJob, make_import_job),
     "session_hash": Owned(LoginSession, _login_session, key="token_hash"),
-    # A team the owner leads (its library pages: another user, no member, gets 404).
-    "team_id": Owned(Team, lambda owner: make_team(owner)),
+    # A team "belongs" to its lead: after portfolio_id, so the lead shares that portfolio with
+    # it. Every team route × role (member, appraiser, outsider, another team's lead, a removed
+    # member) is in tests/teams/test_access.py.
+    "team_id": Owned(Team, team_led_by),
+    "membership_id": Owned(TeamMembership, member_of_team_led_by),
+    "invite_id": Owned(TeamInvite, invite_of_team_led_by),
 }
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
@@ -110,12 +116,15 @@ PUBLIC |= {"mail.index"}
 # The signed one-click unsubscribe (tests/reminders/test_unsubscribe.py: bad signature, replay)
 # and the secret calendar feed (tests/feed/test_feed.py: revocation, 404 for unknown tokens).
 PUBLIC |= {"reminders.unsubscribe", "feed.ics"}
+# A team invitation's link is meant for another account: the token is the credential, and the
+# join page needs a login (tests/teams/test_access.py: expiry, reuse, anonymous → login).
+INVITATION_LINKS = {"teams.join"}
 # A load balancer's probe: says only which part answers (tests/health/test_healthz.py).
 PUBLIC |= {"health.healthz"}
 
 _APP = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _APP.url_map.iter_rules() if r.endpoint != "static"]
-ID_RULES = [r for r in RULES if r.arguments and r.endpoint not in PUBLIC]
+ID_RULES = [r for r in RULES if r.arguments and r.endpoint not in PUBLIC | INVITATION_LINKS]
 PLAIN_RULES = [r for r in RULES if not r.arguments and r.endpoint not in PUBLIC]
 
 

@@ -15,6 +15,7 @@ from cpd_log.extensions import db
 from cpd_log.models import User
 from cpd_log.models.account_token import TokenPurpose
 from cpd_log.security_log import record_event
+from cpd_log.teams.services import hand_over
 
 # Compared against when the email is unknown, so an unknown email costs exactly as long as a
 # wrong password: one hash per configured method (scrypt in production), made on first use.
@@ -117,6 +118,7 @@ def delete_account(user: User) -> None:
     """Remove the user and, through ON DELETE CASCADE, every row they own — login sessions
     included — (evidence and export files on commit)."""
     user_id = user.id
+    hand_over(user)  # its teams keep a lead (cpd_log/teams/services.py)
     forget_files_of(user_id)
     forget_export_files(user_id)
     db.session.execute(delete(User).where(User.id == user_id))

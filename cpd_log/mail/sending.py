@@ -26,6 +26,7 @@ SUBJECTS = {
     "two_factor_on": "Two-factor sign-in was turned on for your CPD Log account",
     "two_factor_off": "Two-factor sign-in was turned off for your CPD Log account",
     "reminder_digest": "CPD Log: what to do next",
+    "team_invite": "You are invited to join a team on CPD Log",
 }
 # Development (no MAIL_SERVER): the console and .eml files in MAIL_OUTBOX_DIR.
 OUTBOX_BACKEND = "cpd_log.mail.outbox.EmailBackend"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from cpd_log.auth.sessions import token_hash
 from cpd_log.extensions import db
+from cpd_log.models.competency import Framework
 from cpd_log.models.portfolio import Portfolio
 from cpd_log.models.team import (
     Team,
@@ -136,7 +137,7 @@ def set_consent(
     own = set(
         db.session.scalars(
             select(Portfolio.id).where(
-                Portfolio.user_id == membership.user_id, Portfolio.id.in_(list(portfolio_ids))
+                Portfolio.user_id == membership.user_id, Portfolio.id.in_(list(portfolio_ids or ()))
             )
         )
     )
@@ -332,4 +333,47 @@ def set_roles(membership: TeamMembership, *, lead: bool, appraiser: bool) -> Non
         raise TeamError("A team needs a lead: make someone else a lead first.")
     membership.is_lead = lead
     membership.is_appraiser = appraiser
+    db.session.flush()
+
+
+def member_of_team(team_id: int, membership_id: int) -> TeamMembership | None:
+    """A membership of this team by its id (a lead's action on it), or None."""
+    return db.session.scalar(
+        select(TeamMembership)
+        .where(TeamMembership.id == membership_id, TeamMembership.team_id == team_id)
+        .options(selectinload(TeamMembership.user))
+    )
+
+
+def own_portfolio_choices(user: User) -> list[tuple[int, str]]:
+    """(id, title) of the user's saved portfolios, for the consent form."""
+    rows = db.session.execute(
+        select(Portfolio.id, Portfolio.title)
+        .where(Portfolio.user_id == user.id)
+        .order_by(Portfolio.title, Portfolio.id)
+    )
+    return [(pid, title) for pid, title in rows]
+
+
+def framework_choices() -> list[tuple[int, str]]:
+    """(id, name) of the frameworks a team may draw its coverage against: those the app ships
+    (a team's own frameworks join them with issue 18's team frameworks)."""
+    rows = db.session.execute(
+        select(Framework.id, Framework.name)
+        .where(Framework.owner_id.is_(None))
+        .order_by(Framework.name, Framework.id)
+    )
+    return [(fid, name) for fid, name in rows]
+
+
+def hand_over(user: User) -> None:
+    """Before an account is deleted (its memberships go by ON DELETE CASCADE): a team it was the
+    only member of is deleted; a team it was the only lead of gets its longest-standing other
+    member as lead, so no team is left that nobody can manage."""
+    for membership in teams_of(user):
+        others = [m for m in members_of(membership.team_id) if m.user_id != user.id]
+        if not others:
+            db.session.execute(delete(Team).where(Team.id == membership.team_id))
+        elif membership.is_lead and not any(m.is_lead for m in others):
+            min(others, key=lambda m: (m.joined_at, m.id)).is_lead = True
     db.session.flush()

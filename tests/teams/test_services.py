@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cpd_log.auth.services import delete_account
 from cpd_log.extensions import db
-from cpd_log.models import Portfolio, TeamInvite, TeamMembership, TeamRole
+from cpd_log.models import Portfolio, TeamInvite, TeamMembership, TeamRole, User
 from cpd_log.models.portfolio import Audience
 from cpd_log.teams import services
 from cpd_log.teams.services import TeamError
@@ -134,3 +134,30 @@ def test_removal_and_account_deletion_end_membership_at_once(team, lead):
     delete_account(member)
     db.session.commit()
     assert db.session.get(TeamMembership, again) is None
+
+
+def test_flask_demo_makes_a_team_of_five_with_varied_consent(app):
+    from cpd_log.teams.demo import TEAM_NAME
+
+    runner = app.test_cli_runner()
+    for _ in range(2):  # running it again changes nothing
+        result = runner.invoke(args=["demo", "--activities", "20"])
+        assert result.exit_code == 0, result.output
+    lead = db.session.scalar(select(User).where(User.email == "demo@example.com"))
+    (membership,) = services.teams_of(lead)
+    assert membership.team.name == TEAM_NAME and membership.is_lead
+    members = services.members_of(membership.team_id)
+    assert len(members) == 5
+    consents = {services.consent_of(m) for m in members if m.user_id != lead.id}
+    assert {(c.progress, c.competencies, bool(c.portfolio_ids)) for c in consents} == {
+        (True, True, True),
+        (True, False, False),
+        (False, True, False),
+        (False, False, False),
+    }
+    from cpd_log.common.dates import today_for
+    from cpd_log.teams.dashboard import lead_dashboard
+
+    page = lead_dashboard(membership.team, today_for(lead))
+    assert sum(1 for row in page.members if row.cycles) == 2
+    assert len(page.coverage.members) == 2

@@ -1,0 +1,135 @@
+"""The lead's page: members × their active cycles, the team's coverage, the shared portfolios.
+
+What a member does not share is never read: progress only for members sharing it, coverage only
+of members sharing it, portfolios only those the member chose for this team. A fixed number of
+queries at any team size (cpd_log/teams/progress.py says how progress stays so).
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from cpd_log.common.dates import today_for
+from cpd_log.common.spreadsheet_safety import neutralise
+from cpd_log.extensions import db
+from cpd_log.models import Framework, Portfolio, TeamSharedPortfolio
+from cpd_log.models.team import Team, TeamMembership
+from cpd_log.teams import services
+from cpd_log.teams.coverage import TeamCoverage, team_coverage
+from cpd_log.teams.progress import MemberCycle, member_progress
+from cpd_log.templating import hours
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership: TeamMembership
+    cycles: tuple[MemberCycle, ...] | None  # None: progress not shared
+    portfolios: tuple[Portfolio, ...]
+
+    @property
+    def shares_anything(self) -> bool:
+        m = self.membership
+        return m.shares_progress or m.shares_competencies or bool(self.portfolios)
+
+
+@dataclass(frozen=True)
+class LeadDashboard:
+    team: Team
+    members: tuple[MemberRow, ...]
+    coverage: TeamCoverage | None  # None: the team has no framework yet
+
+
+def team_framework(team: Team) -> Framework | None:
+    return db.session.get(Framework, team.framework_id) if team.framework_id else None
+
+
+def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
+    """{membership id: the portfolios it shares with the team, by title}: one query."""
+    found: dict[int, list[Portfolio]] = {}
+    ids = list(membership_ids)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(TeamSharedPortfolio.membership_id, Portfolio)
+        .join(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
+        .where(TeamSharedPortfolio.membership_id.in_(ids))
+        .order_by(Portfolio.title, Portfolio.id)
+    )
+    for membership_id, portfolio in rows:
+        found.setdefault(membership_id, []).append(portfolio)
+    return found
+
+
+def lead_dashboard(team: Team, today: date) -> LeadDashboard:
+    memberships = services.members_of(team.id)
+    portfolios = shared_portfolios(m.id for m in memberships)
+    progress = member_progress()
+    rows = tuple(
+        MemberRow(
+            m,
+            progress.cycles(m.user, today_for(m.user)) if m.shares_progress else None,
+            tuple(portfolios.get(m.id, ())),
+        )
+        for m in memberships
+    )
+    framework = team_framework(team)
+    covered = None
+    if framework is not None:
+        sharing = [m for m in memberships if m.shares_competencies]
+        covered = team_coverage(framework, sharing, today)
+    return LeadDashboard(team, rows, covered)
+
+
+CSV_HEADERS = (
+    "Member",
+    "Shared",
+    "Item",
+    "Start",
+    "End",
+    "Days left",
+    "Standing",
+    "Counted",
+    "Target",
+    "Hours",
+)
+
+
+def dashboard_csv(page: LeadDashboard) -> bytes:
+    """Exactly what the page shows of each member, one row per shared item: UTF-8 with a BOM,
+    every cell formula-safe (a member's title could start with "=")."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADERS)
+    columns = {}
+    if page.coverage is not None:
+        columns = {m.id: n for n, m in enumerate(page.coverage.members)}
+    for row in page.members:
+        name = row.membership.user.display_name
+        for c in row.cycles or ():
+            writer.writerow(
+                _safe(name, "Scheme cycle", f"{c.label} ({c.scheme})", c.start, c.end)
+                + _safe(c.days_left, c.standing, c.counted, c.target, "")
+            )
+        if page.coverage is not None and row.membership.id in columns:
+            place = columns[row.membership.id]
+            for line in page.coverage.rows:
+                minutes = line.cells[place].minutes
+                if minutes:
+                    item = f"{line.line.code} {line.line.name}"
+                    start, end = page.coverage.start, page.coverage.end
+                    writer.writerow(
+                        _safe(name, "Competency", item, start, end, "", "", "", "", hours(minutes))
+                    )
+        for p in row.portfolios:
+            writer.writerow(
+                _safe(name, "Portfolio", p.title, p.date_from or "", p.date_to or "")
+                + _safe("", "", "", "", "")
+            )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _safe(*cells) -> list[str]:
+    return [neutralise(c.isoformat() if isinstance(c, date) else c) for c in cells]

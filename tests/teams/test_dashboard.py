@@ -1,0 +1,213 @@
+"""The lead's dashboard: each member's active cycles (met / on pace / at risk, days left) as the
+member's own dashboard counts them, the coverage heat-map through crosswalks, the gaps, the CSV —
+only of what members share, in queries that do not grow with the team."""
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cpd_log.common.dates import today_for
+from cpd_log.competencies.heatmap import NONE_FILL, STEPS
+from cpd_log.competencies.services import seed_frameworks
+from cpd_log.crosswalks.services import seed_crosswalks
+from cpd_log.extensions import db
+from cpd_log.models import Competency, Framework
+from cpd_log.schemes import services as schemes
+from cpd_log.teams import services
+from cpd_log.teams.dashboard import CSV_HEADERS, lead_dashboard
+from cpd_log.teams.progress import member_progress
+from cpd_log.teams.standing import AT_RISK, MET, ON_PACE
+from tests import factories
+from tests.portfolio.builders import make_portfolio
+from tests.teams.helpers import join, make_team, share_all, verified
+
+YEAR_OF_20_HOURS = {
+    "slug": "team-year",
+    "name": "Our appraisal year",
+    "version": "1",
+    "source": "tests",
+    "period": {"type": "cycle", "months": 12},
+    "unit": {"name": "hour", "plural": "hours", "minutes": 60},
+    "total_min": 20,
+    "categories": [{"code": "LEARNING", "name": "Learning"}],
+    "allocation": {"default": "LEARNING"},
+}
+
+
+def enrol_with_hours(user, hours: int, today: date):
+    """A 12-month cycle that began 30 days ago, with `hours` logged in the last 30 days."""
+    scheme, _ = schemes.load_scheme(YEAR_OF_20_HOURS, owner_id=user.id)
+    schemes.enrol(user, scheme, today - timedelta(days=30), "Appraisal year", today)
+    for n in range(hours):
+        factories.make_activity(user, start_date=today - timedelta(days=n % 25), minutes=60)
+    db.session.commit()
+
+
+def competency(slug: str, code: str) -> Competency:
+    return db.session.scalar(
+        select(Competency)
+        .join(Framework)
+        .where(Framework.slug == slug, Framework.owner_id.is_(None), Competency.code == code)
+    )
+
+
+@pytest.fixture
+def lead(app):
+    return verified("lead@example.com", "Lea")
+
+
+@pytest.fixture
+def team(lead):
+    return make_team(lead)
+
+
+def test_members_cycles_standing_and_days_left(app, lead, team):
+    today = today_for(lead)
+    people = {}
+    for name, hours in (("Met", 25), ("Pace", 10), ("Risk", 0)):
+        people[name] = verified(f"{name.lower()}@example.com", name)
+        enrol_with_hours(people[name], hours, today)
+        share_all(join(team, lead, people[name]))
+    hidden = verified("hidden@example.com", "Hidden")
+    enrol_with_hours(hidden, 5, today)
+    join(team, lead, hidden)  # shares nothing
+    page = lead_dashboard(team, today)
+    by_name = {row.membership.user.display_name: row for row in page.members}
+    assert [c.standing for c in by_name["Met"].cycles] == [MET]
+    assert [c.standing for c in by_name["Pace"].cycles] == [ON_PACE]
+    assert [c.standing for c in by_name["Risk"].cycles] == [AT_RISK]
+    cycle = by_name["Pace"].cycles[0]
+    assert (cycle.counted, cycle.target) == ("10 hours", "20 hours")
+    assert cycle.days_left == (cycle.end - today).days + 1
+    assert by_name["Hidden"].cycles is None
+    assert by_name["Lea"].cycles is None  # the lead shares nothing with their own team either
+
+
+def test_progress_is_counted_again_only_after_the_members_data_changed(app, lead, team):
+    today = today_for(lead)
+    member = verified("m@example.com", "Mo")
+    enrol_with_hours(member, 10, today)
+    share_all(join(team, lead, member))
+    progress = member_progress()
+    lead_dashboard(team, today)
+    lead_dashboard(team, today)  # cycles stored on the first view raised the version once
+    before = progress.computed
+    assert lead_dashboard(team, today).members[1].cycles[0].counted == "10 hours"
+    assert progress.computed == before
+    factories.make_activity(member, start_date=today, minutes=120)
+    db.session.expire_all()
+    assert lead_dashboard(team, today).members[1].cycles[0].counted == "12 hours"
+    assert progress.computed == before + 1
+
+
+def test_coverage_counts_sharing_members_through_crosswalks_and_lists_gaps(app, lead, team):
+    seed_frameworks()
+    seed_crosswalks()
+    db.session.commit()
+    triangle = db.session.scalar(
+        select(Framework).where(
+            Framework.slug == "pmi-talent-triangle", Framework.owner_id.is_(None)
+        )
+    )
+    team.framework_id = triangle.id
+    direct, via, hidden = (verified(f"{n}@example.com", n) for n in ("Direct", "Via", "Hidden"))
+    today = today_for(lead)
+    factories.make_activity(
+        direct, [competency("pmi-talent-triangle", "TT.PS")], start_date=today, minutes=120
+    )
+    # GOV.1 → TT.BA (narrower, counts); its "related" TT.WOW does not count
+    factories.make_activity(via, [competency("pmo-practitioner", "GOV.1")], start_date=today)
+    factories.make_activity(
+        hidden, [competency("pmi-talent-triangle", "TT.WOW")], start_date=today, minutes=600
+    )
+    share_all(join(team, lead, direct), progress=False)
+    share_all(join(team, lead, via), progress=False)
+    share_all(join(team, lead, hidden), competencies=False)
+    db.session.commit()
+    covered = lead_dashboard(team, today).coverage
+    assert [m.user.display_name for m in covered.members] == ["Direct", "Via"]
+    rows = {row.line.code: row for row in covered.rows if row.line.area is not None}
+    assert [c.minutes for c in rows["TT.PS"].cells] == [120, 0]
+    assert [c.minutes for c in rows["TT.BA"].cells] == [0, 90]
+    assert rows["TT.WOW"].members == 0  # Hidden's 10 hours are not shared
+    assert [line.code for line in covered.gaps] == ["TT.WOW"]
+
+
+def test_heat_classes_match_the_personal_heat_map(app):
+    """The CSS steps in app.css are the personal heat-map's (the page's policy allows no inline
+    style, so the colours live in the stylesheet)."""
+    css = (Path(app.static_folder) / "app.css").read_text(encoding="utf-8")
+    assert f".team-heat-0 {{ background: {NONE_FILL};" in css
+    for step, (_, fill, text) in enumerate(STEPS, start=1):
+        assert f".team-heat-{step} {{ background: {fill}; color: {text}; }}" in css
+
+
+def _team_of(size: int, lead, today):
+    team = make_team(lead, f"Team of {size}")
+    seed_frameworks()
+    db.session.commit()
+    tagged = competency("pmi-talent-triangle", "TT.PS")
+    team.framework_id = tagged.framework_id
+    for n in range(size):
+        member = verified(f"m{size}-{n}@example.com", f"Member {n}")
+        enrol_with_hours(member, 3, today)
+        factories.make_activity(member, [tagged], start_date=today)
+        portfolio = make_portfolio(member, f"Year {n}")
+        share_all(join(team, lead, member), portfolio_ids=[portfolio.id])
+    return team
+
+
+def test_query_count_does_not_grow_with_the_team(app, client, login_as, lead, count_queries):
+    today = today_for(lead)
+    small, large = _team_of(2, lead, today), _team_of(10, lead, today)
+    login_as(client, lead)
+    counts = {}
+    for team in (small, large):
+        for _ in range(2):  # the first view stores the members' new cycles and counts them
+            assert client.get(f"/teams/{team.id}/dashboard").status_code == 200
+        with count_queries() as statements:
+            page = client.get(f"/teams/{team.id}/dashboard")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert text.count("4.5 hours of 20 hours") == (2 if team is small else 10)
+        counts[team.id] = len(statements)
+    assert counts[small.id] == counts[large.id], counts
+
+
+def test_csv_holds_exactly_what_members_share(app, client, login_as, lead, team):
+    today = today_for(lead)
+    seed_frameworks()
+    db.session.commit()
+    tagged = competency("pmi-talent-triangle", "TT.PS")
+    team.framework_id = tagged.framework_id
+    sharer = verified("s@example.com", "=Sharer")
+    enrol_with_hours(sharer, 4, today)
+    factories.make_activity(sharer, [tagged], start_date=today, minutes=90)
+    portfolio = make_portfolio(sharer, "@Year")
+    share_all(join(team, lead, sharer), portfolio_ids=[portfolio.id])
+    quiet = verified("q@example.com", "Quiet")
+    enrol_with_hours(quiet, 4, today)
+    join(team, lead, quiet)
+    login_as(client, lead)
+    response = client.get(f"/teams/{team.id}/dashboard.csv")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert tuple(rows[0]) == CSV_HEADERS
+    assert {row[0] for row in rows[1:]} == {"'=Sharer"}
+    assert [row[1] for row in rows[1:]] == ["Scheme cycle", "Competency", "Competency", "Portfolio"]
+    assert rows[1][7:9] == ["5.5 hours", "20 hours"]
+    assert rows[4][2] == "'@Year"
+    services.withdraw_consent(services.membership_for(sharer, team.id))
+    db.session.commit()
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/teams/{team.id}/dashboard.csv").data.decode("utf-8-sig"))
+        )
+    )
+    assert rows == [list(CSV_HEADERS)]
