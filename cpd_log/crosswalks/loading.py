@@ -86,19 +86,19 @@ class PageCrosswalks:
         return found
 
 
-def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
+def page_crosswalks(user, frameworks: set[str], team_id: int | None = None) -> PageCrosswalks:
     """Every version of the global and the user's crosswalks, and those of the teams the user is
     a member of, that touch `frameworks` (keys, see mapping.framework_key), and the user's
     overrides of shipped ones. Two queries (none without frameworks). A shipped crosswalk joins
     shipped frameworks; the user's joins their own framework of a slug where they have one, else
     the shipped one; a team's, the team's framework of the slug, else the shipped one. Names
-    come from those."""
+    come from those. `team_id`: that team's crosswalks too (the lead dashboard's heat-map)."""
     if not frameworks:
         return PageCrosswalks([], [])
     slugs = sorted({key_parts(key).slug for key in frameworks})
     versions, ends = {}, {}
     for mid, cid, owner, team, slug, loaded, name, relation, since, until, *both in _rows(
-        user, slugs
+        user, slugs, team_id
     ):
         versions[cid] = Version(cid, owner, slug, loaded.date(), team)
         found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
@@ -112,7 +112,7 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
     return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
 
 
-def _rows(user, slugs: list[str]):
+def _rows(user, slugs: list[str], team_id: int | None = None):
     """A row per mapping of a version touching the frameworks `slugs`, and per framework each
     end may name (a user's crosswalk: theirs and a shipped namesake)."""
     return db.session.connection().execute(
@@ -150,6 +150,7 @@ def _rows(user, slugs: list[str]):
                 shipped(Crosswalk),
                 Crosswalk.owner_id == user.id,
                 Crosswalk.team_id.in_(member_teams(user)),
+                Crosswalk.team_id == team_id if team_id is not None else false(),
             ),
             or_(Crosswalk.to_framework.in_(slugs), Crosswalk.from_framework.in_(slugs)),
         )
