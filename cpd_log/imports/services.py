@@ -130,7 +130,8 @@ def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> di
 
 def competency_lookup(user) -> dict[str, int | tuple[str, ...]]:
     """What a spreadsheet cell or an event may call a competency → its id, across the user's
-    frameworks and the shipped ones; an ambiguous key holds its candidates' labels instead.
+    frameworks, their teams' and the shipped ones; an ambiguous key holds its candidates' labels
+    instead.
 
     Keys (competency_key: any letter case) in order of precedence, the first that knows a key
     decides it: the code, "code name", the name, then the area's code or name. An area stands
