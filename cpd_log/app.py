@@ -196,6 +196,7 @@ def register_blueprints(app: Flask) -> None:
     from cpd_log.schemes.views import bp as schemes_bp
     from cpd_log.sharing.owner_views import bp as share_links_bp
     from cpd_log.sharing.views import bp as sharing_bp
+    from cpd_log.team_library.views import bp as team_library_bp
     from cpd_log.teams.lead_views import bp as team_lead_bp
     from cpd_log.teams.views import bp as teams_bp
     from cpd_log.trash.views import bp as trash_bp
@@ -214,6 +215,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reflections_bp)
     app.register_blueprint(competencies_bp)
     app.register_blueprint(crosswalks_bp)
+    app.register_blueprint(team_library_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(xapi_bp)

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from cpd_log.access import owned
+from cpd_log.access import member_teams, owned, shipped
 from cpd_log.account.account_format import record
 from cpd_log.account.codec import Reader, Seen, write
 from cpd_log.account.transfer import BadFile
@@ -81,6 +81,10 @@ def export_schemes(user, activity_keys: dict[int, str]) -> dict:
 
 
 def _owner(scheme: Scheme) -> str:
+    """ "global", "own", or "team": a team's scheme is not in the file; a restore finds it while
+    the user is still in a team that has it."""
+    if scheme.team_id is not None:
+        return "team"
     return "global" if scheme.owner_id is None else "own"
 
 
@@ -115,7 +119,9 @@ def _import_scheme(user, values: dict, where: str) -> int:
 def _scheme_finder(user):
     rows = db.session.scalars(
         select(Scheme)
-        .where((Scheme.owner_id.is_(None)) | (Scheme.owner_id == user.id))
+        .where(
+            shipped(Scheme) | (Scheme.owner_id == user.id) | Scheme.team_id.in_(member_teams(user))
+        )
         .order_by(Scheme.id)
     )
     exact, newest = {}, {}

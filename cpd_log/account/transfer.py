@@ -36,10 +36,11 @@ summary, which also says the file came from a newer release.
 
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from cpd_log.activities.fields import BACKED_UP
+from cpd_log.competencies.services import seen_by
 from cpd_log.evidence import services as evidence_services
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Evidence, Framework
@@ -66,10 +67,17 @@ def evidence_member(sha256: str) -> str:
     return f"evidence/{sha256}"
 
 
+def _whose(framework) -> str:
+    """ "global", "own", or "team" (a framework of one of the user's teams: the backup does not
+    carry it; a restore finds it while the user is still in a team that has it)."""
+    if framework.team_id is not None:
+        return "team"
+    return "global" if framework.owner_id is None else "own"
+
+
 def reference(competency: Competency) -> list:
-    """How the file names a competency: [framework slug, "global" or "own", code]."""
-    owner = "global" if competency.framework.owner_id is None else "own"
-    return [competency.framework.slug, owner, competency.code]
+    """How the file names a competency: [framework slug, "global", "own" or "team", code]."""
+    return [competency.framework.slug, _whose(competency.framework), competency.code]
 
 
 def competency_resolver(user):
@@ -79,13 +87,11 @@ def competency_resolver(user):
     rows = db.session.scalars(
         select(Competency)
         .join(Framework, Competency.framework_id == Framework.id)
-        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .where(seen_by(user))
         .options(contains_eager(Competency.framework))
+        .order_by(Framework.id.desc())  # of two teams' namesakes, the older team's wins
     )
-    known = {
-        (c.framework.slug, "global" if c.framework.owner_id is None else "own", c.code): c
-        for c in rows
-    }
+    known = {(c.framework.slug, _whose(c.framework), c.code): c for c in rows}
 
     def competency(reference, where: str) -> Competency:
         key = tuple(reference) if isinstance(reference, list) else None

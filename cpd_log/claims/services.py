@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cpd_log.access import shipped
 from cpd_log.claims.cards import NEEDS_LOADING, ActivityDetails, Card, Status, Totals, card, totals
 from cpd_log.claims.vocabulary import Vocabulary
 from cpd_log.extensions import db
@@ -33,13 +34,14 @@ def vocabulary_for(cycle: Cycle) -> Vocabulary:
     its file had one borrows the newest version's: the body's words are not counting rules."""
     if "claims" in cycle.scheme.content:
         return Vocabulary.of(cycle.scheme.content)
-    owner = cycle.scheme.owner_id
+    owner, team = cycle.scheme.owner_id, cycle.scheme.team_id
+    if team is not None:
+        whose = Scheme.team_id == team
+    else:
+        whose = shipped(Scheme) if owner is None else Scheme.owner_id == owner
     newest = db.session.scalar(
         select(Scheme.content)
-        .where(
-            Scheme.slug == cycle.scheme.slug,
-            Scheme.owner_id.is_(None) if owner is None else Scheme.owner_id == owner,
-        )
+        .where(Scheme.slug == cycle.scheme.slug, whose)
         .order_by(Scheme.id.desc())
         .limit(1)
     )

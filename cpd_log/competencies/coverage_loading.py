@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 
 from cpd_log.competencies import coverage
 from cpd_log.competencies.coverage import Coverage, Line, Logged, Quarter
-from cpd_log.competencies.services import visible_frameworks
+from cpd_log.competencies.services import seen_by, visible_frameworks
 from cpd_log.crosswalks.loading import framework_in, page_crosswalks
 from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
@@ -49,7 +49,7 @@ def logged(user, framework: Framework, others: set[str], start: date, end: date)
     ended = Activity.last_date
     rows = db.session.execute(
         select(Activity.id, Activity.minutes, ended, Competency.framework_id, Framework.slug)
-        .add_columns(Framework.owner_id, Competency.code)
+        .add_columns(Framework.owner_id, Framework.team_id, Competency.code)
         .select_from(activity_competency)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
@@ -60,18 +60,18 @@ def logged(user, framework: Framework, others: set[str], start: date, end: date)
             start <= ended,
             end >= ended,
             or_(Framework.id == framework.id, framework_in(Framework, others)),
-            or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
+            seen_by(user),
         )
     )
     facts: dict[int, tuple[int, date]] = {}
     codes: dict[int, set] = {}
     elsewhere: dict[int, set] = {}
-    for aid, minutes, day, framework_id, slug, owner, code in rows:
+    for aid, minutes, day, framework_id, slug, owner, team, code in rows:
         facts[aid] = (minutes, day if isinstance(day, date) else date.fromisoformat(day))
         if framework_id == framework.id:
             codes.setdefault(aid, set()).add(code)
         else:
-            elsewhere.setdefault(aid, set()).add((framework_key(slug, owner), code))
+            elsewhere.setdefault(aid, set()).add((framework_key(slug, owner, team), code))
     return [
         Logged(aid, minutes, day, frozenset(codes.get(aid, ())), frozenset(elsewhere.get(aid, ())))
         for aid, (minutes, day) in sorted(facts.items())
@@ -83,14 +83,14 @@ def coverage_page(user, framework: Framework, today: date, view: str) -> Coverag
     or (view "frameworks") by the framework each hour was tagged in."""
     frameworks = list(db.session.scalars(visible_frameworks(user).order_by(Framework.name)))
     quarters = coverage.quarters(today)
-    key = framework_key(framework.slug, framework.owner_id)
+    key = framework_key(framework.slug, framework.owner_id, framework.team_id)
     crosswalks = page_crosswalks(user, {key})
     others = crosswalks.frameworks_into({key}) - {key}
     activities = logged(user, framework, others, quarters[0].start, quarters[-1].end)
     in_force = crosswalks.for_cycle(None)
     found = lines(framework)
     if view == "frameworks":
-        named = {framework_key(fw.slug, fw.owner_id): fw.name for fw in frameworks}
+        named = {framework_key(fw.slug, fw.owner_id, fw.team_id): fw.name for fw in frameworks}
         names = {k: named.get(k, k) for k in sorted(others, key=lambda k: (named.get(k, k), k))}
         table = coverage.by_framework(found, activities, key, in_force, names)
     else:

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import aliased
 
+from cpd_log.access import member_teams, shipped
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Framework
+from cpd_log.models.team import TeamRole
+from cpd_log.teams.services import membership_for
 
 AREA = aliased(Competency, name="area")  # built once: aliasing per call cost more than the query
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "frameworks"
@@ -23,9 +26,19 @@ class CompetencyOption:
     group: str  # "Framework — Area", for <optgroup>
 
 
+def seen_by(user, framework=Framework) -> ColumnElement:
+    """SQL: a framework the user sees: a global one, their own, or one of a team they are a
+    member of (read afresh on every request: leaving a team hides its frameworks at once)."""
+    return or_(
+        shipped(framework),
+        framework.owner_id == user.id,
+        framework.team_id.in_(member_teams(user)),
+    )
+
+
 def visible_frameworks(user):
-    """Global frameworks plus the user's own."""
-    return select(Framework).where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+    """Global frameworks, the user's own and those of the user's teams."""
+    return select(Framework).where(seen_by(user))
 
 
 def competency_options(user) -> list[CompetencyOption]:
@@ -35,7 +48,7 @@ def competency_options(user) -> list[CompetencyOption]:
         select(Competency.id, Competency.code, Competency.name, area.name, Framework.name)
         .join(area, Competency.parent_id == area.id)
         .join(Framework, Competency.framework_id == Framework.id)
-        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .where(seen_by(user))
         .order_by(Framework.name, Framework.id, area.sort, area.id, Competency.sort, Competency.id)
     )
     return [
@@ -44,17 +57,23 @@ def competency_options(user) -> list[CompetencyOption]:
     ]
 
 
-def load_framework(data: dict, owner_id: int | None = None) -> tuple[Framework, bool]:
-    """Create or update a framework from its data-file dict; returns (framework, created).
+def load_framework(
+    data: dict, owner_id: int | None = None, team_id: int | None = None
+) -> tuple[Framework, bool]:
+    """Create or update a framework from its data-file dict; returns (framework, created): a
+    global one, a user's (`owner_id`) or a team's (`team_id`).
 
     Idempotent: areas and competencies are matched by code, so running it twice changes nothing
     and ids stay stable (activities keep their tags).
     """
-    owner = Framework.owner_id.is_(None) if owner_id is None else Framework.owner_id == owner_id
+    if team_id is not None:
+        owner = Framework.team_id == team_id
+    else:
+        owner = shipped(Framework) if owner_id is None else Framework.owner_id == owner_id
     framework = db.session.scalar(select(Framework).where(Framework.slug == data["slug"], owner))
     created = framework is None
     if created:
-        framework = Framework(slug=data["slug"], owner_id=owner_id)
+        framework = Framework(slug=data["slug"], owner_id=owner_id, team_id=team_id)
         db.session.add(framework)
     for field in ("name", "version", "source", "licence", "description", "levels"):
         setattr(framework, field, data.get(field, getattr(framework, field) or ""))
@@ -104,10 +123,18 @@ def get_visible_framework_or_404(framework_id: int, user, *options) -> Framework
     return framework
 
 
+def may_edit(framework: Framework, user) -> bool:
+    """The user's own framework, or a team's whose lead the user is (one query for a team's)."""
+    if framework.team_id is not None:  # read afresh: a lead no longer lead edits nothing
+        return membership_for(user, framework.team_id, TeamRole.LEAD) is not None
+    return framework.owner_id == user.id
+
+
 def get_own_framework_or_404(framework_id: int, user, *options) -> Framework:
-    """Only the user's own frameworks can be edited: a global one answers 403, another's 404."""
+    """Only the user's own frameworks, and a team's by its leads, can be edited: a global one
+    (or a team's, for a member who is not its lead) answers 403, another's 404."""
     framework = get_visible_framework_or_404(framework_id, user, *options)
-    if framework.owner_id != user.id:
+    if not may_edit(framework, user):
         abort(403)
     return framework
 
@@ -117,7 +144,7 @@ def get_visible_competency_or_404(competency_id: int, user, *options) -> Compete
         select(Competency)
         .join(Framework, Competency.framework_id == Framework.id)
         .where(Competency.id == competency_id)
-        .where(or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .where(seen_by(user))
         .options(*options)
     )
     if competency is None:

@@ -14,6 +14,7 @@ from cpd_log.competencies.importers import MAX_BYTES, FrameworkFileError
 from cpd_log.competencies.services import (
     get_own_framework_or_404,
     get_visible_framework_or_404,
+    may_edit,
     visible_frameworks,
 )
 from cpd_log.extensions import db
@@ -24,10 +25,20 @@ from cpd_log.models import Framework
 IMPORT_REQUEST_LIMIT = 4 * MAX_BYTES + 1024 * 1024
 
 
+def read_upload(form) -> bytes:
+    """The import form's file, up to one byte past the limit (the parser says it is too big)."""
+    with form.file.data.stream as upload:  # a large upload is a temp file: close it now
+        return upload.read(MAX_BYTES + 1)
+
+
 @bp.get("/")
 def index():
-    """Global frameworks and the user's own."""
-    rows = db.session.scalars(visible_frameworks(current_user).order_by(Framework.name))
+    """Global frameworks, the user's own and those of the user's teams."""
+    rows = db.session.scalars(
+        visible_frameworks(current_user)
+        .options(selectinload(Framework.team))
+        .order_by(Framework.name)
+    )
     return render_template("competencies/index.html", frameworks=list(rows))
 
 
@@ -39,6 +50,7 @@ def framework(framework_id: int):
     return render_template(
         "competencies/framework.html", framework=fw, tree=formats.framework_dict(fw),
         codes={c.code: c for c in fw.competencies}, formats=formats.EXTENSIONS,
+        editable=may_edit(fw, current_user),
     )  # fmt: skip
 
 
@@ -68,10 +80,8 @@ def import_framework():
     request.max_content_length = IMPORT_REQUEST_LIMIT
     form = ImportForm()
     if form.validate_on_submit():
-        with form.file.data.stream as upload:  # a large upload is a temp file: close it now
-            raw = upload.read(MAX_BYTES + 1)
         try:
-            data = formats.parse(form.format.data, raw, {})
+            data = formats.parse(form.format.data, read_upload(form), {})
             fw = frameworks.import_framework(current_user, {**data, **form.overrides()})
         except FrameworkFileError as error:
             db.session.rollback()
@@ -137,7 +147,7 @@ def delete_framework(framework_id: int):
         db.session.commit()
         flash(f"Deleted “{fw.name}”.", "info")
         return redirect(url_for("competencies.index"))
-    used = frameworks.framework_usage(fw)
+    used = frameworks.framework_usage(fw, current_user)
     return render_template("competencies/delete.html", thing=fw, used=used, form=form)
 
 

@@ -17,6 +17,7 @@ from cpd_log.competencies.forms import (
 from cpd_log.competencies.services import (
     get_visible_competency_or_404,
     get_visible_framework_or_404,
+    may_edit,
 )
 from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
@@ -131,7 +132,7 @@ def delete_goal(goal_id: int):
 
 def _own_competency(competency_id: int) -> Competency:
     c = _competency(competency_id)
-    if c.framework.owner_id != current_user.id:
+    if not may_edit(c.framework, current_user):
         abort(403)
     return c
 
@@ -169,7 +170,7 @@ def delete_competency(competency_id: int):
         db.session.commit()
         flash(f"Deleted {c.code}.", "info")
         return redirect(url_for("competencies.framework", framework_id=c.framework_id))
-    used = frameworks.competency_usage(c)
+    used = frameworks.competency_usage(c, current_user)
     return render_template("competencies/delete.html", thing=c, used=used, form=form)
 
 

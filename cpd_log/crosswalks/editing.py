@@ -13,7 +13,7 @@ import re
 
 from sqlalchemy import select
 
-from cpd_log.access import owned, visible
+from cpd_log.access import owned, shipped, visible
 from cpd_log.crosswalks.checking import CrosswalkError, check_crosswalk
 from cpd_log.crosswalks.services import framework_codes, load_crosswalk
 from cpd_log.extensions import db
@@ -55,15 +55,13 @@ def newest_shipped(user) -> list[Crosswalk]:
     return sorted(newest.values(), key=lambda row: (row.owner_id is None, row.name.lower()))
 
 
-def unique_slug(owner_id: int, name: str) -> str:
-    """A slug from the name, numbered when the user already has a crosswalk with it."""
+def unique_slug(owner_id: int | None, name: str, team_id: int | None = None) -> str:
+    """A slug from the name, numbered when the user (or the team) already has a crosswalk
+    with it."""
     base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56] or "crosswalk"
+    whose = Crosswalk.owner_id == owner_id if team_id is None else Crosswalk.team_id == team_id
     taken = set(
-        db.session.scalars(
-            select(Crosswalk.slug).where(
-                Crosswalk.owner_id == owner_id, Crosswalk.slug.startswith(base)
-            )
-        )
+        db.session.scalars(select(Crosswalk.slug).where(whose, Crosswalk.slug.startswith(base)))
     )
     slug, number = base, 2
     while slug in taken:
@@ -196,7 +194,7 @@ def newest_version(slug: str) -> Crosswalk | None:
     """The newest version of the shipped crosswalk `slug`."""
     return db.session.scalar(
         select(Crosswalk)
-        .where(Crosswalk.owner_id.is_(None), Crosswalk.slug == slug)
+        .where(shipped(Crosswalk), Crosswalk.slug == slug)
         .order_by(Crosswalk.id.desc())
         .limit(1)
     )

@@ -82,11 +82,16 @@ def export(fmt: str, crosswalk: Crosswalk, user) -> str:
     return json.dumps(case.export_case(data, ends), ensure_ascii=False, indent=2)
 
 
-def parse(fmt: str, raw: bytes, meta: dict, user) -> dict:
-    """The crosswalk dict from a file; CrosswalkError naming each line or field when invalid."""
+def parse(fmt: str, raw: bytes, meta: dict, user, team_id: int | None = None) -> dict:
+    """The crosswalk dict from a file; CrosswalkError naming each line or field when invalid.
+    With `team_id`, slugs name the team's frameworks (else shipped ones), and only CSV is read:
+    a CASE file's items are matched against the user's frameworks."""
     if fmt == "csv":
         meta = {key: meta.get(key) or default for key, default in CSV_DEFAULTS.items()}
-        return table.parse_csv(raw, meta, framework_codes(user.id))
+        owner = user.id if team_id is None else None
+        return table.parse_csv(raw, meta, framework_codes(owner, team_id))
+    if team_id is not None:
+        raise CrosswalkError(["A team's crosswalk is imported from CSV."])
     if fmt == "case":
         return case.parse_case(raw, meta, case.item_index(frameworks(user)))
     raise CrosswalkError([f"Choose one of: {', '.join(FORMATS.values())}."])

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import aliased
 
+from cpd_log.access import member_teams, shipped
 from cpd_log.crosswalks.mapping import (
     CrosswalkMap,
     Mapping,
@@ -66,10 +67,10 @@ class PageCrosswalks:
         return found
 
     def _version_mappings(self, version: int, overrides: tuple[Override, ...]) -> list[Mapping]:
-        shipped = next(v for v in self.versions if v.id == version)
-        if shipped.owner_id is not None:
+        found = next(v for v in self.versions if v.id == version)
+        if found.owner_id is not None or found.team_id is not None:
             return self.mappings[version]
-        own = [o for o in overrides if o.slug == shipped.slug]
+        own = [o for o in overrides if o.slug == found.slug]
         if not own:
             return self.mappings[version]
         return overridden(version, self.names[version], self.mappings[version], own)
@@ -85,19 +86,23 @@ class PageCrosswalks:
         return found
 
 
-def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
-    """Every version of the global and the user's crosswalks that touch `frameworks` (keys, see
-    mapping.framework_key), and the user's overrides of shipped ones. Two queries (none without
-    frameworks). A shipped crosswalk joins shipped frameworks; the user's joins their own
-    framework of a slug where they have one, else the shipped one. Names come from those."""
+def page_crosswalks(user, frameworks: set[str], team_id: int | None = None) -> PageCrosswalks:
+    """Every version of the global and the user's crosswalks, and those of the teams the user is
+    a member of, that touch `frameworks` (keys, see mapping.framework_key), and the user's
+    overrides of shipped ones. Two queries (none without frameworks). A shipped crosswalk joins
+    shipped frameworks; the user's joins their own framework of a slug where they have one, else
+    the shipped one; a team's, the team's framework of the slug, else the shipped one. Names
+    come from those. `team_id`: that team's crosswalks too (the lead dashboard's heat-map)."""
     if not frameworks:
         return PageCrosswalks([], [])
-    slugs = sorted({key_parts(key)[0] for key in frameworks})
+    slugs = sorted({key_parts(key).slug for key in frameworks})
     versions, ends = {}, {}
-    for mid, cid, owner, slug, loaded, name, relation, since, until, *both in _rows(user, slugs):
-        versions[cid] = Version(cid, owner, slug, loaded.date())
+    for mid, cid, owner, team, slug, loaded, name, relation, since, until, *both in _rows(
+        user, slugs, team_id
+    ):
+        versions[cid] = Version(cid, owner, slug, loaded.date(), team)
         found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
-        for side, end in ((1, _End.of(*both[:5])), (2, _End.of(*both[5:]))):
+        for side, end in ((1, _End.of(*both[:6])), (2, _End.of(*both[6:]))):
             if found[side] is None or end > found[side]:
                 found[side] = end
     mappings = [
@@ -107,7 +112,7 @@ def page_crosswalks(user, frameworks: set[str]) -> PageCrosswalks:
     return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
 
 
-def _rows(user, slugs: list[str]):
+def _rows(user, slugs: list[str], team_id: int | None = None):
     """A row per mapping of a version touching the frameworks `slugs`, and per framework each
     end may name (a user's crosswalk: theirs and a shipped namesake)."""
     return db.session.connection().execute(
@@ -115,6 +120,7 @@ def _rows(user, slugs: list[str]):
             CrosswalkMapping.id,
             Crosswalk.id,
             Crosswalk.owner_id,
+            Crosswalk.team_id,
             Crosswalk.slug,
             Crosswalk.created_at,
             Crosswalk.name,
@@ -125,11 +131,13 @@ def _rows(user, slugs: list[str]):
             CrosswalkMapping.from_code,
             FROM_FRAMEWORK.id,
             FROM_FRAMEWORK.owner_id,
+            FROM_FRAMEWORK.team_id,
             FROM_COMPETENCY.name,
             Crosswalk.to_framework,
             CrosswalkMapping.to_code,
             TO_FRAMEWORK.id,
             TO_FRAMEWORK.owner_id,
+            TO_FRAMEWORK.team_id,
             TO_COMPETENCY.name,
         )
         .join(CrosswalkMapping, CrosswalkMapping.crosswalk_id == Crosswalk.id)
@@ -138,7 +146,12 @@ def _rows(user, slugs: list[str]):
         .outerjoin(TO_FRAMEWORK, _owners(TO_FRAMEWORK, Crosswalk.to_framework))
         .outerjoin(TO_COMPETENCY, _named(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
-            or_(Crosswalk.owner_id.is_(None), Crosswalk.owner_id == user.id),
+            or_(
+                shipped(Crosswalk),
+                Crosswalk.owner_id == user.id,
+                Crosswalk.team_id.in_(member_teams(user)),
+                Crosswalk.team_id == team_id if team_id is not None else false(),
+            ),
             or_(Crosswalk.to_framework.in_(slugs), Crosswalk.from_framework.in_(slugs)),
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
@@ -147,7 +160,8 @@ def _rows(user, slugs: list[str]):
 
 class _End(NamedTuple):
     """One end of a mapping as a joined row found it; the greatest is the one that counts: the
-    crosswalk owner's own framework, else a shipped one, else none (a framework since deleted)."""
+    crosswalk owner's (a user's or a team's) own framework, else a shipped one, else none (a
+    framework since deleted)."""
 
     rank: int
     key: str
@@ -155,9 +169,9 @@ class _End(NamedTuple):
     name: str
 
     @classmethod
-    def of(cls, slug, code, framework_id, owner_id, name) -> "_End":
-        rank = 0 if framework_id is None else 1 if owner_id is None else 2
-        return cls(rank, framework_key(slug, owner_id), code, name or "")
+    def of(cls, slug, code, framework_id, owner_id, team_id, name) -> "_End":
+        rank = 0 if framework_id is None else 1 if owner_id is None and team_id is None else 2
+        return cls(rank, framework_key(slug, owner_id, team_id), code, name or "")
 
 
 def _overrides(user, names: list[str]) -> list[Override]:
@@ -194,20 +208,23 @@ def _overrides(user, names: list[str]) -> list[Override]:
     ]
 
 
+def _whose(framework, owner: int | None, team: int | None) -> ColumnElement:
+    if team is not None:
+        return framework.team_id == team
+    return shipped(framework) if owner is None else framework.owner_id == owner
+
+
 def framework_in(framework, keys) -> ColumnElement:
     """SQL: `framework` (Framework or an alias) is one of those the `keys` name."""
-    by_owner: dict[int | None, list[str]] = defaultdict(list)
+    by_owner: dict[tuple, list[str]] = defaultdict(list)
     for key in keys:
-        slug, owner = key_parts(key)
-        by_owner[owner].append(slug)
+        slug, owner, team = key_parts(key)
+        by_owner[(owner, team)].append(slug)
     return or_(
         false(),
         *(
-            and_(
-                framework.owner_id.is_(None) if owner is None else framework.owner_id == owner,
-                framework.slug.in_(sorted(slugs)),
-            )
-            for owner, slugs in by_owner.items()
+            and_(_whose(framework, owner, team), framework.slug.in_(sorted(slugs)))
+            for (owner, team), slugs in by_owner.items()
         ),
     )
 
@@ -221,6 +238,24 @@ def own_keys(user, slugs) -> dict[str, str]:
     return {slug: framework_key(slug, user.id if slug in owned else None) for slug in slugs}
 
 
+def team_keys(named: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """{(team id, slug): key} of the slugs teams' schemes name: the team's framework of the slug
+    where it has one, else the shipped one. One query for every team (none without slugs)."""
+    if not named:
+        return {}
+    teams, slugs = sorted({t for t, _ in named}), sorted({s for _, s in named})
+    rows = db.session.execute(
+        select(Framework.team_id, Framework.slug).where(
+            Framework.team_id.in_(teams), Framework.slug.in_(slugs)
+        )
+    )
+    owned = {(team, slug) for team, slug in rows}
+    return {
+        (team, slug): framework_key(slug, None, team if (team, slug) in owned else None)
+        for team, slug in named
+    }
+
+
 def _days(moments) -> tuple[date | None, ...]:
     return tuple(_day(moment) for moment in moments)
 
@@ -230,14 +265,19 @@ def _day(moment) -> date | None:
 
 
 def _global(framework, slug):
-    return and_(framework.slug == slug, framework.owner_id.is_(None))
+    return and_(framework.slug == slug, shipped(framework))
 
 
 def _owners(framework, slug):
-    """The framework a crosswalk names: a global one, or one of the crosswalk owner's."""
+    """The framework a crosswalk names: a global one, or one of the crosswalk owner's (a user's
+    or a team's)."""
     return and_(
         framework.slug == slug,
-        or_(framework.owner_id.is_(None), framework.owner_id == Crosswalk.owner_id),
+        or_(
+            shipped(framework),
+            framework.owner_id == Crosswalk.owner_id,
+            framework.team_id == Crosswalk.team_id,
+        ),
     )
 
 

@@ -17,19 +17,30 @@ INVERSE = {"exact": "exact", "broader": "narrower", "narrower": "broader", "rela
 
 Tag = tuple[str, str]  # (framework key, competency code)
 OWNED = "@"  # a user's own framework's key: slug@owner id
+TEAM = "team:"  # a team's framework's key: slug@team:team id
 
 
-def framework_key(slug: str, owner_id: int | None = None) -> str:
+def framework_key(slug: str, owner_id: int | None = None, team_id: int | None = None) -> str:
     """A framework as counting names it: a shipped one by its slug, a user's own by slug@owner,
-    so a user's framework that shares a shipped one's slug is never taken for it. (Slugs are
-    [a-z0-9-]: the shipped files' schema and unique_slug say so.)"""
+    a team's by slug@team:id, so a framework that shares another's slug is never taken for it.
+    (Slugs are [a-z0-9-]: the shipped files' schema and unique_slug say so.)"""
+    if team_id is not None:
+        return f"{slug}{OWNED}{TEAM}{team_id}"
     return slug if owner_id is None else f"{slug}{OWNED}{owner_id}"
 
 
-def key_parts(key: str) -> tuple[str, int | None]:
-    """(slug, owner id or None) of a framework key."""
+class KeyParts(NamedTuple):
+    slug: str
+    owner_id: int | None = None
+    team_id: int | None = None
+
+
+def key_parts(key: str) -> KeyParts:
+    """(slug, owner id or None, team id or None) of a framework key."""
     slug, mark, owner = key.rpartition(OWNED)
-    return (slug, int(owner)) if mark and owner.isdigit() else (key, None)
+    if mark and owner.startswith(TEAM) and owner[len(TEAM) :].isdigit():
+        return KeyParts(slug, None, int(owner[len(TEAM) :]))
+    return KeyParts(slug, int(owner)) if mark and owner.isdigit() else KeyParts(key)
 
 
 class Mapping(NamedTuple):
@@ -75,6 +86,7 @@ class Version(NamedTuple):
     owner_id: int | None
     slug: str
     loaded_on: date
+    team_id: int | None = None  # a team's crosswalk (its namesakes are other crosswalks)
 
 
 def in_force(versions: Iterable[Version], ended: date | None = None) -> frozenset[int]:
@@ -84,7 +96,7 @@ def in_force(versions: Iterable[Version], ended: date | None = None) -> frozense
     for version in versions:
         if ended is not None and version.loaded_on > ended:
             continue
-        key = (version.owner_id, version.slug)
+        key = (version.owner_id, version.team_id, version.slug)
         if key not in chosen or version.id > chosen[key].id:
             chosen[key] = version
     return frozenset(version.id for version in chosen.values())

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import bindparam, delete, insert, or_, select
 from sqlalchemy.orm import aliased
 
+from cpd_log.access import shipped
 from cpd_log.activities.tags import insert_tags
 from cpd_log.competencies.services import competency_options
 from cpd_log.extensions import db
@@ -23,6 +24,7 @@ from cpd_log.models import (
     ImportBatch,
 )
 from cpd_log.models.activity import ActivitySource
+from cpd_log.models.team import TeamMembership
 
 BATCH_LIFETIME = timedelta(hours=24)
 
@@ -128,7 +130,8 @@ def _event_row(user_id: int, event: dict, kind: ActivityKind, today: date) -> di
 
 def competency_lookup(user) -> dict[str, int | tuple[str, ...]]:
     """What a spreadsheet cell or an event may call a competency → its id, across the user's
-    frameworks and the shipped ones; an ambiguous key holds its candidates' labels instead.
+    frameworks, their teams' and the shipped ones; an ambiguous key holds its candidates' labels
+    instead.
 
     Keys (competency_key: any letter case) in order of precedence, the first that knows a key
     decides it: the code, "code name", the name, then the area's code or name. An area stands
@@ -171,7 +174,15 @@ _LOOKUP_QUERY = (
     )
     .join(_AREA, Competency.parent_id == _AREA.id)
     .join(Framework, Competency.framework_id == Framework.id)
-    .where(or_(Framework.owner_id.is_(None), Framework.owner_id == bindparam("user_id")))
+    .where(
+        or_(
+            shipped(Framework),
+            Framework.owner_id == bindparam("user_id"),
+            Framework.team_id.in_(
+                select(TeamMembership.team_id).where(TeamMembership.user_id == bindparam("user_id"))
+            ),
+        )
+    )
     .order_by(Framework.name, Framework.id, _AREA.sort, _AREA.id, Competency.sort, Competency.id)
 )
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpd_log.competencies.importers import CODE_MAX
@@ -12,7 +12,10 @@ from cpd_log.models.types import utcnow
 
 class Framework(db.Model):
     __tablename__ = "framework"
-    __table_args__ = (UniqueConstraint("owner_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "slug"),
+        Index("uq_framework_team_id_slug", "team_id", "slug", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64))
@@ -23,10 +26,16 @@ class Framework(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     # Ordered scale: [{"value": 0, "name": "Unaware", "description": "..."}, ...]
     levels: Mapped[list] = mapped_column(JSON, default=list)
-    # NULL owner: a global framework, managed by admins.
+    # NULL owner and NULL team: a global framework, managed by admins. A team's framework has
+    # no owner: the team owns it, its leads edit it, its members see it (cpd_log/team_library/).
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="CASCADE", use_alter=True)
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # The owning team (not the team's heat-map framework, team.framework_id: the other way).
+    team = relationship("Team", foreign_keys=[team_id])
     competencies: Mapped[list["Competency"]] = relationship(
         back_populates="framework",
         cascade="all, delete-orphan",

@@ -45,7 +45,10 @@ RELATIONS = ("exact", "broader", "narrower", "related")
 
 class Crosswalk(db.Model):
     __tablename__ = "crosswalk"
-    __table_args__ = (UniqueConstraint("owner_id", "slug", "version"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "slug", "version"),
+        Index("uq_crosswalk_team_id_slug_version", "team_id", "slug", "version", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64))
@@ -56,8 +59,10 @@ class Crosswalk(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     from_framework: Mapped[str] = mapped_column(String(64))  # a framework slug
     to_framework: Mapped[str] = mapped_column(String(64))
-    # NULL owner: shipped with the app (global); otherwise a user's own crosswalk.
+    # NULL owner and team: shipped with the app (global); an owner: a user's own crosswalk; a
+    # team: the team's, naming the team's frameworks by slug (cpd_log/team_library/).
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
     # When this version was loaded: a cycle that ended before counts with an older version.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

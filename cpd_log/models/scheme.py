@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -26,7 +27,10 @@ from cpd_log.models.types import utcnow
 
 class Scheme(db.Model):
     __tablename__ = "scheme"
-    __table_args__ = (UniqueConstraint("owner_id", "slug", "version"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "slug", "version"),
+        Index("uq_scheme_team_id_slug_version", "team_id", "slug", "version", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64))
@@ -35,9 +39,13 @@ class Scheme(db.Model):
     source: Mapped[str] = mapped_column(Text, default="")
     # The whole validated file, exactly as loaded: the rules engine reads this, never the file.
     content: Mapped[dict] = mapped_column(JSON)
-    # NULL owner: shipped with the app (global); otherwise a user's own scheme.
+    # NULL owner and team: shipped with the app (global); an owner: a user's own scheme; a team:
+    # the team's (its leads publish versions, its members enrol; cpd_log/team_library/).
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    team = relationship("Team")
 
     def __repr__(self) -> str:
         return f"<Scheme {self.slug} {self.version}>"

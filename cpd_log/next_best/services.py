@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import or_, select, union
 
 from cpd_log.competencies.gap import levels
+from cpd_log.competencies.services import seen_by
 from cpd_log.crosswalks.loading import framework_in
 from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
@@ -64,12 +65,12 @@ def _in_use(user) -> set[str]:
     aimed = select(Goal.competency_id).where(Goal.user_id == user.id)
     used = union(tagged, assessed, aimed).subquery()
     rows = db.session.execute(
-        select(Framework.slug, Framework.owner_id)
+        select(Framework.slug, Framework.owner_id, Framework.team_id)
         .distinct()
         .outerjoin(Competency, Competency.framework_id == Framework.id)
         .where(or_(Competency.id.in_(select(used)), Framework.owner_id == user.id))
     )
-    return {framework_key(slug, owner) for slug, owner in rows}
+    return {framework_key(slug, owner, team) for slug, owner, team in rows}
 
 
 def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
@@ -78,9 +79,10 @@ def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
     another framework, reaching only what its own crosswalks say. The frameworks the schemes
     count in come after those the user thinks in. Three queries."""
     rows = db.session.execute(
-        select(Competency.id, Framework.slug, Framework.owner_id, Competency.code, Competency.name)
+        select(Competency.id, Framework.slug, Framework.owner_id, Framework.team_id)
+        .add_columns(Competency.code, Competency.name)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(which, or_(Framework.owner_id.is_(None), Framework.owner_id == user.id))
+        .where(which, seen_by(user))
         .order_by(
             framework_in(Framework, counted_in),
             Framework.slug,
@@ -93,7 +95,12 @@ def _competences(user, which, counted_in: set[str]) -> list[ranking.Competence]:
     current, target = levels(user, ids)
     return [
         ranking.Competence(
-            (framework_key(slug, owner), code), name, cid, current.get(cid), target.get(cid), order
+            (framework_key(slug, owner, team), code),
+            name,
+            cid,
+            current.get(cid),
+            target.get(cid),
+            order,
         )
-        for order, (cid, slug, owner, code, name) in enumerate(rows)
+        for order, (cid, slug, owner, team, code, name) in enumerate(rows)
     ]

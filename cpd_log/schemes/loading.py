@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import String, and_, case, func, not_, or_, select, type_coerce
 
+from cpd_log.access import shipped
 from cpd_log.crosswalks.loading import framework_in
 from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
@@ -51,10 +52,10 @@ def _columns(*extra):
 
 def _tags(user, start: date, end: date, frameworks: set[str], *columns):
     """Rows of `columns` of an activity that ended within [start, end] plus (framework slug,
-    owner, competency code), one per tag in `frameworks` (keys: the only ones the schemes look
-    at)."""
+    owner, team, competency code), one per tag in `frameworks` (keys: the only ones the schemes
+    look at)."""
     return db.session.connection().execute(
-        select(*columns, Framework.slug, Framework.owner_id, Competency.code)
+        select(*columns, Framework.slug, Framework.owner_id, Framework.team_id, Competency.code)
         .select_from(activity_competency)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
@@ -89,8 +90,8 @@ def activities(user, start: date, end: date, frameworks: set[str]) -> list[Logge
     in `frameworks`: two queries at any size (selectinload would send one more query per 500
     activities). Core rows: no ORM processing for plain columns."""
     reader = _Reader()
-    for aid, slug, owner, code in _tags(user, start, end, frameworks, Activity.id):
-        reader.tags[aid].add((framework_key(slug, owner), code))
+    for aid, slug, owner, team, code in _tags(user, start, end, frameworks, Activity.id):
+        reader.tags[aid].add((framework_key(slug, owner, team), code))
     rows = db.session.connection().execute(
         _columns()
         .where(*_in_span(user, start, end))
@@ -148,19 +149,21 @@ def summarised(
 
 
 def _competencies(user, frameworks: set[str]) -> dict[int, tuple[str, str]]:
-    """{competency id: (framework key, code)} of the frameworks (keys: the user's or global).
-    One query, none without frameworks."""
+    """{competency id: (framework key, code)} of the frameworks (keys: global, the user's, or a
+    team's a scheme the user follows counts in: the user's tags in it count even after leaving
+    the team, see cpd_log/team_library/). One query, none without frameworks."""
     if not frameworks:
         return {}
     rows = db.session.connection().execute(
-        select(Competency.id, Framework.slug, Framework.owner_id, Competency.code)
+        select(Competency.id, Framework.slug, Framework.owner_id, Framework.team_id)
+        .add_columns(Competency.code)
         .join(Framework, Framework.id == Competency.framework_id)
         .where(
             framework_in(Framework, frameworks),
-            or_(Framework.owner_id.is_(None), Framework.owner_id == user.id),
+            or_(shipped(Framework), Framework.owner_id == user.id, Framework.team_id.is_not(None)),
         )
     )
-    return {cid: (framework_key(slug, owner), code) for cid, slug, owner, code in rows}
+    return {cid: (framework_key(slug, owner, team), code) for cid, slug, owner, team, code in rows}
 
 
 def _split_tags(user, start: date, end: date, split, seen: dict):

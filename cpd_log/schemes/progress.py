@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from cpd_log.crosswalks.loading import own_keys, page_crosswalks
+from cpd_log.crosswalks.loading import own_keys, page_crosswalks, team_keys
 from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import loading, rules
@@ -111,20 +111,22 @@ def compute(
 def _schemes(user, cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
     """The rules of each cycle's scheme by scheme id, the competency rule naming its framework
     by key: a shipped scheme counts in the shipped framework of its slug, the user's own scheme
-    in the user's framework of that slug where they have one (never a namesake's tags). One
-    query when the user counts with a scheme of their own, else none."""
+    in the user's framework of that slug where they have one, a team's scheme in the team's
+    framework of that slug where it has one (never a namesake's tags). One query when the user
+    counts with a scheme of their own, one more with teams' schemes (however many teams)."""
     found = {c.scheme_id: rules.SchemeRules.from_dict(c.scheme.content) for c in cycles}
-    theirs = {
-        c.scheme_id for c in cycles if c.scheme.owner_id is not None and found[c.scheme_id].tagged
-    }
+    tagged = {c.scheme_id: c.scheme for c in cycles if found[c.scheme_id].tagged}
+    theirs = {sid for sid, s in tagged.items() if s.owner_id is not None}
+    teams = {sid: s.team_id for sid, s in tagged.items() if s.team_id is not None}
+    slug_of = {sid: found[sid].allocation["competencies"]["framework"] for sid in tagged}
     if theirs:
-        keys = own_keys(
-            user, [found[sid].allocation["competencies"]["framework"] for sid in theirs]
-        )
+        keys = own_keys(user, [slug_of[sid] for sid in theirs])
         for sid in theirs:
-            found[sid] = found[sid].counting_in(
-                keys[found[sid].allocation["competencies"]["framework"]]
-            )
+            found[sid] = found[sid].counting_in(keys[slug_of[sid]])
+    if teams:
+        keys = team_keys({(team, slug_of[sid]) for sid, team in teams.items()})
+        for sid, team in teams.items():
+            found[sid] = found[sid].counting_in(keys[(team, slug_of[sid])])
     return found
 
 

@@ -6,17 +6,24 @@ from datetime import date
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
-from cpd_log.access import get_owned_or_404, owned
+from cpd_log.access import get_owned_or_404, member_teams, owned, shipped
 from cpd_log.extensions import db
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment, Scheme
+from cpd_log.models.team import TeamMembership
 from cpd_log.schemes.checking import SchemeError, read_scheme_file, shipped_scheme_files
 from cpd_log.schemes.periods import cycles_until
 
 
-def load_scheme(data: dict, owner_id: int | None = None) -> tuple[Scheme, bool]:
-    """Store a validated scheme file as a snapshot; (row, created). The same slug and version
-    again changes nothing; a new version adds a row beside the old one (closed cycles keep it)."""
-    owner = Scheme.owner_id.is_(None) if owner_id is None else Scheme.owner_id == owner_id
+def load_scheme(
+    data: dict, owner_id: int | None = None, team_id: int | None = None
+) -> tuple[Scheme, bool]:
+    """Store a validated scheme file as a snapshot, global, a user's (`owner_id`) or a team's
+    (`team_id`); (row, created). The same slug and version again changes nothing; a new version
+    adds a row beside the old one (closed cycles keep it)."""
+    if team_id is not None:
+        owner = Scheme.team_id == team_id
+    else:
+        owner = shipped(Scheme) if owner_id is None else Scheme.owner_id == owner_id
     row = db.session.scalar(
         select(Scheme).where(owner, Scheme.slug == data["slug"], Scheme.version == data["version"])
     )
@@ -29,6 +36,7 @@ def load_scheme(data: dict, owner_id: int | None = None) -> tuple[Scheme, bool]:
         source=data["source"],
         content=data,
         owner_id=owner_id,
+        team_id=team_id,
     )
     db.session.add(row)
     db.session.flush()
@@ -57,14 +65,30 @@ def seed_schemes() -> list[tuple[Scheme, bool]]:
 
 
 def available_schemes(user) -> list[Scheme]:
-    """The newest version of each scheme the user may enrol in: shipped ones and their own."""
+    """The newest version of each scheme the user may enrol in: shipped ones, their own and
+    those of the teams they are a member of (shipped first, then theirs, then the teams')."""
     rows = db.session.scalars(
         select(Scheme)
-        .where(or_(Scheme.owner_id.is_(None), Scheme.owner_id == user.id))
+        .where(
+            or_(
+                shipped(Scheme),
+                Scheme.owner_id == user.id,
+                Scheme.team_id.in_(member_teams(user)),
+            )
+        )
+        .options(selectinload(Scheme.team))
         .order_by(Scheme.id)
     )
-    newest = {(row.owner_id, row.slug): row for row in rows}
-    return sorted(newest.values(), key=lambda row: (row.owner_id is not None, row.name.lower()))
+    newest = {scheme_line(row): row for row in rows}
+    return sorted(
+        newest.values(),
+        key=lambda row: (row.owner_id is not None, row.team_id is not None, row.name.lower()),
+    )
+
+
+def scheme_line(scheme: Scheme) -> tuple:
+    """What the versions of one scheme share: whose it is (user or team) and its slug."""
+    return (scheme.owner_id, scheme.team_id, scheme.slug)
 
 
 def own_scheme_exists(user, data: dict) -> bool:
@@ -135,11 +159,29 @@ def owned_cycle(user, cycle_id: int, today: date) -> tuple[Cycle, bool]:
 
 
 def _newest_versions(enrolments: list[Enrolment]) -> dict[tuple, Scheme]:
+    """The newest version of each enrolment's scheme. A team's scheme only moves on while the
+    member is in the team: after leaving, the enrolment keeps the version of its newest cycle
+    (README, "Team frameworks and schemes"). One query, two with a team's scheme."""
     slugs = {e.scheme.slug for e in enrolments}
     if not slugs:
         return {}
     rows = db.session.scalars(select(Scheme).where(Scheme.slug.in_(slugs)).order_by(Scheme.id))
-    return {(row.owner_id, row.slug): row for row in rows}
+    newest = {scheme_line(row): row for row in rows}
+    teams = {e.scheme.team_id for e in enrolments} - {None}
+    if teams:
+        users = {e.user_id for e in enrolments}
+        rows = db.session.execute(
+            select(TeamMembership.user_id, TeamMembership.team_id).where(
+                TeamMembership.team_id.in_(teams), TeamMembership.user_id.in_(users)
+            )
+        )
+        still = {(user_id, team_id) for user_id, team_id in rows}
+        for enrolment in enrolments:
+            team = enrolment.scheme.team_id
+            if team is not None and (enrolment.user_id, team) not in still:
+                had = enrolment.cycles[-1].scheme if enrolment.cycles else enrolment.scheme
+                newest[(enrolment.user_id, scheme_line(enrolment.scheme))] = had
+    return newest
 
 
 def sync_cycles(enrolments: list[Enrolment], today: date) -> bool:
@@ -148,7 +190,8 @@ def sync_cycles(enrolments: list[Enrolment], today: date) -> bool:
     newest = _newest_versions(enrolments)
     changed = False
     for enrolment in enrolments:
-        scheme = newest.get((enrolment.scheme.owner_id, enrolment.scheme.slug), enrolment.scheme)
+        line = scheme_line(enrolment.scheme)
+        scheme = newest.get((enrolment.user_id, line)) or newest.get(line, enrolment.scheme)
         periods = cycles_until(scheme.content["period"], enrolment.start_date, today)
         existing = {cycle.number: cycle for cycle in enrolment.cycles}
         for period in periods:

@@ -26,13 +26,18 @@ def _require_login():
     """Every scheme page is for a logged-in owner."""
 
 
+def scheme_label(scheme) -> str:
+    """A scheme as the enrol list names it: a team's says whose it is."""
+    return f"{scheme.name} ({scheme.team.name})" if scheme.team_id else scheme.name
+
+
 @bp.route("/", methods=["GET", "POST"])
 def index():
     """The user's schemes and cycles, and the form to enrol in another."""
     today = today_for(current_user)
-    form = EnrolForm()
+    form = EnrolForm(scheme=request.args.get("scheme", type=int))  # "Enrol" on a team's page
     schemes = services.available_schemes(current_user)
-    form.scheme.choices = [SelectChoice(s.id, s.name) for s in schemes]
+    form.scheme.choices = [SelectChoice(s.id, scheme_label(s)) for s in schemes]
     if form.validate_on_submit():
         scheme = next(s for s in schemes if s.id == form.scheme.data)
         enrolment = services.enrol(

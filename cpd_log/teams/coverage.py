@@ -80,8 +80,9 @@ def team_coverage(framework: Framework, memberships: list, today: date) -> TeamC
 
     def count(users) -> dict[int, dict[int, int]]:
         """{user id: {line id: minutes}} of the members whose figures are not kept."""
-        key = framework_key(framework.slug, framework.owner_id)
-        crosswalks = page_crosswalks(SHIPPED_ONLY, {key})
+        key = framework_key(framework.slug, framework.owner_id, framework.team_id)
+        # a team's framework: its team's crosswalks too (the lead's, published to members)
+        crosswalks = page_crosswalks(SHIPPED_ONLY, {key}, framework.team_id)
         others = crosswalks.frameworks_into({key}) - {key}
         logged = _logged([u.id for u in users], framework, others, span)
         in_force = crosswalks.for_cycle(None)
@@ -108,7 +109,7 @@ def _logged(user_ids, framework, others: set[str], span: Quarter) -> dict[int, l
     ended = Activity.last_date
     rows = db.session.execute(
         select(Activity.user_id, Activity.id, Activity.minutes, ended, Competency.framework_id)
-        .add_columns(Framework.slug, Framework.owner_id, Competency.code)
+        .add_columns(Framework.slug, Framework.owner_id, Framework.team_id, Competency.code)
         .select_from(activity_competency)
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
@@ -124,12 +125,12 @@ def _logged(user_ids, framework, others: set[str], span: Quarter) -> dict[int, l
     facts: dict[int, tuple[int, int, date]] = {}
     codes: dict[int, set] = defaultdict(set)
     elsewhere: dict[int, set] = defaultdict(set)
-    for user_id, aid, minutes, day, framework_id, slug, owner, code in rows:
+    for user_id, aid, minutes, day, framework_id, slug, owner, team, code in rows:
         facts[aid] = (user_id, minutes, day if isinstance(day, date) else date.fromisoformat(day))
         if framework_id == framework.id:
             codes[aid].add(code)
         else:
-            elsewhere[aid].add((framework_key(slug, owner), code))
+            elsewhere[aid].add((framework_key(slug, owner, team), code))
     found: dict[int, list[Logged]] = defaultdict(list)
     for aid, (user_id, minutes, day) in sorted(facts.items()):
         found[user_id].append(

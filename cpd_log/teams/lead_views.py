@@ -37,7 +37,7 @@ def _lead_or_404(team_id: int) -> TeamMembership:
 def _framework_form(team) -> FrameworkForm:
     form = FrameworkForm(formdata=None, framework=team.framework_id or 0)
     form.framework.choices = [(0, "— choose a framework —")] + [
-        (fid, name) for fid, name in services.framework_choices()
+        (fid, name) for fid, name in services.framework_choices(team.id)
     ]
     return form
 
@@ -71,7 +71,7 @@ def framework(team_id: int):
     """The framework the coverage heat-map is drawn against (any the app ships)."""
     lead = _lead_or_404(team_id)
     form = FrameworkForm()
-    form.framework.choices = [(0, "")] + services.framework_choices()
+    form.framework.choices = [(0, "")] + services.framework_choices(lead.team.id)
     if not form.validate_on_submit() or not form.framework.data:
         flash("Choose one of the listed frameworks.", "danger")
         return redirect(url_for("team_lead.dashboard", team_id=team_id))

@@ -8,9 +8,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from cpd_log.access import shipped
 from cpd_log.auth.sessions import token_hash
 from cpd_log.extensions import db
 from cpd_log.models.competency import Framework
@@ -355,12 +356,13 @@ def own_portfolio_choices(user: User) -> list[tuple[int, str]]:
     return [(pid, title) for pid, title in rows]
 
 
-def framework_choices() -> list[tuple[int, str]]:
+def framework_choices(team_id: int) -> list[tuple[int, str]]:
     """(id, name) of the frameworks a team may draw its coverage against: those the app ships
-    (a team's own frameworks join them with issue 18's team frameworks)."""
+    and the team's own (cpd_log/team_library/); never another team's (a team's framework has no
+    owner either: access.shipped says what shipped means)."""
     rows = db.session.execute(
         select(Framework.id, Framework.name)
-        .where(Framework.owner_id.is_(None))
+        .where(or_(shipped(Framework), Framework.team_id == team_id))
         .order_by(Framework.name, Framework.id)
     )
     return [(fid, name) for fid, name in rows]

@@ -1,0 +1,1 @@
+"""A team's own frameworks, schemes and crosswalks (issue 18, Deliver 4)."""
