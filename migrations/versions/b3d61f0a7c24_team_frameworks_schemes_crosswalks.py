@@ -1,7 +1,7 @@
 """framework, scheme and crosswalk: team_id, a team's own (issue 18, Deliver 4)
 
 Revision ID: b3d61f0a7c24
-Revises: c18a7e2d4b61
+Revises: c8e4a1f7d352
 Create Date: 2026-12-01 16:30:00
 
 A nullable column on each with a named foreign key; uniqueness per team is a unique index. Rows
@@ -22,7 +22,7 @@ from alembic import op
 from cpd_log.page_cache_triggers import rebuilding
 
 revision = "b3d61f0a7c24"
-down_revision = "c18a7e2d4b61"
+down_revision = "c8e4a1f7d352"
 branch_labels = None
 depends_on = None
 
