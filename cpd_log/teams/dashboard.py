@@ -15,8 +15,9 @@ from sqlalchemy import select
 from cpd_log.common.dates import today_for
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.extensions import db
-from cpd_log.models import Framework, Portfolio, TeamSharedPortfolio
+from cpd_log.models import Portfolio, TeamSharedPortfolio
 from cpd_log.models.team import Team, TeamMembership
+from cpd_log.team_library.services import team_framework
 from cpd_log.teams import services
 from cpd_log.teams.coverage import TeamCoverage, team_coverage
 from cpd_log.teams.progress import MemberCycle, member_progress
@@ -40,10 +41,6 @@ class LeadDashboard:
     team: Team
     members: tuple[MemberRow, ...]
     coverage: TeamCoverage | None  # None: the team has no framework yet
-
-
-def team_framework(team: Team) -> Framework | None:
-    return db.session.get(Framework, team.framework_id) if team.framework_id else None
 
 
 def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
