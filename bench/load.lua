@@ -4,7 +4,7 @@
 --
 -- SCENARIO "get":   GET PATH on every request, with the cookies of the users in USERS_FILE in
 --                   turn ("-": anonymous).
--- SCENARIO "mixed": each request is one step of a user's action, drawn by weight (MIX below):
+-- SCENARIO "mixed": each request is one step of a user's action, drawn by weight (load.py's MIX):
 --                   page views, writes with the form's CSRF token, and PDF/ZIP downloads through
 --                   whatever the portfolio page offers (a direct link, or start a job, poll its
 --                   status, fetch the file).
@@ -13,11 +13,7 @@
 -- users (user i belongs to thread i mod THREADS), so the edit versions it keeps are never raced.
 -- done() prints one line, "LOADBENCH {json}", that load.py reads.
 
-local MIX = {
-  {"dashboard", 20}, {"list", 20}, {"search", 20}, {"cycle", 15}, -- 75 % page views
-  {"log", 8}, {"edit", 6}, {"reflect", 6},                         -- 20 % writes
-  {"pdf", 3}, {"zip", 2},                                          --  5 % PDF/ZIP
-}
+local MIX -- {{action, weight}, ...} from the users file (load.py's MIX or --mix)
 local POLL_MS = 250 -- how often a waiting job's status is asked for, like the progress page
 
 local threads = {}
@@ -34,7 +30,10 @@ local scenario, path, data, mine, total_weight
 counts, errors = {}, {} -- globals: done() reads them with thread:get
 local current_edit       -- the {id, version} an edit in flight saves
 local current            -- the action the request in flight belongs to
+-- Only response() changes the state: wrk calls request() once more before the run to check
+-- the script, and that request is never sent.
 local follow = nil       -- the next step of a multi-step action: {user, kind, stage, url}
+local starting = nil     -- the user whose job-starting POST is in flight
 local wait_ms = 0
 local turn = 0
 local written = 0
@@ -47,6 +46,7 @@ function init(args)
   for i, user in ipairs(data.users) do
     if scenario == "get" or (i - 1) % nthreads == tid then table.insert(mine, user) end
   end
+  MIX = data.mix or {}
   total_weight = 0
   for _, entry in ipairs(MIX) do total_weight = total_weight + entry[2] end
   math.randomseed(os.time() + tid * 7919)
@@ -98,7 +98,7 @@ local function start_action(user, action)
   -- pdf / zip, as the portfolio page offers it
   local doc = user.documents
   if doc.mode == "direct" then return get(user, doc[action]) end
-  follow = {user = user, kind = action, stage = "started"}
+  starting = user -- becomes `follow` when the job has started (response)
   return post(user, doc.start, doc.body .. "&kind=" .. action)
 end
 
@@ -137,9 +137,10 @@ end
 
 -- The next step of a background PDF/ZIP after `status` and `body`; true when it went wrong.
 local function advance_job(status, headers, body)
-  if follow.stage == "started" and follow.url == nil then
-    if status ~= 302 or not headers["Location"] then follow = nil; return true end
-    follow.url = relative(headers["Location"]) -- the progress page
+  if follow == nil then -- the POST that starts it: on to the progress page
+    if status ~= 302 or not headers["Location"] then return true end
+    follow = {user = starting, kind = current, stage = "started"}
+    follow.url = relative(headers["Location"])
     return false
   end
   if follow.stage == "started" then
@@ -164,10 +165,16 @@ end
 
 local EXPECTED = {log = 302, edit = 302, reflect = 302}
 
+local DEBUG = os.getenv("LOADBENCH_DEBUG")
+
 function response(status, headers, body)
+  if DEBUG then
+    io.stderr:write(string.format("[%d] %s %d %s %s\n", tid, current, status,
+      headers["Location"] or "", follow and follow.stage or "-"))
+  end
   local location = headers["Location"] or ""
   local failed = status >= 400 or location:find("/account/login", 1, true) ~= nil
-  if follow and (current == "pdf" or current == "zip") then
+  if (current == "pdf" or current == "zip") and (follow or location:find("/jobs/", 1, true)) then
     failed = advance_job(status, headers, body) or failed
   elseif EXPECTED[current] then
     -- a write that answers 200 showed its form again: nothing was saved

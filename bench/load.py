@@ -45,11 +45,16 @@ PG_URL = os.environ.get(
 HELLO = "hello-world"
 TRIVIAL = "trivial logged-in page"
 MIXED = "mixed workload"
+# The mixed workload: actions and their weights (load.lua draws one per request or job).
+MIX = {
+    **{"dashboard": 20, "list": 20, "search": 20, "cycle": 15},  # 75 % page views
+    **{"log": 8, "edit": 6, "reflect": 6},  # 20 % writes
+    **{"pdf": 3, "zip": 2},  # 5 % PDF/ZIP
+}
 TARGETS = {
     TRIVIAL: (0.60, None),
     MIXED: (0.25, 250.0),  # and 0 errors
 }
-WARMUP_SECONDS = 3
 CPUS = len(os.sched_getaffinity(0))
 
 
@@ -86,6 +91,8 @@ def wrk(server: Server, args, scenario: str, users: str, path: str, seconds: int
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
     wall = time.monotonic() - started
+    if os.environ.get("LOADBENCH_DEBUG"):  # load.lua then writes every response to stderr
+        sys.stderr.write(finished.stderr)
     lines = [line for line in finished.stdout.splitlines() if line.startswith("LOADBENCH ")]
     if finished.returncode != 0 or not lines:
         raise SystemExit(f"wrk failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
@@ -97,10 +104,10 @@ def wrk(server: Server, args, scenario: str, users: str, path: str, seconds: int
 
 def measure(name: str, server: Server, args, scenario: str, users: str, path: str) -> Result:
     seconds = args.mixed_seconds if scenario == "mixed" else args.seconds
-    print(f"  {name}: {WARMUP_SECONDS} s warm-up, {seconds} s measured…", file=sys.stderr)
-    wrk(server, args, scenario, users, path, WARMUP_SECONDS)
+    print(f"  {name}: {args.warmup} s warm-up, {seconds} s measured…", file=sys.stderr)
+    wrk(server, args, scenario, users, path, args.warmup)
     if scenario == "mixed":  # the warm-up's edits raised versions load.lua no longer knows
-        users = refresh_versions(Path(users), args.database_url, args.entries)
+        users = refresh_versions(Path(users), args)
     f = wrk(server, args, scenario, users, path, seconds)
     errors = sum(f["socket_errors"].values()) + sum(f["errors"].values())
     return Result(
@@ -118,9 +125,10 @@ def measure(name: str, server: Server, args, scenario: str, users: str, path: st
     )
 
 
-def refresh_versions(path: Path, database_url: str, entries: list[dict]) -> str:
+def refresh_versions(path: Path, args) -> str:
     """Read the edited activities' versions back from the database into the users file."""
-    engine = create_engine(database_url)
+    entries = args.entries
+    engine = create_engine(args.database_url)
     try:
         with engine.connect() as conn:
             ids = [a["id"] for entry in entries for a in entry["editable"]]
@@ -131,7 +139,7 @@ def refresh_versions(path: Path, database_url: str, entries: list[dict]) -> str:
     for entry in entries:
         for activity in entry["editable"]:
             activity["version"] = versions[activity["id"]]
-    return str(write_users(path, entries))
+    return str(write_users(path, entries, args.mix))
 
 
 def seed(database_url: str, args) -> tuple[list[BenchUser], float]:
@@ -199,7 +207,7 @@ def run_database(database: str, args) -> list[str]:
             print(f"{database}: logging {len(users)} users in…", file=sys.stderr)
             args.entries = prepare_all(server.url, users)
             check_writes(server.url, args.entries[0])
-            users_file = str(write_users(tmp / "users.lua", args.entries))
+            users_file = str(write_users(tmp / "users.lua", args.entries, args.mix))
             results += [
                 measure("login page", server, args, "get", "-", "/account/login"),
                 measure(TRIVIAL, server, args, "get", users_file, PAGES[PING]),
@@ -247,6 +255,18 @@ def verdict(result: Result, ratio: float) -> str:
     return f"{', '.join(wanted)}: {'met' if met else 'NOT MET'}"
 
 
+def _mix(value: str) -> dict[str, int]:
+    mix = {}
+    for part in value.split(","):
+        action, _, weight = part.partition("=")
+        if action.strip() not in MIX or not weight.strip().isdigit():
+            raise argparse.ArgumentTypeError(
+                f"{part!r}: give ACTION=WEIGHT, ACTION one of {list(MIX)}"
+            )
+        mix[action.strip()] = int(weight)
+    return mix
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog=f"python -m {__spec__.name}", description=__doc__.splitlines()[0]
@@ -269,8 +289,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seconds", type=int, default=15, help="per simple scenario")
     parser.add_argument("--mixed-seconds", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds before each measurement")
     parser.add_argument("--connections", type=int, default=16, help="one wrk thread each")
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
+    parser.add_argument(
+        "--mix",
+        type=_mix,
+        default=MIX,
+        help="the mixed workload's actions and weights, e.g. pdf=1,zip=1 (default: "
+        + ",".join(f"{a}={w}" for a, w in MIX.items())
+        + ")",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--logs", type=Path, help="keep gunicorn's logs here (JSON access log)")
     args = parser.parse_args(argv)
@@ -285,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         f"CPD Log load bench {datetime.now():%Y-%m-%d %H:%M}: gunicorn.conf.py "
         f"(workers: {args.workers or 'its default'}), wrk {args.connections} connections on "
         f"loopback, {args.seconds} s per scenario ({args.mixed_seconds} s mixed) after "
-        f"{WARMUP_SECONDS} s warm-up; {CPUS} CPUs shared by server and wrk"
+        f"{args.warmup} s warm-up; {CPUS} CPUs shared by server and wrk"
     )
     report_lines = [header]
     for database in databases:

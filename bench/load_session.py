@@ -223,8 +223,13 @@ def _lua(value) -> str:
     )
 
 
-def write_users(path: Path, entries: Iterable[dict]) -> Path:
-    """The file load.lua's init() reads with dofile(): a Lua table of the users and terms."""
-    data = {"ua": USER_AGENT, "search": SEARCH_TERMS, "users": list(entries)}
+def write_users(path: Path, entries: Iterable[dict], mix: dict[str, int]) -> Path:
+    """The file load.lua's init() reads with dofile(): the users, search terms and the mix."""
+    data = {
+        "ua": USER_AGENT,
+        "search": SEARCH_TERMS,
+        "mix": [[action, weight] for action, weight in mix.items()],
+        "users": list(entries),
+    }
     path.write_text("return " + _lua(data) + "\n", encoding="utf-8")
     return path
