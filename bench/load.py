@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--smallest", type=int, default=500, help="activities of the lightest user")
-    parser.add_argument("--largest", type=int, default=2000, help="activities of the heaviest")
+    parser.add_argument("--largest", type=int, default=1000, help="activities of the heaviest")
     parser.add_argument(
         "--portfolio-days",
         type=int,
