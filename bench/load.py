@@ -317,12 +317,14 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.warmup} s warm-up; {CPUS} CPUs shared by server and wrk"
     )
     report_lines = [header]
-    for database in databases:
-        report_lines += ["", *run_database(database, args)]
-    output = "\n".join(report_lines) + "\n"
-    print(output, end="")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(output, encoding="utf-8")
+    print(header)
+    for database in databases:
+        table = ["", *run_database(database, args)]
+        print("\n".join(table), flush=True)
+        # Written after each database, so a later failure keeps the tables already measured.
+        report_lines += table
+        args.output.write_text("\n".join(report_lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

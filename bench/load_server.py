@@ -17,7 +17,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-START_TIMEOUT = 180  # seconds: workers import the app (fonts, schemes); slow on a loaded machine
+START_TIMEOUT = 600  # seconds: workers import the app (fonts, schemes); minutes on a loaded machine
 STOP_TIMEOUT = 40  # gunicorn.conf.py's graceful_timeout (30 s) and a margin
 TICKS = os.sysconf("SC_CLK_TCK")
 
