@@ -10,19 +10,27 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # in one process. Each worker has its own database and Redis database (tests/parallel.py).
 PYTEST_WORKERS ?= 2
 XDIST := -n $(PYTEST_WORKERS) --dist worksteal
+# Pinned versions with hashes of every runtime (LOCK) and runtime + dev (DEV_LOCK) dependency,
+# compiled from pyproject.toml by `make lock` (README, Dependencies and why).
+LOCK       := requirements.lock
+DEV_LOCK   := requirements-dev.lock
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: install install-dev run serve worker migrate seed demo test lint test-pg test-browser bench clean
+.PHONY: install install-dev run serve worker migrate seed demo test lint test-pg test-browser \
+	bench bench-load lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
+# Exactly the locked versions, each checked against its hash; then the app itself, editable.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
 	touch $@
 
 install: $(VENV)/.installed
@@ -72,6 +80,18 @@ test-browser: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+# Requests per second under load against a hello-world app (wrk: apt-get install -y wrk), on
+# SQLite and PostgreSQL; e.g. `make bench-load LOAD_ARGS="--database sqlite --largest 5000"`.
+bench-load: install-dev
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+# After changing dependencies in pyproject.toml: pins what is already pinned where it still
+# fits, adds what is new. `make lock UPGRADE=1` moves every pin to the newest allowed version.
+lock: $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o $(DEV_LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

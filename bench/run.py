@@ -82,6 +82,17 @@ def _ping() -> str:
     return render_template(PING_TEMPLATE)
 
 
+def add_ping_page(app: Flask) -> Flask:
+    """Add the trivial logged-in page at PAGES[PING] (bench.run and bench.load both use it)."""
+    app.add_url_rule(PAGES[PING], "bench_ping", _ping)
+    # A named template is compiled once and cached, like every real page's (a template string
+    # would be compiled on every request and make the floor look higher than it is).
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, DictLoader({PING_TEMPLATE: TRIVIAL_PAGE})]
+    )
+    return app
+
+
 def bench_app(database_url: str) -> Flask:
     """The development app, migrated, without the debug, CSRF and rate-limit work a test skips."""
     app = create_app(
@@ -94,12 +105,7 @@ def bench_app(database_url: str) -> Flask:
             "TESTING": False,
         },
     )
-    app.add_url_rule(PAGES[PING], "bench_ping", _ping)
-    # A named template is compiled once and cached, like every real page's (a template string
-    # would be compiled on every request and make the floor look higher than it is).
-    app.jinja_env.loader = ChoiceLoader(
-        [app.jinja_env.loader, DictLoader({PING_TEMPLATE: TRIVIAL_PAGE})]
-    )
+    add_ping_page(app)
     with app.app_context():
         upgrade()  # the schema the app really runs on, never create_all()
     return app
