@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 
 from bench.databases import fresh_database
 from bench.generate import BenchUser, activity_counts, many_users
-from bench.load_server import Server, children_cpu, gunicorn, process_tree_cpu
+from bench.load_server import Server, children_cpu, gunicorn, job_worker, process_tree_cpu
 from bench.load_session import check_writes, prepare_all, write_users
 from bench.run import PAGES, PING
 from cpd_log import create_app
@@ -171,6 +171,8 @@ def cpd_log_env(database_url: str, tmp: Path, args) -> dict[str, str]:
         "LOGIN_RATE_LIMIT": "100000 per minute",
         "UPLOAD_DIR": str(tmp / "uploads"),
         "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
+        # PDF/ZIP exports go to a `flask worker` beside gunicorn (one host: a SQLite queue).
+        "QUEUE_URL": f"sqlite:///{tmp / 'queue.sqlite'}",
     }
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
@@ -203,7 +205,10 @@ def run_database(database: str, args) -> list[str]:
         users, seeded = seed(database_url, args)
         results = [hello(args, tmp, "before")]
         env = cpd_log_env(database_url, tmp, args)
-        with gunicorn("bench.load_apps:cpd_log()", env, logs(args, tmp), "/healthz") as server:
+        with (
+            job_worker(env, logs(args, tmp)),
+            gunicorn("bench.load_apps:cpd_log()", env, logs(args, tmp), "/healthz") as server,
+        ):
             print(f"{database}: logging {len(users)} users in…", file=sys.stderr)
             args.entries = prepare_all(server.url, users)
             check_writes(server.url, args.entries[0])

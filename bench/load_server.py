@@ -17,6 +17,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+FLASK = Path(sys.executable).parent / "flask"
 START_TIMEOUT = 600  # seconds: workers import the app (fonts, schemes); minutes on a loaded machine
 STOP_TIMEOUT = 40  # gunicorn.conf.py's graceful_timeout (30 s) and a margin
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -57,6 +58,30 @@ def gunicorn(app: str, env: dict[str, str], log_dir: Path, ready_path: str) -> I
             url = f"http://127.0.0.1:{port}"
             wait_until_ready(process, url + ready_path, log_dir / f"{name}-error.log")
             yield Server(url, process.pid)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def job_worker(env: dict[str, str], log_dir: Path) -> Iterator[int]:
+    """`flask --app cpd_log worker` with the app's environment, as README "Background jobs"
+    runs it beside gunicorn: the PDF/ZIP exports of the mixed workload are rendered there.
+    Yields its pid (its CPU counts with the app's); stopped with SIGTERM afterwards."""
+    with open(log_dir / "worker.log", "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own flask, fixed arguments
+            [str(FLASK), "--app", "cpd_log", "worker"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process.pid
         finally:
             process.send_signal(signal.SIGTERM)
             try:
