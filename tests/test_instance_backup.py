@@ -191,7 +191,8 @@ def test_restore_into_a_fresh_instance_gives_the_same_instance(source, new_insta
     original, archive, output = source
     manifest = manifest_of(archive)
     assert manifest["format_version"] == 1 and manifest["database"]["kind"] in output
-    assert manifest["counts"]["evidence"] == 2 and manifest["counts"]["users"] == 2
+    # Ada and the demo account, and the demo team's four colleagues (cpd_log/teams/demo.py).
+    assert manifest["counts"]["evidence"] == 2 and manifest["counts"]["users"] == 6
     assert {entry["path"] for entry in manifest["skipped"]} >= {".exports/"}
     assert any(e["path"].endswith(".abc.123.part") for e in manifest["skipped"])
     assert oct(archive.stat().st_mode & 0o777) == "0o600"  # it holds password hashes
@@ -201,7 +202,7 @@ def test_restore_into_a_fresh_instance_gives_the_same_instance(source, new_insta
 
     target = new_instance()  # a new host: an empty database, no upload folder
     done = target.flask("restore", str(archive))
-    assert "2 users" in done.stdout and "current migration" in done.stdout
+    assert "6 users" in done.stdout and "current migration" in done.stdout
     assert_same_instance(target, original)
     assert not (target.uploads / ".exports").exists()
 

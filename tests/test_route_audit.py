@@ -89,9 +89,6 @@ OWNED = {
     ),
     "portfolio_id": Owned(Portfolio, lambda owner: make_portfolio(owner)),
     "link_id": Owned(ShareLink, lambda owner: make_link(make_portfolio(owner))[0]),
-    "job_token": Owned(
-        ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
-    ),
     "import_job_id": Owned(ImportJob, make_import_job),
     "session_hash": Owned(LoginSession, _login_session, key="token_hash"),
     # A team "belongs" to its lead: after portfolio_id, so the lead shares that portfolio with
@@ -105,6 +102,11 @@ OWNED = {
     "appraisal_id": Owned(Appraisal, make_appraisal),
     "review_id": Owned(Appraisal, make_review),
 }
+# Last: a finished export job is served only while its owner's data is as it was (the job's
+# fingerprint has the data version, which the rows above raise as they are made).
+OWNED["job_token"] = Owned(
+    ExportJob, lambda owner: make_finished_job(make_portfolio(owner)), key="token"
+)
 # Routes anyone may open without logging in.
 PUBLIC = {"static", "auth.login", "auth.register", "dashboard.home"}
 # A reviewer opens a share link without an account: the token is the credential. Scope, expiry and

@@ -73,5 +73,5 @@ def test_the_heat_map_counts_in_the_teams_framework_through_its_crosswalk(
     covered = lead_dashboard(team, today).coverage
     rows = {row.line.code: row for row in covered.rows if row.line.area is not None}
     member_column = [m.user_id for m in covered.members].index(member.id)
-    assert rows["GOV.1"].cells[member_column].minutes == 120  # through the team's crosswalk
-    assert rows["GOV.2"].cells[member_column].minutes == 60
+    assert rows["GOV.1"].by_member[member_column] == 120  # through the team's crosswalk
+    assert rows["GOV.2"].by_member[member_column] == 60
