@@ -12,7 +12,36 @@ from sqlalchemy import event
 from cpd_log import create_app, page_cache
 from cpd_log.extensions import db
 from tests import factories, parallel
-from tests.database import scratch_database
+from tests.database import TEST_DATABASE_URL, scratch_database
+
+# Words in a test file that show it opens the run's database some other way than the `app`
+# fixtures (a subprocess given its URL, a scratch database of its own).
+_DATABASE_WORDS = ("scratch_database", "TEST_DATABASE_URL", "database_url")
+_SOURCES: dict = {}
+
+
+def _opens_the_database(item) -> bool:
+    if "database_url" in getattr(item, "fixturenames", ()):
+        return True
+    path = item.path
+    if path not in _SOURCES:
+        text = path.read_text(encoding="utf-8")
+        _SOURCES[path] = any(word in text for word in _DATABASE_WORDS)
+    return _SOURCES[path]
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL (`make test-pg`) run the tests that open a database; the others (parsers,
+    pure rules, file checks) behave the same on any database and ran under `make test` already.
+    Deselected, never skipped: pytest prints how many, and the SQLite pass runs every test."""
+    if not TEST_DATABASE_URL:
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if _opens_the_database(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 def pytest_configure(config):
