@@ -25,6 +25,7 @@ from config import (
 )
 from cpd_log import page_cache, security_log
 from cpd_log.extensions import csrf, db, limiter, login_manager, migrate
+from cpd_log.routing import LazyBuilderRule
 from cpd_log.search import index as search_index
 
 TEMPLATE_DIR = BASE_DIR / "templates"
@@ -36,6 +37,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     check_source_tree(BASE_DIR)
     # Named after the package, not this module: the logger stays "cpd_log", static/ is found.
     app = Flask("cpd_log", template_folder=str(TEMPLATE_DIR), instance_path=str(INSTANCE_DIR))
+    app.url_rule_class = LazyBuilderRule  # url_for builders compiled on first use
     app.url_map.converters["int"] = RowIdConverter
     config = config or os.environ.get("CPD_LOG_CONFIG", "development")
     app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
