@@ -76,7 +76,7 @@ test-pg: install-dev
 	CPD_LOG_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(XDIST) -m "not browser"
 
 test-browser: install-dev
-	$(BIN)/pytest -m browser
+	$(BIN)/pytest $(XDIST) -m browser
 
 bench: install-dev
 	$(BIN)/python -m bench.run

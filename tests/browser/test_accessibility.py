@@ -1,9 +1,8 @@
 """axe-core on every main page, for a new user and the demo user, at desktop and 390 px
 (issue 14, Deliver 5): no critical and no serious violation.
 
-One browser context and one page for the whole run, so the file stays well under 90 s. The
-context bypasses the CSP only so that axe's script can be injected; every other browser test
-keeps the CSP on (and fails on its violations).
+Each test has one browser context and one page. The context bypasses the CSP only so that axe's
+script can be injected; every other browser test keeps the CSP on (and fails on its violations).
 """
 
 import re
@@ -14,7 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DEMO_PASSWORD, DESKTOP, PHONE, TIMEOUT_MS
+from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS
 from tests.browser.test_log_activity import register
 
 pytestmark = pytest.mark.browser
@@ -127,7 +126,15 @@ def urlpath(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo_account):
+def _no_problems(audit: Audit, checks: int) -> None:
+    assert len(audit.checked) == 2 * checks  # each check is at both widths
+    assert audit.problems == [], "axe found:\n" + "\n".join(audit.problems)
+
+
+# Four tests rather than one, so that `make test-browser`'s two workers share the ~130 axe runs.
+
+
+def test_anonymous_and_new_user_pages_have_no_serious_violations(axe_page):
     audit = Audit(axe_page)
     for path in ANONYMOUS_PAGES:
         audit.visit(path, "anonymous")
@@ -135,20 +142,33 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo_acco
     register(axe_page)
     for path in MAIN_PAGES:
         audit.visit(path, "new user")
-    # A new account still has the shipped frameworks and crosswalks to look at.
+    # A new account still has the shipped frameworks and crosswalks to look at (it has no
+    # activity, reflection or cycle).
     assert audit.record_pages("new user") == 5
+    _no_problems(audit, len(ANONYMOUS_PAGES) + len(MAIN_PAGES) + 5)
 
-    axe_page.context.clear_cookies()
-    axe_page.goto("/account/login")
-    axe_page.get_by_label("Email").fill(demo_account)
-    axe_page.get_by_label("Password").fill(DEMO_PASSWORD)
-    axe_page.get_by_role("button", name="Log in").click()
-    expect(axe_page).to_have_url(re.compile(r"/dashboard$"))
+
+def test_demo_main_pages_have_no_serious_violations(axe_page, demo_login):
+    audit = Audit(axe_page)
+    demo_login(axe_page)
     for path in MAIN_PAGES:
         audit.visit(path, "demo")
+    _no_problems(audit, len(MAIN_PAGES))
+
+
+def test_demo_record_pages_have_no_serious_violations(axe_page, demo_login):
+    audit = Audit(axe_page)
+    demo_login(axe_page)
     # Every kind of record page: an activity, a reflection, a cycle, its claim list, …
     assert audit.record_pages("demo") == len(RECORD_PAGES)
+    _no_problems(audit, len(RECORD_PAGES))
 
+
+def test_share_link_reviewer_calendar_preview_and_failed_save_have_no_serious_violations(
+    axe_page, demo_login
+):
+    audit = Audit(axe_page)
+    demo_login(axe_page)
     # A portfolio of the demo's year, and a calendar file's preview.
     axe_page.goto("/portfolios/new")
     axe_page.get_by_label("Title").fill("Appraisal 2026")
@@ -170,7 +190,4 @@ def test_main_pages_have_no_serious_accessibility_violations(axe_page, demo_acco
     axe_page.get_by_role("button", name="Save activity").click()
     expect(axe_page.get_by_test_id("error-summary")).to_be_visible()
     audit.check("demo, failed save")
-
-    records = 5 + len(RECORD_PAGES)  # a new user has no activity, reflection or cycle
-    assert len(audit.checked) == 2 * (len(ANONYMOUS_PAGES) + 2 * len(MAIN_PAGES) + records + 3 + 1)
-    assert audit.problems == [], "axe found:\n" + "\n".join(audit.problems)
+    _no_problems(audit, 4)
