@@ -52,6 +52,17 @@ class Instance:
             assert done.returncode == 0, done.stdout + done.stderr
         return done
 
+    def setup(self, *args: str) -> None:
+        """A set-up step (`db upgrade`, `seed`, `create-user`, `demo`) run in this process: the
+        same command as `flask …` without a new interpreter's start-up. What is under test here,
+        `backup` and `restore`, always runs as a subprocess configured from the environment."""
+        app = self.app()
+        with app.app_context():  # as `flask` pushes one for every command
+            result = app.test_cli_runner().invoke(args=list(args), catch_exceptions=False)
+            db.session.remove()
+            db.engine.dispose()
+        assert result.exit_code == 0, result.output
+
     def env(self) -> dict:
         return {
             **os.environ,
@@ -139,10 +150,10 @@ def upload_evidence(instance: Instance, files: list[tuple[str, bytes]]) -> None:
 
 
 def populate(instance: Instance, activities: int = 40, files=None) -> None:
-    instance.flask("db", "upgrade")
-    instance.flask("seed")
-    instance.flask("create-user", "--email", EMAIL, "--name", "Ada", "--password", PASSWORD)
-    instance.flask("demo", "--activities", str(activities))
+    instance.setup("db", "upgrade")
+    instance.setup("seed")
+    instance.setup("create-user", "--email", EMAIL, "--name", "Ada", "--password", PASSWORD)
+    instance.setup("demo", "--activities", str(activities))
     files = files or [
         ("notes.txt", b"What I learned about benefits mapping.\n"),
         ("slide.png", _noise_png(48)),
@@ -247,8 +258,8 @@ def test_a_non_empty_target_is_replaced_only_with_force_and_an_intact_archive(
 ):
     original, archive, _ = source
     target = new_instance()
-    target.flask("db", "upgrade")
-    target.flask(
+    target.setup("db", "upgrade")
+    target.setup(
         "create-user", "--email", "bob@example.com", "--name", "Bob", "--password", PASSWORD
     )
     (target.uploads / "9").mkdir(parents=True)
@@ -382,7 +393,7 @@ def test_other_engines_and_newer_releases_are_refused(source, new_instance, tmp_
 
 def test_an_older_schema_is_restored_and_the_operator_told_to_upgrade(new_instance, tmp_path):
     older = new_instance()
-    older.flask("db", "upgrade", OLD_REVISION)
+    older.setup("db", "upgrade", OLD_REVISION)
     archive = tmp_path / "older.tar"
     older.flask("backup", str(archive))
     target = new_instance()
@@ -406,7 +417,7 @@ def test_backup_never_overwrites_or_leaves_a_complete_looking_file(source, new_i
 
     # Killed while copying a large upload: only PATH.part exists, never PATH.
     instance = new_instance()
-    instance.flask("db", "upgrade")
+    instance.setup("db", "upgrade")
     (instance.uploads / "1").mkdir(parents=True)
     with (instance.uploads / "1" / "large").open("wb") as large:
         large.truncate(400 * 1024 * 1024)  # sparse: costs no disk to read from
@@ -427,8 +438,8 @@ def test_backup_while_the_app_writes_is_consistent(new_instance, tmp_path):
     """A writer commits pairs of rows throughout the backup; the archive holds a prefix of the
     pairs, never half of one, and the writer never fails on a lock."""
     instance = new_instance()
-    instance.flask("db", "upgrade")
-    instance.flask("demo", "--activities", "5")
+    instance.setup("db", "upgrade")
+    instance.setup("demo", "--activities", "5")
     user_id, activity_id = instance.sql("SELECT user_id, id FROM activity ORDER BY id")[0]
     insert = text(
         "INSERT INTO evidence (user_id, activity_id, title, url, original_name, mime_type,"
