@@ -119,13 +119,6 @@ def some(user, start: date, end: date, frameworks: set[str], condition, *, page=
     return reader.logged(rows)
 
 
-def count(user, start: date, end: date, condition=True) -> int:
-    """How many completed activities ended within [start, end] (and match `condition`)."""
-    return db.session.scalar(
-        select(func.count()).select_from(Activity).where(*_in_span(user, start, end), condition)
-    )
-
-
 def _day(value: date | str) -> date:
     """PostgreSQL sends a date; SQLite sends ISO text, which date.fromisoformat reads several
     times faster than SQLAlchemy's Date type (it showed in the profile of a 5,000-row page)."""

@@ -63,6 +63,7 @@ class CycleView:
     warning: bool  # ends within 90 days with a rule not met
     # the versions the cycle counts with (the next best activity reads them)
     crosswalks: CrosswalkMap = field(default_factory=CrosswalkMap, compare=False)
+    completed: int = 0  # completed activities that ended within the cycle, counting or not
     # Shown -> the Lines of those activities, counted as the totals are (within the request)
     lines_for: Callable[["Shown"], list[Line]] | None = field(default=None, compare=False)
 
@@ -122,7 +123,8 @@ def compute(
         view = _view(cycle, counter, lines or [], progress, carry_out, today)
         span = (cycle.start_date, cycle.end_date)
         lines_for = partial(_lines, user, span, tagged_in, counter, overrides.get(cycle.id, {}))
-        views[cycle.id] = replace(view, lines_for=lines_for)
+        completed = sum(activity.times for activity in activities[first:last])
+        views[cycle.id] = replace(view, completed=completed, lines_for=lines_for)
     return views
 
 
@@ -268,6 +270,5 @@ def cycle_page(user, cycle: Cycle, today: date, number: int, per_page: int):
     totals counted by groups as on the dashboard, Lines built for the page's activities only,
     so the page costs the same for a cycle of 50 activities or of 5,000."""
     view = compute(user, with_predecessors([cycle]), today)[cycle.id]
-    total = loading.count(user, cycle.start_date, cycle.end_date)
     shown = Shown(page=((number - 1) * per_page, per_page))
-    return view, Page(view.lines_for(shown), number, per_page, total)
+    return view, Page(view.lines_for(shown), number, per_page, view.completed)
