@@ -30,20 +30,27 @@ def _year_ago(today: date) -> date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def completed_minutes(user, today: date) -> Totals:
-    """Minutes of completed activities this calendar year, in the last 12 months and ever: three
-    small queries over the monthly totals (cpd_log/aggregates/), whatever the number of
-    activities."""
+def completed_rows(user, today: date) -> dict[str, list]:
+    """{period of PERIODS: period_rows of its completed activities}: three small queries over
+    the monthly totals (cpd_log/aggregates/), whatever the number of activities. The totals and
+    the hours by kind of the period shown are both read off them."""
+    return {
+        period: period_rows(
+            user.id, period_start(period, today), today, by_month=False, status=COMPLETED
+        )
+        for period in PERIODS
+    }
 
-    def since(first: date | None) -> list:
-        return period_rows(user.id, first, today, by_month=False, status=COMPLETED)
 
-    ever = since(None)
+def completed_minutes(user, today: date, rows: dict[str, list] | None = None) -> Totals:
+    """Minutes of completed activities this calendar year, in the last 12 months and ever
+    (`rows`: completed_rows, read here when not given)."""
+    rows = rows or completed_rows(user, today)
     return Totals(
-        sum(minutes for *_, minutes, _ in since(today.replace(month=1, day=1))),
-        sum(minutes for *_, minutes, _ in since(period_start("12m", today))),
-        sum(minutes for *_, minutes, _ in ever),
-        sum(count for *_, count in ever),
+        sum(minutes for *_, minutes, _ in rows["year"]),
+        sum(minutes for *_, minutes, _ in rows["12m"]),
+        sum(minutes for *_, minutes, _ in rows["all"]),
+        sum(count for *_, count in rows["all"]),
     )
 
 
@@ -73,8 +80,13 @@ def _counted(user, since: date | None, today: date) -> list:
 
 
 def minutes_by_kind(user, since: date | None, today: date) -> list[tuple[ActivityKind, int]]:
+    return kinds_of(period_rows(user.id, since, today, by_month=False, status=COMPLETED))
+
+
+def kinds_of(rows: list) -> list[tuple[ActivityKind, int]]:
+    """(kind, minutes), most first, of period_rows without months."""
     totals: dict[str, int] = defaultdict(int)
-    for _, kind, minutes, _ in period_rows(user.id, since, today, by_month=False, status=COMPLETED):
+    for _, kind, minutes, _ in rows:
         totals[kind] += minutes
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     return [(ActivityKind(kind), minutes) for kind, minutes in ranked]

@@ -46,10 +46,11 @@ def _body(today, period: str, **template_context) -> str:
     cycles = dashboard_cycles(current_user, today, by_month=with_trends)
     db.session.commit()  # cycles that began since the last visit are stored
     apply_prompts, apply_total = apply_queue(current_user, today)
+    completed = services.completed_rows(current_user, today)  # every period's, one is shown
     return render_template(
         "dashboard/_body.html",
-        totals=services.completed_minutes(current_user, today),
-        by_kind=services.minutes_by_kind(current_user, since, today),
+        totals=services.completed_minutes(current_user, today, completed),
+        by_kind=services.kinds_of(completed[period]),
         by_area=services.minutes_by_area(current_user, since, today),
         recent=services.recent_activities(current_user),
         today=today,

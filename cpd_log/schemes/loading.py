@@ -50,7 +50,7 @@ def _columns(*extra):
     )
 
 
-def _tags(user, start: date, end: date, frameworks: set[str], *columns):
+def _tags(user, start: date, end: date, frameworks: set[str], *columns, where=True):
     """Rows of `columns` of an activity that ended within [start, end] plus (framework slug,
     owner, team, competency code), one per tag in `frameworks` (keys: the only ones the schemes
     look at)."""
@@ -60,7 +60,7 @@ def _tags(user, start: date, end: date, frameworks: set[str], *columns):
         .join(Activity, Activity.id == activity_competency.c.activity_id)
         .join(Competency, Competency.id == activity_competency.c.competency_id)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(*_in_span(user, start, end), framework_in(Framework, frameworks))
+        .where(*_in_span(user, start, end), framework_in(Framework, frameworks), where)
     )
 
 
@@ -97,6 +97,25 @@ def activities(user, start: date, end: date, frameworks: set[str]) -> list[Logge
         .where(*_in_span(user, start, end))
         .order_by(LAST_DAY, Activity.start_date, Activity.id)
     )
+    return reader.logged(rows)
+
+
+def some(user, start: date, end: date, frameworks: set[str], condition, *, page=None):
+    """Like `activities`, of those matching `condition` only, and of them only the slice
+    `page` ((offset, limit), in the same order) when given: two queries that read the rows
+    asked for and their tags, so a page of a cycle costs the same at any size of the cycle."""
+    query = (
+        _columns()
+        .where(*_in_span(user, start, end), condition)
+        .order_by(LAST_DAY, Activity.start_date, Activity.id)
+    )
+    if page is not None:
+        query = query.offset(page[0]).limit(page[1])
+    rows = db.session.connection().execute(query).all()
+    reader = _Reader()
+    ids = Activity.id.in_([row[0] for row in rows])  # asked even for none: a constant count
+    for aid, slug, owner, team, code in _tags(user, start, end, frameworks, Activity.id, where=ids):
+        reader.tags[aid].add((framework_key(slug, owner, team), code))
     return reader.logged(rows)
 
 

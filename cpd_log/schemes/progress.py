@@ -7,12 +7,15 @@ the crosswalk versions in force on its last day; the others with the newest.
 """
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from cpd_log.crosswalks.loading import own_keys, page_crosswalks, team_keys
 from cpd_log.crosswalks.mapping import CrosswalkMap
 from cpd_log.models.scheme import Cycle
+from cpd_log.pagination import Page
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter, Line
 from cpd_log.schemes.pace import PACE_DAYS, Projection, project
@@ -60,10 +63,23 @@ class CycleView:
     warning: bool  # ends within 90 days with a rule not met
     # the versions the cycle counts with (the next best activity reads them)
     crosswalks: CrosswalkMap = field(default_factory=CrosswalkMap, compare=False)
+    completed: int = 0  # completed activities that ended within the cycle, counting or not
+    # Shown -> the Lines of those activities, counted as the totals are (within the request)
+    lines_for: Callable[["Shown"], list[Line]] | None = field(default=None, compare=False)
 
     @property
     def days_left(self) -> int:
         return self.projection.days_left if self.projection else 0
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Which of a cycle's activities a page shows a Line of: those matching `condition` (a SQL
+    condition on Activity), of them only the slice `page` ((offset, limit)) when given, in the
+    cycle page's order (the day each ended)."""
+
+    condition: object = True
+    page: tuple[int, int] | None = None
 
 
 def compute(
@@ -104,8 +120,20 @@ def compute(
         progress = tally.progress(counts[cycle.id], carried_in)
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        views[cycle.id] = _view(cycle, counter, lines or [], progress, carry_out, today)
+        view = _view(cycle, counter, lines or [], progress, carry_out, today)
+        span = (cycle.start_date, cycle.end_date)
+        lines_for = partial(_lines, user, span, tagged_in, counter, overrides.get(cycle.id, {}))
+        completed = sum(activity.times for activity in activities[first:last])
+        views[cycle.id] = replace(view, completed=completed, lines_for=lines_for)
     return views
+
+
+def _lines(user, span: tuple[date, date], frameworks: set[str], counter, own, shown: Shown):
+    """The Lines of the cycle's activities `shown` selects: two queries reading only those."""
+    found = loading.some(user, *span, frameworks, shown.condition, page=shown.page)
+    lines: list[Line] = []
+    counter.tally(found, own, lines)
+    return lines
 
 
 def _schemes(user, cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
@@ -235,3 +263,12 @@ def dashboard_cycles(user, today: date, by_month: bool = False) -> list[CycleVie
     active = active_cycles(user_enrolments(user, today), today)
     views = compute(user, with_predecessors(active), today, by_month=by_month)
     return [views[cycle.id] for cycle in active]
+
+
+def cycle_page(user, cycle: Cycle, today: date, number: int, per_page: int):
+    """(CycleView of the cycle with every total, Page of its Lines numbered `number`): the
+    totals counted by groups as on the dashboard, Lines built for the page's activities only,
+    so the page costs the same for a cycle of 50 activities or of 5,000."""
+    view = compute(user, with_predecessors([cycle]), today)[cycle.id]
+    shown = Shown(page=((number - 1) * per_page, per_page))
+    return view, Page(view.lines_for(shown), number, per_page, view.completed)

@@ -2,7 +2,16 @@
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -64,14 +73,22 @@ def _owned_cycle(cycle_id: int, today) -> Cycle:
 
 @bp.get("/cycles/<int:cycle_id>")
 def cycle(cycle_id: int):
-    """One cycle: each rule, and which activities count toward which category and why."""
+    """One cycle: each rule, and which activities count toward which category and why, a page
+    of activities at a time (the totals count them all)."""
     today = today_for(current_user)
     found = _owned_cycle(cycle_id, today)
-    cycles = progress.with_predecessors([found])
-    view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
-    findings = preaudit_loading.findings(current_user, found, view)
+    number = max(request.args.get("page", 1, type=int), 1)
+    view, lines = progress.cycle_page(
+        current_user, found, today, number, current_app.config["ITEMS_PER_PAGE"]
+    )
+    findings = preaudit_loading.page_findings(current_user, found, view)
     return render_template(
-        "schemes/cycle.html", view=view, today=today, reset_form=EmptyForm(), findings=findings
+        "schemes/cycle.html",
+        view=view,
+        lines=lines,
+        today=today,
+        reset_form=EmptyForm(),
+        findings=findings,
     )
 
 
@@ -80,9 +97,8 @@ def _cycle_and_activity(cycle_id: int, activity_id: int):
     activity does not fall within the cycle)."""
     today = today_for(current_user)
     found = _owned_cycle(cycle_id, today)
-    cycles = progress.with_predecessors([found])
-    view = progress.compute(current_user, cycles, today, lines_of={found.id})[found.id]
-    line = next((line for line in view.lines if line.activity.id == activity_id), None)
+    view = progress.compute(current_user, progress.with_predecessors([found]), today)[found.id]
+    line = next(iter(view.lines_for(progress.Shown(Activity.id == activity_id))), None)
     if line is None:
         get_owned_or_404(Activity, activity_id, current_user)
         abort(404)
