@@ -40,6 +40,12 @@ COLUMNS = (*WEIGHTS, "reflections")  # what a search looks in
 OWNER_SPAN = 2**32
 # PostgreSQL refuses a tsvector over 1 MB; far more text than that makes no better match.
 PG_TEXT_LIMIT = 200_000
+PG_INDEX = f"ix_{TABLE}_document"
+# A GIN index takes new entries into a pending list that every search reads whole until vacuum or
+# the list's limit (4 MB by default) moves them into the index: after a 5,000-row import a search
+# scanned them all, and the planner then preferred reading every document. The smallest limit
+# (kB) keeps that list to a few dozen documents; a bulk write still moves entries in batches.
+PG_PENDING_KB = 64
 
 _SQLITE_REFLECTIONS = (
     "(SELECT group_concat(reflection.search_text || ' ' || coalesce(reflection.applied_text, ''),"
@@ -198,7 +204,8 @@ def _pg_create() -> list[str]:
         # The row goes with its activity (a delete, the trash, an account deleted).
         f"CREATE TABLE {TABLE} (activity_id integer NOT NULL PRIMARY KEY "
         "REFERENCES activity (id) ON DELETE CASCADE, document tsvector NOT NULL)",
-        f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+        f"CREATE INDEX {PG_INDEX} ON {TABLE} USING gin (document) "
+        f"WITH (gin_pending_list_limit = {PG_PENDING_KB})",
         _PG_REFRESH,
     ]
     for name, (table, event, transitions, ids) in PG_TRIGGERS.items():

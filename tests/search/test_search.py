@@ -12,7 +12,7 @@ from cpd_log.activities.services import activity_query
 from cpd_log.auth.services import delete_account
 from cpd_log.extensions import db
 from cpd_log.models import Activity
-from cpd_log.search.index import OWNER_SPAN, TABLE
+from cpd_log.search.index import OWNER_SPAN, PG_INDEX, PG_PENDING_KB, TABLE
 from cpd_log.trash import services as trash
 from cpd_log.trash.moving import new_batch, trash_activities
 from tests import factories
@@ -152,6 +152,16 @@ def test_a_search_reads_only_its_owners_rowid_range(app, user, other_user):
     query = activity_query(user, {"q": "risk"})
     assert "activity_search.rowid BETWEEN" in str(query.compile(db.engine))
     assert [a.id for a in db.session.scalars(query)] == [mine.id]
+
+
+def test_postgresqls_pending_list_stays_small(app):
+    """A GIN pending list is read whole by every search (index.py, PG_PENDING_KB)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's index has no pending list")
+    options = db.session.scalar(
+        text("SELECT reloptions FROM pg_class WHERE relname = :name"), {"name": PG_INDEX}
+    )
+    assert f"gin_pending_list_limit={PG_PENDING_KB}" in options
 
 
 def test_trashed_activities_are_not_found_until_restored(logged_in, user):
