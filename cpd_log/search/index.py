@@ -106,6 +106,7 @@ def _sqlite_create() -> list[str]:
         "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')",
         # `rank` orders by bm25 with the columns' weights.
         f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('rank', 'bm25({weights})')",
+        f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('usermerge', 2)",
         *(f"CREATE TRIGGER {name} {body}" for name, body in SQLITE_TRIGGERS.items()),
         # Backfill: every activity that exists when the index is created.
         f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
@@ -114,6 +115,15 @@ def _sqlite_create() -> list[str]:
         + _SQLITE_REFLECTIONS.format(id="activity.id")
         + " FROM activity",
     ]
+
+
+# FTS5 writes each transaction's rows as a new segment and merges segments lazily, so a grown
+# index has several per level (11 at 5,000 activities in bench/search.py) and each searched word
+# is looked up in every one: a search of a few exact words cost three times as much at 5,000 as at
+# 500. The housekeeping sweep (search/upkeep.py) merges any level holding two or more (the
+# 'usermerge' set above), at most MERGE_PAGES pages a pass, which leaves about one a level.
+MERGE_PAGES = 200
+SQLITE_MERGE = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('merge', {MERGE_PAGES})"
 
 
 def _unaccented_letters() -> tuple[str, str]:
