@@ -65,12 +65,14 @@ _SQLITE_INSERT = (
     + ")"
 )
 _SQLITE_DELETE = f"DELETE FROM {TABLE} WHERE rowid = {sqlite_rowid('old.user_id', 'old.id')}"
-# One activity's reflections column again; {id} is the activity's id (no row when it is gone).
+# One activity's reflections column again, from the reflection's row ({row}: old or new). The
+# rowid comes from the reflection's own user id, not a read of activity: a trigger on reflection
+# that read activity would stop SQLite's batch copy of activity (see `rebuilding`). A reflection
+# is its activity's owner's; were it not, the rowid would name no row and nothing would change.
 _SQLITE_REFRESH = (
     f"UPDATE {TABLE} SET reflections = "
-    + _SQLITE_REFLECTIONS.format(id="{id}")
-    + f" WHERE rowid = (SELECT {sqlite_rowid('activity.user_id', 'activity.id')} FROM activity"
-    " WHERE activity.id = {id})"
+    + _SQLITE_REFLECTIONS.format(id="{row}.activity_id")
+    + f" WHERE rowid = {sqlite_rowid('{row}.user_id', '{row}.activity_id')}"
 )
 SQLITE_TRIGGERS = {
     "search_activity_insert": f"AFTER INSERT ON activity BEGIN {_SQLITE_INSERT}; END",
@@ -81,19 +83,19 @@ SQLITE_TRIGGERS = {
     "search_activity_delete": f"AFTER DELETE ON activity BEGIN {_SQLITE_DELETE}; END",
     "search_reflection_insert": (
         "AFTER INSERT ON reflection WHEN new.activity_id IS NOT NULL BEGIN "
-        + _SQLITE_REFRESH.format(id="new.activity_id")
+        + _SQLITE_REFRESH.format(row="new")
         + "; END"
     ),
     "search_reflection_update": (
-        "AFTER UPDATE OF activity_id, search_text, applied_text ON reflection BEGIN "
-        + _SQLITE_REFRESH.format(id="old.activity_id")
+        "AFTER UPDATE OF user_id, activity_id, search_text, applied_text ON reflection BEGIN "
+        + _SQLITE_REFRESH.format(row="old")
         + "; "
-        + _SQLITE_REFRESH.format(id="new.activity_id")
-        + " AND old.activity_id IS NOT new.activity_id; END"
+        + _SQLITE_REFRESH.format(row="new")
+        + " AND (old.activity_id IS NOT new.activity_id OR old.user_id IS NOT new.user_id); END"
     ),
     "search_reflection_delete": (
         "AFTER DELETE ON reflection WHEN old.activity_id IS NOT NULL BEGIN "
-        + _SQLITE_REFRESH.format(id="old.activity_id")
+        + _SQLITE_REFRESH.format(row="old")
         + "; END"
     ),
 }

@@ -118,16 +118,18 @@ def test_another_users_activities_never_appear(logged_in, user, other_user):
 
 def test_an_activity_given_to_another_user_moves_in_the_index(logged_in, user, other_user):
     """SQLite keys each row by its owner (index.py): a new owner means a new row, reflections
-    included, and a reflection written later refreshes that row."""
+    included, and a reflection (its owner's too) written later refreshes that row."""
     activity = factories.make_activity(user, title="Handover plan")
     reflection = factories.make_reflection(
         user, activity=activity, stages={"gibbs_description": "the sponsor signed off"}
     )
-    db.session.execute(
-        text("UPDATE activity SET user_id = :other WHERE id = :id"),
-        {"other": other_user.id, "id": activity.id},
-    )
+    for table in ("activity", "reflection"):
+        db.session.execute(
+            text(f"UPDATE {table} SET user_id = :other WHERE user_id = :mine"),  # noqa: S608
+            {"other": other_user.id, "mine": user.id},
+        )
     db.session.commit()
+    db.session.refresh(reflection)
     assert found(logged_in, "handover") == [] and found(logged_in, "sponsor") == []
 
     def theirs(words: str) -> list[str]:
