@@ -1,6 +1,6 @@
 """Housekeeping: remove what has outlived its use — expired export jobs and their files, files no
 row names, expired import batches, trash items older than 30 days (with their evidence files),
-evidence files no row names.
+evidence files no row names; and the search index's segments merged (cpd_log/search/upkeep.py).
 
 `sweep()` runs every step in STEPS, each in a transaction of its own, so one failing step does not
 stop the others. It runs from the command line (`flask --app cpd_log sweep`, from cron or a
@@ -24,6 +24,7 @@ from cpd_log.documents import job_files
 from cpd_log.evidence.services import sweep_orphan_files
 from cpd_log.extensions import db
 from cpd_log.imports.services import remove_expired_batches
+from cpd_log.search.upkeep import merge_index
 from cpd_log.trash.services import purge_expired
 
 
@@ -52,6 +53,7 @@ STEPS: list[Step] = [
     Step("trash older than 30 days", purge_expired),
     Step("orphan evidence files", remove_orphan_evidence_files),
     Step("expired password reset and confirmation links", tokens.sweep),
+    Step("search index segments merged", merge_index),
 ]
 
 

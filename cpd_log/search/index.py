@@ -6,10 +6,13 @@ weight, and the texts of the reflections written about it. Triggers, not the ORM
 date, so every writer is covered: a form, a bulk import's `INSERT … SELECT`, the trash moving rows
 out and back, a reflection edited or moved to another activity, an account restored or deleted.
 
-- SQLite: an FTS5 table `activity_search` (rowid = activity id) with the porter stemmer. It keeps
-  its own copy of the text: an external-content table must be told the old text of a row to
-  forget it, and the reflections column is gathered from another table. An `owner` column holds
-  the user id, so a search reads only that user's postings.
+- SQLite: an FTS5 table `activity_search` with the porter stemmer. It keeps its own copy of the
+  text: an external-content table must be told the old text of a row to forget it, and the
+  reflections column is gathered from another table. Its rowid is the user id × OWNER_SPAN + the
+  activity id, so one user's rows are one rowid range: a search bounded to it reads only that
+  user's postings of its words, whatever the user's or the server's number of activities. (An
+  `owner` column did the same job before, but its one term was in every row of the user: a
+  search read a posting per activity the user had, and bm25 counted them all.)
 - PostgreSQL: a table `activity_search` (activity id, tsvector) with a GIN index, refreshed by
   statement-level triggers (a 10,000-row import runs the function once). Each text is indexed
   twice, stemmed ('english') and as written ('simple'): the stems find "risks" from "risk", the
@@ -32,66 +35,97 @@ TABLE = "activity_search"
 WEIGHTS = {"title": 10.0, "provider": 5.0, "objective": 2.0, "description": 2.0}
 REFLECTIONS_WEIGHT = 1.0
 PG_WEIGHTS = {"title": "A", "provider": "B", "objective": "C", "description": "C"}
-COLUMNS = (*WEIGHTS, "reflections")  # what a search looks in (not `owner`)
+COLUMNS = (*WEIGHTS, "reflections")  # what a search looks in
+# SQLite rowid = user id × OWNER_SPAN + activity id (ids stay below 2³²: 4 billion activities).
+OWNER_SPAN = 2**32
 # PostgreSQL refuses a tsvector over 1 MB; far more text than that makes no better match.
 PG_TEXT_LIMIT = 200_000
+PG_INDEX = f"ix_{TABLE}_document"
+# A GIN index takes new entries into a pending list that every search reads whole until vacuum or
+# the list's limit (4 MB by default) moves them into the index: after a 5,000-row import a search
+# scanned them all, and the planner then preferred reading every document. The smallest limit
+# (kB) keeps that list to a few dozen documents; a bulk write still moves entries in batches.
+PG_PENDING_KB = 64
 
 _SQLITE_REFLECTIONS = (
     "(SELECT group_concat(reflection.search_text || ' ' || coalesce(reflection.applied_text, ''),"
     " ' ') FROM reflection WHERE reflection.activity_id = {id})"
 )
+
+
+def sqlite_rowid(owner: str, activity: str) -> str:
+    """The index's rowid of an activity, from SQL expressions for its owner and its id."""
+    return f"({owner} * {OWNER_SPAN} + {activity})"
+
+
 _SQLITE_INSERT = (
-    f"INSERT INTO {TABLE} (rowid, owner, {', '.join(WEIGHTS)}, reflections) "
-    f"VALUES (new.id, new.user_id, {', '.join('new.' + f for f in WEIGHTS)}, "
+    f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+    f"VALUES ({sqlite_rowid('new.user_id', 'new.id')}, {', '.join('new.' + f for f in WEIGHTS)}, "
     + _SQLITE_REFLECTIONS.format(id="new.id")
     + ")"
 )
+_SQLITE_DELETE = f"DELETE FROM {TABLE} WHERE rowid = {sqlite_rowid('old.user_id', 'old.id')}"
+# One activity's reflections column again, from the reflection's row ({row}: old or new). The
+# rowid comes from the reflection's own user id, not a read of activity: a trigger on reflection
+# that read activity would stop SQLite's batch copy of activity (see `rebuilding`). A reflection
+# is its activity's owner's; were it not, the rowid would name no row and nothing would change.
 _SQLITE_REFRESH = (
     f"UPDATE {TABLE} SET reflections = "
-    + _SQLITE_REFLECTIONS.format(id=f"{TABLE}.rowid")
-    + " WHERE rowid IN ({ids})"
+    + _SQLITE_REFLECTIONS.format(id="{row}.activity_id")
+    + f" WHERE rowid = {sqlite_rowid('{row}.user_id', '{row}.activity_id')}"
 )
 SQLITE_TRIGGERS = {
     "search_activity_insert": f"AFTER INSERT ON activity BEGIN {_SQLITE_INSERT}; END",
     "search_activity_update": (
         f"AFTER UPDATE OF user_id, {', '.join(WEIGHTS)} ON activity BEGIN "
-        f"DELETE FROM {TABLE} WHERE rowid = old.id; {_SQLITE_INSERT}; END"
+        f"{_SQLITE_DELETE}; {_SQLITE_INSERT}; END"
     ),
-    "search_activity_delete": (
-        f"AFTER DELETE ON activity BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
-    ),
+    "search_activity_delete": f"AFTER DELETE ON activity BEGIN {_SQLITE_DELETE}; END",
     "search_reflection_insert": (
         "AFTER INSERT ON reflection WHEN new.activity_id IS NOT NULL BEGIN "
-        + _SQLITE_REFRESH.format(ids="new.activity_id")
+        + _SQLITE_REFRESH.format(row="new")
         + "; END"
     ),
     "search_reflection_update": (
-        "AFTER UPDATE OF activity_id, search_text, applied_text ON reflection BEGIN "
-        + _SQLITE_REFRESH.format(ids="old.activity_id, new.activity_id")
-        + "; END"
+        "AFTER UPDATE OF user_id, activity_id, search_text, applied_text ON reflection BEGIN "
+        + _SQLITE_REFRESH.format(row="old")
+        + "; "
+        + _SQLITE_REFRESH.format(row="new")
+        + " AND (old.activity_id IS NOT new.activity_id OR old.user_id IS NOT new.user_id); END"
     ),
     "search_reflection_delete": (
         "AFTER DELETE ON reflection WHEN old.activity_id IS NOT NULL BEGIN "
-        + _SQLITE_REFRESH.format(ids="old.activity_id")
+        + _SQLITE_REFRESH.format(row="old")
         + "; END"
     ),
 }
 
 
 def _sqlite_create() -> list[str]:
-    weights = ", ".join(str(w) for w in (0.0, *WEIGHTS.values(), REFLECTIONS_WEIGHT))
+    weights = ", ".join(str(w) for w in (*WEIGHTS.values(), REFLECTIONS_WEIGHT))
     return [
-        f"CREATE VIRTUAL TABLE {TABLE} USING fts5(owner, {', '.join(COLUMNS)}, "
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(COLUMNS)}, "
         "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3')",
-        # `rank` orders by bm25 with the columns' weights (the owner column counts for nothing).
+        # `rank` orders by bm25 with the columns' weights.
         f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('rank', 'bm25({weights})')",
+        f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('usermerge', 2)",
         *(f"CREATE TRIGGER {name} {body}" for name, body in SQLITE_TRIGGERS.items()),
         # Backfill: every activity that exists when the index is created.
-        f"INSERT INTO {TABLE} (rowid, owner, {', '.join(COLUMNS)}) "
-        f"SELECT activity.id, activity.user_id, {', '.join('activity.' + f for f in WEIGHTS)}, "
+        f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+        f"SELECT {sqlite_rowid('activity.user_id', 'activity.id')}, "
+        f"{', '.join('activity.' + f for f in WEIGHTS)}, "
         + _SQLITE_REFLECTIONS.format(id="activity.id")
         + " FROM activity",
     ]
+
+
+# FTS5 writes each transaction's rows as a new segment and merges segments lazily, so a grown
+# index has several per level (11 at 5,000 activities in bench/search.py) and each searched word
+# is looked up in every one: a search of a few exact words cost three times as much at 5,000 as at
+# 500. The housekeeping sweep (search/upkeep.py) merges any level holding two or more (the
+# 'usermerge' set above), at most MERGE_PAGES pages a pass, which leaves about one a level.
+MERGE_PAGES = 200
+SQLITE_MERGE = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('merge', {MERGE_PAGES})"
 
 
 def _unaccented_letters() -> tuple[str, str]:
@@ -182,7 +216,8 @@ def _pg_create() -> list[str]:
         # The row goes with its activity (a delete, the trash, an account deleted).
         f"CREATE TABLE {TABLE} (activity_id integer NOT NULL PRIMARY KEY "
         "REFERENCES activity (id) ON DELETE CASCADE, document tsvector NOT NULL)",
-        f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)",
+        f"CREATE INDEX {PG_INDEX} ON {TABLE} USING gin (document) "
+        f"WITH (gin_pending_list_limit = {PG_PENDING_KB})",
         _PG_REFRESH,
     ]
     for name, (table, event, transitions, ids) in PG_TRIGGERS.items():

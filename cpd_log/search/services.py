@@ -1,8 +1,9 @@
 """The one search over activities: `search_activities` narrows an activity query to those the
 text finds, and says how to order them best match first.
 
-The owner filter is the caller's (`owned()`); the SQLite index is also asked for the owner's rows
-only, so a search reads that user's postings, not everyone's.
+The owner filter is the caller's (`owned()`); the SQLite index is also asked for the owner's rowid
+range only (index.py), so a search reads that user's postings of its words, not everyone's, and
+nothing per activity the user has.
 """
 
 from typing import NamedTuple
@@ -11,7 +12,7 @@ from sqlalchemy import Select, column, func, literal_column, select, table
 from sqlalchemy.sql.elements import ColumnElement
 
 from cpd_log.models import Activity
-from cpd_log.search.index import COLUMNS, TABLE, plain_letters
+from cpd_log.search.index import COLUMNS, OWNER_SPAN, TABLE, plain_letters
 from cpd_log.search.words import fts5_match, words
 
 _fts = table(TABLE, column("rowid"), column("rank"))
@@ -39,10 +40,13 @@ def search_activities(
 
 def _sqlite(query: Select, owner_id: int, found: list[str], ranked: bool) -> Search:
     # Materialised first: joined as a plain table, SQLite may run the MATCH once per activity.
-    columns = [_fts.c.rowid.label("activity_id")] + ([_fts.c.rank.label("rank")] if ranked else [])
+    first = owner_id * OWNER_SPAN
+    columns = [(_fts.c.rowid - first).label("activity_id")]
+    columns += [_fts.c.rank.label("rank")] if ranked else []
     hits = (
         select(*columns)
-        .where(literal_column(TABLE).op("MATCH")(fts5_match(owner_id, found, COLUMNS)))
+        .where(literal_column(TABLE).op("MATCH")(fts5_match(found, COLUMNS)))
+        .where(_fts.c.rowid.between(first + 1, first + OWNER_SPAN - 1))
         .cte("search_hits")
         .prefix_with("MATERIALIZED")
     )

@@ -53,9 +53,9 @@ def _fts5_word(word: str, last: bool) -> str:
     return "(" + " OR ".join(forms) + ")"
 
 
-def fts5_match(owner: int, found: list[str], columns: tuple[str, ...]) -> str:
-    """The FTS5 MATCH string: every word, in one of `columns`, of the owner's activities."""
+def fts5_match(found: list[str], columns: tuple[str, ...]) -> str:
+    """The FTS5 MATCH string: every word, in one of `columns` (the owner is a rowid range)."""
     terms = " AND ".join(
         _fts5_word(word, last=index == len(found) - 1) for index, word in enumerate(found)
     )
-    return f'owner : "{int(owner)}" AND {{{" ".join(columns)}}} : ({terms})'
+    return f"{{{' '.join(columns)}}} : ({terms})"

@@ -12,7 +12,7 @@ from cpd_log.activities.services import activity_query
 from cpd_log.auth.services import delete_account
 from cpd_log.extensions import db
 from cpd_log.models import Activity
-from cpd_log.search.index import TABLE
+from cpd_log.search.index import OWNER_SPAN, PG_INDEX, PG_PENDING_KB, TABLE
 from cpd_log.trash import services as trash
 from cpd_log.trash.moving import new_batch, trash_activities
 from tests import factories
@@ -26,8 +26,9 @@ def found(client, query: str) -> list[str]:
 
 
 def indexed_rows(activity_ids) -> int:
-    """The index's rows for these activities (FTS5 rowid / PostgreSQL activity_id)."""
-    key = "rowid" if db.engine.dialect.name == "sqlite" else "activity_id"
+    """The index's rows for these activities (FTS5 rowid: owner × 2³² + id / PostgreSQL
+    activity_id)."""
+    key = f"rowid % {OWNER_SPAN}" if db.engine.dialect.name == "sqlite" else "activity_id"
     ids = ", ".join(str(int(i)) for i in activity_ids) or "0"
     return db.session.scalar(text(f"SELECT count(*) FROM {TABLE} WHERE {key} IN ({ids})"))  # noqa: S608
 
@@ -113,6 +114,56 @@ def test_another_users_activities_never_appear(logged_in, user, other_user):
     assert [a.title for a in db.session.scalars(activity_query(other_user, criteria))] == [
         "Theirs: risk register"
     ]
+
+
+def test_an_activity_given_to_another_user_moves_in_the_index(logged_in, user, other_user):
+    """SQLite keys each row by its owner (index.py): a new owner means a new row, reflections
+    included, and a reflection (its owner's too) written later refreshes that row."""
+    activity = factories.make_activity(user, title="Handover plan")
+    reflection = factories.make_reflection(
+        user, activity=activity, stages={"gibbs_description": "the sponsor signed off"}
+    )
+    for table in ("activity", "reflection"):
+        db.session.execute(
+            text(f"UPDATE {table} SET user_id = :other WHERE user_id = :mine"),  # noqa: S608
+            {"other": other_user.id, "mine": user.id},
+        )
+    db.session.commit()
+    db.session.refresh(reflection)
+    assert found(logged_in, "handover") == [] and found(logged_in, "sponsor") == []
+
+    def theirs(words: str) -> list[str]:
+        return [a.title for a in db.session.scalars(activity_query(other_user, {"q": words}))]
+
+    assert theirs("handover sponsor") == ["Handover plan"]
+    reflection.search_text = "a kanban board"
+    db.session.commit()
+    assert theirs("kanban") == ["Handover plan"] and theirs("sponsor") == []
+    assert indexed_rows([activity.id]) == 1
+
+
+def test_a_search_reads_only_its_owners_rowid_range(app, user, other_user):
+    """On SQLite a user's rows are one rowid range, and a search is bounded to it: it reads no
+    other user's postings and nothing per activity the user has (bench/search.py)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's index has one row per activity id")
+    mine = factories.make_activity(user, title="Risk register")
+    theirs = factories.make_activity(other_user, title="Risk register")
+    rowids = set(db.session.scalars(text(f"SELECT rowid FROM {TABLE}")))  # noqa: S608
+    assert rowids == {u.id * OWNER_SPAN + a.id for u, a in ((user, mine), (other_user, theirs))}
+    query = activity_query(user, {"q": "risk"})
+    assert "activity_search.rowid BETWEEN" in str(query.compile(db.engine))
+    assert [a.id for a in db.session.scalars(query)] == [mine.id]
+
+
+def test_postgresqls_pending_list_stays_small(app):
+    """A GIN pending list is read whole by every search (index.py, PG_PENDING_KB)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's index has no pending list")
+    options = db.session.scalar(
+        text("SELECT reloptions FROM pg_class WHERE relname = :name"), {"name": PG_INDEX}
+    )
+    assert f"gin_pending_list_limit={PG_PENDING_KB}" in options
 
 
 def test_trashed_activities_are_not_found_until_restored(logged_in, user):
