@@ -33,6 +33,7 @@ DEFERRED = (
     "redis",  # background/queue.py, health/checks.py
     "reportlab",  # documents/pdf*.py, claims/pack_pdf.py: PDFs
     "requests",  # pyld's document loader
+    "urllib3",  # imports/safe_fetch.py, imports/xapi_lrs.py: badge and LRS fetches
     "zxcvbn",  # auth/passwords.py: the first password checked
 )
 # Printed when the process ends, each line marked so a command's own output is not read as one.
