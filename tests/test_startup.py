@@ -28,11 +28,13 @@ DEFERRED = (
     "markdown_it",  # reflections/rendering.py, documents/pdf_reflections.py
     "openpyxl",  # imports/sheets.py: XLSX uploads
     "psycopg",  # instance_backup/databases.py: backups of PostgreSQL
+    "puremagic",  # evidence/sniffing.py: uploads
     "pyld",  # imports/data_integrity.py: badges with a Data Integrity proof
     "pypdf",  # documents/pdf_evidence.py: PDF certificates in a PDF
     "redis",  # background/queue.py, health/checks.py
     "reportlab",  # documents/pdf*.py, claims/pack_pdf.py: PDFs
     "requests",  # pyld's document loader
+    "ua_parser",  # auth/devices.py: naming the browser at login
     "urllib3",  # imports/safe_fetch.py, imports/xapi_lrs.py: badge and LRS fetches
     "zxcvbn",  # auth/passwords.py: the first password checked
 )
