@@ -6,8 +6,6 @@ at login. The name is approximate by nature: a browser can send anything.
 
 from functools import lru_cache
 
-from ua_parser import parse
-
 UNKNOWN = "Unknown browser"
 
 
@@ -16,6 +14,8 @@ def device_name(user_agent: str | None) -> str:
     """The browser and system a User-Agent names; UNKNOWN when it names neither."""
     if not user_agent:
         return UNKNOWN
+    from ua_parser import parse  # its rule set loads with the first login, not at start-up
+
     result = parse(user_agent)
     browser = result.user_agent.family if result.user_agent else None
     system = result.os.family if result.os else None

@@ -10,7 +10,6 @@ zxcvbn's own advice. The email and display name count as guessable words.
 from collections.abc import Iterable
 
 from flask import current_app
-from zxcvbn import zxcvbn
 
 MAX_CHARS = 200
 # zxcvbn's matching grows steeply with length (200 random characters take ~7 s) and it refuses
@@ -36,6 +35,8 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> str | No
         return f"Use at least {minimum} characters."
     if len(password) > MAX_CHARS:
         return f"Use at most {MAX_CHARS} characters."
+    from zxcvbn import zxcvbn  # its word lists load with the first password, not at start-up
+
     result = zxcvbn(password[:ESTIMATE_CHARS], user_inputs=list(user_inputs))
     if result["score"] >= current_app.config["PASSWORD_MIN_SCORE"]:
         return None

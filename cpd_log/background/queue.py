@@ -13,7 +13,12 @@ lock a SQLite import holds for its whole transaction. A job that says it is runn
 heartbeat is older than QUEUE_STALE_SECONDS lost its worker (killed, out of memory, host gone):
 `worker_lost` says so and the job's page marks it failed. Nothing is retried: a half-rendered
 file or a half-checked archive is thrown away and the user starts again.
+
+The huey instance is made on the queue's first use, not when the app starts: huey imports the
+Redis client, which a process that never enqueues, beats or consumes need not load.
 """
+
+from __future__ import annotations
 
 import logging
 import threading
@@ -21,10 +26,12 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import redis
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+if TYPE_CHECKING:
+    from huey import Huey
 
 EXTENSION = "cpd_log.background"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -47,8 +54,17 @@ def queue_url(config) -> str:
     return f"sqlite:///{Path(config['INSTANCE_PATH']) / 'queue.sqlite'}"
 
 
+def check_url(url: str) -> None:
+    """RuntimeError, at start-up, for a QUEUE_URL make_huey would not know."""
+    if url != IMMEDIATE and not url.startswith((*REDIS_SCHEMES, "sqlite:///")):
+        raise RuntimeError(f"QUEUE_URL {url!r}: use redis://…, sqlite:///path or {IMMEDIATE}.")
+
+
 def make_huey(url: str) -> Huey:
     """huey's Redis, SQLite or in-memory (immediate) storage for this URL."""
+    import redis
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
     if url == IMMEDIATE:
         return MemoryHuey("cpd_log", immediate=True, results=False)
     if url.startswith(REDIS_SCHEMES):
@@ -67,19 +83,38 @@ class Queue:
     """One app's huey instance and its registered jobs."""
 
     def __init__(self, app: Flask, jobs: dict[str, Job]):
-        self.app = app
+        self.app, self.jobs = app, jobs
         self.url = queue_url({**app.config, "INSTANCE_PATH": app.instance_path})
-        self.huey = make_huey(self.url)
+        check_url(self.url)
         self.stale = float(app.config["QUEUE_STALE_SECONDS"])
-        self.tasks = {name: self._register(name, job) for name, job in jobs.items()}
+        self._made: tuple[Huey, dict] | None = None
+        self._making = threading.Lock()
 
-    def _register(self, name: str, job: Job):
+    @property
+    def huey(self) -> Huey:
+        return self._make()[0]
+
+    @property
+    def tasks(self) -> dict:
+        """The registered jobs by name, each enqueued by calling it with a row id."""
+        return self._make()[1]
+
+    def _make(self) -> tuple[Huey, dict]:
+        """The huey instance with every job registered, made once (by the first thread)."""
+        with self._making:
+            if self._made is None:
+                huey = make_huey(self.url)
+                tasks = {name: self._register(huey, name, job) for name, job in self.jobs.items()}
+                self._made = (huey, tasks)
+        return self._made
+
+    def _register(self, huey: Huey, name: str, job: Job):
         def run(job_id: int) -> None:
             with self.beating(name, job_id):
                 job(self.app, job_id)
 
         run.__name__ = name
-        return self.huey.task(name=name)(run)
+        return huey.task(name=name)(run)
 
     def beating(self, name: str, job_id: int):
         return _Heartbeat(self.huey, beat_key(name, job_id), max(self.stale / 4, 0.2))

@@ -6,7 +6,6 @@ import csv
 import io
 from typing import BinaryIO
 
-from cpd_log.claims import pack_pdf
 from cpd_log.claims.packs import Pack, claim_folder, status_text
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.documents.bundle import ManifestZip, safe_name
@@ -39,6 +38,8 @@ def pack_csv(pack: Pack) -> bytes:
 def write_zip(pack: Pack, out: BinaryIO) -> list[str]:
     """Write the pack's ZIP to `out`; returns the member names (MANIFEST last). A file missing
     from storage is left out and named in MISSING.txt."""
+    from cpd_log.claims import pack_pdf  # ReportLab loads on first use, not at start-up
+
     with ManifestZip(out) as bundle:
         bundle.add_rendered("audit-pack.pdf", lambda rendered: pack_pdf.render(pack, rendered))
         bundle.add("claims.csv", pack_csv(pack))

@@ -6,7 +6,7 @@ import tempfile
 from flask import Blueprint, send_file
 from flask_login import current_user, login_required
 
-from cpd_log.claims import pack_files, pack_pdf, packs
+from cpd_log.claims import pack_files, packs
 from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.schemes import services as scheme_services
@@ -48,6 +48,8 @@ def _send(write, cycle_id: int, extension: str):
 
 @bp.get("/cycles/<int:cycle_id>/pack.pdf")
 def pdf(cycle_id: int):
+    from cpd_log.claims import pack_pdf  # ReportLab loads on first use, not at start-up
+
     pack = _pack(cycle_id)
     return _send(lambda out: pack_pdf.render(pack, out), cycle_id, "pdf")
 

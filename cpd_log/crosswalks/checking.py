@@ -1,13 +1,17 @@
 """Crosswalk files: read, check against the JSON Schema, then check what a schema cannot say
 (both frameworks known, every code a competency of its framework, no pair mapped twice)."""
 
+from __future__ import annotations
+
 import json
 from collections import Counter
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "crosswalk.schema.json"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "crosswalks"
@@ -23,6 +27,8 @@ class CrosswalkError(ValueError):
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # loads on first use, not at start-up
+
     return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from cpd_log.account.activity_csv import activities_csv
-from cpd_log.documents import pdf
 from cpd_log.documents.portfolio_json import portfolio_json
 from cpd_log.evidence.services import MissingFile, open_file
 from cpd_log.portfolio.services import Content
@@ -77,6 +76,8 @@ class ManifestZip:
 
 def write_zip(content: Content, out: BinaryIO) -> list[str]:
     """Write the bundle to `out`; returns the member names (MANIFEST last)."""
+    from cpd_log.documents import pdf  # ReportLab loads on first use, not at start-up
+
     with ManifestZip(out) as bundle:
         bundle.add_rendered("portfolio.pdf", lambda rendered: pdf.render(content, rendered))
         for folder, entries in _evidence_folders(content):

@@ -25,7 +25,7 @@ from flask import Flask, current_app, send_file
 from sqlalchemy import func, select
 
 from cpd_log.background import queue
-from cpd_log.documents import bundle, pdf
+from cpd_log.documents import bundle
 from cpd_log.documents.job_files import job_path
 from cpd_log.extensions import db
 from cpd_log.models import Evidence, ExportJob, Portfolio, Review, ShareLink, User
@@ -147,6 +147,8 @@ def run(app: Flask, job_id: int) -> None:
             partial = target.with_suffix(".part")
             with partial.open("wb") as out:
                 if kind == "pdf":
+                    from cpd_log.documents import pdf  # ReportLab loads on first use
+
                     pages = pdf.render(content, out, progress=lambda n: _set(job_id, pages=n))
                 else:
                     bundle.write_zip(content, out)

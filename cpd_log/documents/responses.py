@@ -8,12 +8,14 @@ import tempfile
 
 from flask import send_file
 
-from cpd_log.documents import bundle, pdf
+from cpd_log.documents import bundle
 from cpd_log.models import Portfolio
 from cpd_log.portfolio import services
 
 
 def pdf_response(portfolio: Portfolio):
+    from cpd_log.documents import pdf  # ReportLab loads on first use, not at start-up
+
     return send_rendered(lambda out: pdf.render(services.gather(portfolio), out), portfolio, "pdf")
 
 

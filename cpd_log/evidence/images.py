@@ -17,12 +17,16 @@ Budget (tests/evidence/test_image_budget.py measures both in fresh processes):
   the same 7000 × 7000 PNG: +38 MB and 0.13 s (before: +466 MB and 1.4 s, in every render).
 """
 
+from __future__ import annotations
+
 import io
 import warnings
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING
 
 from cpd_log.evidence.sniffing import Refused
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # The long side of the PDF's copy: the appendix places images at most 170 × 220 mm, so 2000 px
 # is ~300 dpi there, as sharp as print needs.
@@ -38,6 +42,8 @@ def rendition(data: bytes, max_pixels: int) -> bytes | None:
     """The JPEG the PDF places instead of an image larger than RENDITION_SIDE, or None when the
     original is small enough to place (or Pillow cannot decode it: it is kept for download and
     the PDF lists it without placing it). Refused when it has more than `max_pixels`."""
+    from PIL import Image  # Pillow loads with the first image, not at start-up
+
     try:
         with warnings.catch_warnings():
             # Pillow's own guard warns above Image.MAX_IMAGE_PIXELS and raises above twice that;
@@ -76,6 +82,8 @@ def _scaled(image: Image.Image) -> bytes:
     """Reduced in steps (JPEG decodes straight at 1/2…1/8 scale), turned upright as its EXIF
     orientation says (a phone photo is stored sideways with a note to turn it), flattened onto
     white (the page colour) and saved as JPEG, which ReportLab embeds without decoding."""
+    from PIL import Image, ImageOps
+
     image.thumbnail((RENDITION_SIDE, RENDITION_SIDE), Image.Resampling.LANCZOS, reducing_gap=1.0)
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:

@@ -9,8 +9,6 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-import puremagic
-
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ACCEPTED = {
     "pdf": "application/pdf",
@@ -84,6 +82,8 @@ def _content_kind(data: bytes) -> str:
 
 def _magic(data: bytes) -> list[tuple[str, str]]:
     """puremagic's matches, best first, as (extension, MIME type)."""
+    import puremagic  # its signature tables load with the first upload, not at start-up
+
     try:
         return [(m.extension.lower(), m.mime_type) for m in puremagic.magic_string(data)]
     except (puremagic.PureError, ValueError):

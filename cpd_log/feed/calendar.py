@@ -2,11 +2,15 @@
 of what it is about and the row's id, so a calendar app updates an event in place instead of
 duplicating it on its next fetch."""
 
-from datetime import UTC, date, datetime, timedelta
+from __future__ import annotations
 
-from icalendar import Calendar, Event
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cpd_log.schemes.pace import PACE_DAYS
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//CPD Log//Calendar feed//EN"
 DOMAIN = "cpd-log"
@@ -15,6 +19,8 @@ WARNING_DAYS = 90  # the dashboard warns 90 days before a cycle ends with a rule
 
 def _event(uid, day: date, summary, description, url, stamp, last: date | None = None) -> Event:
     """An all-day event from `day` to `last` (default: that day)."""
+    from icalendar import Event  # icalendar loads with the first feed, not at start-up
+
     event = Event()
     event.add("uid", f"{uid}@{DOMAIN}")
     event.add("dtstamp", stamp)
@@ -30,6 +36,8 @@ def _event(uid, day: date, summary, description, url, stamp, last: date | None =
 def build(name: str, cycles, planned, prompts, link) -> bytes:
     """The calendar: `cycles` (rows with .enrolment), `planned` activities, `prompts`
     (activity, checkpoint, day); `link(endpoint, **values)` makes absolute addresses."""
+    from icalendar import Calendar
+
     stamp = datetime.now(UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

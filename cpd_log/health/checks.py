@@ -8,15 +8,20 @@ redis+unix://); the client is kept per process with short timeouts, so a load ba
 neither opens a connection each time nor hangs on a host that drops packets.
 """
 
+from __future__ import annotations
+
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-import redis
 from flask import Flask
 from sqlalchemy import text
 
 from cpd_log.background import queue
 from cpd_log.extensions import db
+
+if TYPE_CHECKING:
+    import redis
 
 EXTENSION = "cpd_log.health"
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "unix://")
@@ -30,6 +35,8 @@ def redis_url(app: Flask) -> str | None:
 
 
 def _redis_client(app: Flask, url: str) -> redis.Redis:
+    import redis  # loads with the first probe, not at start-up
+
     clients = app.extensions.setdefault(EXTENSION, {"lock": threading.Lock()})
     with clients["lock"]:
         if url not in clients:

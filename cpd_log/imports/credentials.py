@@ -16,11 +16,8 @@ import base64
 import json
 from datetime import UTC, datetime
 
-import jwt
-from jwt.exceptions import InvalidTokenError, PyJWTError
-
 from cpd_log.common.web_urls import web_url_or_blank
-from cpd_log.imports import data_integrity, did_keys
+from cpd_log.imports import did_keys
 from cpd_log.imports.badge_files import (
     BadgeError,
     BadgeInfo,
@@ -103,6 +100,9 @@ def _vc_claim(payload: dict, vc: dict) -> dict:
 def from_json_ld(credential: dict, fetch_document) -> BadgeInfo:
     """A JSON-LD credential: its Data Integrity proof checked where the issuer's key and the
     contexts can be found; refused when the proof does not match."""
+    # pyld (and requests) load with the first credential that carries a proof, not at start-up.
+    from cpd_log.imports import data_integrity
+
     raw = json.dumps(credential, ensure_ascii=False)
     if not credential.get("proof"):
         return _info(credential, NO_PROOF, False, raw)
@@ -119,9 +119,11 @@ def from_json_ld(credential: dict, fetch_document) -> BadgeInfo:
 
 def from_jwt(token: str, credential: dict, fetch_document) -> BadgeInfo:
     """A VC-JWT: its signature checked where a key can be found; refused when it does not match."""
+    import jwt  # PyJWT loads with the first signed credential, not at start-up
+
     try:
         header = jwt.get_unverified_header(token)
-    except InvalidTokenError:
+    except jwt.InvalidTokenError:
         raise BadgeError("This signed JWT is damaged: its header is not readable.") from None
     issuer_id = _issuer(credential).get("id", "")
     kind, key = _key(header, credential, issuer_id, fetch_document)
@@ -151,6 +153,8 @@ def _key(header: dict, credential: dict, issuer_id: str, fetch_document):
 
 
 def _check_signature(token: str, key, header: dict) -> None:
+    import jwt
+
     if header.get("alg") not in ALGORITHMS:
         raise BadgeError(
             f"This credential is signed with {header.get('alg')!r}; CPD Log checks "
@@ -163,7 +167,7 @@ def _check_signature(token: str, key, header: dict) -> None:
             algorithms=ALGORITHMS,
             options={"verify_aud": False, "verify_exp": False, "verify_nbf": False},
         )
-    except (PyJWTError, TypeError, ValueError):  # a key that does not fit the algorithm too
+    except (jwt.PyJWTError, TypeError, ValueError):  # a key that does not fit the algorithm too
         raise BadgeError(MISMATCH) from None
 
 

@@ -8,10 +8,6 @@ key), so it is decoded without any network. did:web names an HTTPS document
 
 from urllib.parse import unquote
 
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from jwt import PyJWK
-from jwt.exceptions import PyJWKError
-
 from cpd_log import bounded_json
 from cpd_log.imports import safe_fetch
 
@@ -44,6 +40,9 @@ def did_key(did: str):
 
 def multikey(encoded: str):
     """The public key of a Multikey publicKeyMultibase (the same encoding as a did:key)."""
+    # cryptography loads with the first key, not at start-up.
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
     if not encoded.startswith("z") or len(encoded) > 200:
         raise KeyProblem("The did:key is not a base58 (z…) key.")
     raw = base58_decode(encoded[1:])
@@ -59,6 +58,9 @@ def multikey(encoded: str):
 
 def jwk_key(jwk: dict):
     """The public key of a JWK (OKP Ed25519, EC P-256, RSA); never a private or secret key."""
+    from jwt import PyJWK
+    from jwt.exceptions import PyJWKError
+
     if not isinstance(jwk, dict) or jwk.get("kty") == "oct" or "d" in jwk:
         raise KeyProblem("The credential's JWK is not a public key.")
     try:

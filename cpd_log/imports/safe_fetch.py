@@ -16,7 +16,6 @@ import time
 from urllib.parse import urlsplit
 
 import certifi
-import urllib3
 
 
 class FetchError(ValueError):
@@ -44,6 +43,8 @@ def fetch(
     headers: dict | None = None,
 ) -> tuple[int, bytes]:
     """The status and body of GET `url` (with `headers`), or FetchError saying why not."""
+    import urllib3  # loads with the first fetch, not at start-up
+
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"“{url[:80]}” is not a web address (https://…).")
@@ -87,6 +88,8 @@ def is_public(address: str) -> bool:
 
 
 def _pool(scheme: str, host: str, address: str, port: int, timeout: float):
+    import urllib3
+
     timeouts = urllib3.Timeout(connect=timeout, read=timeout)
     if scheme == "http":
         return urllib3.HTTPConnectionPool(address, port, timeout=timeouts, retries=False)

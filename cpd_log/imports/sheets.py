@@ -9,8 +9,6 @@ import csv
 import io
 from datetime import date, datetime, time
 
-import openpyxl
-
 from cpd_log.bounded_text import MAX_LINE, bounded_lines
 from cpd_log.imports.budget import time_budget
 from cpd_log.imports.xlsx_budget import (
@@ -105,6 +103,8 @@ def _line_too_long(number: int) -> SheetError:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    import openpyxl  # loads with the first workbook, not at start-up
+
     try:
         check_archive(data)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)

@@ -16,7 +16,6 @@ from cpd_log.imports import (
     badges,
     credentials,
     did_keys,
-    ics,
     safe_fetch,
     services,
     sheets,
@@ -73,6 +72,8 @@ def index():
 @bp.post("/calendar")
 def upload_calendar():
     """Parse the .ics into a stored batch, then show its events to choose from."""
+    from cpd_log.imports import ics  # icalendar loads with the first calendar, not at start-up
+
     form = CalendarUploadForm()
     if form.validate_on_submit():
         window = ics.import_window(today_for(current_user))

@@ -16,8 +16,6 @@ import json
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-import urllib3
-
 from cpd_log import bounded_json
 from cpd_log.imports import safe_fetch
 from cpd_log.imports.budget import time_budget
@@ -77,6 +75,8 @@ def _origin(url: str) -> tuple:
 
 
 def _get(url: str, auth: tuple, timeout: float, allow_private: bool, budget: int):
+    import urllib3  # loads with the first fetch, not at start-up
+
     headers = {"X-Experience-API-Version": VERSION, "Accept": "application/json"}
     headers |= urllib3.util.make_headers(basic_auth=f"{auth[0]}:{auth[1]}")
     try:

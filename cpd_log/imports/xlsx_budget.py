@@ -20,8 +20,6 @@ import pyexpat
 import zipfile
 from dataclasses import dataclass
 
-from openpyxl.utils.cell import column_index_from_string
-
 MAX_PARTS = 200
 MAX_SHEET_XML = 48 * 1024 * 1024  # 20,000 rows × 60 cells of inline text fit
 MAX_PART_XML = 8 * 1024 * 1024  # shared strings, styles, the workbook: each
@@ -88,6 +86,10 @@ def _no_dtd(*_args):
 
 class _Scan:
     def __init__(self, max_rows: int, max_columns: int):
+        # openpyxl's own reading of "AB"; it loads with the first workbook, not at start-up.
+        from openpyxl.utils.cell import column_index_from_string
+
+        self.column_index = column_index_from_string
         self.max_rows, self.max_columns = max_rows, max_columns
         self.shape = SheetShape()
         self.row = self.column = self.cells = 0
@@ -108,7 +110,7 @@ class _Scan:
             raise WorkbookTooBig(f"Row {self.row} has more than {self.max_columns} columns.")
         letters = (reference or "").rstrip("0123456789")
         try:
-            self.column = column_index_from_string(letters) if letters else self.column + 1
+            self.column = self.column_index(letters) if letters else self.column + 1
         except ValueError:
             raise WorkbookTooBig(f"Row {self.row} has a cell at “{reference[:20]}”.") from None
 

@@ -4,7 +4,10 @@ SQLite: the online backup API copies the database in one step inside one read tr
 the copy is consistent while the app keeps writing (WAL: readers never block writers).
 PostgreSQL: a REPEATABLE READ transaction exports its snapshot; pg_dump dumps that snapshot and
 the manifest's counts are read from the same one, so they describe exactly what was dumped.
+psycopg is imported where a connection is made, not at start-up: most processes never back up.
 """
+
+from __future__ import annotations
 
 import os
 import re
@@ -14,14 +17,16 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg
 from flask import Flask
-from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity, Evidence, User
+
+if TYPE_CHECKING:
+    import psycopg
 
 # The counts printed and written to the manifest: one home for which tables they are.
 COUNTED = {
@@ -45,6 +50,8 @@ class Facts:
 
 def read_facts(connection) -> Facts:
     """Works on a sqlite3 or a psycopg connection (plain SQL, no parameters)."""
+    import psycopg
+
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except (sqlite3.Error, psycopg.Error):
@@ -61,7 +68,7 @@ def read_facts(connection) -> Facts:
     return Facts(row[0] if row else "", counts, [tuple(f) for f in files])
 
 
-def for_app(app: Flask) -> "SqliteDatabase | PostgresDatabase":
+def for_app(app: Flask) -> SqliteDatabase | PostgresDatabase:
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -178,6 +185,8 @@ class PostgresDatabase:
         self.bin_dir = bin_dir
 
     def _connect(self) -> psycopg.Connection:
+        import psycopg
+
         extra = {"password": self.password} if self.password else {}
         return psycopg.connect(self.dsn, **extra)
 
@@ -196,6 +205,8 @@ class PostgresDatabase:
         return done.stdout
 
     def snapshot(self, into: Path) -> Facts:
+        import psycopg
+
         with self._connect() as connection:
             connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
             connection.read_only = True
@@ -230,6 +241,8 @@ class PostgresDatabase:
     def install(self, staged: Path, extra_tables: list[str]) -> None:
         """Tables a newer schema added go first (they could reference the dump's tables); then
         pg_restore replaces every object of the dump in one transaction."""
+        from psycopg import sql
+
         db.engine.dispose()
         if extra_tables:
             with self._connect() as connection:

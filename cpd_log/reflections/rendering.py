@@ -5,9 +5,16 @@ gate: it keeps a short list of formatting tags, drops scripts, event handlers an
 links, and marks every link nofollow noopener.
 """
 
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
 import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "strong", "em", "del", "code", "pre", "kbd", "blockquote",
@@ -16,9 +23,14 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_renderer = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(
-    ["table", "strikethrough"]
-)
+
+@cache
+def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # loads on first use, not at start-up
+
+    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(
+        ["table", "strikethrough"]
+    )
 
 
 def sanitise(html: str) -> str:
@@ -34,4 +46,4 @@ def sanitise(html: str) -> str:
 
 def render_markdown(text: str | None) -> Markup:
     """The text as sanitised HTML, safe to put in a page as it is."""
-    return Markup(sanitise(_renderer.render(text or "")))  # noqa: S704 - sanitised just above
+    return Markup(sanitise(_renderer().render(text or "")))  # noqa: S704 - sanitised just above

@@ -1,16 +1,20 @@
 """Scheme files: read, check against the JSON Schema, then check what a schema cannot say
 (codes unique, allocation rules pointing at real categories, amounts whole minutes)."""
 
+from __future__ import annotations
+
 import json
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING
 
 from cpd_log import bounded_json
 from cpd_log.activities.choices import ActivityKind, Delivery
 from cpd_log.schemes.rules import SchemeRules
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "scheme.schema.json"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "schemes"
@@ -26,6 +30,8 @@ class SchemeError(ValueError):
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # loads on first use, not at start-up
+
     return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 

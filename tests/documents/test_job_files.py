@@ -3,7 +3,7 @@ outlived the account), after the commit only."""
 
 from sqlalchemy import func, select
 
-from cpd_log.documents import job_files, jobs
+from cpd_log.documents import job_files, jobs, pdf
 from cpd_log.extensions import db
 from cpd_log.models import ExportJob, Portfolio
 from cpd_log.portfolio import services
@@ -53,7 +53,7 @@ def test_a_job_deleted_while_rendering_leaves_no_file(app_factory, tmp_path, use
         for n in range(30):
             factories.make_activity(user, title=f"Course {n}")
         portfolio = make_portfolio(user)
-        portfolio_id, render = portfolio.id, jobs.pdf.render
+        portfolio_id, render = portfolio.id, pdf.render
 
         def render_while_deleted(content, out, progress):
             pages = render(content, out, progress=progress)
@@ -62,7 +62,7 @@ def test_a_job_deleted_while_rendering_leaves_no_file(app_factory, tmp_path, use
                 db.session.commit()
             return pages
 
-        monkeypatch.setattr(jobs.pdf, "render", render_while_deleted)
+        monkeypatch.setattr(pdf, "render", render_while_deleted)
         jobs.start(portfolio, "pdf", 30)
         assert db.session.get(Portfolio, portfolio_id) is None
         assert _files() == set()
