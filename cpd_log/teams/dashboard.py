@@ -63,12 +63,11 @@ def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
 def lead_dashboard(team: Team, today: date) -> LeadDashboard:
     memberships = services.members_of(team.id)
     portfolios = shared_portfolios(m.id for m in memberships)
-    progress = member_progress()
+    sharing = [m.user for m in memberships if m.shares_progress]
+    cycles = member_progress().cycles(sharing, today_for)
     rows = tuple(
         MemberRow(
-            m,
-            progress.cycles(m.user, today_for(m.user)) if m.shares_progress else None,
-            tuple(portfolios.get(m.id, ())),
+            m, cycles.get(m.user_id) if m.shares_progress else None, tuple(portfolios.get(m.id, ()))
         )
         for m in memberships
     )
