@@ -9,13 +9,14 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from cpd_log.common.dates import today_for
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.extensions import db
-from cpd_log.models import Portfolio, TeamSharedPortfolio
+from cpd_log.models import Portfolio, TeamSharedPortfolio, User
 from cpd_log.models.team import Team, TeamMembership
 from cpd_log.team_library.services import team_framework
 from cpd_log.teams import services
@@ -60,6 +61,34 @@ def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
     return found
 
 
+def team_key(team: Team) -> tuple:
+    """What the lead's page shows depends on, read afresh on every view in two queries of plain
+    columns (no ORM rows) at any team size: each membership's consent, its member's account
+    (data version, creation time, name, today) and the portfolios it shares. With the lead's own
+    data version (which every change to a shipped or a team's framework, scheme or crosswalk
+    raises) it names the page as it would be rendered now: the page cache's key."""
+    members = db.session.execute(
+        select(TeamMembership.id, TeamMembership.shares_progress)
+        .add_columns(TeamMembership.shares_competencies, User.id, User.created_at)
+        .add_columns(User.data_version, User.display_name, User.timezone)
+        .join(User, User.id == TeamMembership.user_id)
+        .where(TeamMembership.team_id == team.id)
+        .order_by(TeamMembership.id)
+    ).all()
+    shared = db.session.execute(
+        select(TeamSharedPortfolio.membership_id, Portfolio.id, Portfolio.title)
+        .add_columns(Portfolio.date_from, Portfolio.date_to)
+        .join(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
+        .join(TeamMembership, TeamMembership.id == TeamSharedPortfolio.membership_id)
+        .where(TeamMembership.team_id == team.id)
+        .order_by(TeamSharedPortfolio.membership_id, Portfolio.id)
+    ).all()
+    zones = {row.timezone for row in members}
+    today = {zone: today_for(SimpleNamespace(timezone=zone)).isoformat() for zone in zones}
+    people = tuple((*row[:-1], today[row.timezone]) for row in members)
+    return ("team dashboard", team.id, team.name, team.framework_id, people, tuple(shared))
+
+
 def lead_dashboard(team: Team, today: date) -> LeadDashboard:
     memberships = services.members_of(team.id)
     portfolios = shared_portfolios(m.id for m in memberships)
@@ -67,7 +96,9 @@ def lead_dashboard(team: Team, today: date) -> LeadDashboard:
     cycles = member_progress().cycles(sharing, today_for)
     rows = tuple(
         MemberRow(
-            m, cycles.get(m.user_id) if m.shares_progress else None, tuple(portfolios.get(m.id, ()))
+            m,
+            cycles.get(m.user_id) if m.shares_progress else None,
+            tuple(portfolios.get(m.id, ())),
         )
         for m in memberships
     )
