@@ -1,20 +1,21 @@
 """The team's competency coverage: the team framework's areas and competencies × the members who
 share their coverage, over the last two years, and the gaps nobody covers.
 
-Counting is the personal heat-map's (cpd_log/competencies/coverage.py): a member's activity
-counts where it is tagged, or where its tags in another framework reach through a shipped
-crosswalk. Only shipped crosswalks are used: a member's own crosswalks and overrides are theirs,
-and the lead's would read the members' tags the lead's way. A member's figures are kept until
-their data changes (cpd_log/teams/progress.py; a change to a shipped framework or crosswalk
-raises every user's data version): one query for the framework's lines, and only when some
-member's data changed the crosswalks (two), the competencies whose tags reach the framework (one)
-and those members' tags reaching one (one, a few integers a row), at any team size.
+Each member's figures are those of the member's own heat-map of the framework
+(cpd_log/competencies/coverage.py): an activity counts where it is tagged, or where its tags in
+another framework reach through the crosswalks the member counts with (the shipped ones with the
+member's overrides, the member's own, their teams'), so a member who tags in a framework of their
+own is read their way (issue 18). The lead's own crosswalks are never used: they would read the
+members' tags the lead's way. A member's figures are kept until their data changes
+(cpd_log/teams/progress.py; a change to a shipped or a team's framework or crosswalk raises
+every user's data version): one query for the framework's lines, and only when some member's
+data changed the crosswalks (three), the competencies whose tags may reach the framework (one)
+and those members' tagged activities (one, three values a row), at any team size.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 from sqlalchemy import String, cast, func, or_, select
 
@@ -22,16 +23,12 @@ from cpd_log.competencies import coverage
 from cpd_log.competencies.coverage import Line, Quarter
 from cpd_log.competencies.coverage_loading import lines as framework_lines
 from cpd_log.competencies.heatmap import STEPS
-from cpd_log.crosswalks.loading import framework_in, page_crosswalks
+from cpd_log.crosswalks.loading import framework_in, members_page_crosswalks
 from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
 from cpd_log.teams.progress import member_progress
-
-# page_crosswalks(user, …) reads the shipped crosswalks plus the user's own: nobody's own here.
-SHIPPED_ONLY = SimpleNamespace(id=None)
-
 
 # The share of sharing members covering a line, in four steps above none, drawn with every other
 # colour of the personal heat-map's scale (cpd_log/competencies/heatmap.py STEPS) as CSS classes
@@ -82,11 +79,8 @@ def team_coverage(framework: Framework, memberships: list, today: date) -> TeamC
     def count(users) -> dict[int, dict[int, int]]:
         """{user id: {line id: minutes}} of the members whose figures are not kept."""
         key = framework_key(framework.slug, framework.owner_id, framework.team_id)
-        # a team's framework: its team's crosswalks too (the lead's, published to members)
-        crosswalks = page_crosswalks(SHIPPED_ONLY, {key}, framework.team_id)
-        others = crosswalks.frameworks_into({key}) - {key}
-        reach = _reach(framework, key, others, crosswalks.for_cycle(None), lines)
-        return _minutes([u.id for u in users], reach, span)
+        walks = members_page_crosswalks(users, {user.id: {key} for user in users})
+        return _minutes([u.id for u in users], _reach(framework, key, walks, lines), span)
 
     parts = ("coverage", framework.id, span.start.isoformat(), span.end.isoformat())
     kept = member_progress().each([m.user for m in memberships], parts, count)
@@ -97,45 +91,65 @@ def team_coverage(framework: Framework, memberships: list, today: date) -> TeamC
     return TeamCoverage(framework, tuple(memberships), tuple(rows), span.start, span.end)
 
 
-def _reach(framework, key: str, others: set[str], crosswalks, lines) -> dict[int, frozenset]:
-    """{competency id: the lines a tag on it counts toward} of the framework's competencies and
-    those of `others` reaching it: a tag here counts toward its own line and its area's, a tag
-    elsewhere toward those of every code it reaches by a counting relation (the personal
-    heat-map's rule, cpd_log/competencies/coverage.py). One query."""
+def _reach(framework, key: str, walks: dict, lines) -> dict[int, dict[int, frozenset]]:
+    """{user id: {competency id: the lines a tag on it counts toward}}: of the framework's
+    competencies and those of the frameworks the member's crosswalks join to it. A tag here
+    counts toward its own line and its area's, a tag elsewhere toward those of every code it
+    reaches by a counting relation (the personal heat-map's rule, cpd_log/competencies/
+    coverage.py). Members counting with the same crosswalks share one. One query."""
     areas = {line.code: line.id for line in lines if line.area is None}
     of_code: dict[str, set[int]] = defaultdict(set)
     for line in lines:
         of_code[line.code].add(line.id)
         if line.area in areas:
             of_code[line.code].add(areas[line.area])
+    others = {uid: walk.frameworks_into({key}) - {key} for uid, walk in walks.items()}
     rows = db.session.execute(
         select(Competency.id, Competency.framework_id, Competency.code)
         .add_columns(Framework.slug, Framework.owner_id, Framework.team_id)
         .join(Framework, Framework.id == Competency.framework_id)
-        .where(or_(Framework.id == framework.id, framework_in(Framework, others)))
-    )
+        .where(
+            or_(
+                Framework.id == framework.id, framework_in(Framework, set().union(*others.values()))
+            )
+        )
+    ).all()
+    shared: dict[tuple, dict[int, frozenset]] = {}
+    found = {}
+    for uid, walk in walks.items():
+        crosswalks = walk.for_cycle(None)
+        alike = (frozenset(others[uid]), id(crosswalks))
+        if alike not in shared:
+            shared[alike] = _reached(rows, framework, key, others[uid], crosswalks, of_code)
+        found[uid] = shared[alike]
+    return found
+
+
+def _reached(rows, framework, key: str, others: set[str], crosswalks, of_code) -> dict:
     found = {}
     for cid, framework_id, code, slug, owner, team in rows:
         if framework_id == framework.id:
             codes = {code}
+        elif (tag := (framework_key(slug, owner, team), code))[0] in others:
+            codes = crosswalks.reached({tag}, key)
         else:
-            codes = crosswalks.reached({(framework_key(slug, owner, team), code)}, key)
+            continue
         reached = frozenset(line for code in codes for line in of_code.get(code, ()))
         if reached:
             found[cid] = reached
     return found
 
 
-def _minutes(user_ids, reach: dict[int, frozenset], span: Quarter) -> dict[int, dict[int, int]]:
+def _minutes(user_ids, reach: dict, span: Quarter) -> dict[int, dict[int, int]]:
     """{user id: {line id: minutes}}: each completed activity that ended in the span counted once
-    toward every line one of its tags reaches. One query for every member, a row per tagged
-    activity with its competency ids in one text column (a row per tag cost three times the
-    time; which tags reach a line is looked up here, a filter in SQL made SQLite probe the tag
-    table's key once per competency)."""
+    toward every line one of its tags reaches (`reach`: the member's, by user id). One query for
+    every member, a row per tagged activity with its competency ids in one text column (a row
+    per tag cost three times the time; which tags reach a line is looked up here, a filter in
+    SQL made SQLite probe the tag table's key once per competency)."""
     found: dict[int, dict[int, int]] = {uid: defaultdict(int) for uid in user_ids}
-    if not user_ids or not reach:
-        return {uid: {} for uid in user_ids}
-    by_text = {str(cid): lines for cid, lines in reach.items()}
+    if not user_ids:
+        return {}
+    by_text = {uid: {str(cid): lines for cid, lines in reach[uid].items()} for uid in user_ids}
     ended = Activity.last_date
     rows = db.session.connection().execute(
         select(Activity.user_id, Activity.minutes, _joined(activity_competency.c.competency_id))
@@ -151,7 +165,8 @@ def _minutes(user_ids, reach: dict[int, frozenset], span: Quarter) -> dict[int, 
     )
     nothing = frozenset()
     for user_id, minutes, tags in rows:
-        lines = nothing.union(*(by_text.get(tag, nothing) for tag in tags.split(",")))
+        theirs = by_text[user_id]
+        lines = nothing.union(*(theirs.get(tag, nothing) for tag in tags.split(",")))
         counted = found[user_id]
         for line in lines:
             counted[line] += minutes

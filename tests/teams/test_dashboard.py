@@ -12,11 +12,20 @@ import pytest
 from sqlalchemy import select, update
 
 from cpd_log.common.dates import today_for
+from cpd_log.competencies.coverage_loading import coverage_page
 from cpd_log.competencies.heatmap import NONE_FILL
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
-from cpd_log.models import Competency, Framework, Team, User
+from cpd_log.models import (
+    Competency,
+    Crosswalk,
+    CrosswalkMapping,
+    CrosswalkOverride,
+    Framework,
+    Team,
+    User,
+)
 from cpd_log.schemes import services as schemes
 from cpd_log.teams import services
 from cpd_log.teams.coverage import SHARE_COLOURS
@@ -299,3 +308,50 @@ def test_a_kept_page_carries_each_sessions_own_csrf_token(app_factory):
 
 def _token(page: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_each_members_coverage_equals_their_own_heat_map_with_their_crosswalks(app, lead, team):
+    """Tags in a member's own framework count through the member's own crosswalk, a member's
+    override of a shipped pair counts for that member only: as each one's heat-map shows."""
+    seed_frameworks()
+    seed_crosswalks()
+    db.session.commit()
+    triangle = competency("pmi-talent-triangle", "TT.PS").framework
+    team.framework_id = triangle.id
+    today = today_for(lead)
+    own, overrider, plain = (verified(f"{n}@example.com", n) for n in ("Own", "Over", "Plain"))
+    mine = factories.make_framework(owner=own)
+    db.session.add(
+        Crosswalk(
+            slug="own-walk", version="1", name="Mine", from_framework=mine.slug,
+            to_framework="pmi-talent-triangle", owner_id=own.id,
+            mappings=[CrosswalkMapping(from_code="A1.1", to_code="TT.WOW", relation="exact",
+                                       reason="x")],
+        )
+    )  # fmt: skip
+    db.session.add(
+        CrosswalkOverride(
+            user_id=overrider.id, crosswalk_slug="pmo-practitioner-talent-triangle",
+            from_framework="pmo-practitioner", to_framework="pmi-talent-triangle",
+            from_code="GOV.1", to_code="TT.WOW", relation="exact",
+        )
+    )  # fmt: skip
+    factories.make_activity(own, [factories.leaves(mine)[0]], start_date=today, minutes=300)
+    for member in (own, overrider, plain):
+        factories.make_activity(member, [competency("pmo-practitioner", "GOV.1")], start_date=today)
+        factories.make_activity(
+            member,
+            [competency("pmi-talent-triangle", "TT.PS"), competency("pmo-practitioner", "STK.3")],
+            start_date=today - timedelta(days=200),
+            minutes=45,
+        )
+        share_all(join(team, lead, member), progress=False)
+    covered = lead_dashboard(team, today).coverage
+    for place, membership in enumerate(covered.members):
+        heat_map = coverage_page(membership.user, triangle, today, "quarters").coverage
+        for row in covered.rows:
+            own_total = sum(cell.total for cell in heat_map.row(row.line))
+            assert row.by_member[place] == own_total, (membership.user.display_name, row.line)
+    wow = next(row for row in covered.rows if row.line.code == "TT.WOW")
+    by_name = dict(zip((m.user.display_name for m in covered.members), wow.by_member, strict=True))
+    assert by_name == {"Own": 300, "Over": 90, "Plain": 0}
