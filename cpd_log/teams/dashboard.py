@@ -62,31 +62,26 @@ def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
 
 
 def team_key(team: Team) -> tuple:
-    """What the lead's page shows depends on, read afresh on every view in two queries of plain
+    """What the lead's page shows depends on, read afresh on every view in one query of plain
     columns (no ORM rows) at any team size: each membership's consent, its member's account
     (data version, creation time, name, today) and the portfolios it shares. With the lead's own
     data version (which every change to a shipped or a team's framework, scheme or crosswalk
     raises) it names the page as it would be rendered now: the page cache's key."""
-    members = db.session.execute(
+    rows = db.session.execute(
         select(TeamMembership.id, TeamMembership.shares_progress)
         .add_columns(TeamMembership.shares_competencies, User.id, User.created_at)
         .add_columns(User.data_version, User.display_name, User.timezone)
+        .add_columns(Portfolio.id, Portfolio.title, Portfolio.date_from, Portfolio.date_to)
         .join(User, User.id == TeamMembership.user_id)
+        .outerjoin(TeamSharedPortfolio, TeamSharedPortfolio.membership_id == TeamMembership.id)
+        .outerjoin(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
         .where(TeamMembership.team_id == team.id)
-        .order_by(TeamMembership.id)
+        .order_by(TeamMembership.id, Portfolio.id)
     ).all()
-    shared = db.session.execute(
-        select(TeamSharedPortfolio.membership_id, Portfolio.id, Portfolio.title)
-        .add_columns(Portfolio.date_from, Portfolio.date_to)
-        .join(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
-        .join(TeamMembership, TeamMembership.id == TeamSharedPortfolio.membership_id)
-        .where(TeamMembership.team_id == team.id)
-        .order_by(TeamSharedPortfolio.membership_id, Portfolio.id)
-    ).all()
-    zones = {row.timezone for row in members}
+    zones = {row.timezone for row in rows}
     today = {zone: today_for(SimpleNamespace(timezone=zone)).isoformat() for zone in zones}
-    people = tuple((*row[:-1], today[row.timezone]) for row in members)
-    return ("team dashboard", team.id, team.name, team.framework_id, people, tuple(shared))
+    shown = tuple((*row[:7], today[row.timezone], *row[8:]) for row in rows)
+    return ("team dashboard", team.id, team.name, team.framework_id, shown)
 
 
 def lead_dashboard(team: Team, today: date) -> LeadDashboard:
