@@ -56,10 +56,10 @@ def members_cycles(users, today_of) -> dict[int, list[CycleView]]:
     logged = _activities(spans, tagged_in, ids)
     overrides = loading.overrides(ids)
     counts = _reflection_counts(everyone)
-    found = {}
+    found, shared = {}, {}
     for user in users:
         views = _count(cycles[user.id], schemes, walks[user.id], logged.get(user.id, []),
-                       overrides, counts, today[user.id])  # fmt: skip
+                       overrides, counts, today[user.id], shared)  # fmt: skip
         found[user.id] = [views[cycle.id] for cycle in active[user.id]]
     return found
 
@@ -242,14 +242,18 @@ def _reflection_counts(cycles: list[Cycle]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _count(cycles, schemes, walks, activities, overrides, counts, today: date) -> dict:
-    """One user's CycleView per cycle id, as progress.compute counts them."""
-    counters, shared = {}, {}
+def _count(cycles, schemes, walks, activities, overrides, counts, today: date, shared) -> dict:
+    """One user's CycleView per cycle id, as progress.compute counts them. Users counting a
+    scheme with the same crosswalks share one Counter (`shared`) and its memos: the same
+    versions, overrides and edits on the same day make the same map (PageCrosswalks.for_cycle)."""
+    versions = frozenset(version.id for version in walks.versions)
+    same = (versions, tuple(walks.overrides), tuple(walks.edited))
+    counters = {}
     for cycle in cycles:
-        crosswalks = walks.for_cycle(cycle.end_date if cycle.is_closed(today) else None)
-        key = (cycle.scheme_id, id(crosswalks))
+        ended = cycle.end_date if cycle.is_closed(today) else None
+        key = (cycle.scheme_id, ended, same)
         if key not in shared:
-            shared[key] = Counter(schemes[cycle.scheme_id], crosswalks)
+            shared[key] = Counter(schemes[cycle.scheme_id], walks.for_cycle(ended))
         counters[cycle.id] = shared[key]
     days = [activity.last_date for activity in activities]
     views: dict[int, CycleView] = {}

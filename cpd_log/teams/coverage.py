@@ -117,9 +117,11 @@ def _reach(framework, key: str, walks: dict, lines) -> dict[int, dict[int, froze
     shared: dict[tuple, dict[int, frozenset]] = {}
     found = {}
     for uid, walk in walks.items():
-        crosswalks = walk.for_cycle(None)
-        alike = (frozenset(others[uid]), id(crosswalks))
+        # the same versions, overrides and edits make the same map (PageCrosswalks.for_cycle)
+        versions = frozenset(version.id for version in walk.versions)
+        alike = (frozenset(others[uid]), versions, tuple(walk.overrides), tuple(walk.edited))
         if alike not in shared:
+            crosswalks = walk.for_cycle(None)
             shared[alike] = _reached(rows, framework, key, others[uid], crosswalks, of_code)
         found[uid] = shared[alike]
     return found
