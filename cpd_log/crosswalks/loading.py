@@ -103,7 +103,8 @@ def page_crosswalks(user, frameworks: set[str], team_id: int | None = None) -> P
 def members_page_crosswalks(users, frameworks: dict[int, set[str]]) -> dict[int, PageCrosswalks]:
     """{user id: exactly what page_crosswalks(user, frameworks[user id]) reads} for many users
     (a lead's team): three queries at any number of users (none without frameworks), the rows
-    of all of them split by whose they are and which frameworks they touch."""
+    of all of them split by whose they are and which frameworks they touch. Users with the same
+    rows share one PageCrosswalks (and its maps)."""
     wanted = {user.id: keys for user in users if (keys := frameworks.get(user.id))}
     found = {user.id: PageCrosswalks([], []) for user in users}
     if not wanted:
@@ -122,6 +123,7 @@ def members_page_crosswalks(users, frameworks: dict[int, set[str]]) -> dict[int,
     overrides: dict[int, list] = defaultdict(list)
     for user_id, *row in _override_rows(CrosswalkOverride.user_id.in_(ids), every):
         overrides[user_id].append(row)
+    built: dict[tuple, PageCrosswalks] = {}
     for uid, slugs in slugs_of.items():
         theirs = [
             row
@@ -130,7 +132,10 @@ def members_page_crosswalks(users, frameworks: dict[int, set[str]]) -> dict[int,
             and (row[2] == uid or row[3] in teams_of[uid] or (row[2] is None and row[3] is None))
         ]
         mine = [row for row in overrides[uid] if row[1] in slugs or row[3] in slugs]
-        found[uid] = _built(theirs, [_override(*row) for row in mine])
+        same = (tuple(row[0] for row in theirs), tuple(map(tuple, mine)))  # most: shipped only
+        if same not in built:
+            built[same] = _built(theirs, [_override(*row) for row in mine])
+        found[uid] = built[same]
     return found
 
 

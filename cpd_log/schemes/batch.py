@@ -5,9 +5,10 @@ with the team: enrolments and their cycles (four, plus one or two per distinct "
 members, see services.sync_cycles), the frameworks schemes count in (two), the crosswalks (three),
 the activities (two), the users' own splits (one) and reflections (one).
 
-Activities are read grouped by user, facts and last day (counting cannot tell such activities
-apart, and a cycle's tally is by day), with their tags in the frameworks the user's schemes look
-at, and each split one by itself; a group is counted `times` over (counting.Logged).
+Activities a user split in one of the cycles, and every activity of a user whose schemes look at
+tags, are read one by one (with their tags in the frameworks those schemes reach); the others are
+read grouped by user, facts and last day, counted `times` over (counting.Logged): counting cannot
+tell them apart, and a cycle's tally is by day.
 """
 
 from bisect import bisect_left, bisect_right
@@ -40,7 +41,7 @@ def members_cycles(users, today_of) -> dict[int, list[CycleView]]:
     active = {u.id: active_cycles(enrolments.get(u.id, []), today[u.id]) for u in users}
     cycles = {uid: with_predecessors(found) for uid, found in active.items()}
     everyone = [c for found in cycles.values() for c in found]
-    schemes = _schemes(users, everyone)
+    schemes = _schemes(everyone)
     frameworks = {
         uid: {s.allocation["competencies"]["framework"] for s in _tagged(schemes, found)}
         for uid, found in cycles.items()
@@ -92,7 +93,7 @@ def _enrolments(users, today: dict[int, date]) -> dict[int, list[Enrolment]]:
     return found
 
 
-def _schemes(users, cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
+def _schemes(cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
     """progress._schemes for many users: the rules of each cycle's scheme by scheme id, the
     competency rule naming its framework by key (a user's own scheme counts in its owner's
     framework of the slug where they have one, a team's in the team's). Two queries at most."""
