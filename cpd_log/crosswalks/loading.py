@@ -24,6 +24,7 @@ from cpd_log.crosswalks.mapping import (
 )
 from cpd_log.extensions import db
 from cpd_log.models import Competency, Crosswalk, CrosswalkMapping, CrosswalkOverride, Framework
+from cpd_log.models.team import TeamMembership
 
 FROM_FRAMEWORK, TO_FRAMEWORK = aliased(Framework), aliased(Framework)
 FROM_COMPETENCY, TO_COMPETENCY = aliased(Competency), aliased(Competency)
@@ -96,10 +97,51 @@ def page_crosswalks(user, frameworks: set[str], team_id: int | None = None) -> P
     if not frameworks:
         return PageCrosswalks([], [])
     slugs = sorted({key_parts(key).slug for key in frameworks})
-    versions, ends = {}, {}
-    for mid, cid, owner, team, slug, loaded, name, relation, since, until, *both in _rows(
-        user, slugs, team_id
+    return _built(_rows(user, slugs, team_id), _overrides(user, slugs))
+
+
+def members_page_crosswalks(users, frameworks: dict[int, set[str]]) -> dict[int, PageCrosswalks]:
+    """{user id: exactly what page_crosswalks(user, frameworks[user id]) reads} for many users
+    (a lead's team): three queries at any number of users (none without frameworks), the rows
+    of all of them split by whose they are and which frameworks they touch. Users with the same
+    rows share one PageCrosswalks (and its maps)."""
+    wanted = {user.id: keys for user in users if (keys := frameworks.get(user.id))}
+    found = {user.id: PageCrosswalks([], []) for user in users}
+    if not wanted:
+        return found
+    slugs_of = {uid: {key_parts(key).slug for key in keys} for uid, keys in wanted.items()}
+    every = sorted(set().union(*slugs_of.values()))
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in db.session.execute(
+        select(TeamMembership.user_id, TeamMembership.team_id).where(
+            TeamMembership.user_id.in_(sorted(wanted))
+        )
     ):
+        teams_of[user_id].add(team_id)
+    ids, teams = sorted(wanted), sorted(set().union(*teams_of.values()))
+    rows = list(_rows_of(or_(Crosswalk.owner_id.in_(ids), Crosswalk.team_id.in_(teams)), every))
+    overrides: dict[int, list] = defaultdict(list)
+    for user_id, *row in _override_rows(CrosswalkOverride.user_id.in_(ids), every):
+        overrides[user_id].append(row)
+    built: dict[tuple, PageCrosswalks] = {}
+    for uid, slugs in slugs_of.items():
+        theirs = [
+            row
+            for row in rows
+            if (row[10] in slugs or row[16] in slugs)  # the crosswalk's from and to frameworks
+            and (row[2] == uid or row[3] in teams_of[uid] or (row[2] is None and row[3] is None))
+        ]
+        mine = [row for row in overrides[uid] if row[1] in slugs or row[3] in slugs]
+        same = (tuple(row[0] for row in theirs), tuple(map(tuple, mine)))  # most: shipped only
+        if same not in built:
+            built[same] = _built(theirs, [_override(*row) for row in mine])
+        found[uid] = built[same]
+    return found
+
+
+def _built(rows, overrides: list[Override]) -> PageCrosswalks:
+    versions, ends = {}, {}
+    for mid, cid, owner, team, slug, loaded, name, relation, since, until, *both in rows:
         versions[cid] = Version(cid, owner, slug, loaded.date(), team)
         found = ends.setdefault(mid, [(cid, name, relation, since, until), None, None])
         for side, end in ((1, _End.of(*both[:6])), (2, _End.of(*both[6:]))):
@@ -109,12 +151,22 @@ def page_crosswalks(user, frameworks: set[str], team_id: int | None = None) -> P
         Mapping(cid, name, a.key, a.code, b.key, b.code, relation, a.name, b.name, *_days(span))
         for (cid, name, relation, *span), a, b in ends.values()
     ]
-    return PageCrosswalks(list(versions.values()), mappings, _overrides(user, slugs))
+    return PageCrosswalks(list(versions.values()), mappings, overrides)
 
 
 def _rows(user, slugs: list[str], team_id: int | None = None):
     """A row per mapping of a version touching the frameworks `slugs`, and per framework each
     end may name (a user's crosswalk: theirs and a shipped namesake)."""
+    whose = or_(
+        Crosswalk.owner_id == user.id,
+        Crosswalk.team_id.in_(member_teams(user)),
+        Crosswalk.team_id == team_id if team_id is not None else false(),
+    )
+    return _rows_of(whose, slugs)
+
+
+def _rows_of(whose, slugs: list[str]):
+    """_rows of the shipped crosswalks and those `whose` (a condition on Crosswalk) picks."""
     return db.session.connection().execute(
         select(
             CrosswalkMapping.id,
@@ -146,12 +198,7 @@ def _rows(user, slugs: list[str], team_id: int | None = None):
         .outerjoin(TO_FRAMEWORK, _owners(TO_FRAMEWORK, Crosswalk.to_framework))
         .outerjoin(TO_COMPETENCY, _named(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
-            or_(
-                shipped(Crosswalk),
-                Crosswalk.owner_id == user.id,
-                Crosswalk.team_id.in_(member_teams(user)),
-                Crosswalk.team_id == team_id if team_id is not None else false(),
-            ),
+            or_(shipped(Crosswalk), whose),
             or_(Crosswalk.to_framework.in_(slugs), Crosswalk.from_framework.in_(slugs)),
         )
         .order_by(Crosswalk.id, CrosswalkMapping.id)
@@ -176,8 +223,21 @@ class _End(NamedTuple):
 
 def _overrides(user, names: list[str]) -> list[Override]:
     """The user's overrides of shipped crosswalks touching the frameworks `names`."""
-    rows = db.session.connection().execute(
+    rows = _override_rows(CrosswalkOverride.user_id == user.id, names)
+    return [_override(*row) for _user_id, *row in rows]
+
+
+def _override(slug, a, b, c, d, relation, made, to, from_name, to_name) -> Override:
+    return Override(
+        slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "", _day(to)
+    )
+
+
+def _override_rows(whose, names: list[str]):
+    """(user id, the columns of an Override) per override `whose` picks touching `names`."""
+    return db.session.connection().execute(
         select(
+            CrosswalkOverride.user_id,
             CrosswalkOverride.crosswalk_slug,
             CrosswalkOverride.from_framework,
             CrosswalkOverride.from_code,
@@ -194,7 +254,7 @@ def _overrides(user, names: list[str]) -> list[Override]:
         .outerjoin(TO_FRAMEWORK, _global(TO_FRAMEWORK, CrosswalkOverride.to_framework))
         .outerjoin(TO_COMPETENCY, _code(TO_COMPETENCY, TO_FRAMEWORK, "to_code"))
         .where(
-            CrosswalkOverride.user_id == user.id,
+            whose,
             or_(
                 CrosswalkOverride.to_framework.in_(names),
                 CrosswalkOverride.from_framework.in_(names),
@@ -202,10 +262,6 @@ def _overrides(user, names: list[str]) -> list[Override]:
         )
         .order_by(CrosswalkOverride.id)
     )
-    return [
-        Override(slug, a, b, c, d, relation, made.date(), from_name or "", to_name or "", _day(to))
-        for slug, a, b, c, d, relation, made, to, from_name, to_name in rows
-    ]
 
 
 def _whose(framework, owner: int | None, team: int | None) -> ColumnElement:

@@ -9,13 +9,14 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from cpd_log.common.dates import today_for
 from cpd_log.common.spreadsheet_safety import neutralise
 from cpd_log.extensions import db
-from cpd_log.models import Portfolio, TeamSharedPortfolio
+from cpd_log.models import Portfolio, TeamSharedPortfolio, User
 from cpd_log.models.team import Team, TeamMembership
 from cpd_log.team_library.services import team_framework
 from cpd_log.teams import services
@@ -60,14 +61,38 @@ def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
     return found
 
 
+def team_key(team: Team) -> tuple:
+    """What the lead's page shows depends on, read afresh on every view in one query of plain
+    columns (no ORM rows) at any team size: each membership's consent, its member's account
+    (data version, creation time, name, today) and the portfolios it shares. With the lead's own
+    data version (which every change to a shipped or a team's framework, scheme or crosswalk
+    raises) it names the page as it would be rendered now: the page cache's key."""
+    rows = db.session.execute(
+        select(TeamMembership.id, TeamMembership.shares_progress)
+        .add_columns(TeamMembership.shares_competencies, User.id, User.created_at)
+        .add_columns(User.data_version, User.display_name, User.timezone)
+        .add_columns(Portfolio.id, Portfolio.title, Portfolio.date_from, Portfolio.date_to)
+        .join(User, User.id == TeamMembership.user_id)
+        .outerjoin(TeamSharedPortfolio, TeamSharedPortfolio.membership_id == TeamMembership.id)
+        .outerjoin(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
+        .where(TeamMembership.team_id == team.id)
+        .order_by(TeamMembership.id, Portfolio.id)
+    ).all()
+    zones = {row.timezone for row in rows}
+    today = {zone: today_for(SimpleNamespace(timezone=zone)).isoformat() for zone in zones}
+    shown = tuple((*row[:7], today[row.timezone], *row[8:]) for row in rows)
+    return ("team dashboard", team.id, team.name, team.framework_id, shown)
+
+
 def lead_dashboard(team: Team, today: date) -> LeadDashboard:
     memberships = services.members_of(team.id)
     portfolios = shared_portfolios(m.id for m in memberships)
-    progress = member_progress()
+    sharing = [m.user for m in memberships if m.shares_progress]
+    cycles = member_progress().cycles(sharing, today_for)
     rows = tuple(
         MemberRow(
             m,
-            progress.cycles(m.user, today_for(m.user)) if m.shares_progress else None,
+            cycles.get(m.user_id) if m.shares_progress else None,
             tuple(portfolios.get(m.id, ())),
         )
         for m in memberships

@@ -12,9 +12,10 @@ from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.models import Framework, Portfolio, TeamSharedPortfolio
 from cpd_log.models.team import TeamMembership, TeamRole
+from cpd_log.page_cache import page_cache
 from cpd_log.portfolio import services as portfolios
 from cpd_log.teams import services
-from cpd_log.teams.dashboard import dashboard_csv, lead_dashboard
+from cpd_log.teams.dashboard import dashboard_csv, lead_dashboard, team_key
 from cpd_log.teams.forms import FrameworkForm
 
 bp = Blueprint("team_lead", __name__, url_prefix="/teams")
@@ -44,15 +45,29 @@ def _framework_form(team) -> FrameworkForm:
 
 @bp.get("/<int:team_id>/dashboard")
 def dashboard(team_id: int):
+    """The body is kept by the page cache under the lead's data version and today and what
+    the page shows of the team (dashboard.team_key: consent, members' data versions, shared
+    portfolios), read afresh on every view."""
     lead = _lead_or_404(team_id)
-    page = lead_dashboard(lead.team, today_for(current_user))
+    today = today_for(current_user)
+    key = team_key(lead.team)
+    body = page_cache().body(current_user, today, key, lambda **kw: _body(lead.team, today, **kw))
+    return render_template("teams/dashboard.html", team=lead.team, body=body), 200, NO_STORE
+
+
+def _body(team, today, **template_context) -> str:
+    page = lead_dashboard(team, today)
     body = render_template(
-        "teams/dashboard.html", page=page, team=lead.team, form=_framework_form(lead.team)
+        "teams/_dashboard_body.html",
+        page=page,
+        team=team,
+        form=_framework_form(team),
+        **template_context,
     )
     # After rendering (a commit expires every row the page shows): cycles that began since a
     # member's last visit are stored.
     db.session.commit()
-    return body, 200, NO_STORE
+    return body
 
 
 @bp.get("/<int:team_id>/dashboard.csv")

@@ -6,10 +6,11 @@ Each member's figures are exactly those of the member's own dashboard
 the process under the member's (id, account creation time, data version, today), the page
 cache's key (cpd_log/page_cache.py): the database raises `data_version` on every write behind
 them, so a kept entry is never stale, and the lead's page reads every member's version in its one
-membership query. Only a member whose data changed since the last view is counted again (that
-member's own dashboard queries for cycles; one query for all such members' coverage); a repeat
-view costs no more queries for a larger team. Consent is never kept: it is read afresh on every
-page, and a member's figures are only computed when the member shares them.
+membership query. Only the members whose data changed since the last view are counted again,
+all together in a fixed number of queries (cpd_log/schemes/batch.py for cycles, one query for
+coverage): neither a repeat view nor a first one costs more queries for a larger team. Consent
+is never kept: it is read afresh on every page, and a member's figures are only computed when
+the member shares them.
 """
 
 import threading
@@ -20,7 +21,7 @@ from datetime import date
 from cachetools import LRUCache
 from flask import Flask, current_app
 
-from cpd_log.schemes.progress import dashboard_cycles
+from cpd_log.schemes.batch import members_cycles
 from cpd_log.teams.standing import standing
 
 EXTENSION = "cpd_log.teams.progress"
@@ -62,13 +63,22 @@ class MemberProgress:
             with self._lock:
                 self._kept[key] = value
 
-    def cycles(self, user, today: date) -> tuple[MemberCycle, ...]:
-        key = self._key(user, ("cycles", today.isoformat()))
-        found = self._get(key)
-        if found is None:
-            self.computed += 1
-            found = tuple(_member_cycle(view) for view in dashboard_cycles(user, today))
-            self._put(key, found)
+    def cycles(self, users, today_of: Callable[..., date]) -> dict[int, tuple[MemberCycle, ...]]:
+        """{user id: the user's active cycles on `today_of(user)`}: those not kept counted
+        together (cpd_log/schemes/batch.py), in the same queries for any number of them."""
+        found, missing = {}, []
+        for user in users:
+            value = self._get(self._key(user, ("cycles", today_of(user).isoformat())))
+            if value is None:
+                missing.append(user)
+            else:
+                found[user.id] = value
+        if missing:
+            self.computed += len(missing)
+            for user_id, views in members_cycles(missing, today_of).items():
+                found[user_id] = tuple(_member_cycle(view) for view in views)
+            for user in missing:
+                self._put(self._key(user, ("cycles", today_of(user).isoformat())), found[user.id])
         return found
 
     def each(self, users, parts: tuple, compute: Callable[[list], dict]) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from cpd_log.access import shipped
 from cpd_log.auth.sessions import token_hash
@@ -49,7 +49,7 @@ def membership_for(user: User, team_id: int, role: TeamRole | None = None):
     membership = db.session.scalar(
         select(TeamMembership)
         .where(TeamMembership.team_id == team_id, TeamMembership.user_id == user.id)
-        .options(selectinload(TeamMembership.team))
+        .options(joinedload(TeamMembership.team))  # one row: one query with its team
     )
     if membership is None or not membership.has_role(role):
         return None

@@ -4,18 +4,28 @@ only of what members share, in queries that do not grow with the team."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cpd_log.common.dates import today_for
+from cpd_log.competencies.coverage_loading import coverage_page
 from cpd_log.competencies.heatmap import NONE_FILL
 from cpd_log.competencies.services import seed_frameworks
 from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
-from cpd_log.models import Competency, Framework
+from cpd_log.models import (
+    Competency,
+    Crosswalk,
+    CrosswalkMapping,
+    CrosswalkOverride,
+    Framework,
+    Team,
+    User,
+)
 from cpd_log.schemes import services as schemes
 from cpd_log.teams import services
 from cpd_log.teams.coverage import SHARE_COLOURS
@@ -213,3 +223,135 @@ def test_csv_holds_exactly_what_members_share(app, client, login_as, lead, team)
         )
     )
     assert rows == [list(CSV_HEADERS)]
+
+
+def test_first_view_after_every_member_changed_costs_the_same_queries_at_any_size(
+    app, client, login_as, lead, count_queries
+):
+    today = today_for(lead)
+    small, large = _team_of(2, lead, today), _team_of(10, lead, today)
+    login_as(client, lead)
+    counts = {}
+    for team in (small, large):
+        for _ in range(2):
+            client.get(f"/teams/{team.id}/dashboard")
+        others = update(User).where(User.id != lead.id)
+        db.session.execute(others.values(data_version=User.data_version + 1))
+        db.session.commit()
+        before = member_progress().computed
+        with count_queries() as statements:
+            page = client.get(f"/teams/{team.id}/dashboard").get_data(as_text=True)
+        assert member_progress().computed - before == (2 if team is small else 10)
+        assert page.count("4.5 hours of 20 hours") == (2 if team is small else 10)
+        counts[team.id] = len(statements)
+    assert counts[small.id] == counts[large.id], counts
+
+
+def test_the_kept_page_shows_every_change_at_once(app, client, login_as, lead, team):
+    today = today_for(lead)
+    member = verified("m@example.com", "Mo")
+    enrol_with_hours(member, 10, today)
+    portfolio = make_portfolio(member, "First title")
+    membership = join(team, lead, member)
+    share_all(membership, portfolio_ids=[portfolio.id])
+    login_as(client, lead)
+    path = f"/teams/{team.id}/dashboard"
+
+    def page() -> str:
+        db.session.expire_all()
+        return client.get(path).get_data(as_text=True)
+
+    assert "10 hours of 20 hours" in page() and "First title" in page()
+    factories.make_activity(member, start_date=today, minutes=120)
+    assert "12 hours of 20 hours" in page()
+    portfolio.title = "Second title"  # portfolios raise no data version: the key holds titles
+    db.session.commit()
+    assert "Second title" in page()
+    team.name = "Renamed team"
+    db.session.commit()
+    assert "Renamed team" in page()
+    member.display_name = "Maude"
+    db.session.commit()
+    assert "Maude" in page()
+    share_all(membership, progress=False, portfolio_ids=[])
+    shown = page()
+    assert "12 hours" not in shown and "Second title" not in shown and "Not shared" in shown
+
+
+def test_a_kept_page_carries_each_sessions_own_csrf_token(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        lead = verified("lead@example.com", "Lea")
+        team = make_team(lead)
+        seed_frameworks()
+        db.session.commit()
+        framework = competency("pmi-talent-triangle", "TT.PS").framework_id
+        tokens = []
+        for _ in range(2):  # two browsers of the lead: the second is served the kept body
+            client = app.test_client()
+            login = client.get("/account/login").get_data(as_text=True)
+            client.post(
+                "/account/login",
+                data={"email": lead.email, "password": "correct horse battery",
+                      "csrf_token": _token(login)},
+            )  # fmt: skip
+            token = _token(client.get(f"/teams/{team.id}/dashboard").get_data(as_text=True))
+            tokens.append(token)
+        assert tokens[0] != tokens[1]
+        answer = client.post(
+            f"/teams/{team.id}/framework", data={"framework": framework, "csrf_token": token}
+        )
+        assert answer.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Team, team.id).framework_id == framework
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_each_members_coverage_equals_their_own_heat_map_with_their_crosswalks(app, lead, team):
+    """Tags in a member's own framework count through the member's own crosswalk, a member's
+    override of a shipped pair counts for that member only: as each one's heat-map shows."""
+    seed_frameworks()
+    seed_crosswalks()
+    db.session.commit()
+    triangle = competency("pmi-talent-triangle", "TT.PS").framework
+    team.framework_id = triangle.id
+    today = today_for(lead)
+    own, overrider, plain = (verified(f"{n}@example.com", n) for n in ("Own", "Over", "Plain"))
+    mine = factories.make_framework(owner=own)
+    db.session.add(
+        Crosswalk(
+            slug="own-walk", version="1", name="Mine", from_framework=mine.slug,
+            to_framework="pmi-talent-triangle", owner_id=own.id,
+            mappings=[CrosswalkMapping(from_code="A1.1", to_code="TT.WOW", relation="exact",
+                                       reason="x")],
+        )
+    )  # fmt: skip
+    db.session.add(
+        CrosswalkOverride(
+            user_id=overrider.id, crosswalk_slug="pmo-practitioner-talent-triangle",
+            from_framework="pmo-practitioner", to_framework="pmi-talent-triangle",
+            from_code="GOV.1", to_code="TT.WOW", relation="exact",
+        )
+    )  # fmt: skip
+    factories.make_activity(own, [factories.leaves(mine)[0]], start_date=today, minutes=300)
+    for member in (own, overrider, plain):
+        factories.make_activity(member, [competency("pmo-practitioner", "GOV.1")], start_date=today)
+        factories.make_activity(
+            member,
+            [competency("pmi-talent-triangle", "TT.PS"), competency("pmo-practitioner", "STK.3")],
+            start_date=today - timedelta(days=200),
+            minutes=45,
+        )
+        share_all(join(team, lead, member), progress=False)
+    covered = lead_dashboard(team, today).coverage
+    for place, membership in enumerate(covered.members):
+        heat_map = coverage_page(membership.user, triangle, today, "quarters").coverage
+        for row in covered.rows:
+            own_total = sum(cell.total for cell in heat_map.row(row.line))
+            assert row.by_member[place] == own_total, (membership.user.display_name, row.line)
+    wow = next(row for row in covered.rows if row.line.code == "TT.WOW")
+    by_name = dict(zip((m.user.display_name for m in covered.members), wow.by_member, strict=True))
+    assert by_name == {"Own": 300, "Over": 90, "Plain": 0}
