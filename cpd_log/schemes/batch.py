@@ -13,21 +13,21 @@ tell them apart, and a cycle's tally is by day.
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import and_, case, func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from cpd_log.crosswalks.loading import framework_in, members_page_crosswalks
 from cpd_log.crosswalks.mapping import framework_key
 from cpd_log.extensions import db
-from cpd_log.models import Activity, ActivityStatus, Competency, Framework, Reflection
+from cpd_log.models import Activity, ActivityStatus, Competency, Framework
 from cpd_log.models.activity import activity_competency
 from cpd_log.models.scheme import Allocation, Cycle, Enrolment
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter, Logged
-from cpd_log.schemes.pace import project
-from cpd_log.schemes.progress import CycleInfo, CycleView, active_cycles, with_predecessors
+from cpd_log.schemes.progress import CycleView, active_cycles, cycle_view, with_predecessors
+from cpd_log.schemes.reflection_counts import reflection_counts
 from cpd_log.schemes.services import sync_cycles
 from cpd_log.schemes.splits import ActivityFacts
 
@@ -56,7 +56,7 @@ def members_cycles(users, today_of) -> dict[int, list[CycleView]]:
     ids = [c.id for c in everyone]
     logged = _activities(spans, tagged_in, ids)
     overrides = loading.overrides(ids)
-    counts = _reflection_counts(everyone)
+    counts = reflection_counts(everyone)
     found, shared = {}, {}
     for user in users:
         views = _count(cycles[user.id], schemes, walks[user.id], logged.get(user.id, []),
@@ -211,38 +211,6 @@ def _day(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _reflection_counts(cycles: list[Cycle]) -> dict[int, dict[str, int]]:
-    """reflection_counts for the cycles of many users: one query."""
-    counts = {cycle.id: {"reflections": 0, "reflective_statements": 0} for cycle in cycles}
-    if not counts:
-        return counts
-    written = and_(
-        Reflection.reflected_on >= Cycle.start_date, Reflection.reflected_on <= Cycle.end_date
-    )
-    applied = and_(
-        Reflection.applied_text.is_not(None),
-        Reflection.applied_text != "",
-        Reflection.applied_on >= Cycle.start_date,
-        Reflection.applied_on <= Cycle.end_date,
-    )
-    rows = db.session.execute(
-        select(
-            Cycle.id,
-            func.sum(case((written, 1), else_=0)),
-            func.sum(case((applied, 1), else_=0)),
-        )
-        .join(Reflection, Reflection.user_id == Cycle.user_id)
-        .where(Cycle.id.in_(counts), Reflection.is_draft.is_(False))
-        .group_by(Cycle.id)
-    )
-    for cycle_id, accounts, statements in rows:
-        counts[cycle_id] = {
-            "reflections": int(accounts or 0),
-            "reflective_statements": int(statements or 0),
-        }
-    return counts
-
-
 def _count(cycles, schemes, walks, activities, overrides, counts, today: date, shared) -> dict:
     """One user's CycleView per cycle id, as progress.compute counts them. Users counting a
     scheme with the same crosswalks share one Counter (`shared`) and its memos: the same
@@ -268,17 +236,5 @@ def _count(cycles, schemes, walks, activities, overrides, counts, today: date, s
         )
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        views[cycle.id] = _view(cycle, counter, progress, carry_out, today)
+        views[cycle.id] = cycle_view(cycle, counter, [], progress, carry_out, today)
     return views
-
-
-def _view(cycle, counter: Counter, progress, carry_out, today: date) -> CycleView:
-    scheme = counter.scheme
-    projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
-    warning = (
-        cycle.start_date <= today <= cycle.end_date
-        and (cycle.end_date - today) <= timedelta(days=90)
-        and any(rule.status == rules.NOT_MET for rule in progress.rules)
-    )
-    info = CycleInfo.of(cycle, today)
-    return CycleView(info, scheme, [], progress, projection, carry_out, warning, counter.crosswalks)

@@ -108,7 +108,7 @@ def compute(
         activities = loading.summarised(user, cuts, end, tagged_in, ids, _sees(tagged), heeds)
     days = [activity.last_date for activity in activities]  # sorted
     overrides = loading.overrides(ids)
-    counts = reflection_counts(user, cycles)
+    counts = reflection_counts(cycles)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
     for cycle in sorted(cycles, key=lambda c: (c.enrolment_id, c.number)):
@@ -120,7 +120,7 @@ def compute(
         progress = tally.progress(counts[cycle.id], carried_in)
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
         carry[(cycle.enrolment_id, cycle.number + 1)] = carry_out
-        view = _view(cycle, counter, lines or [], progress, carry_out, today)
+        view = cycle_view(cycle, counter, lines or [], progress, carry_out, today)
         span = (cycle.start_date, cycle.end_date)
         lines_for = partial(_lines, user, span, tagged_in, counter, overrides.get(cycle.id, {}))
         completed = sum(activity.times for activity in activities[first:last])
@@ -221,7 +221,8 @@ def _month_firsts(first: date, last: date):
         yield day
 
 
-def _view(cycle, counter: Counter, lines, progress, carry_out, today) -> CycleView:
+def cycle_view(cycle, counter: Counter, lines, progress, carry_out, today) -> CycleView:
+    """A cycle's view from its counted progress (`lines`: the activities' lines, or none)."""
     scheme = counter.scheme
     projection = project(scheme, progress, cycle.start_date, cycle.end_date, today)
     warning = (

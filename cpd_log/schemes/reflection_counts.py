@@ -1,4 +1,5 @@
-"""What count rules measure from reflections, per cycle: one query for all of a page's cycles.
+"""What count rules measure from reflections, per cycle: one query for all of a page's cycles,
+whoever's they are (the lead's team page counts many members' at once).
 
 - "reflections": reflective accounts written in the cycle (drafts never count; DESIGN §6, NMC-style
   revalidation asks for five).
@@ -13,8 +14,9 @@ from cpd_log.models import Reflection
 from cpd_log.models.scheme import Cycle
 
 
-def reflection_counts(user, cycles: list[Cycle]) -> dict[int, dict[str, int]]:
-    """{cycle id: {"reflections": n, "reflective_statements": m}} for the user's cycles."""
+def reflection_counts(cycles: list[Cycle]) -> dict[int, dict[str, int]]:
+    """{cycle id: {"reflections": n, "reflective_statements": m}}, each cycle counting its own
+    user's reflections."""
     counts = {cycle.id: {"reflections": 0, "reflective_statements": 0} for cycle in cycles}
     if not counts:
         return counts
@@ -33,7 +35,7 @@ def reflection_counts(user, cycles: list[Cycle]) -> dict[int, dict[str, int]]:
             func.sum(case((written, 1), else_=0)),
             func.sum(case((applied, 1), else_=0)),
         )
-        .join(Reflection, Reflection.user_id == user.id)
+        .join(Reflection, Reflection.user_id == Cycle.user_id)
         .where(Cycle.id.in_(counts), Reflection.is_draft.is_(False))
         .group_by(Cycle.id)
     )

@@ -52,7 +52,7 @@ def test_tally_path_agrees_with_the_rules_engine(app, user):
     enrolments = _enrolled_with_activities(user)
     cycles = [c for e in enrolments for c in e.cycles]
     views = progress.compute(user, cycles, TODAY, lines_of={c.id for c in cycles})
-    counts = reflection_counts(user, cycles)
+    counts = reflection_counts(cycles)
     assert any(line.stale for v in views.values() for line in v.lines)
     assert any(line.overridden and not line.stale for v in views.values() for line in v.lines)
     for view in views.values():
