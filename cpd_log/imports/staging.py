@@ -172,7 +172,9 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
         .order_by(ImportRow.number)
     )
     targets = ["user_id", *EDITABLE, "source", "created_at", "updated_at"]
-    created = db.session.execute(insert(Activity.__table__).from_select(targets, plain)).rowcount
+    # Counted, not read off the INSERT's rowcount: PostgreSQL (psycopg) answered -1 for it.
+    created = db.session.scalar(select(func.count()).select_from(plain.subquery()))
+    db.session.execute(insert(Activity.__table__).from_select(targets, plain))
     insert_activities(*tagged)
     db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(expires_at=now))
     return created + len(tagged[0])
