@@ -47,7 +47,8 @@ def start(batch: ImportBatch, step: str, kept: list, duplicates: bool = False) -
     """Commit the batch as queued for this step (so a worker sees it) and put it on the queue."""
     batch.job_state, batch.job_message = "queued", ""
     batch.job = {"step": step, "signature": kept, "duplicates": duplicates}
-    batch.job_done, batch.job_total = 0, len(batch.payload["rows"])
+    batch.job_done = 0
+    batch.job_total = batch.job_total or len(batch.payload["rows"])  # read once, at the upload
     batch.job_updated_at = datetime.now(UTC)
     batch_id = batch.id
     db.session.commit()
