@@ -32,6 +32,8 @@ WORKER_LOST = (
     "The worker handling this file stopped before it was done; nothing was imported. Try again."
 )
 
+NOT_QUEUED = "The background worker could not be reached; nothing was imported. Try again."
+
 
 def in_background(rows: int) -> bool:
     """Whether a spreadsheet of this many rows is checked and imported by a worker."""
@@ -52,7 +54,11 @@ def start(batch: ImportBatch, step: str, kept: list, duplicates: bool = False) -
     batch.job_updated_at = datetime.now(UTC)
     batch_id = batch.id
     db.session.commit()
-    queue.enqueue(QUEUE_NAME, batch_id)
+    try:
+        queue.enqueue(QUEUE_NAME, batch_id)
+    except Exception:  # noqa: BLE001 - the queue's storage did not answer: say so, never a 500
+        current_app.logger.exception("spreadsheet import %s: not queued", batch_id)
+        _set(batch_id, ("queued",), job_state="failed", job_message=NOT_QUEUED)
 
 
 def run(app: Flask, batch_id: int) -> None:

@@ -157,3 +157,16 @@ def test_another_users_batch_and_its_status_answer_404(app, logged_in, login_as)
     other = login_as(app.test_client(), factories.make_user(email="eve@example.com"))
     assert other.get(f"{location}/status").status_code == 404
     assert other.get(location).status_code == 404
+
+
+def test_an_unreachable_queue_says_so_and_answers_no_500(app_factory, login_as):
+    app = app_factory(IMPORT_BACKGROUND_AT=100, QUEUE_URL="redis://127.0.0.1:1/0")  # nobody there
+    with app.app_context():
+        client = login_as(app.test_client(), factories.make_user(email="ada@example.com"))
+        response = upload(client, big_csv(ROWS), "big.csv")
+        assert response.status_code == 302
+        location = response.headers["Location"]
+        assert the_batch().job_state == "failed"
+        page = client.get(location).get_data(as_text=True)
+        assert "could not be reached; nothing was imported" in page
+        assert count() == 0
