@@ -15,7 +15,8 @@ MAX_POLL_SECONDS = 1.0
 @click.command()
 @click.option("--workers", type=int, default=None, help="Jobs run at once (QUEUE_WORKERS).")
 def worker(workers: int | None) -> None:
-    """Run background jobs (PDF/ZIP exports, account restores) until stopped (SIGTERM, Ctrl-C)."""
+    """Run background jobs (PDF/ZIP exports, account restores, large spreadsheet imports) until
+    stopped (SIGTERM, Ctrl-C)."""
     app = current_app._get_current_object()
     jobs = queue.of(app)
     if jobs.huey.immediate:

@@ -33,7 +33,7 @@ SHOWN_FLAGGED = 250
 _CHOSEN = tuple(field for field in CHOICES if field.name in EDITABLE)
 
 
-def _signature(mapping: dict, defaults: Defaults) -> list:
+def signature(mapping: dict, defaults: Defaults) -> list:
     return [
         mapping,
         defaults.kind.value,
@@ -49,13 +49,13 @@ def ensure_staged(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -
     Yields after each bounded write: the caller commits there (`for _ in ensure_staged(...)`).
     """
     batch_id = batch.id
-    if batch.mapping != _signature(mapping, defaults):
+    if batch.mapping != signature(mapping, defaults):
         yield from _stage(user, batch, mapping, defaults)
     yield from refresh_duplicates(user, batch_id)
 
 
 def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Iterator[None]:
-    batch_id, signature = batch.id, _signature(mapping, defaults)
+    batch_id, checked_with = batch.id, signature(mapping, defaults)
     results = check_rows(batch.payload["rows"], mapping, defaults, competency_lookup(user), set())
     rows = [_staged(batch_id, result) for result in results]
     del results
@@ -67,7 +67,7 @@ def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> Itera
         db.session.execute(insert(ImportRow.__table__), rows[start : start + STAGE_CHUNK])
         yield
     db.session.execute(
-        update(ImportBatch).where(ImportBatch.id == batch_id).values(mapping=signature)
+        update(ImportBatch).where(ImportBatch.id == batch_id).values(mapping=checked_with)
     )
     yield
 
@@ -172,7 +172,9 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
         .order_by(ImportRow.number)
     )
     targets = ["user_id", *EDITABLE, "source", "created_at", "updated_at"]
-    created = db.session.execute(insert(Activity.__table__).from_select(targets, plain)).rowcount
+    # Counted, not read off the INSERT's rowcount: PostgreSQL (psycopg) answered -1 for it.
+    created = db.session.scalar(select(func.count()).select_from(plain.subquery()))
+    db.session.execute(insert(Activity.__table__).from_select(targets, plain))
     insert_activities(*tagged)
     db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(expires_at=now))
     return created + len(tagged[0])
@@ -180,6 +182,14 @@ def import_staged(user, batch_id: int, include_duplicates: bool) -> int:
 
 def clear_staged(batch_id: int) -> Iterator[None]:
     """Delete a batch's staged rows STAGE_CHUNK at a time, then the batch; yields after each."""
+    yield from clear_rows(batch_id)
+    db.session.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
+    yield
+
+
+def clear_rows(batch_id: int) -> Iterator[None]:
+    """Delete a batch's staged rows STAGE_CHUNK at a time, yielding after each chunk (a batch
+    imported by a worker is kept for its progress page; the housekeeping sweep removes it)."""
     while True:
         numbers = select(ImportRow.number).where(ImportRow.batch_id == batch_id)
         chunk = numbers.order_by(ImportRow.number).limit(STAGE_CHUNK)
@@ -189,8 +199,6 @@ def clear_staged(batch_id: int) -> Iterator[None]:
         yield
         if deleted < STAGE_CHUNK:
             break
-    db.session.execute(delete(ImportBatch).where(ImportBatch.id == batch_id))
-    yield
 
 
 def _tagged_values(user, chosen) -> tuple[list[dict], list[list[int]]]:

@@ -2,7 +2,17 @@
 
 from functools import partial
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -18,6 +28,7 @@ from cpd_log.imports import (
     did_keys,
     safe_fetch,
     services,
+    sheet_jobs,
     sheets,
     staging,
     xapi_services,
@@ -110,9 +121,11 @@ def upload_sheet():
                 batch_id = batch.id  # read before commit expires the row
                 db.session.commit()
                 # Checked now with the suggested columns: the preview and import reuse it.
-                _commit_each(
-                    staging.ensure_staged(current_user, batch, suggest_mapping(headers), DEFAULTS)
-                )
+                mapping = suggest_mapping(headers)
+                if sheet_jobs.in_background(len(rows)):
+                    sheet_jobs.start(batch, "stage", staging.signature(mapping, DEFAULTS))
+                else:
+                    _commit_each(staging.ensure_staged(current_user, batch, mapping, DEFAULTS))
                 return redirect(url_for("imports.batch", batch_id=batch_id))
     return _index(sheet_form=form)
 
@@ -160,6 +173,8 @@ def badge_evidence(activity):
 
 def _live_batch(batch_id: int) -> ImportBatch:
     batch = get_owned_or_404(ImportBatch, batch_id, current_user)
+    if batch.job_state == "done":  # imported by a worker: its page says so until the sweep
+        return batch
     if services.is_expired(batch):
         services.discard_batch(batch)
         db.session.commit()
@@ -171,10 +186,27 @@ def _live_batch(batch_id: int) -> ImportBatch:
 def batch(batch_id: int):
     """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
     with gc_paused():
-        batch = _live_batch(batch_id)
+        batch = sheet_jobs.fail_if_worker_lost(_live_batch(batch_id))
         if batch.kind in ("ics", "xapi"):
             return _calendar(batch)
+        if batch.job_state in (*sheet_jobs.RUNNING, "done"):
+            return _job_page(batch)
         return _sheet(batch)
+
+
+@bp.get("/<int:batch_id>/status")
+def batch_status(batch_id: int):
+    """What a large spreadsheet's progress page polls for (sheet_jobs.py)."""
+    batch = sheet_jobs.fail_if_worker_lost(_live_batch(batch_id))
+    preview = url_for("imports.batch", batch_id=batch.id)
+    response = jsonify(sheet_jobs.status(batch, preview, url_for("activities.index")))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _job_page(batch: ImportBatch):
+    status_url = url_for("imports.batch_status", batch_id=batch.id)
+    return render_template("imports/sheet_job.html", batch=batch, status_url=status_url)
 
 
 @bp.post("/<int:batch_id>/discard")
@@ -204,7 +236,7 @@ def _calendar(batch: ImportBatch):
             today_for(current_user),
             source,
         )
-        message = _imported_message(created, skipped)
+        message = sheet_jobs.imported_message(created, skipped)
         if batch.kind == "xapi":
             message += xapi_services.trash_voided_message(current_user, batch.payload["voided"])
         services.discard_batch(batch)
@@ -232,21 +264,36 @@ def _calendar_form(events: list[dict], options: list) -> CalendarChoiceForm:
 
 
 def _sheet(batch: ImportBatch):
-    """Column mapping and preview; "Import" commits every row or, when any is wrong, none."""
-    form = MappingForm.for_headers(batch.headers, suggest_mapping(batch.headers))
+    """Column mapping and preview; "Import" commits every row or, when any is wrong, none.
+
+    A large file's check (for a new mapping) and import go to a worker (sheet_jobs.py)."""
+    if batch.job_state == "failed":
+        flash(batch.job_message, "danger")
+        batch.job_state = None
+        db.session.commit()  # shown once
+    form = _mapping_form(batch)
     submitted = form.validate_on_submit()
     report, dates = None, {}
     if submitted or (request.method == "GET" and form.validate_required()):
         mapping, defaults = form.mapping(), form.defaults()
+        checked_with = staging.signature(mapping, defaults)
+        if batch.job is not None and batch.mapping != checked_with:
+            if not submitted:  # a worker checks a large file only when asked (no retry loop)
+                return render_template("imports/sheet.html", batch=batch, form=form, dates={})
+            sheet_jobs.start(batch, "stage", checked_with)
+            return redirect(url_for("imports.batch", batch_id=batch.id))
         _commit_each(staging.ensure_staged(current_user, batch, mapping, defaults))
         report = staging.staged_report(batch.id)
         dates = date_columns(batch.payload["rows"], mapping, defaults.date_order)
     if submitted and form.commit.data and not report.errors:
+        if batch.job is not None:
+            sheet_jobs.start(batch, "import", checked_with, form.include_duplicates.data)
+            return redirect(url_for("imports.batch", batch_id=batch.id))
         batch_id = batch.id
         count = staging.import_staged(current_user, batch_id, form.include_duplicates.data)
         db.session.commit()  # the import: one short transaction, all or nothing
         _commit_each(staging.clear_staged(batch_id))
-        flash(_imported_message(count, report.total - count), "success")
+        flash(sheet_jobs.imported_message(count, report.total - count), "success")
         return redirect(url_for("activities.index"))
     if submitted:
         db.session.commit()  # keep this mapping's check for the next step
@@ -255,18 +302,27 @@ def _sheet(batch: ImportBatch):
     return render_template("imports/sheet.html", batch=batch, form=form, report=report, dates=dates)
 
 
+def _mapping_form(batch: ImportBatch) -> MappingForm:
+    """The mapping form, first filled with the suggested columns; a large file's with the columns
+    its rows were last checked with (a worker checked them, and the page came back by GET)."""
+    if batch.job is None or not batch.mapping:
+        return MappingForm.for_headers(batch.headers, suggest_mapping(batch.headers))
+    mapping, kind, delivery, minutes, date_order = batch.mapping
+    return MappingForm.for_headers(
+        batch.headers,
+        {name: index for name, index in mapping.items() if index is not None},
+        default_kind=kind,
+        default_delivery=delivery,
+        default_hours=f"{minutes / 60:g}" if minutes else "",
+        date_order=date_order,
+    )
+
+
 def _commit_each(steps) -> None:
     """Commit after each bounded write of a staging step, so SQLite's write lock is held for one
     chunk at a time and other users' saves never wait long (staging.py explains)."""
     for _ in steps:
         db.session.commit()
-
-
-def _imported_message(created: int, skipped: int) -> str:
-    message = f"Imported {created} activit{'y' if created == 1 else 'ies'}."
-    if skipped:
-        message += f" Skipped {skipped} already in your log."
-    return message
 
 
 @bp.app_template_global()

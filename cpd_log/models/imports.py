@@ -42,6 +42,15 @@ class ImportBatch(db.Model):
     mapping: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A large spreadsheet's check or import on the queue (imports/sheet_jobs.py): NULL when none,
+    # else queued → staging | importing → done (imported) or failed (`job_message` says why).
+    job_state: Mapped[str | None] = mapped_column(String(16))
+    # What the job does: {"step": "stage" | "import", "signature": [...], "duplicates": bool}.
+    job: Mapped[dict | None] = mapped_column(JSON)
+    job_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    job_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    job_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    job_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<ImportBatch {self.id} {self.kind}>"
