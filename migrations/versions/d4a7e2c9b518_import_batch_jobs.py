@@ -1,7 +1,7 @@
 """import_batch: a large spreadsheet's check or import as a background job (issue 17, Deliver 4)
 
 Revision ID: d4a7e2c9b518
-Revises: b3d61f0a7c24
+Revises: d4a7f2c9e851
 Create Date: 2026-12-01 20:05:00
 
 Plain nullable or defaulted columns: ADD COLUMN on both databases, no table copy. Batches stored
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4a7e2c9b518"
-down_revision = "b3d61f0a7c24"
+down_revision = "d4a7f2c9e851"
 branch_labels = None
 depends_on = None
 
