@@ -61,27 +61,43 @@ def shared_portfolios(membership_ids) -> dict[int, list[Portfolio]]:
     return found
 
 
-def team_key(team: Team) -> tuple:
-    """What the lead's page shows depends on, read afresh on every view in one query of plain
-    columns (no ORM rows) at any team size: each membership's consent, its member's account
-    (data version, creation time, name, today) and the portfolios it shares. With the lead's own
-    data version (which every change to a shipped or a team's framework, scheme or crosswalk
-    raises) it names the page as it would be rendered now: the page cache's key."""
+@dataclass(frozen=True)
+class TeamState:
+    """What the lead's page shows depends on, and who may see it."""
+
+    name: str
+    leads: frozenset[int]  # the user ids of the team's leads
+    key: tuple  # the page cache's key
+
+
+def team_state(team_id: int) -> TeamState | None:
+    """Read afresh on every view, in one query of plain columns (no ORM rows) at any team size:
+    the team, each membership's roles and consent, its member's account (data version, creation
+    time, name, today) and the portfolios it shares; None when there is no such team. With the
+    lead's own data version (which every change to a shipped or a team's framework, scheme or
+    crosswalk raises) the key names the page as it would be rendered now. The same query tells
+    who leads the team, so the page's access check costs no query of its own."""
     rows = db.session.execute(
         select(TeamMembership.id, TeamMembership.shares_progress)
         .add_columns(TeamMembership.shares_competencies, User.id, User.created_at)
         .add_columns(User.data_version, User.display_name, User.timezone)
         .add_columns(Portfolio.id, Portfolio.title, Portfolio.date_from, Portfolio.date_to)
+        .add_columns(TeamMembership.is_lead, Team.name, Team.framework_id)
+        .join(Team, Team.id == TeamMembership.team_id)
         .join(User, User.id == TeamMembership.user_id)
         .outerjoin(TeamSharedPortfolio, TeamSharedPortfolio.membership_id == TeamMembership.id)
         .outerjoin(Portfolio, Portfolio.id == TeamSharedPortfolio.portfolio_id)
-        .where(TeamMembership.team_id == team.id)
+        .where(TeamMembership.team_id == team_id)
         .order_by(TeamMembership.id, Portfolio.id)
     ).all()
+    if not rows:
+        return None
     zones = {row.timezone for row in rows}
     today = {zone: today_for(SimpleNamespace(timezone=zone)).isoformat() for zone in zones}
     shown = tuple((*row[:7], today[row.timezone], *row[8:]) for row in rows)
-    return ("team dashboard", team.id, team.name, team.framework_id, shown)
+    name, framework_id = rows[0].name, rows[0].framework_id
+    leads = frozenset(row[3] for row in rows if row.is_lead)
+    return TeamState(name, leads, ("team dashboard", team_id, name, framework_id, shown))
 
 
 def lead_dashboard(team: Team, today: date) -> LeadDashboard:

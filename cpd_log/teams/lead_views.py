@@ -11,11 +11,11 @@ from sqlalchemy import select
 from cpd_log.common.dates import today_for
 from cpd_log.extensions import db
 from cpd_log.models import Framework, Portfolio, TeamSharedPortfolio
-from cpd_log.models.team import TeamMembership, TeamRole
+from cpd_log.models.team import Team, TeamMembership, TeamRole
 from cpd_log.page_cache import page_cache
 from cpd_log.portfolio import services as portfolios
 from cpd_log.teams import services
-from cpd_log.teams.dashboard import dashboard_csv, lead_dashboard, team_key
+from cpd_log.teams.dashboard import dashboard_csv, lead_dashboard, team_state
 from cpd_log.teams.forms import FrameworkForm
 
 bp = Blueprint("team_lead", __name__, url_prefix="/teams")
@@ -46,13 +46,20 @@ def _framework_form(team) -> FrameworkForm:
 @bp.get("/<int:team_id>/dashboard")
 def dashboard(team_id: int):
     """The body is kept by the page cache under the lead's data version and today and what
-    the page shows of the team (dashboard.team_key: consent, members' data versions, shared
-    portfolios), read afresh on every view."""
-    lead = _lead_or_404(team_id)
+    the page shows of the team (dashboard.team_state: consent, members' data versions, shared
+    portfolios), read afresh on every view in the same query that says who leads the team."""
+    state = team_state(team_id)
+    if state is None or current_user.id not in state.leads:
+        abort(404)
     today = today_for(current_user)
-    key = team_key(lead.team)
-    body = page_cache().body(current_user, today, key, lambda **kw: _body(lead.team, today, **kw))
-    return render_template("teams/dashboard.html", team=lead.team, body=body), 200, NO_STORE
+    body = page_cache().body(
+        current_user, today, state.key, lambda **kw: _body(_team(team_id), today, **kw)
+    )
+    return render_template("teams/dashboard.html", team_name=state.name, body=body), 200, NO_STORE
+
+
+def _team(team_id: int) -> Team:
+    return db.session.get(Team, team_id)
 
 
 def _body(team, today, **template_context) -> str:
