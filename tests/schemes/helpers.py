@@ -2,11 +2,15 @@
 
 from datetime import date
 
+from sqlalchemy import select
+
 from cpd_log.competencies.services import seed_frameworks
+from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.extensions import db
-from cpd_log.models import Competency, Framework
+from cpd_log.models import ActivityKind, Competency, Framework
 from cpd_log.schemes import services
 from cpd_log.schemes.checking import DATA_DIR, read_scheme_file
+from tests import factories
 
 
 def shipped(slug: str):
@@ -35,3 +39,25 @@ def talent_triangle() -> dict[str, Competency]:
         db.select(Framework).where(Framework.slug == "pmi-talent-triangle")
     )
     return {c.code: c for c in framework.competencies if c.parent_id is not None}
+
+
+def seeded_pmo() -> dict[str, Competency]:
+    """The shipped frameworks and crosswalks; the PMO framework's competencies by code."""
+    seed_frameworks()
+    seed_crosswalks()
+    db.session.commit()
+    return {
+        c.code: c
+        for c in db.session.scalars(
+            select(Competency)
+            .join(Framework)
+            .where(Framework.slug == "pmo-practitioner", Competency.parent_id.is_not(None))
+        )
+    }
+
+
+def make_course(user, tags, day, minutes=240):
+    """A course of `minutes` on `day`, tagged with `tags`."""
+    return factories.make_activity(
+        user, tags, kind=ActivityKind.COURSE, start_date=day, minutes=minutes
+    )

@@ -3,50 +3,24 @@ dashboard, in a number of queries that does not grow with the users."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
-from cpd_log.competencies.services import seed_frameworks
-from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import (
-    ActivityKind,
     Competency,
     Crosswalk,
     CrosswalkMapping,
     CrosswalkOverride,
-    Framework,
 )
 from cpd_log.schemes import progress, services
 from cpd_log.schemes.batch import members_cycles
 from tests import factories
-from tests.schemes.helpers import make_enrolment
+from tests.schemes.helpers import make_course, make_enrolment, seeded_pmo
 
 TODAY = date.today()
 
 
 def _today(_user) -> date:
     return TODAY
-
-
-def _pmo() -> dict[str, Competency]:
-    seed_frameworks()
-    seed_crosswalks()
-    db.session.commit()
-    return {
-        c.code: c
-        for c in db.session.scalars(
-            select(Competency)
-            .join(Framework)
-            .where(Framework.slug == "pmo-practitioner", Competency.parent_id.is_not(None))
-        )
-    }
-
-
-def _course(user, tags, day, minutes=240):
-    return factories.make_activity(
-        user, tags, kind=ActivityKind.COURSE, start_date=day, minutes=minutes
-    )
 
 
 def _own_crosswalk(user) -> Competency:
@@ -78,10 +52,10 @@ def _users(pmo):
     pmp = make_enrolment(heavy, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP")
     make_enrolment(heavy, "apm", TODAY - timedelta(days=100), "APM")
     generate_activities(heavy.id, 300, years=4, tags_per_activity=2, seed=3)
-    split = _course(heavy, [pmo["STK.3"]], TODAY - timedelta(days=3))
+    split = make_course(heavy, [pmo["STK.3"]], TODAY - timedelta(days=3))
     services.set_split(pmp.cycles[-1], split.id, {"EDU.BA": 240})
     before = pmp.cycles[0]
-    _course(heavy, [], before.end_date - timedelta(days=20), minutes=80 * 60)  # a surplus
+    make_course(heavy, [], before.end_date - timedelta(days=20), minutes=80 * 60)  # a surplus
     make_enrolment(reflective, "apm", TODAY - timedelta(days=200), "APM")
     generate_activities(reflective.id, 40, years=1, tags_per_activity=1, seed=4)
     factories.make_reflection(
@@ -91,8 +65,8 @@ def _users(pmo):
         applied_on=TODAY - timedelta(days=2),
     )
     make_enrolment(walker, "pmi-pmp", TODAY - timedelta(days=50), "PMP")
-    _course(walker, [_own_crosswalk(walker)], TODAY - timedelta(days=10), minutes=300)
-    _course(walker, [pmo["STK.3"]], TODAY - timedelta(days=9))
+    make_course(walker, [_own_crosswalk(walker)], TODAY - timedelta(days=10), minutes=300)
+    make_course(walker, [pmo["STK.3"]], TODAY - timedelta(days=9))
     make_enrolment(overrider, "pmi-pmp", TODAY - timedelta(days=60), "PMP")
     db.session.add(
         CrosswalkOverride(
@@ -105,7 +79,7 @@ def _users(pmo):
             relation="exact",
         )
     )
-    _course(overrider, [pmo["STK.3"]], TODAY - timedelta(days=4))
+    make_course(overrider, [pmo["STK.3"]], TODAY - timedelta(days=4))
     db.session.commit()
     return [heavy, reflective, walker, overrider, none]
 
@@ -116,7 +90,7 @@ def _figures(view):
 
 
 def test_members_cycles_equal_each_members_own_dashboard(app):
-    users = _users(_pmo())
+    users = _users(seeded_pmo())
     together = members_cycles(users, _today)
     counted = 0
     for user in users:
@@ -135,7 +109,7 @@ def test_members_cycles_equal_each_members_own_dashboard(app):
 
 
 def test_the_queries_do_not_grow_with_the_users(app, count_queries):
-    pmo = _pmo()
+    pmo = seeded_pmo()
     users = _users(pmo) + _users(pmo)
     members_cycles(users, _today)  # cycles that began are stored first
     db.session.commit()

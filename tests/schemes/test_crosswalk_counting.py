@@ -2,45 +2,21 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from cpd_log.competencies.services import seed_frameworks
-from cpd_log.crosswalks.services import seed_crosswalks
 from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
-from cpd_log.models import ActivityKind, Competency, Crosswalk, CrosswalkMapping, Framework
+from cpd_log.models import Crosswalk, CrosswalkMapping
 from cpd_log.schemes import progress, services
-from tests import factories
-from tests.schemes.helpers import make_enrolment
+from tests.schemes.helpers import make_course, make_enrolment, seeded_pmo
 
 TODAY = date.today()
 
 
-def _seeded() -> dict[str, Competency]:
-    """The shipped frameworks and crosswalks; the PMO framework's competencies by code."""
-    seed_frameworks()
-    seed_crosswalks()
-    db.session.commit()
-    return {
-        c.code: c
-        for c in db.session.scalars(
-            select(Competency)
-            .join(Framework)
-            .where(Framework.slug == "pmo-practitioner", Competency.parent_id.is_not(None))
-        )
-    }
-
-
-def _course(user, tags, day, minutes=240):
-    return factories.make_activity(
-        user, tags, kind=ActivityKind.COURSE, start_date=day, minutes=minutes
-    )
-
-
 def test_a_pmo_tagged_course_counts_as_power_skills_and_the_cycle_page_says_why(logged_in, user):
-    pmo = _seeded()
+    pmo = seeded_pmo()
     cycle = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=100), "PMP").cycles[0]
-    _course(user, [pmo["STK.3"]], TODAY - timedelta(days=2))
+    make_course(user, [pmo["STK.3"]], TODAY - timedelta(days=2))
     view = progress.dashboard_cycles(user, TODAY)[0]
     assert view.progress.by_category["EDU.PS"] == 240
     page = logged_in.get(f"/schemes/cycles/{cycle.id}").data.decode()
@@ -49,9 +25,9 @@ def test_a_pmo_tagged_course_counts_as_power_skills_and_the_cycle_page_says_why(
 
 
 def test_a_manual_split_still_wins(logged_in, user):
-    pmo = _seeded()
+    pmo = seeded_pmo()
     cycle = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=100), "PMP").cycles[0]
-    course = _course(user, [pmo["STK.3"]], TODAY - timedelta(days=2))
+    course = make_course(user, [pmo["STK.3"]], TODAY - timedelta(days=2))
     services.set_split(cycle, course.id, {"EDU.BA": 240})
     db.session.commit()
     for view in (
@@ -63,11 +39,11 @@ def test_a_manual_split_still_wins(logged_in, user):
 
 
 def test_an_ended_cycle_keeps_the_crosswalk_version_it_ended_with(app, user):
-    pmo = _seeded()
+    pmo = seeded_pmo()
     enrolment = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP")
     ended, current = enrolment.cycles
     for cycle in (ended, current):
-        _course(user, [pmo["STK.3"]], cycle.end_date - timedelta(days=400))
+        make_course(user, [pmo["STK.3"]], cycle.end_date - timedelta(days=400))
     # The shipped version was loaded before the first cycle ended; a later one maps STK.3 to
     # Business Acumen (a fake change, for the test).
     db.session.execute(update(Crosswalk).values(created_at=ended.end_date - timedelta(days=30)))
@@ -90,15 +66,15 @@ def test_an_ended_cycle_keeps_the_crosswalk_version_it_ended_with(app, user):
 
 
 def test_a_cycle_that_ended_before_crosswalks_existed_counts_without_them(app, user):
-    pmo = _seeded()
+    pmo = seeded_pmo()
     ended = make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP").cycles[0]
-    _course(user, [pmo["STK.3"]], ended.end_date - timedelta(days=5))
+    make_course(user, [pmo["STK.3"]], ended.end_date - timedelta(days=5))
     view = progress.compute(user, [ended], TODAY, {ended.id})[ended.id]
     assert view.progress.by_category["EDU.PS"] == 0
 
 
 def test_the_dashboard_counts_groups_of_tagged_activities_like_the_cycle_page(app, user):
-    _seeded()
+    seeded_pmo()
     make_enrolment(user, "pmi-pmp", TODAY - timedelta(days=4 * 365), "PMP")
     make_enrolment(user, "apm", TODAY - timedelta(days=100), "APM")
     generate_activities(user.id, 400, years=4, tags_per_activity=2)
@@ -122,14 +98,14 @@ def _dashboard_queries(client, count_queries) -> int:
 
 
 def test_dashboard_queries_stay_constant_with_crosswalks(logged_in, user, count_queries, uncached):
-    pmo = _seeded()
+    pmo = seeded_pmo()
     for slug, days, label in (
         ("pmi-pmp", 4 * 365, "PMP"),
         ("apm", 100, "APM"),
         ("pmi-capm", 30, "CAPM"),
     ):
         make_enrolment(user, slug, TODAY - timedelta(days=days), label)
-    _course(user, [pmo["STK.3"]], TODAY - timedelta(days=3))
+    make_course(user, [pmo["STK.3"]], TODAY - timedelta(days=3))
     logged_in.get("/dashboard")  # the first visit stores the cycles
     small = _dashboard_queries(logged_in, count_queries)
     generate_activities(user.id, 300, years=4, tags_per_activity=2)
