@@ -89,8 +89,8 @@ class Config:
     ACCOUNT_IMPORT_MAX_MEMBERS = int(os.environ.get("ACCOUNT_IMPORT_MAX_MEMBERS", "20000"))
     # Portfolios with more activities than this are rendered in the background, with progress.
     PORTFOLIO_BACKGROUND_AT = int(os.environ.get("PORTFOLIO_BACKGROUND_AT", "150"))
-    # Spreadsheets of more rows than this are checked and imported by the worker, with progress
-    # (cpd_log/imports/sheet_jobs.py); smaller ones within the request.
+    # Spreadsheets of more rows than this are checked and imported, calendars of more events read,
+    # by the worker, with progress (cpd_log/imports/batch_jobs.py); smaller ones in the request.
     IMPORT_BACKGROUND_AT = int(os.environ.get("IMPORT_BACKGROUND_AT", "2000"))
     # Background jobs (cpd_log/background/): the queue's storage — redis://… for several hosts,
     # sqlite:///path for one (default: a file beside the SQLite database, or in instance/).

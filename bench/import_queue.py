@@ -5,7 +5,7 @@ on the queue.
 
 Same process, same fresh SQLite file, alternating: the reference is the import done within its
 requests (IMPORT_BACKGROUND_AT above the row count); the other puts the check and the import on
-a SQLite queue file and runs each job where a worker would (`sheet_jobs.run`, timed apart), so
+a SQLite queue file and runs each job where a worker would (`batch_jobs.run`, timed apart), so
 the requests only store the upload, enqueue and render. Prints the median wall-clock seconds of
 each request (upload, preview, Import), the slowest request's ratio to the reference's, and the
 worker's time.
@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from bench.imports import PASSWORD, make_csv, new_user
 from cpd_log import create_app
 from cpd_log.extensions import db
-from cpd_log.imports import sheet_jobs
+from cpd_log.imports import batch_jobs
 from cpd_log.imports.columns import FIELDS
 from cpd_log.models import Activity, ImportBatch
 
@@ -53,7 +53,7 @@ def one_import(app, data: bytes, rows: int, queued: bool) -> dict:
                     select(ImportBatch.id).where(ImportBatch.user_id == user_id)
                 )
             began = time.perf_counter()
-            sheet_jobs.run(app, batch_id)
+            batch_jobs.run(app, batch_id)
             times["worker"] += time.perf_counter() - began
 
     upload = request(

@@ -296,13 +296,13 @@ def register_background(app: Flask) -> None:
     from cpd_log.account import import_jobs
     from cpd_log.background import queue
     from cpd_log.documents import jobs
-    from cpd_log.imports import sheet_jobs
+    from cpd_log.imports import batch_jobs
 
     queue.init_app(
         app,
         {
             jobs.QUEUE_NAME: jobs.run,
             import_jobs.QUEUE_NAME: import_jobs.run,
-            sheet_jobs.QUEUE_NAME: sheet_jobs.run,
+            batch_jobs.QUEUE_NAME: batch_jobs.run,
         },
     )

@@ -90,15 +90,23 @@ class CalendarRead:
     skipped: list[SkippedEvent]  # events that could not be read, each with its reason
 
 
-def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> CalendarRead:
-    """Every event (each occurrence of a recurring one) that starts inside `window`, by start;
-    and the events that could not be read, with why."""
+def count_events(data: bytes) -> int:
+    """The file's event blocks, counted in the bytes before anything parses them; a CalendarError
+    for an empty file or one of more than MAX_COMPONENTS (refused before any other work)."""
     if not data.strip():
         raise CalendarError("The file is empty.")
-    if len(_VEVENT.findall(data)) > MAX_COMPONENTS:
+    blocks = len(_VEVENT.findall(data))
+    if blocks > MAX_COMPONENTS:
         raise CalendarError(
             f"The file holds more than {MAX_COMPONENTS:,} events; export a shorter period."
         )
+    return blocks
+
+
+def read_calendar(data: bytes, zone: ZoneInfo, window: tuple[date, date]) -> CalendarRead:
+    """Every event (each occurrence of a recurring one) that starts inside `window`, by start;
+    and the events that could not be read, with why."""
+    count_events(data)
     too_slow = CalendarError(
         f"Reading this calendar took longer than {PARSE_SECONDS} seconds; export a shorter period."
     )

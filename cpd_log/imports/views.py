@@ -24,11 +24,11 @@ from cpd_log.extensions import db
 from cpd_log.forms import EmptyForm
 from cpd_log.imports import (
     badges,
+    batch_jobs,
     credentials,
     did_keys,
     safe_fetch,
     services,
-    sheet_jobs,
     sheets,
     staging,
     xapi_services,
@@ -82,20 +82,30 @@ def index():
 
 @bp.post("/calendar")
 def upload_calendar():
-    """Parse the .ics into a stored batch, then show its events to choose from."""
+    """Parse the .ics into a stored batch, then show its events to choose from; a calendar of
+    more than IMPORT_BACKGROUND_AT events is read by a worker (batch_jobs.py) meanwhile."""
     from cpd_log.imports import ics  # icalendar loads with the first calendar, not at start-up
 
     form = CalendarUploadForm()
     if form.validate_on_submit():
-        window = ics.import_window(today_for(current_user))
+        window, zone = ics.import_window(today_for(current_user)), zone_for(current_user)
+        filename = form.calendar.data.filename
         try:
-            read = ics.read_calendar(read_upload(form.calendar), zone_for(current_user), window)
+            data = read_upload(form.calendar)
+            if batch_jobs.in_background(ics.count_events(data)):
+                batch = services.store_batch(
+                    current_user, "ics", filename, batch_jobs.calendar_payload(data)
+                )
+                db.session.flush()
+                batch_id = batch.id  # read before the job's commit expires the row
+                batch_jobs.start_reading(batch, zone, window)
+                return redirect(url_for("imports.batch", batch_id=batch_id))
+            read = ics.read_calendar(data, zone, window)
             ics.check_some_events(read)
         except ValueError as error:
             form.calendar.errors.append(str(error))
         else:
-            payload = ics.batch_payload(read)
-            batch = services.store_batch(current_user, "ics", form.calendar.data.filename, payload)
+            batch = services.store_batch(current_user, "ics", filename, ics.batch_payload(read))
             batch_id = batch.id  # read before commit expires the row
             db.session.commit()
             return redirect(url_for("imports.batch", batch_id=batch_id))
@@ -122,8 +132,8 @@ def upload_sheet():
                 db.session.commit()
                 # Checked now with the suggested columns: the preview and import reuse it.
                 mapping = suggest_mapping(headers)
-                if sheet_jobs.in_background(len(rows)):
-                    sheet_jobs.start(batch, "stage", staging.signature(mapping, DEFAULTS))
+                if batch_jobs.in_background(len(rows)):
+                    batch_jobs.start(batch, "stage", staging.signature(mapping, DEFAULTS))
                 else:
                     _commit_each(staging.ensure_staged(current_user, batch, mapping, DEFAULTS))
                 return redirect(url_for("imports.batch", batch_id=batch_id))
@@ -186,27 +196,27 @@ def _live_batch(batch_id: int) -> ImportBatch:
 def batch(batch_id: int):
     """The preview of one upload: calendar events to pick, or spreadsheet rows to map."""
     with gc_paused():
-        batch = sheet_jobs.fail_if_worker_lost(_live_batch(batch_id))
+        batch = batch_jobs.fail_if_worker_lost(_live_batch(batch_id))
+        if batch.job_state in (*batch_jobs.RUNNING, "done"):
+            return _job_page(batch)
         if batch.kind in ("ics", "xapi"):
             return _calendar(batch)
-        if batch.job_state in (*sheet_jobs.RUNNING, "done"):
-            return _job_page(batch)
         return _sheet(batch)
 
 
 @bp.get("/<int:batch_id>/status")
 def batch_status(batch_id: int):
-    """What a large spreadsheet's progress page polls for (sheet_jobs.py)."""
-    batch = sheet_jobs.fail_if_worker_lost(_live_batch(batch_id))
+    """What a large import's progress page polls for (batch_jobs.py)."""
+    batch = batch_jobs.fail_if_worker_lost(_live_batch(batch_id))
     preview = url_for("imports.batch", batch_id=batch.id)
-    response = jsonify(sheet_jobs.status(batch, preview, url_for("activities.index")))
+    response = jsonify(batch_jobs.status(batch, preview, url_for("activities.index")))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 def _job_page(batch: ImportBatch):
     status_url = url_for("imports.batch_status", batch_id=batch.id)
-    return render_template("imports/sheet_job.html", batch=batch, status_url=status_url)
+    return render_template("imports/job.html", batch=batch, status_url=status_url)
 
 
 @bp.post("/<int:batch_id>/discard")
@@ -221,6 +231,11 @@ def discard(batch_id: int):
 
 def _calendar(batch: ImportBatch):
     """Calendar events, or xAPI statements read as events (xapi_views.py), to choose from."""
+    if batch.job_state == "failed":  # a worker could not read the calendar: say why, keep nothing
+        flash(f"Nothing was imported: {batch.job_message}", "danger")
+        services.discard_batch(batch)
+        db.session.commit()
+        return redirect(url_for("imports.index"))
     events = batch.payload["events"]
     source = ActivitySource.XAPI if batch.kind == "xapi" else ActivitySource.ICS
     done = services.imported_uids(current_user, source, [e["uid"] for e in events])
@@ -236,7 +251,7 @@ def _calendar(batch: ImportBatch):
             today_for(current_user),
             source,
         )
-        message = sheet_jobs.imported_message(created, skipped)
+        message = batch_jobs.imported_message(created, skipped)
         if batch.kind == "xapi":
             message += xapi_services.trash_voided_message(current_user, batch.payload["voided"])
         services.discard_batch(batch)
@@ -266,7 +281,7 @@ def _calendar_form(events: list[dict], options: list) -> CalendarChoiceForm:
 def _sheet(batch: ImportBatch):
     """Column mapping and preview; "Import" commits every row or, when any is wrong, none.
 
-    A large file's check (for a new mapping) and import go to a worker (sheet_jobs.py)."""
+    A large file's check (for a new mapping) and import go to a worker (batch_jobs.py)."""
     if batch.job_state == "failed":
         flash(batch.job_message, "danger")
         batch.job_state = None
@@ -280,20 +295,20 @@ def _sheet(batch: ImportBatch):
         if batch.job is not None and batch.mapping != checked_with:
             if not submitted:  # a worker checks a large file only when asked (no retry loop)
                 return render_template("imports/sheet.html", batch=batch, form=form, dates={})
-            sheet_jobs.start(batch, "stage", checked_with)
+            batch_jobs.start(batch, "stage", checked_with)
             return redirect(url_for("imports.batch", batch_id=batch.id))
         _commit_each(staging.ensure_staged(current_user, batch, mapping, defaults))
         report = staging.staged_report(batch.id)
         dates = date_columns(batch.payload["rows"], mapping, defaults.date_order)
     if submitted and form.commit.data and not report.errors:
         if batch.job is not None:
-            sheet_jobs.start(batch, "import", checked_with, form.include_duplicates.data)
+            batch_jobs.start(batch, "import", checked_with, form.include_duplicates.data)
             return redirect(url_for("imports.batch", batch_id=batch.id))
         batch_id = batch.id
         count = staging.import_staged(current_user, batch_id, form.include_duplicates.data)
         db.session.commit()  # the import: one short transaction, all or nothing
         _commit_each(staging.clear_staged(batch_id))
-        flash(sheet_jobs.imported_message(count, report.total - count), "success")
+        flash(batch_jobs.imported_message(count, report.total - count), "success")
         return redirect(url_for("activities.index"))
     if submitted:
         db.session.commit()  # keep this mapping's check for the next step

@@ -42,10 +42,12 @@ class ImportBatch(db.Model):
     mapping: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # A large spreadsheet's check or import on the queue (imports/sheet_jobs.py): NULL when none,
-    # else queued → staging | importing → done (imported) or failed (`job_message` says why).
+    # A large import's job on the queue (imports/batch_jobs.py): NULL when none, else queued →
+    # reading (a calendar) | staging | importing (a spreadsheet) → NULL (read or staged: the
+    # preview), done (imported) or failed (`job_message` says why).
     job_state: Mapped[str | None] = mapped_column(String(16))
-    # What the job does: {"step": "stage" | "import", "signature": [...], "duplicates": bool}.
+    # What the job does: {"step": "read" | "stage" | "import", "signature": [...], "duplicates":
+    # bool}; a calendar's signature is [time zone, window's first day, last day].
     job: Mapped[dict | None] = mapped_column(JSON)
     job_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     job_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

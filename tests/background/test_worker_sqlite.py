@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from cpd_log.imports import sheet_jobs
+from cpd_log.imports import batch_jobs
 from cpd_log.imports.columns import suggest_mapping
 from tests.background.processes import Browser, app_instance, production_env, seed, worker
 from tests.database import scratch_database
@@ -71,7 +71,7 @@ def test_the_largest_spreadsheet_is_checked_and_imported_by_the_worker(tmp_path)
             with worker(env, tmp_path / "worker.log") as process:
                 batch = upload(browser, base, data)
                 page = browser.get(f"{base}{batch}").text
-                assert "Checking your spreadsheet" in page and "sheet-progress.js" in page
+                assert "Checking your spreadsheet" in page and "batch-progress.js" in page
                 browser.wait(base, batch, lambda s: s["state"] == "staging" and s["done"] > 0)
                 os.killpg(process.pid, signal.SIGKILL)  # mid-check
                 process.wait(timeout=15)
@@ -82,7 +82,7 @@ def test_the_largest_spreadsheet_is_checked_and_imported_by_the_worker(tmp_path)
 
             with worker(env, tmp_path / "worker-2.log"):
                 assert submit(browser, base, batch, preview="1") == batch
-                staged = browser.wait(base, batch, lambda s: s["state"] not in sheet_jobs.RUNNING)
+                staged = browser.wait(base, batch, lambda s: s["state"] not in batch_jobs.RUNNING)
                 assert staged["state"] == "staged", (tmp_path / "worker-2.log").read_text()
                 assert f"{ROWS} row(s)" in browser.get(f"{base}{batch}").text
                 assert submit(browser, base, batch, commit="1") == batch

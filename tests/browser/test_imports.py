@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from cpd_log.background import queue
 from tests.browser.conftest import PHONE
 from tests.browser.test_log_activity import assert_clean, horizontal_overflow, register
 from tests.browser.test_searchable_picker import pick_by_keyboard
@@ -42,6 +43,37 @@ def test_import_chosen_calendar_events_and_find_them_on_the_list(open_tab):
         page.get_by_role("link", name="PMO Flashmob: lean coffee (moved, longer)")
     ).to_be_visible()
     expect(page.get_by_role("link", name="PMO Flashmob: weekly lean coffee")).to_have_count(1)
+    assert_clean(tab)
+
+
+def test_a_large_calendar_waits_for_the_worker_then_offers_its_events(
+    open_tab, live_app, monkeypatch, tmp_path
+):
+    """The progress page of a calendar read by a worker: its script polls, then moves on to the
+    events once the job (taken off a real SQLite queue, as `flask worker` does) has read them."""
+    jobs = live_app.extensions[queue.EXTENSION].jobs
+    monkeypatch.setitem(live_app.config, "QUEUE_URL", f"sqlite:///{tmp_path / 'queue.sqlite'}")
+    monkeypatch.setitem(live_app.config, "IMPORT_BACKGROUND_AT", 1)  # the file has 2 events
+    waiting = queue.Queue(live_app, jobs)
+    monkeypatch.setitem(live_app.extensions, queue.EXTENSION, waiting)
+    tab = open_tab()
+    page = tab.page
+    register(page, display_name="Lin")
+    page.goto("/imports/")
+    page.get_by_label("Calendar file (.ics)").set_input_files(MEETUP)
+    page.get_by_role("button", name="Preview events").click()
+
+    expect(page.get_by_role("heading", name="Reading your calendar")).to_be_visible()
+    expect(page.get_by_test_id("sheet-job-status")).to_have_text("Waiting to start…")
+    task = waiting.huey.dequeue()  # the worker's turn
+    assert task is not None and task.name == "import-batch"
+    waiting.huey.execute(task)
+
+    expect(page.get_by_role("heading", name="Choose events to log")).to_be_visible()
+    expect(page.locator('input[name="events"]')).to_have_count(5)
+    page.get_by_role("checkbox", name="PMO Flashmob: lean coffee (moved, longer)").check()
+    page.get_by_role("button", name="Import chosen events").click()
+    expect(page.get_by_text("Imported 1 activity.")).to_be_visible()
     assert_clean(tab)
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from cpd_log.extensions import db
-from cpd_log.imports import sheet_jobs, staging
+from cpd_log.imports import batch_jobs, staging
 from cpd_log.imports.columns import suggest_mapping
 from cpd_log.imports.views import DEFAULTS
 from cpd_log.models import Activity, ImportBatch, ImportRow
@@ -55,7 +55,7 @@ def test_a_large_file_is_checked_and_imported_by_the_job(logged_in):
     assert response.status_code == 302 and response.headers["Location"] == location
     assert count() == ROWS and count(ImportRow) == 0
     page = logged_in.get(location).get_data(as_text=True)
-    assert f"Imported {ROWS} activities." in page and "sheet-progress.js" in page
+    assert f"Imported {ROWS} activities." in page and "batch-progress.js" in page
     status = logged_in.get(f"{location}/status").get_json()
     assert status == {
         "state": "done",
@@ -103,11 +103,11 @@ def test_an_import_that_fails_half_way_leaves_nothing_and_can_be_retried(logged_
     assert response.status_code == 302
     assert count() == 0
     batch = the_batch()
-    assert batch.job_state == "failed" and batch.job_message == sheet_jobs.FAILED
+    assert batch.job_state == "failed" and batch.job_message == batch_jobs.FAILED
     status = logged_in.get(f"{location}/status").get_json()
     assert status["state"] == "failed" and status["next"] == location
     page = logged_in.get(location).get_data(as_text=True)  # the preview, with the message
-    assert sheet_jobs.FAILED.split(";")[0] in page and "Import 2500 rows" in page
+    assert batch_jobs.FAILED.split(";")[0] in page and "Import 2500 rows" in page
     db.session.execute(update(ImportRow).where(ImportRow.number == 2400).values(minutes=90))
     db.session.commit()
     assert logged_in.post(location, data=form).status_code == 302

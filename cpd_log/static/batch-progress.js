@@ -1,12 +1,16 @@
-// Polls a large spreadsheet's check or import (no inline script: CSP); moves on to the preview
-// once its rows are checked or the job failed, and says what was imported once done.
+// Polls a large import's job (no inline script: CSP): a calendar being read, a spreadsheet's rows
+// being checked or imported. Moves on to the preview once the file is read or its rows checked,
+// or the job failed (the preview says why); says what was imported once done.
 (function () {
   "use strict";
   var box = document.getElementById("sheet-job");
   if (!box) { return; }
   var bar = document.getElementById("sheet-progress");
   var text = document.getElementById("sheet-status");
-  var labels = { queued: "Waiting to start…", staging: "Checking rows… ", importing: "Importing… " };
+  var labels = {
+    queued: "Waiting to start…", reading: "Reading events…", staging: "Checking rows… ",
+    importing: "Importing… "
+  };
   function poll() {
     fetch(box.dataset.statusUrl, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })

@@ -1,4 +1,10 @@
-"""Large spreadsheet imports on the queue (cpd_log/background/), with progress in their batch row.
+"""Large imports on the queue (cpd_log/background/), with progress in their batch row.
+
+A calendar of more than IMPORT_BACKGROUND_AT events is kept as it was uploaded (its bytes, in the
+batch's payload) and read by a job (`ics.read_calendar`, with its budgets): step "read". The
+request answers with the progress page; once read, the batch holds the events as one read in the
+request would, and the page moves on to the events to choose from; a file that cannot be read ends
+failed with the reason, which the upload page shows (nothing was stored but the upload).
 
 A spreadsheet of more than IMPORT_BACKGROUND_AT rows is parsed (with its budgets) and stored in
 the request, as every upload is: the rows live in the batch's payload, in the database, so any
@@ -14,7 +20,9 @@ failure half-way leaves nothing and the Import button tries again. A job whose w
 heartbeat for QUEUE_STALE_SECONDS) is marked failed, saying so, by the next look at its page.
 """
 
-from datetime import UTC, datetime
+import base64
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
@@ -25,8 +33,8 @@ from cpd_log.imports.bulk import gc_paused
 from cpd_log.imports.rows import Defaults
 from cpd_log.models import ActivityKind, Delivery, ImportBatch, User
 
-QUEUE_NAME = "sheet-import"
-RUNNING = ("queued", "staging", "importing")
+QUEUE_NAME = "import-batch"
+RUNNING = ("queued", "reading", "staging", "importing")
 FAILED = "Something went wrong; nothing was imported. Try again."
 WORKER_LOST = (
     "The worker handling this file stopped before it was done; nothing was imported. Try again."
@@ -36,8 +44,19 @@ NOT_QUEUED = "The background worker could not be reached; nothing was imported. 
 
 
 def in_background(rows: int) -> bool:
-    """Whether a spreadsheet of this many rows is checked and imported by a worker."""
+    """Whether a spreadsheet of this many rows (or a calendar of this many events) is handled
+    by a worker."""
     return rows > current_app.config["IMPORT_BACKGROUND_AT"]
+
+
+def calendar_payload(data: bytes) -> dict:
+    """What a calendar read by a worker keeps until then: the file's bytes, as uploaded."""
+    return {"ics": base64.b64encode(data).decode("ascii")}
+
+
+def start_reading(batch: ImportBatch, zone: ZoneInfo, window: tuple[date, date]) -> None:
+    """Queue the reading of a calendar batch, in the user's zone and window of the upload."""
+    start(batch, "read", [zone.key, window[0].isoformat(), window[1].isoformat()], total=1)
 
 
 def _defaults(kept: list) -> tuple[dict, Defaults]:
@@ -45,12 +64,17 @@ def _defaults(kept: list) -> tuple[dict, Defaults]:
     return mapping, Defaults(ActivityKind(kind), Delivery(delivery), minutes, date_order)
 
 
-def start(batch: ImportBatch, step: str, kept: list, duplicates: bool = False) -> None:
+def start(
+    batch: ImportBatch, step: str, kept: list, duplicates: bool = False, total: int | None = None
+) -> None:
     """Commit the batch as queued for this step (so a worker sees it) and put it on the queue."""
     batch.job_state, batch.job_message = "queued", ""
     batch.job = {"step": step, "signature": kept, "duplicates": duplicates}
     batch.job_done = 0
-    batch.job_total = batch.job_total or len(batch.payload["rows"])  # read once, at the upload
+    if total is not None:
+        batch.job_total = total
+    else:  # a spreadsheet's rows, read once, at the upload
+        batch.job_total = batch.job_total or len(batch.payload["rows"])
     batch.job_updated_at = datetime.now(UTC)
     batch_id = batch.id
     db.session.commit()
@@ -68,6 +92,9 @@ def run(app: Flask, batch_id: int) -> None:
             batch = db.session.get(ImportBatch, batch_id)
             if batch is None or batch.job_state != "queued":
                 return  # discarded meanwhile, or given up as lost
+            if batch.job["step"] == "read":
+                _read(batch)
+                return
             user = db.session.get(User, batch.user_id)
             mapping, defaults = _defaults(batch.job["signature"])
             if batch.job["step"] == "stage":
@@ -80,6 +107,27 @@ def run(app: Flask, batch_id: int) -> None:
             _set(batch_id, RUNNING, job_state="failed", job_message=FAILED)
         finally:
             db.session.remove()
+
+
+def _read(batch: ImportBatch) -> None:
+    """Read the calendar as the upload would have; a file it refuses ends failed, saying why."""
+    from cpd_log.imports import ics  # icalendar loads with the first calendar, not at start-up
+
+    batch_id = batch.id
+    if not _set(batch_id, ("queued",), job_state="reading"):
+        return
+    zone, first, last = batch.job["signature"]
+    data = base64.b64decode(batch.payload["ics"])
+    try:
+        read = ics.read_calendar(
+            data, ZoneInfo(zone), (date.fromisoformat(first), date.fromisoformat(last))
+        )
+        ics.check_some_events(read)
+    except ics.CalendarError as error:
+        _set(batch_id, ("reading",), job_state="failed", job_message=str(error))
+        return
+    # Read: the events take the bytes' place, and the batch is an ordinary calendar preview.
+    _set(batch_id, ("reading",), job_state=None, payload=ics.batch_payload(read), job_done=1)
 
 
 def _stage(user, batch: ImportBatch, mapping: dict, defaults: Defaults) -> None:
@@ -128,7 +176,7 @@ def _set(batch_id: int, only_in: tuple, **values) -> bool:
 def fail_if_worker_lost(batch: ImportBatch) -> ImportBatch:
     """Mark a staging or importing batch failed when its worker stopped beating."""
     state = batch.job_state
-    if state in ("staging", "importing") and queue.worker_lost(
+    if state in ("reading", "staging", "importing") and queue.worker_lost(
         QUEUE_NAME, batch.id, batch.job_updated_at
     ):
         if _set(batch.id, (state,), job_state="failed", job_message=WORKER_LOST):
