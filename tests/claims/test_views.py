@@ -188,3 +188,28 @@ def test_a_scheme_without_a_vocabulary_shows_cpd_logs_own_fields(logged_in, user
     (card,) = _cards(page)
     assert re.findall(r'<dt class="col-sm-4">([^<]+)</dt>', card)[:2] == ["Title", "Kind"]
     assert "CPD Log&#39;s field names" in page or "CPD Log's field names" in page
+
+
+def test_a_long_list_shows_a_page_of_cards_with_the_whole_cycles_totals(
+    app, monkeypatch, logged_in, user, pmp
+):
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
+    courses = [
+        _course(user, title=f"Course {n}", start_date=TODAY - timedelta(days=60 - n))
+        for n in range(5)
+    ]
+    url = f"/claims/cycles/{pmp.id}"
+    pages = [logged_in.get(f"{url}?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert [len(_cards(page)) for page in pages] == [2, 2, 1]
+    shown = [re.findall(r'id="claim-(\d+)"', page) for page in pages]
+    assert sorted(int(i) for ids in shown for i in ids) == sorted(c.id for c in courses)
+    totals = {page.split('data-testid="total-to-claim">')[1].split("<")[0] for page in pages}
+    assert totals == {"12.5 PDUs"}  # 5 × 2.5 on every page
+    assert "Activities 5–5 of 5." in pages[2] and f'href="{url}?page=2"' in pages[2]
+    assert logged_in.get(f"{url}?page=9").get_data(as_text=True) == pages[2]  # the last page
+
+    # Saving a card's status goes back to the page that shows it.
+    last = next(c for c in courses if str(c.id) in shown[2])
+    day = (TODAY - timedelta(days=2)).isoformat()
+    response = _save(logged_in, pmp, last, state="claimed", claimed_on=day, reference="CCR-9")
+    assert response.headers["Location"].endswith(f"{url}?page=3#claim-{last.id}")
