@@ -104,28 +104,30 @@ def _schemes(cycles: list[Cycle]) -> dict[int, rules.SchemeRules]:
     theirs = {c.scheme_id: c.user_id for c in cycles if c.scheme_id in tagged and c.scheme.owner_id}
     teams = {sid: s.team_id for sid, s in tagged.items() if s.team_id is not None}
     if theirs:
-        owned = set(
-            db.session.execute(
+        owned = {
+            tuple(row)
+            for row in db.session.execute(
                 select(Framework.owner_id, Framework.slug).where(
                     Framework.owner_id.in_(sorted(set(theirs.values()))),
                     Framework.slug.in_({slug_of[sid] for sid in theirs}),
                 )
-            ).tuples()
-        )
+            )
+        }
         for sid, owner in theirs.items():
             mine = (owner, slug_of[sid]) in owned
             found[sid] = found[sid].counting_in(
                 framework_key(slug_of[sid], owner if mine else None)
             )
     if teams:
-        owned = set(
-            db.session.execute(
+        owned = {
+            tuple(row)
+            for row in db.session.execute(
                 select(Framework.team_id, Framework.slug).where(
                     Framework.team_id.in_(set(teams.values())),
                     Framework.slug.in_({slug_of[sid] for sid in teams}),
                 )
-            ).tuples()
-        )
+            )
+        }
         for sid, team in teams.items():
             ours = (team, slug_of[sid]) in owned
             found[sid] = found[sid].counting_in(

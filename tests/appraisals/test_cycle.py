@@ -231,6 +231,47 @@ def test_a_scheme_cycle_is_submitted_with_its_rules_and_printed_with_the_sign_of
     assert f"({appraisal.cycle_label})" in text.replace("\n", " ")
 
 
+def test_a_team_schemes_cycle_is_submitted_and_signed_off(app, client, login_as):
+    """Issue 18, Deliver 5: "a period, or a team scheme's cycle" — the team's own appraisal year,
+    its rules counted at submission and the cycle named on the printed sign-off."""
+    from datetime import date
+
+    from cpd_log.schemes.services import enrol
+    from cpd_log.team_library.services import publish_scheme
+    from tests.appraisals.helpers import Cast
+    from tests.portfolio.builders import make_portfolio
+
+    cast = make_cast()
+    year = {
+        "slug": "appraisal-year", "name": "PMO Office appraisal year", "version": "1",
+        "source": "Our appraisal policy", "period": {"type": "cycle", "months": 12},
+        "unit": {"name": "hour", "plural": "hours", "minutes": 60}, "total_min": 30,
+        "categories": [{"code": "LEARNING", "name": "Learning"}],
+        "allocation": {"default": "LEARNING"},
+    }  # fmt: skip
+    scheme = publish_scheme(cast.team.id, year)
+    cycle = enrol(cast.member, scheme, date(2026, 1, 1), "Appraisal", date(2026, 6, 1)).cycles[0]
+    db.session.commit()
+    assert scheme.team_id == cast.team.id and cycle.scheme_id == scheme.id
+    portfolio = make_portfolio(cast.member, "Team year", cycle=cycle, date_from=None, date_to=None)
+    appraisal = submit(Cast(cast.team, cast.lead, cast.appraiser, cast.member, portfolio))
+    assert appraisal.cycle_label.startswith("Appraisal · Cycle 1 · 1 Jan 2026")
+    titles = {a["title"] for a in appraisal.snapshot["activities"]}
+    assert titles == {"Risk workshop", "PMO Flashmob"}  # the cycle's activities
+    login_as(client, cast.appraiser)
+    page = client.get(f"/appraisals/review/{appraisal.id}").get_data(as_text=True)
+    assert "Scheme rules at submission" in page
+    (rule,) = appraisal.snapshot["rules"]  # the team scheme's total: 4.5 of 30 hours
+    assert not rule["met"] and rule["name"] in page and rule["detail"] in page
+    client.post(f"/appraisals/review/{appraisal.id}/decide", data={"round": 1, "sign_off": "x"})
+    assert _fresh(appraisal.id).state == AppraisalState.SIGNED_OFF
+    client.post("/account/logout")
+    login_as(client, cast.member)
+    text = _pdf_text(client, portfolio.id)
+    assert "Signed off by Bea Appraiser, appraiser for PMO Office" in text
+    assert f"({appraisal.cycle_label})" in text
+
+
 def test_a_decision_needs_one_of_the_two_buttons(app, client, login_as):
     cast = make_cast()
     appraisal = submit(cast)

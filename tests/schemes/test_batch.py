@@ -118,3 +118,48 @@ def test_the_queries_do_not_grow_with_the_users(app, count_queries):
     with count_queries() as many:
         members_cycles(users, _today)
     assert 0 < len(few) == len(many)
+
+
+def _year_in(framework_slug: str) -> dict:
+    """A year of 10 hours, of which the framework's area A1 counts as "A1"."""
+    return {
+        "slug": "year-in-a1", "name": "Year in A1", "version": "1", "source": "tests",
+        "period": {"type": "cycle", "months": 12},
+        "unit": {"name": "hour", "plural": "hours", "minutes": 60},
+        "total_min": 10,
+        "categories": [{"code": "ALL", "name": "All", "subcategories": [
+            {"code": "A1", "name": "Area 1"}, {"code": "OTHER", "name": "Other"},
+        ]}],
+        "allocation": {"default": "OTHER", "competencies": {
+            "framework": framework_slug, "parent": "ALL", "map": {"A1.1": "A1", "A1.2": "A1"},
+        }},
+    }  # fmt: skip
+
+
+def test_own_and_team_schemes_count_in_their_own_frameworks_as_on_the_own_dashboard(app):
+    """A scheme of the user's own, and a team's scheme, each with a competency rule naming a
+    framework of the same owner (the lead dashboard counts members following either)."""
+    from cpd_log.models import Framework
+    from cpd_log.team_library.services import publish_scheme
+    from cpd_log.teams.services import create_team
+
+    own, member = factories.make_user(), factories.make_user()
+    mine = factories.make_framework(owner=own, slug="ours")
+    scheme, _ = services.load_scheme(_year_in("ours"), owner_id=own.id)
+    services.enrol(own, scheme, TODAY - timedelta(days=30), "Own year", TODAY)
+    team = create_team(factories.make_user(), "Team").team
+    theirs = factories.make_framework(slug="ours")
+    theirs.team_id = team.id  # the team's framework of the same slug
+    db.session.flush()
+    assert db.session.get(Framework, theirs.id).owner_id is None
+    team_scheme = publish_scheme(team.id, _year_in("ours"))
+    services.enrol(member, team_scheme, TODAY - timedelta(days=30), "Team year", TODAY)
+    make_course(own, [factories.leaves(mine)[0]], TODAY - timedelta(days=2))
+    make_course(member, [factories.leaves(theirs)[0]], TODAY - timedelta(days=2))
+    db.session.commit()
+
+    together = members_cycles([own, member], _today)
+    for user in (own, member):
+        mine_alone = progress.dashboard_cycles(user, TODAY)
+        assert [_figures(v) for v in together[user.id]] == [_figures(v) for v in mine_alone]
+        assert together[user.id][0].progress.by_category["A1"] == 240

@@ -161,3 +161,18 @@ def test_flask_demo_makes_a_team_of_five_with_varied_consent(app):
     page = lead_dashboard(membership.team, today_for(lead))
     assert sum(1 for row in page.members if row.cycles) == 2
     assert len(page.coverage.members) == 2
+
+    # The team's own appraisal year (Deliver 4), published once, followed by Priya and counted
+    # in the shipped PMO framework's Governance area.
+    from cpd_log.models.scheme import Enrolment, Scheme
+    from cpd_log.schemes import progress
+    from cpd_log.teams.demo import APPRAISAL_YEAR, APPRAISAL_YEAR_MEMBER
+
+    (scheme,) = db.session.scalars(select(Scheme).where(Scheme.team_id == membership.team_id))
+    assert scheme.slug == APPRAISAL_YEAR["slug"]
+    (enrolment,) = db.session.scalars(select(Enrolment).where(Enrolment.scheme_id == scheme.id))
+    priya = db.session.get(User, enrolment.user_id)
+    assert priya.email == APPRAISAL_YEAR_MEMBER
+    counted = progress.dashboard_cycles(priya, today_for(priya))
+    (cycle,) = [c for c in counted if c.cycle.scheme_name == APPRAISAL_YEAR["name"]]
+    assert cycle.progress.by_category["GOV"] > 0  # her tags in GOV.1–GOV.5 count there

@@ -3,6 +3,7 @@ bad input answered at the field; CSRF on."""
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from cpd_log.models import Team, TeamInvite, TeamMembership
 from cpd_log.teams import services
 from tests.mail.smtp import text_of
 from tests.portfolio.builders import make_portfolio
-from tests.teams.helpers import join, make_team, verified
+from tests.teams.helpers import join, make_team, share_all, verified
 
 LINK = re.compile(r"https?://[^\s\"<]+/teams/join/[A-Za-z0-9_\-]+")
 
@@ -156,3 +157,34 @@ def test_generated_input_never_answers_500(client, login_as):
         assert client.post(path, data=values).status_code < 500
 
     check()
+
+
+@pytest.mark.parametrize("page", ["/teams/", "/teams/{id}", "/teams/{id}/consent",
+                                  "/teams/{id}/library", "/teams/{id}/dashboard.csv"])  # fmt: skip
+def test_team_pages_take_the_same_queries_at_any_team_size(
+    client, login_as, count_queries, uncached, page
+):
+    """Issue 18: no team page's queries grow with the team (the dashboard's own test is in
+    test_dashboard.py). Every member shares everything, a portfolio too, and has an open
+    invitation beside them."""
+    lead = verified("lead@example.com", "Lea")
+    login_as(client, lead)
+    counts = {}
+    for size in (2, 10):
+        team = make_team(lead, f"Team of {size}")
+        for n in range(size):
+            member = verified(f"m{size}-{n}@example.com", f"Member {n}")
+            portfolio = make_portfolio(member, f"Year {n}")
+            share_all(join(team, lead, member, appraiser=n % 2 == 0), portfolio_ids=[portfolio.id])
+            services.issue_invite(team, lead)
+        db.session.commit()
+        path = page.format(id=team.id)
+        assert client.get(path).status_code == 200
+        with count_queries() as statements:
+            response = client.get(path)
+        assert response.status_code == 200
+        marker = {"/teams/{id}": 'data-member="Member ', "/teams/{id}/dashboard.csv": "\nMember "}
+        if page in marker:  # a line per member
+            assert response.get_data(as_text=True).count(marker[page]) == size
+        counts[size] = len(statements)
+    assert counts[2] == counts[10], counts
