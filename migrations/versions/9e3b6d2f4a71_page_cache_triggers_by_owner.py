@@ -1,0 +1,103 @@
+"""page cache triggers: read the owners' "user" rows by id, not a test on every user (issue 17)
+
+Revision ID: 9e3b6d2f4a71
+Revises: d4a7e2c9b518
+Create Date: 2026-12-01 22:30:00
+
+The data_version triggers updated "user" WHERE a condition on each user row held: on PostgreSQL
+an EXISTS over the statement's changed rows for every account, so each tag written cost time in
+proportion to the number of users (the 200-user load bench did not seed in 25 minutes). They now
+read the owners of the changed rows and update those rows by primary key; shipped rows (no owner)
+still raise every user's version, decided once per statement (cpd_log/page_cache_triggers.py).
+SQLite's row-level triggers change the same way: its shipped-or-owner conditions scanned "user".
+
+No schema change. The downgrade restores the previous definitions from the frozen copy below.
+"""
+
+# ruff: noqa: S608 - every name in these statements is a constant of this file
+
+from alembic import op
+
+from cpd_log.page_cache_triggers import WATCHED, create_triggers, drop_triggers
+
+revision = "9e3b6d2f4a71"
+down_revision = "d4a7e2c9b518"
+branch_labels = None
+depends_on = None
+
+# The definitions before this revision, frozen: table -> the condition on "user" ({row}: the
+# changed row) that the triggers of revisions 5d2e8c1a9f37 to d4a7e2c9b518 wrote.
+_DIRECT = '"user".id = {row}.user_id'
+_OWNER = '({row}.owner_id IS NULL OR "user".id = {row}.owner_id)'
+PREVIOUS = {
+    "activity": _DIRECT,
+    "activity_competency": (
+        '"user".id = (SELECT activity.user_id FROM activity WHERE activity.id = {row}.activity_id)'
+    ),
+    "quick_capture": _DIRECT,
+    "apply_prompt_dismissal": _DIRECT,
+    "reflection": _DIRECT,
+    "reflection_competency": (
+        '"user".id = (SELECT reflection.user_id FROM reflection'
+        " WHERE reflection.id = {row}.reflection_id)"
+    ),
+    "framework": _OWNER,
+    "competency": (
+        "EXISTS (SELECT 1 FROM framework WHERE framework.id = {row}.framework_id"
+        ' AND (framework.owner_id IS NULL OR framework.owner_id = "user".id))'
+    ),
+    "scheme": _OWNER,
+    "crosswalk": _OWNER,
+    "crosswalk_mapping": (
+        "EXISTS (SELECT 1 FROM crosswalk WHERE crosswalk.id = {row}.crosswalk_id"
+        ' AND (crosswalk.owner_id IS NULL OR crosswalk.owner_id = "user".id))'
+    ),
+    "crosswalk_override": _DIRECT,
+    "enrolment": _DIRECT,
+    "cycle": _DIRECT,
+    "allocation": _DIRECT,
+    "self_assessment": _DIRECT,
+    "goal": _DIRECT,
+}
+_EVENTS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
+_BUMP = 'UPDATE "user" SET data_version = data_version + 1 WHERE '
+_TRANSITION = {"NEW": "new_rows", "OLD": "old_rows"}
+
+
+def _previous_statements(table: str, dialect: str) -> list[str]:
+    condition, statements = PREVIOUS[table], []
+    for event, rows in _EVENTS.items():
+        name = f"data_version_{table}_{event}"
+        if dialect == "sqlite":
+            where = " OR ".join(f"({condition.format(row=row)})" for row in rows)
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
+                f"FOR EACH ROW BEGIN {_BUMP}{where}; END"
+            )
+        else:
+            where = " OR ".join(
+                f"EXISTS (SELECT 1 FROM {_TRANSITION[row]} AS changed"
+                f" WHERE {condition.format(row='changed')})"
+                for row in rows
+            )
+            referencing = " ".join(f"{row} TABLE AS {_TRANSITION[row]}" for row in rows)
+            statements.append(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {_BUMP}{where}; RETURN NULL; END $$"
+            )
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
+                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+    return statements
+
+
+def upgrade():
+    create_triggers(op, *WATCHED)
+
+
+def downgrade():
+    drop_triggers(op, *PREVIOUS)
+    for table in PREVIOUS:
+        for statement in _previous_statements(table, op.get_bind().dialect.name):
+            op.execute(statement)
