@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from cpd_log.activities.tags import ROWS_PER_INSERT, insert_tags
 from cpd_log.extensions import db
 from cpd_log.models import (
     Allocation,
@@ -181,3 +182,17 @@ def test_a_shipped_rows_write_moves_every_users_version(owner, table):
     db.session.execute(text(f"UPDATE {table} SET {column} = {column} WHERE {condition}"))
     assert db.session.scalar(text(unchanged), {"version": version}) == 0
     db.session.rollback()
+
+
+def test_tags_written_together_run_the_triggers_once_a_statement(app, user, framework):
+    """PostgreSQL's triggers run once a statement: tags inserted together (an import, the demo)
+    raise the owner's version once per ROWS_PER_INSERT, not once a tag. (SQLite's run per row.)"""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's triggers are row-level")
+    activities = [factories.make_activity(user) for _ in range(ROWS_PER_INSERT // 2 + 1)]
+    leaves = factories.leaves(framework)[:4]
+    before = versions(user.id)[0]
+    insert_tags([{"activity_id": a.id, "competency_id": c.id} for a in activities for c in leaves])
+    db.session.commit()
+    tags = len(activities) * len(leaves)
+    assert versions(user.id)[0] - before == -(-tags // ROWS_PER_INSERT)  # 3 statements
