@@ -11,13 +11,18 @@ read the owners of the changed rows and update those rows by primary key; shippe
 still raise every user's version, decided once per statement (cpd_log/page_cache_triggers.py).
 SQLite's row-level triggers change the same way: its shipped-or-owner conditions scanned "user".
 
-No schema change. The downgrade restores the previous definitions from the frozen copy below.
+On PostgreSQL the monthly totals' UPDATE and DELETE (cpd_log/aggregates/triggers.py) are now
+planned each call: plpgsql kept the plan of a session's first, maybe bulk, edit, and one-row edits
+then read every account's monthly_minutes rows.
+
+No schema change. The downgrade restores the previous definitions from the frozen copies below.
 """
 
 # ruff: noqa: S608 - every name in these statements is a constant of this file
 
 from alembic import op
 
+from cpd_log.aggregates import triggers as aggregate_triggers
 from cpd_log.page_cache_triggers import WATCHED, create_triggers, drop_triggers
 
 revision = "9e3b6d2f4a71"
@@ -92,12 +97,78 @@ def _previous_statements(table: str, dialect: str) -> list[str]:
     return statements
 
 
+# The monthly totals' PostgreSQL functions before this revision (d8472c55d30c's), frozen.
+_KEY = "user_id, month, kind, status"
+_KEYED = (
+    "user_id AS user_id, CAST(date_trunc('month', start_date) AS date) AS month, kind AS kind,"
+    " status AS status"
+)
+_CHANGES = {
+    "NEW": f"SELECT {_KEYED}, minutes, 1 AS n FROM new_rows",
+    "OLD": f"SELECT {_KEYED}, -minutes AS minutes, -1 AS n FROM old_rows",
+}
+
+
+def _previous_monthly_body(rows: tuple[str, ...]) -> str:
+    changes = " UNION ALL ".join(_CHANGES[row] for row in ("NEW", "OLD") if row in rows)
+    delta = (
+        f"SELECT {_KEY}, SUM(minutes) AS minutes, SUM(n) AS n FROM ({changes}) AS change"
+        f" GROUP BY {_KEY}"
+    )
+    parts = []
+    if "OLD" in rows:
+        match = " AND ".join(
+            f"monthly_minutes.{c} = delta.{c}" for c in ("user_id", "month", "kind", "status")
+        )
+        parts.append(
+            "UPDATE monthly_minutes SET minutes = monthly_minutes.minutes + delta.minutes, "
+            f"activities = monthly_minutes.activities + delta.n FROM ({delta}) AS delta "
+            f"WHERE {match} AND delta.n <= 0 AND (delta.n <> 0 OR delta.minutes <> 0)"
+        )
+        parts.append(
+            "DELETE FROM monthly_minutes WHERE activities = 0 "
+            "AND user_id IN (SELECT user_id FROM old_rows)"
+        )
+    if "NEW" in rows:
+        parts.append(
+            f"INSERT INTO monthly_minutes ({_KEY}, minutes, activities) "
+            f"SELECT {_KEY}, minutes, n FROM ({delta}) AS delta WHERE n > 0 "
+            f"ON CONFLICT ({_KEY}) DO UPDATE SET "
+            "minutes = monthly_minutes.minutes + excluded.minutes, "
+            "activities = monthly_minutes.activities + excluded.activities"
+        )
+    return "; ".join(parts)
+
+
+def _previous_monthly_statements() -> list[str]:
+    statements = []
+    for event, rows in _EVENTS.items():
+        name = f"monthly_minutes_activity_{event}"
+        referencing = " ".join(f"{row} TABLE AS {_TRANSITION[row]}" for row in rows)
+        statements.append(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {_previous_monthly_body(rows)}; RETURN NULL; END $$"
+        )
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER {event.upper()} ON activity "
+            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+        )
+    return statements
+
+
 def upgrade():
     create_triggers(op, *WATCHED)
+    if op.get_bind().dialect.name == "postgresql":  # SQLite's monthly triggers are unchanged
+        aggregate_triggers.create_triggers(op)
 
 
 def downgrade():
+    dialect = op.get_bind().dialect.name
     drop_triggers(op, *PREVIOUS)
     for table in PREVIOUS:
-        for statement in _previous_statements(table, op.get_bind().dialect.name):
+        for statement in _previous_statements(table, dialect):
+            op.execute(statement)
+    if dialect == "postgresql":
+        aggregate_triggers.drop_triggers(op)
+        for statement in _previous_monthly_statements():
             op.execute(statement)
