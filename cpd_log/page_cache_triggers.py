@@ -9,7 +9,7 @@ SQLite gets row-level triggers; PostgreSQL statement-level triggers with transit
 
 Each trigger reads the "user" rows of the owners only, by primary key: its cost follows the rows
 written, never the number of accounts. (Until migration 9e3b6d2f4a71 the condition was a test on
-every "user" row; on PostgreSQL each tag written cost time in proportion to the accounts.) On
+every "user" row, which PostgreSQL often planned as a scan of every account.) On
 PostgreSQL the owners come from a scalar subquery per changed row and each owner's row is updated
 by its id, in id order: plpgsql keeps the first plan of a statement for the session, and a join
 planned for a 10,000-row import would go on scanning whole tables for every later one-row write.

@@ -5,8 +5,9 @@ Revises: d4a7e2c9b518
 Create Date: 2026-12-01 22:30:00
 
 The data_version triggers updated "user" WHERE a condition on each user row held: on PostgreSQL
-an EXISTS over the statement's changed rows for every account, so each tag written cost time in
-proportion to the number of users (the 200-user load bench did not seed in 25 minutes). They now
+an EXISTS over the statement's changed rows, which read every account whenever it was planned as
+a scan (a small "user" table, the OR of the shipped tables, or the plan plpgsql kept from the
+session's first, bulk, write): a write then cost time in proportion to the accounts. They now
 read the owners of the changed rows and update those rows by primary key; shipped rows (no owner)
 still raise every user's version, decided once per statement (cpd_log/page_cache_triggers.py).
 SQLite's row-level triggers change the same way: its shipped-or-owner conditions scanned "user".
