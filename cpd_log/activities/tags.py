@@ -24,12 +24,20 @@ from cpd_log.models.competency import Competency
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+# Rows per INSERT statement. A list of rows given to execute() went to psycopg as one statement
+# per row, each running the table's statement-level triggers (the page cache's, on PostgreSQL)
+# once a tag: an import, the demo, the benchmarks' seeding. Two parameters a row keep a statement
+# far below either database's limit on bound parameters (SQLite 32,766, PostgreSQL 65,535).
+ROWS_PER_INSERT = 1000
+
+
 def insert_tags(rows: list[dict], table: Table = activity_competency) -> None:
-    """INSERT association rows, skipping any that exist already (never a UNIQUE error)."""
-    if not rows:
-        return
+    """INSERT association rows, skipping any that exist already (never a UNIQUE error), in
+    multi-row statements of ROWS_PER_INSERT."""
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    db.session.execute(insert(table).on_conflict_do_nothing(), rows)
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        db.session.execute(insert(table).values(chunk).on_conflict_do_nothing())
 
 
 def set_tags(

@@ -81,10 +81,20 @@ def _sqlite_body(event: str) -> str:
     return "; ".join(parts)
 
 
+def _planned_each_call(statement: str) -> str:
+    """`statement` as plpgsql's EXECUTE, planned for each run with the transition tables' real
+    size. A plain statement keeps the plan of its first run in the session: after one bulk edit
+    of 300 activities, every later one-row edit joined by reading all of monthly_minutes (every
+    account's months) instead of its own row by primary key."""
+    return f"EXECUTE $plan${statement}$plan$"
+
+
 def _postgresql_body(event: str) -> str:
     """Group the statement's changes by key; a group that removes activities (or only changes
     minutes) updates the row that is there, a group that adds some upserts. A row already gone
-    (the user's, deleted in the same statement) is left gone."""
+    (the user's, deleted in the same statement) is left gone. The UPDATE and the DELETE join
+    monthly_minutes to the changes, so they are planned each call (the upsert finds its rows
+    through the primary key whatever the plan)."""
     keyed = ", ".join(
         f"{expression} AS {column}"
         for column, expression in zip(KEY, sources("postgresql"), strict=True)
@@ -102,13 +112,17 @@ def _postgresql_body(event: str) -> str:
     if event != "insert":
         match = " AND ".join(f"{AGGREGATE}.{col} = delta.{col}" for col in KEY)
         parts.append(
-            f"UPDATE {AGGREGATE} SET minutes = {AGGREGATE}.minutes + delta.minutes, "
-            f"activities = {AGGREGATE}.activities + delta.n FROM ({delta}) AS delta "
-            f"WHERE {match} AND delta.n <= 0 AND (delta.n <> 0 OR delta.minutes <> 0)"
+            _planned_each_call(
+                f"UPDATE {AGGREGATE} SET minutes = {AGGREGATE}.minutes + delta.minutes, "
+                f"activities = {AGGREGATE}.activities + delta.n FROM ({delta}) AS delta "
+                f"WHERE {match} AND delta.n <= 0 AND (delta.n <> 0 OR delta.minutes <> 0)"
+            )
         )
         parts.append(
-            f"DELETE FROM {AGGREGATE} WHERE activities = 0 "
-            f"AND user_id IN (SELECT user_id FROM old_rows)"
+            _planned_each_call(
+                f"DELETE FROM {AGGREGATE} WHERE activities = 0 "
+                f"AND user_id IN (SELECT user_id FROM old_rows)"
+            )
         )
     if event != "delete":
         parts.append(
