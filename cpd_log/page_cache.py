@@ -49,8 +49,9 @@ class KeptHtml:
         return self.placeholder
 
     def slot(self, name: str) -> str:
-        """What a template is given in place of slot `name`'s value."""
-        return self._slot_prefix + name
+        """What a template is given in place of slot `name`'s value (ended, so that no slot's
+        placeholder begins another's)."""
+        return f"{self._slot_prefix}{name}-end"
 
     def kept(
         self, key: Hashable, render: Callable[[], str], slots: dict[str, str] | None = None
