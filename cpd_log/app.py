@@ -244,9 +244,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
-    from cpd_log import templating
+    from cpd_log import csrf_tokens, layout, templating
 
     templating.register(app)
+    layout.init_app(app)
+    csrf_tokens.init_app(app)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -25,22 +25,64 @@ from datetime import date
 from cachetools import LRUCache
 from flask import Flask, current_app
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 EXTENSION = "cpd_log.page_cache"
 
 
-class PageCache:
+class KeptHtml:
+    """Rendered HTML kept in this process under a key, least recently used first out, bounded
+    by characters. What differs between the requests that share an entry is rendered as a
+    placeholder and filled in on every response: the session's CSRF token always, and any
+    named `slots` (escaped text, e.g. the user's name in the layout, cpd_log/layout.py)."""
+
     def __init__(self, max_chars: int):
         self._entries = LRUCache(maxsize=max_chars, getsizeof=len) if max_chars > 0 else None
         self._lock = threading.Lock()
-        self.placeholder = f"csrf-placeholder-{secrets.token_hex(16)}"
+        marker = secrets.token_hex(16)
+        self.placeholder = f"csrf-placeholder-{marker}"
+        self._slot_prefix = f"slot-placeholder-{marker}-"
         self.hits = 0
         self.misses = 0
 
-    def _placeholder_token(self) -> str:
+    def placeholder_token(self) -> str:
         return self.placeholder
 
+    def slot(self, name: str) -> str:
+        """What a template is given in place of slot `name`'s value (ended, so that no slot's
+        placeholder begins another's)."""
+        return f"{self._slot_prefix}{name}-end"
+
+    def kept(
+        self, key: Hashable, render: Callable[[], str], slots: dict[str, str] | None = None
+    ) -> Markup:
+        """The HTML kept under `key`, or `render()`'s output, kept for next time; with the
+        current CSRF token and each slot's value (escaped) in place of their placeholders."""
+        html = None
+        if self._entries is not None:
+            with self._lock:
+                html = self._entries.get(key)
+        if html is None:
+            self.misses += 1
+            html = str(render())
+            if self._entries is not None:
+                # An entry larger than the whole cache is served, not kept.
+                with self._lock, suppress(ValueError):
+                    self._entries[key] = html
+        else:
+            self.hits += 1
+        return self.fill(html, slots)
+
+    def fill(self, html: str, slots: dict[str, str] | None = None) -> Markup:
+        """`html` with this request's CSRF token and the slots' values in their places."""
+        if self.placeholder in html:
+            html = html.replace(self.placeholder, generate_csrf())
+        for name, value in (slots or {}).items():
+            html = html.replace(self.slot(name), escape(value))
+        return Markup(html)  # noqa: S704 - rendered by Jinja with autoescaping
+
+
+class PageCache(KeptHtml):
     def body(
         self, user, today: date, parts: tuple[Hashable, ...], render: Callable[..., str]
     ) -> Markup:
@@ -50,22 +92,7 @@ class PageCache:
         `csrf_token()` as usual and gets the placeholder.
         """
         key = (user.id, user.created_at.isoformat(), user.data_version, today.isoformat(), parts)
-        html = None
-        if self._entries is not None:
-            with self._lock:
-                html = self._entries.get(key)
-        if html is None:
-            self.misses += 1
-            html = str(render(csrf_token=self._placeholder_token))
-            if self._entries is not None:
-                # A body larger than the whole cache is served, not kept.
-                with self._lock, suppress(ValueError):
-                    self._entries[key] = html
-        else:
-            self.hits += 1
-        if self.placeholder in html:
-            html = html.replace(self.placeholder, generate_csrf())
-        return Markup(html)  # noqa: S704 - rendered by Jinja with autoescaping
+        return self.kept(key, lambda: render(csrf_token=self.placeholder_token))
 
 
 def init_app(app: Flask) -> None:

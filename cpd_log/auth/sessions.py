@@ -10,10 +10,11 @@ all of the user's rows, deleting the account deletes them by cascade, and rows e
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from cpd_log.extensions import db
 from cpd_log.models.user import LoginSession, User
@@ -67,27 +68,52 @@ def _user_agent() -> str | None:
     return (request.headers.get("User-Agent") or "")[:USER_AGENT_CHARS] or None
 
 
+@dataclass(frozen=True)
+class LiveSession:
+    """What a request needs of its login session row: which row, and whether it is remembered."""
+
+    token_hash: str
+    remember: bool
+
+
+# Every request that carries a cookie runs this, so it is built once: constructing the select
+# (column operators, coercions) cost more than executing it (bench/floor.py).
+_LIVE_SESSION_USER = (
+    select(
+        User,
+        LoginSession.remember,
+        (LoginSession.last_seen_at < bindparam("seen_before")).label("due"),
+    )
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        LoginSession.token_hash == bindparam("token_hash"),
+        LoginSession.expires_at > bindparam("now"),
+    )
+)
+
+
 def load_user(token: str) -> User | None:
     """Flask-Login's loader, for the session cookie and the remember cookie alike: the user of a
-    live session named by `token`, else None (logged out)."""
+    live session named by `token`, else None (logged out). One query on every request, so a
+    logged-out, expired or deleted session's cookie fails at once."""
     if not token or len(token) > _MAX_TOKEN_CHARS:
         return None
     now = datetime.now(UTC)
+    hashed = token_hash(token)
     row = db.session.execute(
-        select(LoginSession, User, (LoginSession.last_seen_at < now - TOUCH_EVERY).label("due"))
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash(token), LoginSession.expires_at > now)
+        _LIVE_SESSION_USER,
+        {"token_hash": hashed, "now": now, "seen_before": now - TOUCH_EVERY},
     ).first()
     if row is None:
         return None
-    login_session, user, due = row
+    user, remember, due = row
     user.login_token = token
-    g.login_session = login_session
+    g.login_session = LiveSession(hashed, bool(remember))
     g.login_session_due = bool(due)
     return user
 
 
-def current() -> LoginSession | None:
+def current() -> LiveSession | None:
     """The login session of this request (after the user was loaded), or None."""
     return g.get("login_session")
 
