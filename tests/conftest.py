@@ -7,7 +7,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from cpd_log import create_app, page_cache
 from cpd_log.extensions import db
@@ -25,8 +25,8 @@ def _opens_the_database(item) -> bool:
         return True
     path = item.path
     if path not in _SOURCES:
-        text = path.read_text(encoding="utf-8")
-        _SOURCES[path] = any(word in text for word in _DATABASE_WORDS)
+        source = path.read_text(encoding="utf-8")
+        _SOURCES[path] = any(word in source for word in _DATABASE_WORDS)
     return _SOURCES[path]
 
 
@@ -106,11 +106,24 @@ def app_factory(database_url) -> Iterator[Callable[..., Flask]]:
         with app.app_context():
             db.session.rollback()
             if index == 0:  # one shared database: empty it once
-                for table in reversed(db.metadata.sorted_tables):
-                    db.session.execute(table.delete())
-                db.session.commit()
+                _delete_every_row()
             db.session.remove()
             db.engine.dispose()
+
+
+def _delete_every_row() -> None:
+    """DELETE FROM every table, children first, in one transaction. On PostgreSQL the 47
+    statements go to the server as one string (one round trip instead of 47: about 20 ms instead
+    of 70–120 ms a test, measured on the shared 2-core machine); SQLite's driver runs one
+    statement a call, in process, so there they stay separate."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        quote = db.engine.dialect.identifier_preparer.format_table
+        db.session.execute(text("; ".join(f"DELETE FROM {quote(table)}" for table in tables)))  # noqa: S608 - our own table names, quoted
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
 
 
 @pytest.fixture
