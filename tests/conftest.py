@@ -55,7 +55,7 @@ def pytest_unconfigure(config):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     """Under xdist a `serial` test runs with no test on any other worker (tests/parallel.py)."""
-    with parallel.turn(item):
+    with parallel.turn(item, nextitem):
         return (yield)
 
 
