@@ -31,9 +31,19 @@ def _opens_the_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL (`make test-pg`) run the tests that open a database; the others (parsers,
+    """The `serial` tests last, in one block; and on PostgreSQL only the tests that open a
+    database.
+
+    In one block (in their files' order), the serial tests run one after another on a worker,
+    which then drains the other worker once for all of them (tests/parallel.py, `turn`) instead
+    of once for each file's; last rather than first, so the workers' imports and lazy loads are
+    mostly done before anything is timed. Under xdist the block lands at the end of one worker's
+    queue; a worker that runs out of tests takes over the end of it, so it may split in two.
+
+    On PostgreSQL (`make test-pg`) run the tests that open a database; the others (parsers,
     pure rules, file checks) behave the same on any database and ran under `make test` already.
     Deselected, never skipped: pytest prints how many, and the SQLite pass runs every test."""
+    items.sort(key=lambda item: item.get_closest_marker("serial") is not None)  # stable
     if not TEST_DATABASE_URL:
         return
     kept, dropped = [], []
