@@ -50,7 +50,9 @@ def leaves(framework) -> list[Competency]:
     )
 
 
-def make_activity(user, competencies=(), **fields) -> Activity:
+def make_activity(user, competencies=(), commit: bool = True, **fields) -> Activity:
+    """An activity of `user`, committed (commit=False: added to the session only, for a caller
+    making many and committing once)."""
     values = {
         "title": f"Activity {next(_serial)}",
         "kind": ActivityKind.WEBINAR,
@@ -66,7 +68,8 @@ def make_activity(user, competencies=(), **fields) -> Activity:
     values.update(fields)
     activity = Activity(user_id=user.id, competencies=list(competencies), **values)
     db.session.add(activity)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return activity
 
 

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -84,15 +84,47 @@ def unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(os.environ.pop(LOCKS), ignore_errors=True)
 
 
+# The exclusive lock a run of consecutive serial tests on this worker holds from the first to
+# the last of them (an ExitStack while held).
+_HELD: list[ExitStack] = []
+
+
+def _serial(item: pytest.Item | None) -> bool:
+    return item is not None and item.get_closest_marker("serial") is not None
+
+
+def _release() -> None:
+    while _HELD:
+        _HELD.pop().close()
+
+
 @contextmanager
-def turn(item: pytest.Item) -> Iterator[None]:
+def turn(item: pytest.Item, nextitem: pytest.Item | None = None) -> Iterator[None]:
     """Around one test's setup, call and teardown: alone if it is marked `serial`, else beside
-    the other workers' tests (and nothing at all outside xdist)."""
+    the other workers' tests (and nothing at all outside xdist).
+
+    Serial tests that follow one another on this worker (a module of them, a parametrized one)
+    keep the exclusive lock from the first to the last: otherwise between any two of them the
+    other worker starts a test, and the next serial test waits for it to end while this worker
+    idles. `nextitem` is certain under xdist: its worker takes the next test off its queue before
+    running this one, so it can no longer be handed to another worker."""
     if not WORKER:
         yield
         return
     folder = os.environ.get(LOCKS)
     if not folder:
         raise RuntimeError(f"{LOCKS} is not set: run xdist from the suite's root (tests/)")
-    with alone(Path(folder), exclusive=item.get_closest_marker("serial") is not None):
+    if not _serial(item):
+        _release()  # never expected: the previous test said this one was serial
+        with alone(Path(folder), exclusive=False):
+            yield
+        return
+    if not _HELD:
+        stack = ExitStack()
+        stack.enter_context(alone(Path(folder), exclusive=True))
+        _HELD.append(stack)
+    try:
         yield
+    finally:
+        if not _serial(nextitem):
+            _release()

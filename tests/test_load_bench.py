@@ -39,7 +39,7 @@ def test_the_load_bench_runs_every_scenario_without_errors(wrk, tmp_path):
         [
             sys.executable, "-m", "bench.load", *database,
             "--users", "2", "--smallest", "20", "--largest", "40", "--connections", "2",
-            "--workers", "2", "--seconds", "1", "--mixed-seconds", "5", "--warmup", "1",
+            "--workers", "2", "--seconds", "1", "--mixed-seconds", "3", "--warmup", "1",
             "--output", str(output),
         ],
         cwd=ROOT,

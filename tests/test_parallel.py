@@ -49,6 +49,36 @@ def test_a_serial_test_waits_for_running_tests_and_holds_back_new_ones(tmp_path)
     assert events.index("later in") > events.index("serial out")
 
 
+class _Item:
+    """What turn() reads of a pytest item: whether it is marked serial."""
+
+    def __init__(self, serial: bool):
+        self.serial = serial
+
+    def get_closest_marker(self, name: str):
+        return object() if self.serial and name == "serial" else None
+
+
+def test_consecutive_serial_tests_keep_other_workers_out_between_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "WORKER", "gw0")
+    monkeypatch.setenv(parallel.LOCKS, str(tmp_path))
+    first, second, plain = _Item(True), _Item(True), _Item(False)
+    events: list[str] = []
+    with parallel.turn(first, nextitem=second):
+        pass
+    other, other_in, other_leave = _start(tmp_path, False, events, "other")
+    assert not other_in.wait(0.5), "another worker's test started between two serial tests"
+    with parallel.turn(second, nextitem=plain):
+        assert not other_in.is_set()
+    assert other_in.wait(10), "the lock was still held after the last serial test"
+    with parallel.turn(plain, nextitem=None):  # an ordinary test runs beside the other one
+        events.append("plain ran")
+    other_leave.set()
+    other.join(10)
+    assert events == ["other in", "plain ran", "other out"]
+    assert not parallel._HELD
+
+
 def test_each_worker_has_its_own_redis_database(monkeypatch):
     monkeypatch.setattr(parallel, "WORKER", "")
     assert parallel.redis_db(13) == 13

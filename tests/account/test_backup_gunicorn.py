@@ -10,35 +10,51 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
+from flask_migrate import upgrade
 
-PASSWORD = "gunicorn test password"
-SETUP = f"""
-import os
 from cpd_log import create_app
 from cpd_log.auth.services import register_user
 from cpd_log.evidence import services
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Delivery
-from datetime import date
-app = create_app()
-with app.app_context():
-    source = register_user("source@example.com", "Source", "{PASSWORD}")
-    register_user("target@example.com", "Target", "{PASSWORD}")
-    for n in range(30):
-        activity = Activity(user_id=source.id, title=f"Course {{n}}", kind=ActivityKind.COURSE,
-            start_date=date(2025, 1, 1), minutes=60, delivery=Delivery.ONLINE,
-            status=ActivityStatus.COMPLETED)
-        db.session.add(activity)
-        db.session.flush()
-        if n < 3:
-            data = b"%PDF-1.4\\n" + os.urandom(1024 * 1024)
-            services.attach_file(source, activity, services.Upload(f"scan-{{n}}.pdf", data))
-    db.session.commit()
-"""
+
+PASSWORD = "gunicorn test password"
+
+
+def _prepare(env: dict) -> None:
+    """`flask db upgrade` and two accounts, the source's 30 activities with three 1 MB scans, in
+    this process (set-up, not what is tested: no interpreter start-ups for it)."""
+    app = create_app(
+        "testing",
+        overrides={"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"], "UPLOAD_DIR": env["UPLOAD_DIR"]},
+    )
+    with app.app_context():
+        upgrade()
+        source = register_user("source@example.com", "Source", PASSWORD)
+        register_user("target@example.com", "Target", PASSWORD)
+        for n in range(30):
+            activity = Activity(
+                user_id=source.id,
+                title=f"Course {n}",
+                kind=ActivityKind.COURSE,
+                start_date=date(2025, 1, 1),
+                minutes=60,
+                delivery=Delivery.ONLINE,
+                status=ActivityStatus.COMPLETED,
+            )
+            db.session.add(activity)
+            db.session.flush()
+            if n < 3:
+                data = b"%PDF-1.4\n" + os.urandom(1024 * 1024)
+                services.attach_file(source, activity, services.Upload(f"scan-{n}.pdf", data))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _free_port() -> int:
@@ -65,8 +81,7 @@ def server(tmp_path):
     }
     bin_dir = Path(sys.executable).parent
     flask = [str(bin_dir / "flask"), "--app", "cpd_log"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True)
+    _prepare(env)
     port = _free_port()
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(
@@ -90,8 +105,9 @@ def server(tmp_path):
         except requests.RequestException:
             time.sleep(0.2)
     yield base
-    for each in (process, worker):
+    for each in (process, worker):  # both stop at once
         each.terminate()
+    for each in (process, worker):
         each.wait(timeout=30)
     log.close()
     worker_log.close()

@@ -54,7 +54,8 @@ def seed(env: dict, activities: int) -> tuple[str, int]:
         upgrade()
         user = factories.make_user(display_name="Queue Tester")
         for n in range(activities):
-            factories.make_activity(user, title=f"Queued course {n}")
+            factories.make_activity(user, commit=False, title=f"Queued course {n}")
+        db.session.commit()
         portfolio = make_portfolio(user, title="Rendered by the worker")
         factories.make_user(email=RESTORER, display_name="Restorer")
         email, portfolio_id = user.email, portfolio.id

@@ -6,9 +6,11 @@ import secrets
 
 import requests
 
+from cpd_log import create_app
+from cpd_log.extensions import db
 from tests.database import scratch_database
 from tests.mail.smtp import html_of, text_of
-from tests.test_deployment import csrf_token, flask, gunicorn
+from tests.test_deployment import csrf_token, gunicorn
 
 EMAIL, PASSWORD = "operator@example.com", "correct horse battery staple"
 
@@ -28,12 +30,21 @@ def test_a_gunicorn_app_configured_from_the_environment_mails_a_reset_link(smtp,
             "MAIL_DEFAULT_SENDER": "CPD Log <cpd@example.org>",
             "PUBLIC_URL": "https://cpd.example.org",
         }
-        assert flask(env, "db", "upgrade").returncode == 0
-        created = flask(
-            env, "create-user", "--email", EMAIL, "--name", "Op", "--password", PASSWORD
-        )
-        assert created.returncode == 0, created.stderr
-        with gunicorn(env, tmp_path / "gunicorn.log") as (_, base):
+        # Set-up: the same commands as `flask db upgrade` / `flask create-user`, in this process
+        # (no interpreter start-ups); what is tested is the gunicorn app configured from `env`.
+        app = create_app("testing", overrides={"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            runner = app.test_cli_runner()
+            for command in (
+                ["db", "upgrade"],
+                ["create-user", "--email", EMAIL, "--name", "Op", "--password", PASSWORD],
+            ):
+                result = runner.invoke(args=command, catch_exceptions=False)
+                assert result.exit_code == 0, result.output
+            db.session.remove()
+            db.engine.dispose()
+        # One worker: the reset mail is sent by whichever worker answers.
+        with gunicorn(env, tmp_path / "gunicorn.log", workers=1) as (_, base):
             page = requests.get(f"{base}/account/forgot", timeout=10)
             # Secure cookies over plain http on loopback: sent by hand, as a browser behind TLS.
             cookies = {"session": page.cookies["session"]}
