@@ -23,10 +23,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Exactly the locked versions, each checked against its hash; then the app itself, editable.
+# Exactly the locked versions, each checked against its hash; then the app itself, editable, its
+# bytecode written once: where PYTHONDONTWRITEBYTECODE is set, every gunicorn worker and `flask`
+# command would otherwise compile the package again (`flask --help`: 1.55 → 1.35 s CPU).
 $(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m compileall -q cpd_log
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
