@@ -1,0 +1,219 @@
+"""Each cycle's counted minutes kept between views, so its totals are SQL sums of a few rows
+whatever the number of activities (issue 17, Deliver 2).
+
+What an activity counts in a cycle (its split after the per-activity limits and each category's
+step, rules.Counted) depends on the activity and its tags, the user's own split of it, the
+scheme's rules and the crosswalk steps into the scheme's framework. It is kept per cycle and
+activity (`counted_activity`, `counted_share`) and brought up to date on the next view:
+
+- the triggers of kept_triggers.py mark an activity (`counted_dirty`) in the same transaction as
+  every write to it, its tags, the user's split of it, or a competency or framework its tags
+  resolve through; a view takes the user's marks and counts those activities again;
+- each cycle's rows carry a digest of what they were counted with (`counted_basis`: the span,
+  the scheme's rules with the framework it counts in, the crosswalk steps into that framework in
+  force for the cycle); another digest (a new scheme version, a crosswalk loaded, edited or
+  overridden, the cycle closing) counts the whole cycle again. A cycle never counted has none.
+
+So nothing needs filling when the tables are created: each cycle is counted on its first view.
+The totals are then summed by category, and by the stretches of days the page asks about
+(progress._cuts), in two grouped queries. `drift()` compares the kept rows with a count from
+scratch (tests, `flask schemes check-counted`).
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from cpd_log.extensions import db
+from cpd_log.models import Activity
+from cpd_log.models.counted import CountedActivity, CountedBasis, CountedDirty, CountedShare
+from cpd_log.models.scheme import Cycle
+from cpd_log.schemes import loading, rules
+from cpd_log.schemes.counting import Counter
+
+# More marks than this at once (an import): the page's cycles are counted again whole, rather
+# than sending thousands of ids in one statement.
+MARKS_AT_MOST = 500
+
+
+def basis(cycle: Cycle, counter: Counter) -> str:
+    """A digest of everything but the activities (and the user's splits) that a cycle's kept rows
+    depend on."""
+    scheme = counter.scheme
+    steps = getattr(counter, "_kept_steps", None)
+    if steps is None:
+        steps = []
+        if scheme.tagged:
+            into = scheme.allocation["competencies"]["framework"]
+            steps = sorted(
+                (tag, step.code, step.related)
+                for tag, targets in counter.crosswalks.steps.items()
+                for step in targets.get(into, ())
+            )
+        counter._kept_steps = steps
+    facts = [
+        cycle.scheme_id,
+        str(cycle.start_date),
+        str(cycle.end_date),
+        cycle.scheme.content,
+        scheme.allocation,
+        steps,
+    ]
+    text = json.dumps(facts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tallies(user, cycles, counters, tagged_in, overrides, cuts) -> dict | None:
+    """{cycle id: (rules.Tally, completed activities)} of `cycles` from the kept rows, brought up
+    to date first; each day of `Tally.daily` is the first of a stretch of `cuts`. None when
+    another view was keeping the same rows at the same moment (the caller counts without)."""
+    try:
+        with db.session.begin_nested():
+            _bring_up_to_date(user, cycles, counters, tagged_in, overrides)
+    except (IntegrityError, OperationalError):
+        return None
+    return _sums(cycles, counters, cuts)
+
+
+def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
+    wanted = {cycle.id: basis(cycle, counters[cycle.id]) for cycle in cycles}
+    stored = dict(
+        db.session.execute(
+            select(CountedBasis.cycle_id, CountedBasis.basis)
+            .join(Cycle, Cycle.id == CountedBasis.cycle_id)
+            .where(Cycle.user_id == user.id)
+        ).all()
+    )
+    # Taken before the activities are read: a write committed later marks them again.
+    marked = db.session.scalars(
+        delete(CountedDirty)
+        .where(CountedDirty.user_id == user.id)
+        .returning(CountedDirty.activity_id)
+    ).all()
+    if marked:  # the user's other kept cycles are counted again when next viewed
+        others = [cid for cid in stored if cid not in wanted]
+        if others:
+            db.session.execute(delete(CountedBasis).where(CountedBasis.cycle_id.in_(others)))
+    whole = [c for c in cycles if stored.get(c.id) != wanted[c.id] or len(marked) > MARKS_AT_MOST]
+    kept = [c for c in cycles if c not in whole]
+    if whole:
+        ids = [c.id for c in whole]
+        for table in (CountedActivity, CountedShare):
+            db.session.execute(delete(table).where(table.cycle_id.in_(ids)))
+        start, end = min(c.start_date for c in whole), max(c.end_date for c in whole)
+        _keep(whole, loading.activities(user, start, end, tagged_in), counters, overrides)
+        db.session.execute(delete(CountedBasis).where(CountedBasis.cycle_id.in_(ids)))
+        db.session.execute(
+            insert(CountedBasis), [{"cycle_id": c.id, "basis": wanted[c.id]} for c in whole]
+        )
+    if kept and marked:
+        ids = [c.id for c in kept]
+        for table in (CountedActivity, CountedShare):
+            db.session.execute(
+                delete(table).where(table.cycle_id.in_(ids), table.activity_id.in_(marked))
+            )
+        start, end = min(c.start_date for c in kept), max(c.end_date for c in kept)
+        found = loading.some(user, start, end, tagged_in, Activity.id.in_(marked))
+        _keep(kept, sorted(found, key=lambda a: a.last_date), counters, overrides)
+
+
+def _keep(cycles, activities, counters, overrides) -> None:
+    """Insert the counted rows of `activities` (Logged, sorted by day) in each cycle whose span
+    holds the day they ended."""
+    counted_rows, share_rows = [], []
+    for cycle in cycles:
+        counter, own = counters[cycle.id], overrides.get(cycle.id, {})
+        for activity in activities:
+            if not cycle.start_date <= activity.last_date <= cycle.end_date:
+                continue
+            _, counted, _ = counter.count(activity, own.get(activity.id))
+            counted_rows.append(
+                {
+                    "cycle_id": cycle.id,
+                    "activity_id": activity.id,
+                    "day": activity.last_date,
+                    "minutes": counted.minutes,
+                    "counts": counted.counts,
+                    "below": counted.below,
+                    "capped": counted.capped,
+                }
+            )
+            share_rows.extend(
+                {"cycle_id": cycle.id, "activity_id": activity.id, "category": code,
+                 "minutes": minutes}
+                for code, minutes in counted.shares
+            )  # fmt: skip
+    if counted_rows:
+        db.session.execute(insert(CountedActivity), counted_rows)
+    if share_rows:
+        db.session.execute(insert(CountedShare), share_rows)
+
+
+def _sums(cycles, counters, cuts: list[date]) -> dict:
+    """Two grouped queries: the shares by cycle and category, the activities by cycle and
+    stretch (grouped outside, as loading._groups says why)."""
+    ids = [c.id for c in cycles]
+    tallies = {c.id: rules.Tally(counters[c.id].scheme) for c in cycles}
+    completed: dict[int, int] = defaultdict(int)
+    share = CountedShare.__table__.c
+    for cid, code, minutes in db.session.execute(
+        select(share.cycle_id, share.category, func.sum(share.minutes))
+        .where(share.cycle_id.in_(ids))
+        .group_by(share.cycle_id, share.category)
+    ):
+        tallies[cid].logged[code] += int(minutes)
+    row = CountedActivity.__table__.c
+    inner = (
+        select(
+            row.cycle_id,
+            loading.stretch(cuts, row.day).label("stretch"),
+            row.minutes,
+            case((row.counts, 1), else_=0).label("counts"),
+            case((row.below, 1), else_=0).label("below"),
+            case((row.capped, 1), else_=0).label("capped"),
+        )
+        .where(row.cycle_id.in_(ids))
+        .subquery()
+    )
+    grouped = select(
+        inner.c.cycle_id,
+        inner.c.stretch,
+        func.sum(inner.c.minutes),
+        func.sum(inner.c.counts),
+        func.sum(inner.c.below),
+        func.sum(inner.c.capped),
+        func.count(),
+    ).group_by(inner.c.cycle_id, inner.c.stretch)
+    for cid, index, minutes, counts, below, capped, number in db.session.execute(grouped):
+        tally = tallies[cid]
+        tally.daily[cuts[int(index)]] += int(minutes)
+        tally.activities += int(counts)
+        tally.below += int(below)
+        tally.capped += int(capped)
+        completed[cid] += int(number)
+    return {cid: (tally, completed[cid]) for cid, tally in tallies.items()}
+
+
+def stored_rows(cycle_ids) -> dict:
+    """{(cycle id, activity id): (day, minutes, counts, below, capped, {category: minutes})} as
+    kept (for drift)."""
+    found = {}
+    row = CountedActivity.__table__.c
+    for cid, aid, day, minutes, counts, below, capped in db.session.execute(
+        select(row.cycle_id, row.activity_id, row.day, row.minutes, row.counts, row.below,
+               row.capped).where(row.cycle_id.in_(cycle_ids))
+    ):  # fmt: skip
+        day = day if isinstance(day, date) else date.fromisoformat(day)
+        found[(cid, aid)] = [day, minutes, bool(counts), bool(below), bool(capped), {}]
+    share = CountedShare.__table__.c
+    for cid, aid, code, minutes in db.session.execute(
+        select(share.cycle_id, share.activity_id, share.category, share.minutes).where(
+            share.cycle_id.in_(cycle_ids)
+        )
+    ):
+        found.setdefault((cid, aid), [None, None, None, None, None, {}])[5][code] = minutes
+    return {key: tuple(value) for key, value in found.items()}
