@@ -16,8 +16,10 @@ from cpd_log.models.competency import Competency, Framework
 from cpd_log.models.counted import (  # noqa: F401
     CountedActivity,
     CountedBasis,
+    CountedDay,
     CountedDirty,
     CountedShare,
+    CountedTotal,
 )
 from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverride
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment

@@ -61,3 +61,33 @@ class CountedDirty(db.Model):
 
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     activity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class CountedTotal(db.Model):
+    """A cycle's kept minutes of one category: the sum of its counted_share rows, kept by
+    triggers on counted_share (kept_triggers.py), so a page reads one row per category."""
+
+    __tablename__ = "counted_total"
+
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class CountedDay(db.Model):
+    """A cycle's kept activities that ended on one day, summed (triggers on counted_activity):
+    a page sums its stretches of days from at most one row a day."""
+
+    __tablename__ = "counted_day"
+
+    cycle_id: Mapped[int] = mapped_column(
+        ForeignKey("cycle.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[int] = mapped_column(Integer)
+    below: Mapped[int] = mapped_column(Integer)
+    capped: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[int] = mapped_column(Integer)

@@ -25,12 +25,19 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import Date, Integer, and_, case, delete, func, insert, literal, select, union_all
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity
-from cpd_log.models.counted import CountedActivity, CountedBasis, CountedDirty, CountedShare
+from cpd_log.models.counted import (
+    CountedActivity,
+    CountedBasis,
+    CountedDay,
+    CountedDirty,
+    CountedShare,
+    CountedTotal,
+)
 from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter
@@ -154,40 +161,42 @@ def _keep(cycles, activities, counters, overrides) -> None:
 
 
 def _sums(cycles, counters, cuts: list[date]) -> dict:
-    """Two grouped queries: the shares by cycle and category, the activities by cycle and
-    stretch (grouped outside, as loading._groups says why)."""
+    """Two grouped queries over the sums the triggers keep: the categories of each cycle, and
+    its days by stretch (grouped outside, as loading._groups says why)."""
     ids = [c.id for c in cycles]
     tallies = {c.id: rules.Tally(counters[c.id].scheme) for c in cycles}
     completed: dict[int, int] = defaultdict(int)
-    share = CountedShare.__table__.c
+    total = CountedTotal.__table__.c
     for cid, code, minutes in db.session.execute(
-        select(share.cycle_id, share.category, func.sum(share.minutes))
-        .where(share.cycle_id.in_(ids))
-        .group_by(share.cycle_id, share.category)
+        select(total.cycle_id, total.category, total.minutes).where(total.cycle_id.in_(ids))
     ):
-        tallies[cid].logged[code] += int(minutes)
-    row = CountedActivity.__table__.c
-    inner = (
-        select(
-            row.cycle_id,
-            loading.stretch(cuts, row.day).label("stretch"),
-            row.minutes,
-            case((row.counts, 1), else_=0).label("counts"),
-            case((row.below, 1), else_=0).label("below"),
-            case((row.capped, 1), else_=0).label("capped"),
+        tallies[cid].logged[code] += minutes
+    day = CountedDay.__table__.c
+    # The stretches as a table of their own: the database seeks each one's days in the primary
+    # key's order instead of testing every day against every cut.
+    ends = [*cuts[1:], date.max]
+    stretches = union_all(
+        *(
+            select(
+                literal(place, Integer).label("place"),
+                literal(first, Date).label("first"),
+                literal(end, Date).label("after"),
+            )
+            for place, (first, end) in enumerate(zip(cuts, ends, strict=True))
         )
-        .where(row.cycle_id.in_(ids))
-        .subquery()
+    ).subquery("stretch")
+    grouped = (
+        select(
+            day.cycle_id,
+            stretches.c.place,
+            *(func.sum(day[name]) for name in ("minutes", "counts", "below", "capped")),
+            func.sum(day.activities),
+        )
+        .select_from(stretches)
+        .join(CountedDay.__table__, and_(day.day >= stretches.c.first, day.day < stretches.c.after))
+        .where(day.cycle_id.in_(ids))
+        .group_by(day.cycle_id, stretches.c.place)
     )
-    grouped = select(
-        inner.c.cycle_id,
-        inner.c.stretch,
-        func.sum(inner.c.minutes),
-        func.sum(inner.c.counts),
-        func.sum(inner.c.below),
-        func.sum(inner.c.capped),
-        func.count(),
-    ).group_by(inner.c.cycle_id, inner.c.stretch)
     for cid, index, minutes, counts, below, capped, number in db.session.execute(grouped):
         tally = tallies[cid]
         tally.daily[cuts[int(index)]] += int(minutes)
@@ -196,6 +205,52 @@ def _sums(cycles, counters, cuts: list[date]) -> dict:
         tally.capped += int(capped)
         completed[cid] += int(number)
     return {cid: (tally, completed[cid]) for cid, tally in tallies.items()}
+
+
+def sums_drift(cycle_ids) -> dict:
+    """{(table, key): (kept sum, sum of the kept rows)} where the triggers' sums differ."""
+    share, total = CountedShare.__table__.c, CountedTotal.__table__.c
+    want = {
+        (cid, code): int(m)
+        for cid, code, m in db.session.execute(
+            select(share.cycle_id, share.category, func.sum(share.minutes))
+            .where(share.cycle_id.in_(cycle_ids))
+            .group_by(share.cycle_id, share.category)
+        )
+    }
+    have = {
+        (cid, code): m
+        for cid, code, m in db.session.execute(
+            select(total.cycle_id, total.category, total.minutes).where(
+                total.cycle_id.in_(cycle_ids)
+            )
+        )
+        if m or (cid, code) in want
+    }
+    row, day = CountedActivity.__table__.c, CountedDay.__table__.c
+    flags = [func.sum(case((column, 1), else_=0)) for column in (row.counts, row.below, row.capped)]
+    days_want = {
+        ("day", cid, str(on)): (int(m), *map(int, rest))
+        for cid, on, m, *rest in db.session.execute(
+            select(row.cycle_id, row.day, func.sum(row.minutes), *flags, func.count())
+            .where(row.cycle_id.in_(cycle_ids))
+            .group_by(row.cycle_id, row.day)
+        )
+    }
+    days_have = {
+        ("day", cid, str(on)): tuple(rest)
+        for cid, on, *rest in db.session.execute(
+            select(day.cycle_id, day.day, day.minutes, day.counts, day.below, day.capped,
+                   day.activities).where(day.cycle_id.in_(cycle_ids))
+        )
+    }  # fmt: skip
+    have.update(days_have)
+    want.update(days_want)
+    return {
+        key: (have.get(key), want.get(key))
+        for key in have.keys() | want.keys()
+        if have.get(key) != want.get(key)
+    }
 
 
 def stored_rows(cycle_ids) -> dict:

@@ -62,6 +62,107 @@ _ROWS = {"insert": ("NEW",), "update": ("OLD", "NEW"), "delete": ("OLD",)}
 _TRANSITION = {"NEW": "new_rows", "OLD": "old_rows"}
 
 
+# The sums kept of the kept rows, by triggers on them (kept.py only inserts and deletes them):
+# table -> (sums table, key columns, {sum column: expression over a row ({row}.)}).
+SUMS = {
+    "counted_share": ("counted_total", ("cycle_id", "category"), {"minutes": "{row}.minutes"}),
+    "counted_activity": (
+        "counted_day",
+        ("cycle_id", "day"),
+        {
+            "minutes": "{row}.minutes",
+            "counts": "CASE WHEN {row}.counts THEN 1 ELSE 0 END",
+            "below": "CASE WHEN {row}.below THEN 1 ELSE 0 END",
+            "capped": "CASE WHEN {row}.capped THEN 1 ELSE 0 END",
+            "activities": "1",
+        },
+    ),
+}
+
+
+def sums_name(table: str, event: str) -> str:
+    return f"{SUMS[table][0]}_{table}_{event}"
+
+
+def _sums_sqlite(table: str, event: str) -> str:
+    target, key, sums = SUMS[table]
+    if event == "insert":
+        values = ", ".join(
+            [*(f"NEW.{k}" for k in key), *(e.format(row="NEW") for e in sums.values())]
+        )
+        added = ", ".join(f"{c} = {target}.{c} + excluded.{c}" for c in sums)
+        return (
+            f"INSERT INTO {target} ({', '.join([*key, *sums])}) SELECT {values} WHERE true "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
+        )
+    match = " AND ".join(f"{k} = OLD.{k}" for k in key)
+    taken = ", ".join(f"{c} = {c} - {e.format(row='OLD')}" for c, e in sums.items())
+    gone = (
+        f"; DELETE FROM {target} WHERE {match} AND activities = 0" if "activities" in sums else ""
+    )
+    return f"UPDATE {target} SET {taken} WHERE {match}{gone}"
+
+
+def _sums_postgresql(table: str, event: str) -> str:
+    target, key, sums = SUMS[table]
+    rows = "new_rows" if event == "insert" else "old_rows"
+    grouped = (
+        f"SELECT {', '.join(key)}, "
+        + ", ".join(f"SUM({e.format(row=rows)}) AS {c}" for c, e in sums.items())
+        + f" FROM {rows} GROUP BY {', '.join(key)}"
+    )
+    if event == "insert":
+        added = ", ".join(f"{c} = {target}.{c} + excluded.{c}" for c in sums)
+        return (
+            f"INSERT INTO {target} ({', '.join([*key, *sums])}) {grouped} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
+        )
+    match = " AND ".join(f"{target}.{k} = taken.{k}" for k in key)
+    taken = ", ".join(f"{c} = {target}.{c} - taken.{c}" for c in sums)
+    gone = (
+        f"; DELETE FROM {target} WHERE activities = 0 AND cycle_id IN (SELECT cycle_id FROM {rows})"
+        if "activities" in sums
+        else ""
+    )
+    return f"UPDATE {target} SET {taken} FROM ({grouped}) AS taken WHERE {match}{gone}"
+
+
+def sums_statements(table: str, dialect: str) -> list[str]:
+    statements = []
+    for event in ("insert", "delete"):
+        name = sums_name(table, event)
+        if dialect == "sqlite":
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} FOR EACH ROW "
+                f"BEGIN {_sums_sqlite(table, event)}; END"
+            )
+        else:
+            rows = "NEW TABLE AS new_rows" if event == "insert" else "OLD TABLE AS old_rows"
+            statements.append(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {_sums_postgresql(table, event)}; RETURN NULL; END $$"
+            )
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} REFERENCING {rows} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+            )
+    return statements
+
+
+def sums_drop_statements(table: str, dialect: str) -> list[str]:
+    statements = []
+    for event in ("insert", "delete"):
+        name = sums_name(table, event)
+        if dialect == "postgresql":
+            statements += [
+                f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                f"DROP FUNCTION IF EXISTS {name}()",
+            ]
+        else:
+            statements.append(f"DROP TRIGGER IF EXISTS {name}")
+    return statements
+
+
 def trigger_name(table: str, event: str) -> str:
     return f"counted_dirty_{table}_{event}"
 
@@ -124,6 +225,9 @@ def create_triggers(op, *tables: str) -> None:
     for table in tables or EVENTS:
         for statement in drop_statements(table, dialect) + create_statements(table, dialect):
             op.execute(statement)
+    for table in SUMS if not tables else ():
+        for statement in sums_drop_statements(table, dialect) + sums_statements(table, dialect):
+            op.execute(statement)
 
 
 def made(op) -> bool:
@@ -135,4 +239,7 @@ def drop_triggers(op, *tables: str) -> None:
     dialect = op.get_bind().dialect.name
     for table in tables or EVENTS:
         for statement in drop_statements(table, dialect):
+            op.execute(statement)
+    for table in SUMS if not tables else ():
+        for statement in sums_drop_statements(table, dialect):
             op.execute(statement)

@@ -1,5 +1,6 @@
-"""counted_activity, counted_share, counted_basis, counted_dirty: each cycle's counted minutes
-kept between views, marked out of date by triggers (issue 17, Deliver 2; cpd_log/schemes/kept.py)
+"""counted_activity, counted_share, counted_basis, counted_dirty, counted_total, counted_day:
+each cycle's counted minutes kept between views, marked out of date by triggers, and their sums
+kept by triggers (issue 17, Deliver 2; cpd_log/schemes/kept.py)
 
 Revision ID: c7e3a9d2f614
 Revises: d4a7e2c9b518
@@ -58,6 +59,25 @@ def upgrade():
         sa.PrimaryKeyConstraint("cycle_id", name=op.f("pk_counted_basis")),
     )
     op.create_table(
+        "counted_total",
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("minutes", sa.Integer(), nullable=False),
+        _cycle("counted_total"),
+        sa.PrimaryKeyConstraint("cycle_id", "category", name=op.f("pk_counted_total")),
+    )
+    op.create_table(
+        "counted_day",
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        *(
+            sa.Column(name, sa.Integer(), nullable=False)
+            for name in ("minutes", "counts", "below", "capped", "activities")
+        ),
+        _cycle("counted_day"),
+        sa.PrimaryKeyConstraint("cycle_id", "day", name=op.f("pk_counted_day")),
+    )
+    op.create_table(
         "counted_dirty",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("activity_id", sa.Integer(), nullable=False),
@@ -68,5 +88,12 @@ def upgrade():
 
 def downgrade():
     drop_triggers(op)
-    for table in ("counted_dirty", "counted_basis", "counted_share", "counted_activity"):
+    for table in (
+        "counted_dirty",
+        "counted_day",
+        "counted_total",
+        "counted_basis",
+        "counted_share",
+        "counted_activity",
+    ):
         op.drop_table(table)
