@@ -95,12 +95,17 @@ def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
             .where(Cycle.user_id == user.id)
         ).all()
     )
-    # Taken before the activities are read: a write committed later marks them again.
-    marked = db.session.scalars(
-        delete(CountedDirty)
-        .where(CountedDirty.user_id == user.id)
-        .returning(CountedDirty.activity_id)
-    ).all()
+    mine = CountedDirty.user_id == user.id
+    seen = db.session.scalars(select(CountedDirty.activity_id).where(mine)).all()
+    stale = any(stored.get(cid) != digest for cid, digest in wanted.items())
+    if not seen and not stale:
+        return  # nothing to write: a view after no change only reads
+    # Taken before the activities are read (a writer still at work holds its marks locked until
+    # it commits, kept_triggers.py): a write committed later marks them again.
+    taken = delete(CountedDirty).where(mine)
+    if len(seen) <= MARKS_AT_MOST:
+        taken = taken.where(CountedDirty.activity_id.in_(seen))
+    marked = db.session.scalars(taken.returning(CountedDirty.activity_id)).all()
     if marked:  # the user's other kept cycles are counted again when next viewed
         others = [cid for cid in stored if cid not in wanted]
         if others:

@@ -16,7 +16,11 @@ triggers; page_cache_triggers.rebuilding brings these back too. Pure Python.
 
 DIRTY = "counted_dirty"
 _MARK = f"INSERT INTO {DIRTY} (user_id, activity_id) "
-_IGNORE = " ON CONFLICT DO NOTHING"
+# A mark already there is updated (to itself), not skipped: the update locks it, so a view taking
+# the marks waits for the writer's commit and then reads what it wrote (PostgreSQL; SQLite runs
+# one writer at a time anyway). Skipping it would let a view take the mark, read the activity as
+# it was before the write, and leave nothing marked once the writer commits.
+_IGNORE = " ON CONFLICT (user_id, activity_id) DO UPDATE SET activity_id = excluded.activity_id"
 
 # table -> (columns whose change matters on UPDATE, SELECT of (user id, activity id) over {row})
 _TAGGED = (
