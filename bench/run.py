@@ -113,9 +113,9 @@ def bench_app(database_url: str) -> Flask:
 
 def touch_data(app: Flask, email: str) -> None:
     """What any write does to the user's pages: raise the version the page cache keys on. The
-    write is a real one to the user's latest activity (its minutes set again), so what the triggers keep for
-    it (monthly totals, the counted minutes' marks, cpd_log/schemes/kept.py) is brought up to
-    date by the view timed next, as after a user's edit."""
+    write is a real one to the user's latest activity (its minutes set again), so what the
+    triggers keep for it (monthly totals, the counted minutes' marks, cpd_log/schemes/kept.py)
+    is brought up to date by the view timed next, as after a user's edit."""
     with app.app_context():
         db.session.execute(
             text(
