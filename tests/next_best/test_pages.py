@@ -95,7 +95,9 @@ def test_queries_stay_constant_with_the_data(logged_in, user, count_queries, unc
     factories.make_goal(user, codes["STK.3"], target_level=3)
     pmo = _framework("pmo-practitioner")
     pages = ("/dashboard", f"/competencies/frameworks/{pmo.id}/gap")
-    logged_in.get("/dashboard")  # the first visit stores the cycles
+    logged_in.get("/dashboard")  # the first visit stores the cycles (and counts them whole)
+    # Both measures follow a write: the dashboard counts it again (schemes/kept.py).
+    _course(user, [codes["STK.3"]])
     small = [_queries(logged_in, count_queries, url) for url in pages]
     generate_activities(user.id, 300, years=4, tags_per_activity=2)
     for code in ("STK.1", "FIN.1", "GOV.1"):
