@@ -22,6 +22,7 @@ scratch (tests, `flask schemes check-counted`).
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 
@@ -45,6 +46,10 @@ from cpd_log.schemes.counting import Counter
 # More marks than this at once (an import): the page's cycles are counted again whole, rather
 # than sending thousands of ids in one statement.
 MARKS_AT_MOST = 500
+# Up to this many marks a view counts the marked activities again without writing (the sums are
+# corrected in memory), so the first view after a few writes stays a reader (no write lock, no
+# commit to disk); more, and it keeps what it counted and takes the marks.
+KEEP_AFTER = 20
 
 
 def basis(cycle: Cycle, counter: Counter) -> str:
@@ -80,10 +85,13 @@ def tallies(user, cycles, counters, tagged_in, overrides, cuts) -> dict | None:
     another view was keeping the same rows at the same moment (the caller counts without)."""
     try:
         with db.session.begin_nested():
-            _bring_up_to_date(user, cycles, counters, tagged_in, overrides)
+            pending = _bring_up_to_date(user, cycles, counters, tagged_in, overrides)
     except (IntegrityError, OperationalError):
         return None
-    return _sums(cycles, counters, cuts)
+    found = _sums(cycles, counters, cuts)
+    if pending is not None:
+        _adjust(found, pending, cuts)
+    return {cid: (tally, completed) for cid, (tally, completed) in found.items()}
 
 
 def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
@@ -98,8 +106,8 @@ def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
     mine = CountedDirty.user_id == user.id
     seen = db.session.scalars(select(CountedDirty.activity_id).where(mine)).all()
     stale = any(stored.get(cid) != digest for cid, digest in wanted.items())
-    if not seen and not stale:
-        return  # nothing to write: a view after no change only reads
+    if not stale and len(seen) <= KEEP_AFTER:  # a view after a few writes only reads
+        return _pending(user, cycles, counters, tagged_in, overrides, seen) if seen else None
     # Taken before the activities are read (a writer still at work holds its marks locked until
     # it commits, kept_triggers.py): a write committed later marks them again.
     taken = delete(CountedDirty).where(mine)
@@ -133,8 +141,60 @@ def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
         _keep(kept, sorted(found, key=lambda a: a.last_date), counters, overrides)
 
 
+def _pending(user, cycles, counters, tagged_in, overrides, marked) -> tuple:
+    """(the kept rows of the `marked` activities in `cycles`, their rows counted now), each as
+    (activity rows, share rows) like _rows's: what the sums are corrected by, nothing written."""
+    ids = [c.id for c in cycles]
+    row, share = CountedActivity.__table__.c, CountedShare.__table__.c
+    old_rows = [
+        dict(r._mapping)
+        for r in db.session.execute(
+            select(row.cycle_id, row.day, row.minutes, row.counts, row.below, row.capped).where(
+                row.cycle_id.in_(ids), row.activity_id.in_(marked)
+            )
+        )
+    ]
+    old_shares = [
+        dict(r._mapping)
+        for r in db.session.execute(
+            select(share.cycle_id, share.category, share.minutes).where(
+                share.cycle_id.in_(ids), share.activity_id.in_(marked)
+            )
+        )
+    ]
+    start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
+    found = loading.some(user, start, end, tagged_in, Activity.id.in_(marked))
+    now = _rows(cycles, sorted(found, key=lambda a: a.last_date), counters, overrides)
+    return (old_rows, old_shares), now
+
+
+def _adjust(found: dict, pending: tuple, cuts: list[date]) -> None:
+    """Take the marked activities' kept rows out of the sums and put their rows counted now in."""
+    for sign, (rows, shares) in zip((-1, 1), pending, strict=True):
+        for one in rows:
+            tally = found[one["cycle_id"]][0]
+            day = one["day"] if isinstance(one["day"], date) else date.fromisoformat(one["day"])
+            tally.daily[cuts[bisect_right(cuts, day) - 1]] += sign * one["minutes"]
+            tally.activities += sign * bool(one["counts"])
+            tally.below += sign * bool(one["below"])
+            tally.capped += sign * bool(one["capped"])
+            found[one["cycle_id"]][1] += sign
+        for one in shares:
+            found[one["cycle_id"]][0].logged[one["category"]] += sign * one["minutes"]
+
+
 def _keep(cycles, activities, counters, overrides) -> None:
     """Insert the counted rows of `activities` (Logged, sorted by day) in each cycle whose span
+    holds the day they ended."""
+    counted_rows, share_rows = _rows(cycles, activities, counters, overrides)
+    if counted_rows:
+        db.session.execute(insert(CountedActivity), counted_rows)
+    if share_rows:
+        db.session.execute(insert(CountedShare), share_rows)
+
+
+def _rows(cycles, activities, counters, overrides) -> tuple[list, list]:
+    """(counted_activity rows, counted_share rows) of `activities` in each of `cycles` whose span
     holds the day they ended."""
     counted_rows, share_rows = [], []
     for cycle in cycles:
@@ -159,10 +219,7 @@ def _keep(cycles, activities, counters, overrides) -> None:
                  "minutes": minutes}
                 for code, minutes in counted.shares
             )  # fmt: skip
-    if counted_rows:
-        db.session.execute(insert(CountedActivity), counted_rows)
-    if share_rows:
-        db.session.execute(insert(CountedShare), share_rows)
+    return counted_rows, share_rows
 
 
 def _sums(cycles, counters, cuts: list[date]) -> dict:
@@ -209,7 +266,7 @@ def _sums(cycles, counters, cuts: list[date]) -> dict:
         tally.below += int(below)
         tally.capped += int(capped)
         completed[cid] += int(number)
-    return {cid: (tally, completed[cid]) for cid, tally in tallies.items()}
+    return {cid: [tally, completed[cid]] for cid, tally in tallies.items()}
 
 
 def sums_drift(cycle_ids) -> dict:
