@@ -3,6 +3,7 @@ scratch, after every kind of write: ORM and bulk SQL, tags, own splits, a compet
 crosswalk changed, an activity moved to another user; on SQLite and PostgreSQL alike."""
 
 import random
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 
 from cpd_log.extensions import db
 from cpd_log.models import Activity, ActivityKind, ActivityStatus, Competency, CrosswalkMapping
-from cpd_log.models.counted import CountedBasis, CountedDirty
+from cpd_log.models.counted import CountedActivity, CountedBasis, CountedDirty
 from cpd_log.models.scheme import Allocation, Cycle
 from cpd_log.schemes import kept, progress, services
 from tests import factories
@@ -268,3 +269,52 @@ def test_a_competency_renamed_marks_the_activities_tagged_with_it(app, user):
     db.session.commit()
     assert_kept(user)
     assert progress.dashboard_cycles(user, TODAY)[0].progress.by_category["EDU.PS"] == 0
+
+
+def test_a_view_taking_a_mark_waits_for_the_writer_still_at_work(app, user):
+    """PostgreSQL, READ COMMITTED: a writer's trigger updates a mark already there (locking it),
+    so a view taking the marks waits for the writer's commit and then reads what it wrote. Were
+    the mark skipped on conflict, the view would take it, count the activity as it was, and
+    leave it unmarked after the commit: kept rows out of date for good."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    _enrolled(user)
+    activity = factories.make_activity(
+        user, kind=ActivityKind.COURSE, start_date=TODAY - timedelta(days=1), minutes=120
+    )
+    assert_kept(user)
+    activity.minutes = 150  # a mark left from an earlier write
+    db.session.commit()
+    user_id, activity_id = user.id, activity.id
+    writer = db.engine.connect()
+    writer.begin()
+    writer.execute(text("UPDATE activity SET minutes = 600 WHERE id = :id"), {"id": activity_id})
+    errors = []
+
+    def view():
+        try:
+            with app.app_context():
+                keep_after, kept.KEEP_AFTER = kept.KEEP_AFTER, 0
+                try:
+                    viewer = db.session.get(type(user), user_id)
+                    progress.dashboard_cycles(viewer, TODAY)
+                    db.session.commit()
+                finally:
+                    kept.KEEP_AFTER = keep_after
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    thread = threading.Thread(target=view)
+    thread.start()
+    thread.join(1.5)
+    waited = thread.is_alive()
+    writer.commit()
+    writer.close()
+    thread.join(30)
+    assert not errors and not thread.is_alive()
+    assert_kept(user)
+    minutes = db.session.scalar(
+        select(CountedActivity.minutes).where(CountedActivity.activity_id == activity_id).limit(1)
+    )
+    assert minutes == 600
+    assert waited, "the view did not wait for the writer"
