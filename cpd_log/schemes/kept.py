@@ -16,8 +16,9 @@ activity (`counted_activity`, `counted_share`) and brought up to date on the nex
 
 So nothing needs filling when the tables are created: each cycle is counted on its first view.
 The totals are then summed by category, and by the stretches of days the page asks about
-(progress._cuts), in two grouped queries. `drift()` compares the kept rows with a count from
-scratch (tests, `flask schemes check-counted`).
+(progress._cuts), in two grouped queries. Up to KEEP_AFTER marks a view writes nothing: it
+corrects the sums in memory. `stored_rows` and `sums_drift` let tests compare the kept rows with
+a count from scratch (tests/schemes/test_kept.py); there is no command for it yet.
 """
 
 import hashlib
