@@ -27,7 +27,19 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import Date, Integer, and_, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cpd_log.extensions import db
@@ -114,7 +126,14 @@ def _bring_up_to_date(user, cycles, counters, tagged_in, overrides) -> None:
     taken = delete(CountedDirty).where(mine)
     if len(seen) <= MARKS_AT_MOST:
         taken = taken.where(CountedDirty.activity_id.in_(seen))
+    # A writer still at work (an import's long transaction, or another session of this request)
+    # holds its marks locked: wait a moment, then count by groups instead (tallies returns None).
+    waits = db.session.get_bind().dialect.name == "postgresql"
+    if waits:
+        db.session.execute(text("SET LOCAL lock_timeout = '200ms'"))
     marked = db.session.scalars(taken.returning(CountedDirty.activity_id)).all()
+    if waits:
+        db.session.execute(text("RESET lock_timeout"))
     if marked:  # the user's other kept cycles are counted again when next viewed
         others = [cid for cid in stored if cid not in wanted]
         if others:
