@@ -22,7 +22,8 @@ must keep its meaning whatever the code says later). Later migrations use this m
 - a batch operation that copies a table on SQLite (a change `op.add_column` cannot make): wrap
   it in `with rebuilding(op, "table"), op.batch_alter_table("table") as batch_op:`. The copy
   drops the table's own triggers (on `activity` also those of the monthly totals,
-  cpd_log/aggregates/triggers.py, which `rebuilding` brings back as well), and SQLite refuses
+  cpd_log/aggregates/triggers.py, and on the tables cpd_log/schemes/kept_triggers.py reads those
+  of the kept counts, which `rebuilding` brings back as well), and SQLite refuses
   to rename the copy into place while another table's trigger reads it (activity_competency's
   reads activity, every trigger updates "user"); `rebuilding` drops all of those first and
   creates them again after the block;
@@ -39,6 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpd_log.aggregates import triggers as aggregate_triggers
+from cpd_log.schemes import kept_triggers
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,13 @@ def rebuilding(op, table: str):
     drop_triggers(op, *tables)
     if table == aggregate_triggers.TABLE:  # the monthly totals' triggers are on it too
         aggregate_triggers.drop_triggers(op)
+    # the kept counts' marks (cpd_log/schemes/kept.py), once a migration has made them
+    kept = table in kept_triggers.READING and kept_triggers.made(op)
+    if kept:
+        kept_triggers.drop_triggers(op)
     yield
     create_triggers(op, *tables)
     if table == aggregate_triggers.TABLE:
         aggregate_triggers.create_triggers(op)
+    if kept:
+        kept_triggers.create_triggers(op)

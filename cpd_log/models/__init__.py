@@ -13,6 +13,14 @@ from cpd_log.models.backup import ImportJob
 from cpd_log.models.capture import QuickCapture
 from cpd_log.models.claim import ClaimStatus
 from cpd_log.models.competency import Competency, Framework
+from cpd_log.models.counted import (  # noqa: F401
+    CountedActivity,
+    CountedBasis,
+    CountedDay,
+    CountedDirty,
+    CountedShare,
+    CountedTotal,
+)
 from cpd_log.models.crosswalk import Crosswalk, CrosswalkMapping, CrosswalkOverride
 from cpd_log.models.development import Goal, GoalStatus, SelfAssessment
 from cpd_log.models.evidence import Evidence

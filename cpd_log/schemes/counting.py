@@ -95,6 +95,17 @@ class Counter:
             self._defaults[facts] = found
         return found
 
+    def count(self, activity: Logged, own: dict | None) -> tuple[dict, rules.Counted, bool]:
+        """(split, what of it counts, whether the user's split `own` was set aside) of one
+        activity: the user's split when there is one that fits, else the scheme's default."""
+        stale = own is not None and (
+            sum(own.values()) > activity.minutes or not set(own) <= self.leaves
+        )
+        if own is None or stale:
+            split, counted = self.default(activity.facts)
+            return split, counted, stale
+        return own, rules.count_activity(self.scheme, tuple(own.items())), False
+
     def tally(self, activities, own_splits: dict, lines: list | None = None) -> rules.Tally:
         """Count the activities of one cycle (`own_splits`: the user's, by activity id). When
         `lines` is a list, each activity's Line is appended to it for the cycle page.
@@ -106,13 +117,7 @@ class Counter:
         tally = rules.Tally(self.scheme)
         for activity in activities:
             own = own_splits.get(activity.id)
-            stale = own is not None and (
-                sum(own.values()) > activity.minutes or not set(own) <= self.leaves
-            )
-            if own is None or stale:
-                split, counted = self.default(activity.facts)
-            else:
-                split, counted = own, rules.count_activity(self.scheme, tuple(own.items()))
+            split, counted, stale = self.count(activity, own)
             tally.add(counted, activity.last_date, activity.times)
             if lines is not None:
                 lines.append(

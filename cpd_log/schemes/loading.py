@@ -230,11 +230,10 @@ class _Standing:
         return found
 
 
-def _stretch(cuts: list[date]):
-    """The index of the stretch an activity ended in, as a SQL expression."""
-    return case(
-        *((cut > LAST_DAY, index) for index, cut in enumerate(cuts[1:])), else_=len(cuts) - 1
-    )
+def stretch(cuts: list[date], day=LAST_DAY):
+    """The index of the stretch of `cuts` holding `day` (default: the day an activity ended),
+    as a SQL expression."""
+    return case(*((cut > day, index) for index, cut in enumerate(cuts[1:])), else_=len(cuts) - 1)
 
 
 def _heeded_days(cuts: list[date], heeded: list[bool]):
@@ -293,7 +292,7 @@ def _groups(reader: _Reader, user, cuts, end: date, condition, standing: _Standi
         ACTIVITY_KIND.label("kind"),
         Activity.minutes,
         Activity.participatory,
-        _stretch(cuts).label("stretch"),
+        stretch(cuts).label("stretch"),
         *(flag.label(f"sees_{n}") for n, flag in enumerate(flags)),
     ).where(*_in_span(user, cuts[0], end), condition)
     if flags:  # every tag read in order of the key, checked against the lists in the database

@@ -18,6 +18,7 @@ from cpd_log.models.scheme import Cycle
 from cpd_log.pagination import Page
 from cpd_log.schemes import loading, rules
 from cpd_log.schemes.counting import Counter, Line
+from cpd_log.schemes.kept import tallies
 from cpd_log.schemes.pace import PACE_DAYS, Projection, project
 from cpd_log.schemes.periods import add_months
 from cpd_log.schemes.reflection_counts import reflection_counts
@@ -99,15 +100,19 @@ def compute(
     start, end = min(c.start_date for c in cycles), max(c.end_date for c in cycles)
     ids = [c.id for c in cycles]
     tagged_in = walks.frameworks_into(frameworks)
+    overrides = loading.overrides(ids)
+    kept = None
     if lines_of:
         activities = loading.activities(user, start, end, tagged_in)
     else:
         cuts = _cuts(cycles, schemes, start, today, by_month)
-        tagged = [c for c in dict.fromkeys(counters.values()) if c.tagged]
-        heeds = _heeds(tagged, counters, cycles)
-        activities = loading.summarised(user, cuts, end, tagged_in, ids, _sees(tagged), heeds)
+        kept = tallies(user, cycles, counters, tagged_in, overrides, cuts)
+        activities = []
+        if kept is None:  # another view was keeping the same rows: count by groups
+            tagged = [c for c in dict.fromkeys(counters.values()) if c.tagged]
+            heeds = _heeds(tagged, counters, cycles)
+            activities = loading.summarised(user, cuts, end, tagged_in, ids, _sees(tagged), heeds)
     days = [activity.last_date for activity in activities]  # sorted
-    overrides = loading.overrides(ids)
     counts = reflection_counts(cycles)
     views: dict[int, CycleView] = {}
     carry: dict[tuple[int, int], int] = {}  # (enrolment id, cycle number) -> minutes carried in
@@ -115,7 +120,11 @@ def compute(
         counter = counters[cycle.id]
         first, last = bisect_left(days, cycle.start_date), bisect_right(days, cycle.end_date)
         lines = [] if cycle.id in lines_of else None
-        tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
+        if kept is None:
+            tally = counter.tally(activities[first:last], overrides.get(cycle.id, {}), lines)
+            completed = sum(activity.times for activity in activities[first:last])
+        else:
+            tally, completed = kept[cycle.id]
         carried_in = carry.get((cycle.enrolment_id, cycle.number), 0)
         progress = tally.progress(counts[cycle.id], carried_in)
         carry_out = rules.carry_over(counter.scheme, progress, cycle.end_date)
@@ -123,7 +132,6 @@ def compute(
         view = cycle_view(cycle, counter, lines or [], progress, carry_out, today)
         span = (cycle.start_date, cycle.end_date)
         lines_for = partial(_lines, user, span, tagged_in, counter, overrides.get(cycle.id, {}))
-        completed = sum(activity.times for activity in activities[first:last])
         views[cycle.id] = replace(view, completed=completed, lines_for=lines_for)
     return views
 

@@ -82,7 +82,7 @@ def cycle(cycle_id: int):
         current_user, found, today, number, current_app.config["ITEMS_PER_PAGE"]
     )
     findings = preaudit_loading.page_findings(current_user, found, view)
-    return render_template(
+    page = render_template(
         "schemes/cycle.html",
         view=view,
         lines=lines,
@@ -90,6 +90,8 @@ def cycle(cycle_id: int):
         reset_form=EmptyForm(),
         findings=findings,
     )
+    db.session.commit()  # the counts kept for the next view (schemes/kept.py), after rendering
+    return page
 
 
 def _cycle_and_activity(cycle_id: int, activity_id: int):

@@ -10,7 +10,7 @@ from cpd_log.demo import generate_activities
 from cpd_log.extensions import db
 from cpd_log.models import ActivityKind, Competency, Framework
 from tests import factories
-from tests.schemes.helpers import make_enrolment
+from tests.schemes.helpers import make_enrolment, mark_one
 
 TODAY = date.today()
 
@@ -95,12 +95,15 @@ def test_queries_stay_constant_with_the_data(logged_in, user, count_queries, unc
     factories.make_goal(user, codes["STK.3"], target_level=3)
     pmo = _framework("pmo-practitioner")
     pages = ("/dashboard", f"/competencies/frameworks/{pmo.id}/gap")
-    logged_in.get("/dashboard")  # the first visit stores the cycles
+    logged_in.get("/dashboard")  # the first visit stores the cycles (and counts them whole)
+    mark_one(user)  # each measured view is the first after a write (schemes/kept.py)
     small = [_queries(logged_in, count_queries, url) for url in pages]
     generate_activities(user.id, 300, years=4, tags_per_activity=2)
     for code in ("STK.1", "FIN.1", "GOV.1"):
         factories.make_goal(user, codes[code], target_level=2)
     db.session.commit()
+    logged_in.get("/dashboard")  # keeps the 300 counted
+    mark_one(user)
     assert [_queries(logged_in, count_queries, url) for url in pages] == small
 
 

@@ -12,7 +12,7 @@ from cpd_log.models.scheme import Cycle
 from cpd_log.schemes import services
 from cpd_log.schemes.checking import DATA_DIR, SchemeError
 from tests import factories
-from tests.schemes.helpers import make_enrolment, talent_triangle
+from tests.schemes.helpers import make_enrolment, mark_one, talent_triangle
 
 TODAY = date.today()
 
@@ -59,10 +59,13 @@ def test_dashboard_queries_do_not_grow_with_activities(logged_in, user, count_qu
     tt = talent_triangle()
     _four_schemes(user)
     factories.make_activity(user, [tt["TT.PS"]], start_date=TODAY - timedelta(days=3))
-    logged_in.get("/dashboard")  # the first visit stores the cycles
+    logged_in.get("/dashboard")  # the first visit stores the cycles (and counts them whole)
+    mark_one(user)  # each measured view is the first after a write (kept.py)
     small = _dashboard_queries(logged_in, count_queries)
     generate_activities(user.id, 300, years=4, tags_per_activity=2)
     db.session.commit()
+    logged_in.get("/dashboard")  # keeps the 300 counted
+    mark_one(user)
     large = _dashboard_queries(logged_in, count_queries)
     assert large == small
 
@@ -71,10 +74,14 @@ def test_cycle_page_queries_do_not_grow_with_activities(logged_in, user, count_q
     _four_schemes(user)
     cycle = db.session.scalars(db.select(Cycle).order_by(Cycle.id)).first()
     factories.make_activity(user, [], start_date=cycle.start_date + timedelta(days=5))
+    logged_in.get(f"/schemes/cycles/{cycle.id}")  # counts the cycle whole (kept.py)
+    mark_one(user)  # each measured view is the first after a write
     with count_queries() as small:
         assert logged_in.get(f"/schemes/cycles/{cycle.id}").status_code == 200
     generate_activities(user.id, 300, years=4, tags_per_activity=2)
     db.session.commit()
+    logged_in.get(f"/schemes/cycles/{cycle.id}")  # keeps the 300 counted
+    mark_one(user)
     with count_queries() as large:
         assert logged_in.get(f"/schemes/cycles/{cycle.id}").status_code == 200
     assert len(large) == len(small)
