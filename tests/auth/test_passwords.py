@@ -1,5 +1,6 @@
 """Common and guessable passwords are refused (zxcvbn, offline) wherever a password is chosen."""
 
+import gc
 import time
 
 import pytest
@@ -76,9 +77,17 @@ def test_long_passwords_are_checked_in_bounded_time(app):
     """zxcvbn alone takes seconds on 200 random characters; the estimate reads the first 72."""
     long_one = "Zq8#vL2!mW9@xR4$" * 12 + "abcdefgh"
     assert len(long_one) == 200
-    start = time.perf_counter()
-    assert password_problem(long_one) is None
-    assert time.perf_counter() - start < 1
+    # The bound is the estimator's, not the garbage collector's: serial tests run last, when a
+    # full collection of everything earlier tests left can pause the process for a second.
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        assert password_problem(long_one) is None
+        elapsed = time.perf_counter() - start
+    finally:
+        gc.enable()
+    assert elapsed < 1
     assert password_problem(long_one + "x") == "Use at most 200 characters."
 
 
