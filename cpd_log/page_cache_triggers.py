@@ -40,6 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpd_log.aggregates import triggers as aggregate_triggers
+from cpd_log.common.triggers import drop_trigger, statement_trigger
 from cpd_log.schemes import kept_triggers
 
 
@@ -146,29 +147,15 @@ def create_statements(table: str, dialect: str) -> list[str]:
             )
         elif dialect == "postgresql":
             referencing = " ".join(f"{row} TABLE AS {_TRANSITION[row]}" for row in rows)
-            statements.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"DECLARE concerned integer; BEGIN {_postgresql_body(owner, rows)} END $$"
-            )
-            statements.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
-                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
+            body = f"DECLARE concerned integer; BEGIN {_postgresql_body(owner, rows)} END"
+            statements += statement_trigger(name, table, event, referencing, body)
         else:
             raise ValueError(f"CPD Log runs on SQLite or PostgreSQL, not {dialect}")
     return statements
 
 
 def drop_statements(table: str, dialect: str) -> list[str]:
-    statements = []
-    for event in EVENTS:
-        name = trigger_name(table, event)
-        if dialect == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            statements.append(f"DROP TRIGGER IF EXISTS {name}")
-    return statements
+    return [s for event in EVENTS for s in drop_trigger(trigger_name(table, event), table, dialect)]
 
 
 def create_triggers(op, *tables: str) -> None:

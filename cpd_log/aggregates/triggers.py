@@ -16,6 +16,8 @@ migrated database lacks them or holds other definitions. Pure Python: no Flask, 
 # Every name in these statements is a constant of this module; no value is ever formatted in.
 # ruff: noqa: S608
 
+from cpd_log.common.triggers import drop_trigger, statement_trigger
+
 TABLE = "activity"
 AGGREGATE = "monthly_minutes"
 # monthly_minutes column <- activity expression ({row}: "NEW.", "OLD." or nothing); the month is
@@ -151,29 +153,15 @@ def create_statements(dialect: str) -> list[str]:
                 f"FOR EACH ROW BEGIN {_sqlite_body(event)}; END"
             )
         elif dialect == "postgresql":
-            statements.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {_postgresql_body(event)}; RETURN NULL; END $$"
-            )
-            statements.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {TABLE} "
-                f"REFERENCING {_REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
+            body = f"BEGIN {_postgresql_body(event)}; RETURN NULL; END"
+            statements += statement_trigger(name, TABLE, event, _REFERENCING[event], body)
         else:
             raise ValueError(f"CPD Log runs on SQLite or PostgreSQL, not {dialect}")
     return statements
 
 
 def drop_statements(dialect: str) -> list[str]:
-    statements = []
-    for event in EVENTS:
-        name = trigger_name(event)
-        if dialect == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {TABLE}")
-            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            statements.append(f"DROP TRIGGER IF EXISTS {name}")
-    return statements
+    return [s for event in EVENTS for s in drop_trigger(trigger_name(event), TABLE, dialect)]
 
 
 def create_triggers(op) -> None:

@@ -14,6 +14,8 @@ triggers; page_cache_triggers.rebuilding brings these back too. Pure Python.
 # Every name in these statements is a constant of this module; no value is ever formatted in.
 # ruff: noqa: S608
 
+from cpd_log.common.triggers import drop_trigger, statement_trigger
+
 DIRTY = "counted_dirty"
 _MARK = f"INSERT INTO {DIRTY} (user_id, activity_id) "
 # A mark already there is updated (to itself), not skipped: the update locks it, so a view taking
@@ -197,30 +199,21 @@ def create_statements(table: str, dialect: str) -> list[str]:
         elif dialect == "postgresql":
             marks = " UNION ".join(_select(table, row, _TRANSITION[row]) for row in _ROWS[event])
             referencing = " ".join(f"{row} TABLE AS {_TRANSITION[row]}" for row in _ROWS[event])
-            statements.append(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {_MARK}SELECT DISTINCT * FROM ({marks}) AS marks{_IGNORE}; "
-                "RETURN NULL; END $$"
+            body = (
+                f"BEGIN {_MARK}SELECT DISTINCT * FROM ({marks}) AS marks{_IGNORE}; RETURN NULL; END"
             )
-            statements.append(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON {table} "
-                f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-            )
+            statements += statement_trigger(name, table, event, referencing, body)
         else:
             raise ValueError(f"CPD Log runs on SQLite or PostgreSQL, not {dialect}")
     return statements
 
 
 def drop_statements(table: str, dialect: str) -> list[str]:
-    statements = []
-    for event in EVENTS[table]:
-        name = trigger_name(table, event)
-        if dialect == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            statements.append(f"DROP FUNCTION IF EXISTS {name}()")
-        else:
-            statements.append(f"DROP TRIGGER IF EXISTS {name}")
-    return statements
+    return [
+        s
+        for event in EVENTS[table]
+        for s in drop_trigger(trigger_name(table, event), table, dialect)
+    ]
 
 
 def create_triggers(op, *tables: str) -> None:

@@ -10,39 +10,18 @@ every other step is clicked.
 
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
-from uuid import uuid4
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from cpd_log.auth import services as auth_services
-from cpd_log.extensions import db
 from tests.browser.conftest import DESKTOP, TIMEOUT_MS
 from tests.browser.test_accessibility import Audit, urlpath
 from tests.browser.test_log_activity import assert_clean
+from tests.browser.test_team_loop import _account, _login
 
 pytestmark = pytest.mark.browser
-PASSWORD = "library-password-1"  # noqa: S105 - throwaway accounts of the browser test database
 TODAY = date.today()
-
-
-def _account(live_app, name: str) -> str:
-    email = f"{uuid4().hex[:10]}@example.com"
-    with live_app.app_context():
-        user = auth_services.register_user(email, name, PASSWORD)
-        user.verified_at = datetime.now(UTC)
-        db.session.commit()
-        db.session.remove()
-    return email
-
-
-def _login(page: Page, email: str) -> None:
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
 
 
 def appraisal_year(framework_slug: str, version: str, total: int) -> str:
